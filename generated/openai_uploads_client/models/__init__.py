@@ -1,0 +1,43 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .add_upload_part_request import AddUploadPartRequest
+from .complete_upload_request import CompleteUploadRequest
+from .create_upload_request import CreateUploadRequest
+from .create_upload_request_purpose import CreateUploadRequestPurpose
+from .delete_file_response import DeleteFileResponse
+from .delete_file_response_object import DeleteFileResponseObject
+from .error import Error
+from .error_response import ErrorResponse
+from .file_expiration_after import FileExpirationAfter
+from .file_expiration_after_anchor import FileExpirationAfterAnchor
+from .file_purpose import FilePurpose
+from .file_status import FileStatus
+from .open_ai_file import OpenAIFile
+from .open_ai_file_object import OpenAIFileObject
+from .upload import Upload
+from .upload_object import UploadObject
+from .upload_part import UploadPart
+from .upload_part_object import UploadPartObject
+from .upload_status import UploadStatus
+
+__all__ = (
+    "AddUploadPartRequest",
+    "CompleteUploadRequest",
+    "CreateUploadRequest",
+    "CreateUploadRequestPurpose",
+    "DeleteFileResponse",
+    "DeleteFileResponseObject",
+    "Error",
+    "ErrorResponse",
+    "FileExpirationAfter",
+    "FileExpirationAfterAnchor",
+    "FilePurpose",
+    "FileStatus",
+    "OpenAIFile",
+    "OpenAIFileObject",
+    "Upload",
+    "UploadObject",
+    "UploadPart",
+    "UploadPartObject",
+    "UploadStatus",
+)
