@@ -1,0 +1,211 @@
+"""The exceptions this package raises.
+
+The HTTP family mirrors openai-python's, so code written against it catches the same
+names: :class:`APIError` → :class:`APIStatusError` (one subclass per status) and
+:class:`APIConnectionError` → :class:`APITimeoutError`. Transfer-level failures of
+``upload_file_chunked`` are :class:`UploadError` subclasses carrying the Upload id.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import httpx
+
+__all__ = [
+    "OpenAIError",
+    "APIError",
+    "APIStatusError",
+    "APIResponseValidationError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "PluginError",
+    "UploadError",
+    "ChecksumMismatchError",
+    "UploadVetoedError",
+    "UploadExpiredError",
+]
+
+
+class OpenAIError(Exception):
+    """The base of every exception this package raises on purpose."""
+
+
+class APIError(OpenAIError):
+    """A request failed: no usable response, or an error response."""
+
+    message: str
+    request: httpx.Request
+    body: object | None
+    """The decoded error body (the ``error`` object), when the server sent JSON."""
+    code: str | None
+    param: str | None
+    type: str | None
+
+    def __init__(self, message: str, request: httpx.Request, *, body: object | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+        if isinstance(body, dict):
+            self.code = _str_or_none(body.get("code"))
+            self.param = _str_or_none(body.get("param"))
+            self.type = _str_or_none(body.get("type"))
+        else:
+            self.code = self.param = self.type = None
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx response whose body does not have the documented shape."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(
+        self, response: httpx.Response, body: object | None, *, message: str | None = None
+    ) -> None:
+        super().__init__(
+            message or "The response body does not match the expected schema.",
+            response.request,
+            body=body,
+        )
+        self.response = response
+        self.status_code = response.status_code
+
+
+class APIStatusError(APIError):
+    """The server answered with a 4xx or 5xx status."""
+
+    response: httpx.Response
+    status_code: int
+    request_id: str | None
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = response.headers.get("x-request-id")
+
+
+class APIConnectionError(APIError):
+    """No response arrived: the connection failed or broke."""
+
+    def __init__(self, *, message: str = "Connection error.", request: httpx.Request) -> None:
+        super().__init__(message, request, body=None)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(message="Request timed out.", request=request)
+
+
+class BadRequestError(APIStatusError):
+    status_code: Literal[400] = 400  # type: ignore[assignment]
+
+
+class AuthenticationError(APIStatusError):
+    status_code: Literal[401] = 401  # type: ignore[assignment]
+
+
+class PermissionDeniedError(APIStatusError):
+    status_code: Literal[403] = 403  # type: ignore[assignment]
+
+
+class NotFoundError(APIStatusError):
+    status_code: Literal[404] = 404  # type: ignore[assignment]
+
+
+class ConflictError(APIStatusError):
+    status_code: Literal[409] = 409  # type: ignore[assignment]
+
+
+class UnprocessableEntityError(APIStatusError):
+    status_code: Literal[422] = 422  # type: ignore[assignment]
+
+
+class RateLimitError(APIStatusError):
+    status_code: Literal[429] = 429  # type: ignore[assignment]
+
+
+class InternalServerError(APIStatusError):
+    """Any 5xx status."""
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The exception class for an error status (``APIStatusError`` for unlisted 4xx)."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status_code, APIStatusError)
+
+
+class PluginError(OpenAIError):
+    """A plugin raised inside a decision hook (retry, digests, veto)."""
+
+    def __init__(self, message: str, *, hook: str) -> None:
+        super().__init__(message)
+        self.hook = hook
+
+
+class UploadError(OpenAIError):
+    """``upload_file_chunked`` failed; ``upload_id`` names the Upload it worked on.
+
+    ``cancelled`` says whether that Upload was cancelled on the server; when the caller
+    asked to keep it (resume), it is left ``pending`` and ``cancelled`` is False.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        upload_id: str | None,
+        cancelled: bool = False,
+        **details: Any,
+    ) -> None:
+        super().__init__(message)
+        self.upload_id = upload_id
+        self.cancelled = cancelled
+        self.details = details
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.upload_id and self.upload_id not in text:
+            state = "cancelled" if self.cancelled else "left pending"
+            text = f"{text} (Upload {self.upload_id}, {state})"
+        return text
+
+
+class ChecksumMismatchError(UploadError):
+    """The md5 the caller gave differs from the md5 of the bytes read; nothing completed."""
+
+
+class UploadVetoedError(UploadError):
+    """A plugin's ``check_digests`` vetoed completion."""
+
+
+class UploadExpiredError(UploadError):
+    """The Upload expired (one hour after creation) before it could complete."""
+
+
+def _str_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
