@@ -126,7 +126,7 @@ class PluginHost:
                 if key not in self._warned:
                     self._warned.add(key)
                     log.warning(
-                        "plugin %r raised in %s (ignored; further errors from it are not logged): %r",
+                        "plugin %r raised in %s (ignored, and not logged again): %r",
                         impl.plugin_name,
                         hook_name,
                         exc,

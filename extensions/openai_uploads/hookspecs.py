@@ -126,7 +126,7 @@ class RequestStarted:
     """An HTTP request is about to be sent (once per attempt)."""
 
     operation: str
-    """``create_upload``, ``add_part``, ``complete_upload``, ``cancel_upload``, ``retrieve_file``, ..."""
+    """E.g. ``create_upload``, ``add_part``, ``complete_upload``, ``cancel_upload``."""
     method: str
     url: str
     attempt: int
