@@ -62,8 +62,9 @@ def _autoload_disabled_by_env() -> bool:
 def default_plugins() -> list[object]:
     """The built-in plugins every client starts with (they use the public hooks)."""
     from .plugins import checksum, retry
+    from .plugins import logging as logging_plugin
 
-    return [retry, checksum]
+    return [retry, checksum, logging_plugin]
 
 
 class PluginHost:
@@ -176,9 +177,7 @@ class PluginHost:
         return decision
 
     def digest_algorithms(self, event: DigestSetup) -> dict[str, HasherFactory]:
-        results: list[Mapping[str, HasherFactory] | None] = self._decide(
-            "digest_algorithms", event
-        )
+        results: list[Mapping[str, HasherFactory] | None] = self._decide("digest_algorithms", event)
         merged: dict[str, HasherFactory] = {}
         # pluggy returns the last-registered plugin first; let the caller's own win.
         for mapping in reversed(results):

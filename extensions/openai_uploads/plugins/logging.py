@@ -1,0 +1,101 @@
+"""Log requests and transfers to the ``openai_uploads`` logger.
+
+Registered by default; silent unless the logger is enabled (``INFO`` for transfers,
+``DEBUG`` for each request and part). Only ids, sizes, statuses and timings are logged:
+never headers, bodies or the API key.
+
+Enable it with ``logging.getLogger("openai_uploads").setLevel(logging.DEBUG)``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..hookspecs import (
+    PartCompleted,
+    RequestFinished,
+    RequestStarted,
+    UploadCancelled,
+    UploadCompleted,
+    UploadFailed,
+    UploadStarted,
+    hookimpl,
+)
+
+log = logging.getLogger("openai_uploads")
+
+
+@hookimpl
+def on_request_start(event: RequestStarted) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("%s %s %s (attempt %d)", event.operation, event.method, event.url, event.attempt)
+
+
+@hookimpl
+def on_request_end(event: RequestFinished) -> None:
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    outcome = event.status_code if event.error is None else type(event.error).__name__
+    log.debug(
+        "%s %s %s -> %s in %.3fs (request id %s)",
+        event.operation,
+        event.method,
+        event.url,
+        outcome,
+        event.elapsed,
+        event.request_id,
+    )
+
+
+@hookimpl
+def on_upload_started(event: UploadStarted) -> None:
+    log.info(
+        "upload %s started: %s, %d bytes in %d parts of %d bytes%s",
+        event.upload_id,
+        event.filename,
+        event.total_bytes,
+        event.part_count,
+        event.part_size,
+        f", {event.resumed_bytes} already sent" if event.resumed_bytes else "",
+    )
+
+
+@hookimpl
+def on_part_completed(event: PartCompleted) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(
+            "upload %s part %d/%d (%s, %d bytes) done in %.3fs after %d attempt(s)",
+            event.upload_id,
+            event.part_number,
+            event.part_count,
+            event.part_id,
+            event.size,
+            event.elapsed,
+            event.attempts,
+        )
+
+
+@hookimpl
+def on_upload_completed(event: UploadCompleted) -> None:
+    log.info(
+        "upload %s completed as %s: %d bytes in %.2fs",
+        event.upload_id,
+        event.file_id,
+        event.total_bytes,
+        event.elapsed,
+    )
+
+
+@hookimpl
+def on_upload_failed(event: UploadFailed) -> None:
+    log.warning(
+        "upload %s failed (%s): %s",
+        event.upload_id or "(not created)",
+        "kept for resume" if event.kept_for_resume else "not kept",
+        event.error,
+    )
+
+
+@hookimpl
+def on_upload_cancelled(event: UploadCancelled) -> None:
+    log.info("upload %s cancelled: %s", event.upload_id, event.reason)
