@@ -1,0 +1,455 @@
+"""spec/openapi.yaml honours the official contract of the four Uploads operations.
+
+The reference is the verbatim excerpt of OpenAI's own OpenAPI document kept beside the
+repository, in ``../shared/reference/openai-uploads-spec-excerpt.yaml``. When it is not
+there, every case here is skipped with that reason.
+
+Our spec may differ from it only in these deliberate ways:
+
+* request enums may be wider (``createUpload.purpose`` is the reference's list plus
+  ``user_data`` and ``evals``, which the live API and openai-python accept);
+* response fields may accept more (a nullable field, or ``anyOf: [enum, string]`` so a
+  value unknown to this client is kept instead of failing the parse);
+* a request field may have bounds where the reference has none
+  (``CreateUploadRequest.bytes`` is 0..8 GiB).
+
+Everything else -- paths, methods, parameters, request fields, required flags, types,
+formats, bounds, response properties and required lists -- must match.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SPEC_PATH = REPO_ROOT / "spec" / "openapi.yaml"
+REFERENCE_PATH = REPO_ROOT.parent / "shared" / "reference" / "openai-uploads-spec-excerpt.yaml"
+
+UPLOADS_OPERATIONS = ("createUpload", "addUploadPart", "completeUpload", "cancelUpload")
+RESPONSE_SCHEMAS = ("Upload", "UploadPart", "OpenAIFile", "ErrorResponse", "Error")
+
+# The request purposes the live API accepts beyond the reference's list.
+EXTRA_UPLOAD_PURPOSES = {"user_data", "evals"}
+# Response fields that must keep a value unknown to this client as a plain string.
+OPEN_ENUM_RESPONSE_FIELDS = (
+    "Upload.purpose",
+    "Upload.status",
+    "OpenAIFile.purpose",
+    "OpenAIFile.status",
+)
+BOUND_KEYWORDS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+)
+# Formats that are documentation only; the wire value is the plain type.
+ANNOTATION_FORMATS = {"unixtime"}
+
+REFERENCE_ABSENT = (
+    f"reference contract not found at {REFERENCE_PATH} "
+    "(the shared/ folder is expected beside the repository)"
+)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+OURS = _load(SPEC_PATH)
+REFERENCE = _load(REFERENCE_PATH) if REFERENCE_PATH.is_file() else None
+
+
+# --- reading an OpenAPI document -------------------------------------------------------
+
+
+def resolve(doc: dict[str, Any], node: Any) -> Any:
+    """Follow local ``$ref``s until a node that is not a reference."""
+    seen = set()
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        assert ref.startswith("#/"), f"only local $refs are supported, got {ref!r}"
+        assert ref not in seen, f"$ref cycle at {ref!r}"
+        seen.add(ref)
+        node = doc
+        for part in ref[2:].split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def ref_name(node: Any) -> str | None:
+    """The component name a schema points at (``Upload`` for ``#/.../Upload``)."""
+    if isinstance(node, dict) and "$ref" in node:
+        return node["$ref"].rsplit("/", 1)[-1]
+    return None
+
+
+def find_operation(doc: dict[str, Any], operation_id: str) -> tuple[str, str, dict[str, Any]]:
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                return path, method, operation
+    raise AssertionError(f"no operation {operation_id!r}")
+
+
+def branches(doc: dict[str, Any], schema: Any) -> list[dict[str, Any]]:
+    """The schema and every allOf/anyOf/oneOf branch beneath it, all resolved."""
+    schema = resolve(doc, schema)
+    found = [schema]
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in schema.get(keyword, []):
+            found.extend(branches(doc, branch))
+    return found
+
+
+def types_of(doc: dict[str, Any], schema: Any) -> set[str]:
+    """The JSON types a schema accepts, with arrays as ``array[item types]``."""
+    found: set[str] = set()
+    for branch in branches(doc, schema):
+        declared = branch.get("type")
+        names = [declared] if isinstance(declared, str) else list(declared or [])
+        if not names and "properties" in branch:
+            names = ["object"]
+        for name in names:
+            if name == "array" and "items" in branch:
+                items = ",".join(sorted(types_of(doc, branch["items"])))
+                name = f"array[{items}]"
+            found.add(name)
+        if branch.get("nullable") is True:  # 3.0 style, as the reference uses it
+            found.add("null")
+    return found
+
+
+def enum_of(doc: dict[str, Any], schema: Any) -> set[Any]:
+    return {value for branch in branches(doc, schema) for value in branch.get("enum", [])}
+
+
+def formats_of(doc: dict[str, Any], schema: Any) -> set[str]:
+    found = {branch["format"] for branch in branches(doc, schema) if "format" in branch}
+    return found - ANNOTATION_FORMATS
+
+
+def bounds_of(doc: dict[str, Any], schema: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for branch in branches(doc, schema):
+        found.update({key: branch[key] for key in BOUND_KEYWORDS if key in branch})
+    return found
+
+
+def properties_of(doc: dict[str, Any], schema: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for branch in branches(doc, schema):
+        found.update(branch.get("properties", {}))
+    return found
+
+
+def required_of(doc: dict[str, Any], schema: Any) -> set[str]:
+    schema = resolve(doc, schema)
+    found = set(schema.get("required", []))
+    for branch in schema.get("allOf", []):
+        found |= required_of(doc, branch)
+    return found
+
+
+def request_schema(doc: dict[str, Any], operation_id: str) -> Any | None:
+    body = resolve(doc, find_operation(doc, operation_id)[2].get("requestBody"))
+    if body is None:
+        return None
+    (media,) = body["content"].values()
+    return media["schema"]
+
+
+def request_objects(doc: dict[str, Any]) -> dict[str, Any]:
+    """Every object schema a request body contains, keyed ``operation[.field...]``."""
+    found: dict[str, Any] = {}
+
+    def walk(key: str, schema: Any) -> None:
+        found[key] = schema
+        for name, field in properties_of(doc, schema).items():
+            if properties_of(doc, field):
+                walk(f"{key}.{name}", field)
+
+    for operation_id in UPLOADS_OPERATIONS:
+        schema = request_schema(doc, operation_id)
+        if schema is not None:
+            walk(operation_id, schema)
+    return found
+
+
+def request_object_at(doc: dict[str, Any], dotted: str) -> Any:
+    """``createUpload.expires_after`` -> the request's object schema at that place."""
+    operation_id, *names = dotted.split(".")
+    schema = request_schema(doc, operation_id)
+    for name in names:
+        schema = properties_of(doc, schema)[name]
+    return schema
+
+
+def field_at(doc: dict[str, Any], dotted: str) -> tuple[Any, str, Any]:
+    """``createUpload.expires_after.seconds`` -> (parent object schema, name, field schema)."""
+    parent_key, name = dotted.rsplit(".", 1)
+    parent = request_object_at(doc, parent_key)
+    return parent, name, properties_of(doc, parent).get(name)
+
+
+def object_components(doc: dict[str, Any], schema: Any) -> set[str]:
+    """Names of the object components a schema is (or is one alternative of)."""
+    found = set()
+    name = ref_name(schema)
+    if name is not None:
+        if properties_of(doc, schema):
+            found.add(name)
+        return found
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in schema.get(keyword, []):
+            found |= object_components(doc, branch)
+    return found
+
+
+# --- the cases, taken from the reference ------------------------------------------------
+
+
+def cases(build) -> list[Any]:
+    """Parameters built from the reference, or one skipped case when it is absent."""
+    if REFERENCE is None:
+        return [pytest.param(None, id="reference-absent", marks=pytest.mark.skip(REFERENCE_ABSENT))]
+    return sorted(build(REFERENCE))
+
+
+def request_field_cases(doc: dict[str, Any]) -> list[str]:
+    return [
+        f"{key}.{name}"
+        for key, schema in request_objects(doc).items()
+        for name in properties_of(doc, schema)
+    ]
+
+
+def response_field_cases(doc: dict[str, Any]) -> list[str]:
+    return [
+        f"{schema}.{name}"
+        for schema in RESPONSE_SCHEMAS
+        for name in properties_of(doc, doc["components"]["schemas"][schema])
+    ]
+
+
+def parameter_cases(doc: dict[str, Any]) -> list[str]:
+    return [
+        f"{operation_id}.{resolve(doc, parameter)['name']}"
+        for operation_id in UPLOADS_OPERATIONS
+        for parameter in find_operation(doc, operation_id)[2].get("parameters", [])
+    ]
+
+
+def parameters_by_name(doc: dict[str, Any], operation_id: str) -> dict[str, dict[str, Any]]:
+    parameters = find_operation(doc, operation_id)[2].get("parameters", [])
+    return {p["name"]: p for p in (resolve(doc, parameter) for parameter in parameters)}
+
+
+def response_schema(doc: dict[str, Any], dotted: str) -> tuple[Any, str, Any]:
+    schema_name, field = dotted.split(".")
+    schema = doc["components"]["schemas"][schema_name]
+    return schema, field, properties_of(doc, schema).get(field)
+
+
+def our_request_field(field: str) -> Any:
+    schema = field_at(OURS, field)[2]
+    assert schema is not None, f"{field} is missing from spec/openapi.yaml"
+    return schema
+
+
+def our_response_field(field: str) -> Any:
+    schema = response_schema(OURS, field)[2]
+    assert schema is not None, f"{field} is missing from spec/openapi.yaml"
+    return schema
+
+
+OPERATION_CASES = cases(lambda doc: list(UPLOADS_OPERATIONS))
+REQUEST_OBJECT_CASES = cases(lambda doc: list(request_objects(doc)))
+REQUEST_FIELD_CASES = cases(request_field_cases)
+PARAMETER_CASES = cases(parameter_cases)
+RESPONSE_SCHEMA_CASES = cases(lambda doc: list(RESPONSE_SCHEMAS))
+RESPONSE_FIELD_CASES = cases(response_field_cases)
+RESPONSE_OBJECT_FIELD_CASES = cases(
+    lambda doc: [
+        field
+        for field in response_field_cases(doc)
+        if object_components(doc, response_schema(doc, field)[2])
+    ]
+)
+
+
+@pytest.fixture
+def reference() -> dict[str, Any]:
+    if REFERENCE is None:
+        pytest.skip(REFERENCE_ABSENT)
+    return REFERENCE
+
+
+# --- operations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("operation_id", OPERATION_CASES)
+def test_operation_has_the_reference_path_and_method(reference, operation_id):
+    theirs = find_operation(reference, operation_id)[:2]
+    assert find_operation(OURS, operation_id)[:2] == theirs
+
+
+@pytest.mark.parametrize("operation_id", OPERATION_CASES)
+def test_operation_declares_the_reference_parameters(reference, operation_id):
+    assert set(parameters_by_name(OURS, operation_id)) == set(
+        parameters_by_name(reference, operation_id)
+    )
+
+
+@pytest.mark.parametrize("parameter", PARAMETER_CASES)
+def test_parameter_location_required_flag_and_type_match_the_reference(reference, parameter):
+    operation_id, name = parameter.split(".")
+    theirs = parameters_by_name(reference, operation_id)[name]
+    ours = parameters_by_name(OURS, operation_id)[name]
+    assert ours["in"] == theirs["in"]
+    assert ours.get("required", False) == theirs.get("required", False)
+    assert types_of(OURS, ours["schema"]) == types_of(reference, theirs["schema"])
+
+
+@pytest.mark.parametrize("operation_id", OPERATION_CASES)
+def test_request_body_presence_required_flag_and_media_type_match_the_reference(
+    reference, operation_id
+):
+    theirs = resolve(reference, find_operation(reference, operation_id)[2].get("requestBody"))
+    ours = resolve(OURS, find_operation(OURS, operation_id)[2].get("requestBody"))
+    if theirs is None:
+        assert ours is None, f"{operation_id} takes no body in the reference"
+        return
+    assert ours is not None, f"{operation_id} takes a body in the reference"
+    assert ours.get("required", False) == theirs.get("required", False)
+    assert set(ours["content"]) == set(theirs["content"])
+
+
+@pytest.mark.parametrize("operation_id", OPERATION_CASES)
+def test_success_response_is_the_reference_schema(reference, operation_id):
+    theirs = find_operation(reference, operation_id)[2]["responses"]["200"]
+    ours = find_operation(OURS, operation_id)[2]["responses"]["200"]
+    assert set(ours["content"]) == set(theirs["content"])
+    for media_type, media in theirs["content"].items():
+        assert ref_name(ours["content"][media_type]["schema"]) == ref_name(media["schema"])
+
+
+# --- request bodies ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("request_object", REQUEST_OBJECT_CASES)
+def test_request_object_has_no_field_the_reference_lacks(reference, request_object):
+    """A field the API does not know would be rejected (additionalProperties: false)."""
+    theirs = properties_of(reference, request_object_at(reference, request_object))
+    ours = properties_of(OURS, request_object_at(OURS, request_object))
+    assert set(ours) - set(theirs) == set()
+
+
+@pytest.mark.parametrize("request_object", REQUEST_OBJECT_CASES)
+def test_request_object_is_closed_where_the_reference_is_closed(reference, request_object):
+    theirs = resolve(reference, request_object_at(reference, request_object))
+    ours = resolve(OURS, request_object_at(OURS, request_object))
+    if theirs.get("additionalProperties") is False:
+        assert ours.get("additionalProperties") is False
+
+
+@pytest.mark.parametrize("field", REQUEST_FIELD_CASES)
+def test_request_field_exists(reference, field):
+    our_request_field(field)
+
+
+@pytest.mark.parametrize("field", REQUEST_FIELD_CASES)
+def test_request_field_required_flag_matches_the_reference(reference, field):
+    their_parent, name, _ = field_at(reference, field)
+    our_parent, _, _ = field_at(OURS, field)
+    assert (name in required_of(OURS, our_parent)) == (name in required_of(reference, their_parent))
+
+
+@pytest.mark.parametrize("field", REQUEST_FIELD_CASES)
+def test_request_field_type_matches_the_reference(reference, field):
+    assert types_of(OURS, our_request_field(field)) == types_of(
+        reference, field_at(reference, field)[2]
+    )
+
+
+@pytest.mark.parametrize("field", REQUEST_FIELD_CASES)
+def test_request_field_format_matches_the_reference(reference, field):
+    assert formats_of(OURS, our_request_field(field)) == formats_of(
+        reference, field_at(reference, field)[2]
+    )
+
+
+@pytest.mark.parametrize("field", REQUEST_FIELD_CASES)
+def test_request_field_enum_contains_every_reference_value(reference, field):
+    theirs = enum_of(reference, field_at(reference, field)[2])
+    ours = enum_of(OURS, our_request_field(field))
+    if not theirs:
+        assert not ours, f"{field} is free in the reference, but restricted to {sorted(ours)}"
+    assert theirs <= ours, f"{field} lacks {sorted(theirs - ours)}"
+
+
+@pytest.mark.parametrize("field", REQUEST_FIELD_CASES)
+def test_request_field_bounds_match_the_reference(reference, field):
+    theirs = bounds_of(reference, field_at(reference, field)[2])
+    ours = bounds_of(OURS, our_request_field(field))
+    assert {key: ours.get(key) for key in theirs} == theirs
+
+
+def test_upload_purpose_is_the_reference_list_plus_user_data_and_evals(reference):
+    theirs = enum_of(reference, field_at(reference, "createUpload.purpose")[2])
+    ours = enum_of(OURS, our_request_field("createUpload.purpose"))
+    assert ours == theirs | EXTRA_UPLOAD_PURPOSES
+
+
+# --- responses --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("schema_name", RESPONSE_SCHEMA_CASES)
+def test_response_schema_has_every_reference_property(reference, schema_name):
+    theirs = properties_of(reference, reference["components"]["schemas"][schema_name])
+    ours = properties_of(OURS, OURS["components"]["schemas"][schema_name])
+    assert set(theirs) - set(ours) == set()
+
+
+@pytest.mark.parametrize("schema_name", RESPONSE_SCHEMA_CASES)
+def test_response_schema_required_list_matches_the_reference(reference, schema_name):
+    theirs = required_of(reference, reference["components"]["schemas"][schema_name])
+    ours = required_of(OURS, OURS["components"]["schemas"][schema_name])
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("field", RESPONSE_FIELD_CASES)
+def test_response_field_accepts_the_reference_type(reference, field):
+    theirs = types_of(reference, response_schema(reference, field)[2])
+    ours = types_of(OURS, our_response_field(field))
+    assert theirs <= ours, f"{field} does not accept {sorted(theirs - ours)}"
+
+
+@pytest.mark.parametrize("field", RESPONSE_FIELD_CASES)
+def test_response_field_enum_contains_every_reference_value(reference, field):
+    theirs = enum_of(reference, response_schema(reference, field)[2])
+    ours = enum_of(OURS, our_response_field(field))
+    assert theirs <= ours, f"{field} lacks {sorted(theirs - ours)}"
+
+
+@pytest.mark.parametrize("field", RESPONSE_OBJECT_FIELD_CASES)
+def test_response_field_is_the_reference_object_schema(reference, field):
+    theirs = object_components(reference, response_schema(reference, field)[2])
+    ours = object_components(OURS, our_response_field(field))
+    assert theirs <= ours
+
+
+@pytest.mark.parametrize("field", OPEN_ENUM_RESPONSE_FIELDS)
+def test_response_enum_field_keeps_an_unknown_value_as_a_string(field):
+    schema = our_response_field(field)
+    alternatives = [resolve(OURS, branch) for branch in schema.get("anyOf", [])]
+    assert any("enum" in branch for branch in alternatives), f"{field} has no enum branch"
+    assert {"type": "string"} in [
+        {k: v for k, v in branch.items() if k != "description"} for branch in alternatives
+    ], f"{field} has no plain string branch"
