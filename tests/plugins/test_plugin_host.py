@@ -1,0 +1,260 @@
+"""The plugin host: registration, precedence, and what happens when a plugin raises."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+
+import httpx
+import pluggy
+import pytest
+
+from openai_uploads import hookspecs
+from openai_uploads._exceptions import PluginError
+from openai_uploads._plugins import DISABLE_AUTOLOAD_ENV, PluginHost
+from openai_uploads.hookspecs import (
+    DigestsComputed,
+    DigestSetup,
+    HasherFactory,
+    RetryContext,
+    RetryDecision,
+    UploadStarted,
+    Veto,
+    hookimpl,
+)
+
+REQUEST = httpx.Request("POST", "http://127.0.0.1/v1/uploads/upload_x/parts")
+
+
+def retry_context(
+    *,
+    status: int | None = 500,
+    headers: dict[str, str] | None = None,
+    attempt: int = 0,
+    max_retries: int = 2,
+    time_left: float | None = None,
+) -> RetryContext:
+    response = (
+        httpx.Response(status, headers=headers or {}, request=REQUEST)
+        if status is not None
+        else None
+    )
+    return RetryContext(
+        operation="add_part",
+        attempt=attempt,
+        max_retries=max_retries,
+        request=REQUEST,
+        response=response,
+        error=None if response is not None else httpx.ConnectError("refused"),
+        time_left=time_left,
+    )
+
+
+def started() -> UploadStarted:
+    return UploadStarted(
+        upload_id="upload_1", filename="a.bin", total_bytes=10, part_size=10, part_count=1
+    )
+
+
+def test_builtin_plugins_are_registered_by_default() -> None:
+    host = PluginHost(load_entrypoints=False)
+    assert host.list_plugin_names() == [
+        "openai_uploads.builtin.retry",
+        "openai_uploads.builtin.checksum",
+        "openai_uploads.builtin.logging",
+    ]
+
+
+def test_misspelled_hook_name_fails_at_registration() -> None:
+    class Typo:
+        @hookimpl
+        def on_upload_startd(self, event: UploadStarted) -> None: ...
+
+    with pytest.raises(pluggy.PluginValidationError, match="on_upload_startd"):
+        PluginHost([Typo()], load_entrypoints=False)
+
+
+def test_caller_retry_plugin_decides_before_the_builtin_policy() -> None:
+    class Never:
+        @hookimpl
+        def decide_retry(self, event: RetryContext) -> RetryDecision:
+            return RetryDecision.give_up()
+
+    host = PluginHost([Never()], load_entrypoints=False)
+    assert host.decide_retry(retry_context(status=503)) == RetryDecision.give_up()
+
+
+def test_retry_plugin_returning_none_defers_to_the_builtin_policy() -> None:
+    class Abstain:
+        @hookimpl
+        def decide_retry(self, event: RetryContext) -> None:
+            return None
+
+    host = PluginHost([Abstain()], load_entrypoints=False)
+    assert host.decide_retry(retry_context(status=503)).retry
+
+
+@pytest.mark.parametrize(
+    ("context", "retry"),
+    [
+        pytest.param(retry_context(status=500), True, id="500-retried"),
+        pytest.param(retry_context(status=503), True, id="503-retried"),
+        pytest.param(retry_context(status=429), True, id="429-retried"),
+        pytest.param(retry_context(status=408), True, id="408-retried"),
+        pytest.param(retry_context(status=409), True, id="409-retried"),
+        pytest.param(retry_context(status=None), True, id="connection-error-retried"),
+        pytest.param(retry_context(status=400), False, id="400-not-retried"),
+        pytest.param(retry_context(status=404), False, id="404-not-retried"),
+        pytest.param(retry_context(attempt=2, max_retries=2), False, id="budget-spent"),
+        pytest.param(
+            retry_context(status=400, headers={"x-should-retry": "true"}), True, id="header-yes"
+        ),
+        pytest.param(
+            retry_context(status=500, headers={"x-should-retry": "false"}), False, id="header-no"
+        ),
+        pytest.param(retry_context(time_left=0.01), False, id="would-outlast-the-upload"),
+    ],
+)
+def test_builtin_retry_policy(context: RetryContext, retry: bool) -> None:
+    assert PluginHost(load_entrypoints=False).decide_retry(context).retry is retry
+
+
+@pytest.mark.parametrize(
+    ("headers", "delay"),
+    [
+        pytest.param({"retry-after": "3"}, 3.0, id="seconds"),
+        pytest.param({"retry-after-ms": "250"}, 0.25, id="milliseconds"),
+        pytest.param({"retry-after-ms": "1500", "retry-after": "9"}, 1.5, id="ms-wins"),
+    ],
+)
+def test_builtin_retry_policy_honours_retry_after(headers: dict[str, str], delay: float) -> None:
+    decision = PluginHost(load_entrypoints=False).decide_retry(
+        retry_context(status=429, headers=headers)
+    )
+    assert decision == RetryDecision.after(delay)
+
+
+def test_builtin_retry_policy_backs_off_exponentially_with_jitter() -> None:
+    host = PluginHost(load_entrypoints=False)
+    delays = [host.decide_retry(retry_context(attempt=n, max_retries=10)).delay for n in range(6)]
+    for n, delay in enumerate(delays):
+        ceiling = min(0.5 * 2**n, 8.0)
+        assert 0.75 * ceiling <= delay <= ceiling
+
+
+def test_digests_of_all_plugins_are_merged_with_md5() -> None:
+    class Sha:
+        @hookimpl
+        def digest_algorithms(self, event: DigestSetup) -> Mapping[str, HasherFactory]:
+            return {"sha256": hashlib.sha256}
+
+    host = PluginHost([Sha()], load_entrypoints=False)
+    algorithms = host.digest_algorithms(DigestSetup(filename="a", total_bytes=1, expected_md5=None))
+    assert sorted(algorithms) == ["md5", "sha256"]
+
+
+def digests_computed(expected_md5: str | None) -> DigestsComputed:
+    return DigestsComputed(
+        upload_id="upload_1",
+        filename="a",
+        total_bytes=5,
+        digests={"md5": hashlib.md5(b"hello").hexdigest()},
+        expected_md5=expected_md5,
+    )
+
+
+def test_builtin_md5_check_vetoes_a_different_expected_md5() -> None:
+    vetoes = PluginHost(load_entrypoints=False).check_digests(digests_computed("0" * 32))
+    assert len(vetoes) == 1
+    assert "md5 mismatch" in vetoes[0].reason
+
+
+def test_builtin_md5_check_accepts_the_right_md5_in_any_case() -> None:
+    expected = hashlib.md5(b"hello").hexdigest().upper()
+    assert PluginHost(load_entrypoints=False).check_digests(digests_computed(expected)) == []
+
+
+def test_a_plugin_can_veto_completion() -> None:
+    class Strict:
+        @hookimpl
+        def check_digests(self, event: DigestsComputed) -> Veto:
+            return Veto(reason="not on the allow list")
+
+    vetoes = PluginHost([Strict()], load_entrypoints=False).check_digests(digests_computed(None))
+    assert [veto.reason for veto in vetoes] == ["not on the allow list"]
+
+
+def test_progress_plugin_errors_are_logged_once_and_ignored(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    seen: list[str] = []
+
+    class Broken:
+        @hookimpl
+        def on_upload_started(self, event: UploadStarted) -> None:
+            raise RuntimeError("boom")
+
+    class Healthy:
+        @hookimpl
+        def on_upload_started(self, event: UploadStarted) -> None:
+            seen.append(event.upload_id)
+
+    host = PluginHost([Broken(), Healthy()], load_entrypoints=False)
+    with caplog.at_level(logging.WARNING, logger="openai_uploads"):
+        host.upload_started(started())
+        host.upload_started(started())
+    assert seen == ["upload_1", "upload_1"]
+    assert len([r for r in caplog.records if "boom" in r.getMessage()]) == 1
+
+
+def test_decision_plugin_errors_raise_plugin_error() -> None:
+    class Broken:
+        @hookimpl
+        def decide_retry(self, event: RetryContext) -> RetryDecision:
+            raise RuntimeError("boom")
+
+    host = PluginHost([Broken()], load_entrypoints=False)
+    with pytest.raises(PluginError, match="decide_retry") as info:
+        host.decide_retry(retry_context())
+    assert info.value.hook == "decide_retry"
+
+
+def test_decide_retry_must_return_a_retry_decision() -> None:
+    class Wrong:
+        @hookimpl
+        def decide_retry(self, event: RetryContext) -> object:
+            return 3
+
+    with pytest.raises(PluginError, match="RetryDecision"):
+        PluginHost([Wrong()], load_entrypoints=False).decide_retry(retry_context())
+
+
+def test_progress_listeners_are_detected_so_idle_hooks_cost_nothing() -> None:
+    class Listener:
+        @hookimpl
+        def on_bytes_sent(self, event: object) -> None: ...
+
+    assert not PluginHost(load_entrypoints=False).wants_progress
+    assert PluginHost([Listener()], load_entrypoints=False).wants_progress
+
+
+def test_entry_point_autoload_is_off_under_the_environment_switch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "1")
+    monkeypatch.setattr(
+        pluggy.PluginManager, "load_setuptools_entrypoints", lambda self, group: calls.append(group)
+    )
+    PluginHost()
+    assert calls == []
+    monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "0")
+    PluginHost()
+    assert calls == [hookspecs.PROJECT_NAME]
+
+
+def test_every_event_is_frozen() -> None:
+    event = started()
+    with pytest.raises(AttributeError):
+        event.upload_id = "other"  # type: ignore[misc]
