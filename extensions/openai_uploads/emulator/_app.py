@@ -1,0 +1,421 @@
+"""The Starlette app: the Uploads and Files routes, with the API's rules and error shape."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import IO, Any, Final
+
+import anyio.to_thread
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from openai_uploads._constants import (
+    MAX_FILE_EXPIRY_SECONDS,
+    MAX_PART_SIZE,
+    MAX_UPLOAD_BYTES,
+    MIN_FILE_EXPIRY_SECONDS,
+    UPLOAD_PURPOSES,
+)
+
+from ._errors import ApiError, bad_request
+from ._faults import FaultInjector, FaultMiddleware
+from ._store import Store, assemble
+
+_CREATE_FIELDS: Final = {"filename", "purpose", "bytes", "mime_type", "expires_after"}
+_COMPLETE_FIELDS: Final = {"part_ids", "md5"}
+
+
+def _error_response(error: ApiError) -> Response:
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        raise bad_request(
+            "We could not parse the JSON body of your request. (HINT: This likely means you "
+            "aren't using your HTTP library correctly.)"
+        ) from None
+    if not isinstance(data, dict):
+        raise bad_request("The request body must be a JSON object.")
+    return data
+
+
+def _check_fields(data: dict[str, Any], allowed: set[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            raise bad_request(f"Unrecognized request argument supplied: {key}", param=key)
+
+
+def _required(data: dict[str, Any], name: str) -> Any:
+    if name not in data or data[name] is None:
+        raise bad_request(f"Missing required parameter: '{name}'.", param=name)
+    return data[name]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _non_empty_str(data: dict[str, Any], name: str) -> str:
+    value = _required(data, name)
+    if not isinstance(value, str):
+        raise bad_request(f"Invalid type for '{name}': expected a string.", param=name)
+    if not value:
+        raise bad_request(f"'{name}' must not be empty.", param=name)
+    return value
+
+
+def _file_expiry(data: dict[str, Any]) -> int | None:
+    value = data.get("expires_after")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise bad_request(
+            "Invalid type for 'expires_after': expected an object.", param="expires_after"
+        )
+    for key in value:
+        if key not in ("anchor", "seconds"):
+            raise bad_request(
+                f"Unrecognized request argument supplied: expires_after.{key}",
+                param=f"expires_after.{key}",
+            )
+    if value.get("anchor") != "created_at":
+        raise bad_request(
+            "Invalid value for 'expires_after.anchor': the only supported anchor is 'created_at'.",
+            param="expires_after.anchor",
+        )
+    seconds: Any = value.get("seconds")
+    if not _is_int(seconds) or not MIN_FILE_EXPIRY_SECONDS <= seconds <= MAX_FILE_EXPIRY_SECONDS:
+        raise bad_request(
+            f"Invalid value for 'expires_after.seconds': expected an integer between "
+            f"{MIN_FILE_EXPIRY_SECONDS} and {MAX_FILE_EXPIRY_SECONDS}.",
+            param="expires_after.seconds",
+        )
+    return int(seconds)
+
+
+class _PartReceiver:
+    """Callbacks for the streaming multipart parser: the ``data`` field goes straight to
+    a temp file, chunk by chunk; nothing is held whole in memory."""
+
+    def __init__(self, tmp: Path, limit: int, remaining: int) -> None:
+        self.tmp = tmp
+        self.limit = limit
+        self.remaining = remaining
+        self.size = 0
+        self.file: IO[bytes] | None = None
+        self.seen_data = False
+        self.error: ApiError | None = None
+        self._in_data = False
+        self._header_field = bytearray()
+        self._header_value = bytearray()
+        self._disposition: bytes | None = None
+
+    def callbacks(self) -> dict[str, Callable[..., None]]:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_header_field": self.on_header_field,
+            "on_header_value": self.on_header_value,
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+            "on_part_data": self.on_part_data,
+            "on_part_end": self.on_part_end,
+        }
+
+    def on_part_begin(self) -> None:
+        self._disposition = None
+        self._in_data = False
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header_field += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def on_header_end(self) -> None:
+        if bytes(self._header_field).lower() == b"content-disposition":
+            self._disposition = bytes(self._header_value)
+        self._header_field.clear()
+        self._header_value.clear()
+
+    def on_headers_finished(self) -> None:
+        _, params = parse_options_header(self._disposition or b"")
+        if params.get(b"name") != b"data" or self.error is not None:
+            return
+        if self.seen_data:
+            self.error = bad_request("The field 'data' was given more than once.", param="data")
+            return
+        self.seen_data = True
+        self._in_data = True
+        self.file = open(self.tmp, "wb", buffering=0)  # noqa: SIM115 - closed in close()
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if not self._in_data or self.error is not None or self.file is None:
+            return
+        self.size += end - start
+        if self.size > self.limit:
+            self.error = bad_request(
+                f"The part is larger than the maximum part size of {self.limit} bytes.",
+                param="data",
+                code="part_too_large",
+            )
+        elif self.size > self.remaining:
+            self.error = bad_request(
+                "The part would make the Upload exceed the bytes it was created with.",
+                param="data",
+            )
+        else:
+            self.file.write(memoryview(data)[start:end])
+
+    def on_part_end(self) -> None:
+        self._in_data = False
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+class Emulator:
+    """The routes, bound to one Store, one FaultInjector and an optional required key."""
+
+    def __init__(self, store: Store, *, api_key: str | None, injector: FaultInjector) -> None:
+        self.store = store
+        self.api_key = api_key
+        self.injector = injector
+
+    def authorize(self, request: Request) -> None:
+        header = request.headers.get("authorization", "")
+        scheme, _, key = header.partition(" ")
+        key = key.strip()
+        if scheme.lower() != "bearer" or not key:
+            raise ApiError(
+                401,
+                "You didn't provide an API key. You need to provide your API key in an "
+                "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+            )
+        if self.api_key is not None and key != self.api_key:
+            raise ApiError(
+                401,
+                "Incorrect API key provided. You can find your API key at "
+                "https://platform.openai.com/account/api-keys.",
+                code="invalid_api_key",
+            )
+
+    async def create_upload(self, request: Request) -> Response:
+        self.authorize(request)
+        data = await _json_object(request)
+        _check_fields(data, _CREATE_FIELDS)
+        size = _required(data, "bytes")
+        if not _is_int(size):
+            raise bad_request("Invalid type for 'bytes': expected an integer.", param="bytes")
+        if size < 0 or size > MAX_UPLOAD_BYTES:
+            raise bad_request(
+                f"Invalid value for 'bytes': must be between 0 and {MAX_UPLOAD_BYTES}.",
+                param="bytes",
+            )
+        filename = _non_empty_str(data, "filename")
+        mime_type = _non_empty_str(data, "mime_type")
+        purpose = _non_empty_str(data, "purpose")
+        if purpose not in UPLOAD_PURPOSES:
+            raise bad_request(
+                f"Invalid value for 'purpose': {purpose!r}. Supported values are: "
+                + ", ".join(repr(p) for p in UPLOAD_PURPOSES)
+                + ".",
+                param="purpose",
+            )
+        record = self.store.create_upload(
+            filename=filename,
+            bytes=size,
+            purpose=purpose,
+            mime_type=mime_type,
+            file_expires_seconds=_file_expiry(data),
+        )
+        return JSONResponse(record.to_json())
+
+    async def add_part(self, request: Request) -> Response:
+        self.authorize(request)
+        upload_id = request.path_params["upload_id"]
+        record, received = self.store.check_accepts_parts(upload_id)
+        content_type, params = parse_options_header(request.headers.get("content-type"))
+        boundary = params.get(b"boundary")
+        if content_type != b"multipart/form-data" or not boundary:
+            raise bad_request(
+                "The request must be multipart/form-data with a 'data' field.", param="data"
+            )
+        tmp = self.store.tmp_path(".part")
+        receiver = _PartReceiver(tmp, MAX_PART_SIZE, record.bytes - received)
+        parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
+        try:
+            try:
+                async for chunk in request.stream():
+                    parser.write(chunk)
+                    if receiver.error is not None:
+                        raise receiver.error
+                parser.finalize()
+            except ApiError:
+                raise
+            except Exception as exc:
+                raise bad_request(f"Malformed multipart body: {exc}", param="data") from None
+            finally:
+                receiver.close()
+            if not receiver.seen_data:
+                raise bad_request("Missing required parameter: 'data'.", param="data")
+            part = self.store.commit_part(upload_id, tmp, receiver.size)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return JSONResponse(part.to_json())
+
+    async def complete_upload(self, request: Request) -> Response:
+        self.authorize(request)
+        upload_id = request.path_params["upload_id"]
+        data = await _json_object(request)
+        _check_fields(data, _COMPLETE_FIELDS)
+        part_ids = _required(data, "part_ids")
+        if not isinstance(part_ids, list) or not all(isinstance(p, str) for p in part_ids):
+            raise bad_request(
+                "Invalid type for 'part_ids': expected an array of strings.", param="part_ids"
+            )
+        md5 = data.get("md5")
+        if md5 is not None and not isinstance(md5, str):
+            raise bad_request("Invalid type for 'md5': expected a string.", param="md5")
+        record, paths = self.store.begin_complete(upload_id, part_ids)
+        tmp = self.store.tmp_path(".file")
+        try:
+            size, digest = await anyio.to_thread.run_sync(assemble, paths, tmp)
+            if size != record.bytes:
+                raise bad_request(
+                    f"Assembled {size} bytes, expected {record.bytes}.", param="part_ids"
+                )
+            if md5 and md5.strip().lower() != digest:
+                raise bad_request(
+                    f"The md5 checksum {md5!r} does not match the md5 of the uploaded bytes.",
+                    param="md5",
+                    code="md5_mismatch",
+                )
+            file = self.store.finish_complete(record, tmp)
+        finally:
+            self.store.abort_complete(upload_id)
+            tmp.unlink(missing_ok=True)
+        return JSONResponse(self.store.get_upload(upload_id).to_json(file))
+
+    async def cancel_upload(self, request: Request) -> Response:
+        self.authorize(request)
+        record = self.store.cancel_upload(request.path_params["upload_id"])
+        return JSONResponse(record.to_json())
+
+    async def retrieve_file(self, request: Request) -> Response:
+        self.authorize(request)
+        return JSONResponse(self.store.get_file(request.path_params["file_id"]).to_json())
+
+    async def delete_file(self, request: Request) -> Response:
+        self.authorize(request)
+        file_id = request.path_params["file_id"]
+        self.store.get_file(file_id)
+        self.store.delete_file(file_id)
+        return JSONResponse({"id": file_id, "object": "file", "deleted": True})
+
+    async def file_content(self, request: Request) -> Response:
+        self.authorize(request)
+        file = self.store.get_file(request.path_params["file_id"])
+        return FileResponse(
+            self.store.file_path(file.id), media_type="application/octet-stream", stat_result=None
+        )
+
+    async def sink(self, request: Request) -> Response:
+        """Emulator only: read a body of any size, discard it, report its length."""
+        total = 0
+        async for chunk in request.stream():
+            total += len(chunk)
+        return JSONResponse({"object": "emulator.sink", "bytes": total})
+
+    async def faults(self, request: Request) -> Response:
+        """Emulator only: GET the fault config and counts; POST a new config (JSON)."""
+        if request.method == "POST":
+            from ._faults import FaultConfig
+
+            try:
+                self.injector.configure(FaultConfig.from_json(await _json_object(request)))
+            except (TypeError, ValueError) as exc:
+                raise bad_request(str(exc)) from None
+        elif request.method == "DELETE":
+            self.injector.reset_stats()
+        return JSONResponse(
+            {"config": self.injector.config.to_json(), "stats": self.injector.stats()}
+        )
+
+    async def _on_api_error(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return _error_response(exc)
+
+    async def _on_http_error(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        message = f"Invalid URL ({request.method} {request.url.path})"
+        status = exc.status_code if exc.status_code in (404, 405) else 400
+        return _error_response(ApiError(status, message))
+
+    async def _on_crash(self, request: Request, exc: Exception) -> Response:
+        return _error_response(ApiError(500, f"The emulator failed: {exc!r}", type="server_error"))
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/v1/uploads", self.create_upload, methods=["POST"]),
+            Route("/v1/uploads/{upload_id}/parts", self.add_part, methods=["POST"]),
+            Route("/v1/uploads/{upload_id}/complete", self.complete_upload, methods=["POST"]),
+            Route("/v1/uploads/{upload_id}/cancel", self.cancel_upload, methods=["POST"]),
+            Route("/v1/files/{file_id}", self.retrieve_file, methods=["GET"]),
+            Route("/v1/files/{file_id}", self.delete_file, methods=["DELETE"]),
+            Route("/v1/files/{file_id}/content", self.file_content, methods=["GET"]),
+            Route("/v1/_sink", self.sink, methods=["POST", "PUT"]),
+            Route("/v1/_emulator/faults", self.faults, methods=["GET", "POST", "DELETE"]),
+        ]
+
+
+def create_app(
+    store: Store,
+    *,
+    api_key: str | None = None,
+    injector: FaultInjector | None = None,
+    sweep_interval: float = 30.0,
+) -> ASGIApp:
+    """The emulator as an ASGI app over ``store`` (faults and request ids outermost)."""
+    injector = injector or FaultInjector()
+    emulator = Emulator(store, api_key=api_key, injector=injector)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async def sweep() -> None:
+            while True:
+                await asyncio.sleep(sweep_interval)
+                await anyio.to_thread.run_sync(store.expire_due)
+
+        task = asyncio.create_task(sweep())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = Starlette(
+        routes=emulator.routes(),
+        exception_handlers={
+            ApiError: emulator._on_api_error,
+            HTTPException: emulator._on_http_error,
+            Exception: emulator._on_crash,
+        },
+        lifespan=lifespan,
+    )
+    return FaultMiddleware(app, injector)

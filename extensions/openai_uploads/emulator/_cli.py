@@ -1,0 +1,141 @@
+"""The ``openai-uploads serve`` command."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+import click
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1000**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1000**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
+
+
+def parse_rate(text: str) -> float:
+    """Bytes per second from ``20MB``, ``20MB/s``, ``10MiB``, ``500k`` or ``123456``."""
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*(?:/s)?\s*", text)
+    if not match or match.group(2).lower() not in _UNITS:
+        raise ValueError(f"not a rate: {text!r} (try 20MB, 10MiB, 500k)")
+    return float(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+class _Rate(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    name = "rate"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float | int):
+            return float(value)
+        try:
+            return parse_rate(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8787, show_default=True, type=int, help="0 picks a free port.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Where uploads and files are kept (default: a temporary dir, removed on exit).",
+)
+@click.option("--api-key", default=None, help="Accept only this bearer key (default: any).")
+@click.option("--latency-ms", type=float, default=0.0, help="Added latency per request.")
+@click.option(
+    "--bandwidth", type=_Rate(), default=None, help="Per-connection request-body cap, e.g. 20MB."
+)
+@click.option("--p-500", type=float, default=0.0, help="Probability of a 500 response.")
+@click.option("--p-503", type=float, default=0.0, help="Probability of a 503 response.")
+@click.option("--p-429", type=float, default=0.0, help="Probability of a 429 + Retry-After.")
+@click.option("--p-drop", type=float, default=0.0, help="Probability of dropping mid-body.")
+@click.option("--retry-after", type=float, default=1.0, show_default=True, help="429 wait (s).")
+@click.option("--drop-after", type=int, default=None, help="Body bytes read before a drop.")
+@click.option(
+    "--fault-endpoints",
+    default="create,parts,complete,cancel,files",
+    show_default=True,
+    help="Comma-separated endpoints the 500/503/429/drop faults apply to (also: sink).",
+)
+@click.option("--seed", type=int, default=None, help="Seed of the fault draws.")
+@click.option("--faults-json", default=None, hidden=True, help="A whole FaultConfig as JSON.")
+@click.option("--log-level", default="warning", show_default=True)
+def serve(
+    host: str,
+    port: int,
+    data_dir: str | None,
+    api_key: str | None,
+    latency_ms: float,
+    bandwidth: float | None,
+    p_500: float,
+    p_503: float,
+    p_429: float,
+    p_drop: float,
+    retry_after: float,
+    drop_after: int | None,
+    fault_endpoints: str,
+    seed: int | None,
+    faults_json: str | None,
+    log_level: str,
+) -> None:
+    """Run the local Uploads API emulator; prints its base URL (http://HOST:PORT/v1).
+
+    Emulator-only routes: POST /v1/_sink (discards a body, returns its size) and
+    GET/POST/DELETE /v1/_emulator/faults (fault settings and counts).
+    """
+    try:
+        from ._faults import FaultConfig
+        from ._server import serve_forever
+    except ModuleNotFoundError as exc:
+        click.echo(
+            f"openai-uploads serve needs {exc.name}: pip install 'openai-uploads[emulator]'",
+            err=True,
+        )
+        sys.exit(1)
+    try:
+        if faults_json:
+            faults = FaultConfig.from_json(json.loads(faults_json))
+        else:
+            endpoints = frozenset(e.strip() for e in fault_endpoints.split(",") if e.strip())
+            faults = FaultConfig(
+                latency=latency_ms / 1000,
+                bandwidth=bandwidth,
+                p_500=p_500,
+                p_503=p_503,
+                p_429=p_429,
+                p_drop=p_drop,
+                retry_after=retry_after,
+                drop_after=drop_after,
+                endpoints=endpoints,
+                seed=seed,
+            )
+    except (TypeError, ValueError) as exc:
+        raise click.BadParameter(str(exc)) from None
+
+    def announce(url: str) -> None:
+        click.echo(url)
+        sys.stdout.flush()
+
+    serve_forever(
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        api_key=api_key,
+        faults=faults,
+        log_level=log_level,
+        announce=announce,
+    )

@@ -1,0 +1,290 @@
+"""Fault injection and wide-area emulation, as an ASGI layer outside the API routes.
+
+Everything is off by default. Faults are drawn from one seeded random stream per
+endpoint name, so a given sequence of requests to an endpoint meets the same faults
+every run. The layer also stamps every response with an ``x-request-id`` header.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import secrets
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Final
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+ENDPOINTS: Final = frozenset({"create", "parts", "complete", "cancel", "files"})
+"""The endpoint names faults can apply to; ``sink`` can be named too (off by default)."""
+
+FAULT_KINDS: Final = ("500", "503", "429", "drop")
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """What to inject. Probabilities are per request, drawn once per request in the
+    order 500, 503, 429, drop (so they add up and must not exceed 1)."""
+
+    latency: float = 0.0
+    """Seconds added before every request is handled (all endpoints but ``_emulator``)."""
+    bandwidth: float | None = None
+    """Cap on request-body bytes per second, per connection (None: unlimited)."""
+    p_500: float = 0.0
+    p_503: float = 0.0
+    p_429: float = 0.0
+    p_drop: float = 0.0
+    """Probability of closing the connection part-way through the request body."""
+    retry_after: float = 1.0
+    """Seconds sent with a 429, as ``Retry-After`` (rounded up) and ``retry-after-ms``."""
+    drop_after: int | None = None
+    """Body bytes read before a drop (None: half of Content-Length, at least one chunk)."""
+    endpoints: frozenset[str] = field(default_factory=lambda: ENDPOINTS)
+    """Endpoints the 500/503/429/drop faults apply to."""
+    seed: int | None = None
+    """Seed of the fault draws; None draws from a random seed."""
+
+    def __post_init__(self) -> None:
+        probs = (self.p_500, self.p_503, self.p_429, self.p_drop)
+        if any(p < 0 or p > 1 for p in probs) or sum(probs) > 1 + 1e-9:
+            raise ValueError("fault probabilities must lie in [0, 1] and sum to at most 1")
+        if self.latency < 0 or self.retry_after < 0:
+            raise ValueError("latency and retry_after must not be negative")
+        if self.bandwidth is not None and self.bandwidth <= 0:
+            raise ValueError("bandwidth must be positive (or None for no cap)")
+        unknown = set(self.endpoints) - ENDPOINTS - {"sink"}
+        if unknown:
+            raise ValueError(f"unknown endpoint names: {sorted(unknown)}")
+        object.__setattr__(self, "endpoints", frozenset(self.endpoints))
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["endpoints"] = sorted(self.endpoints)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FaultConfig:
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown fault settings: {sorted(unknown)}")
+        kwargs = dict(data)
+        if "endpoints" in kwargs:
+            kwargs["endpoints"] = frozenset(kwargs["endpoints"])
+        return cls(**kwargs)
+
+
+class FaultInjector:
+    """Holds the current FaultConfig, the seeded draws and the counts of what was injected."""
+
+    def __init__(self, config: FaultConfig | None = None) -> None:
+        self._lock = threading.Lock()
+        self._stats: Counter[str] = Counter()
+        self._config = FaultConfig()
+        self._rngs: dict[str, random.Random] = {}
+        self.configure(config or FaultConfig())
+
+    @property
+    def config(self) -> FaultConfig:
+        return self._config
+
+    def configure(self, config: FaultConfig) -> None:
+        """Replace the configuration and restart the seeded draws."""
+        with self._lock:
+            seed = config.seed if config.seed is not None else secrets.randbits(64)
+            self._config = replace(config)
+            self._rngs = {name: random.Random(f"{seed}:{name}") for name in ENDPOINTS | {"sink"}}
+
+    def stats(self) -> dict[str, int]:
+        """How many of each fault were injected: requests, latency, throttled, 500, 503,
+        429, drop."""
+        with self._lock:
+            out = {k: 0 for k in ("requests", "latency", "throttled", *FAULT_KINDS)}
+            out.update(self._stats)
+            return out
+
+    def reset_stats(self) -> None:
+        with self._lock:
+            self._stats.clear()
+
+    def count(self, kind: str) -> None:
+        with self._lock:
+            self._stats[kind] += 1
+
+    def draw(self, endpoint: str) -> str | None:
+        """The fault for the next request to ``endpoint``, or None."""
+        with self._lock:
+            cfg = self._config
+            if endpoint not in cfg.endpoints:
+                return None
+            u = self._rngs[endpoint].random()
+            edge = 0.0
+            for kind, p in zip(
+                FAULT_KINDS, (cfg.p_500, cfg.p_503, cfg.p_429, cfg.p_drop), strict=True
+            ):
+                edge += p
+                if u < edge:
+                    self._stats[kind] += 1
+                    return kind
+            return None
+
+
+def classify(method: str, path: str) -> str:
+    """The endpoint name of a request path."""
+    parts = [p for p in path.split("/") if p]
+    if parts[:1] == ["v1"]:
+        parts = parts[1:]
+    if not parts:
+        return "other"
+    head = parts[0]
+    if head == "uploads":
+        if len(parts) == 1:
+            return "create"
+        if len(parts) == 3 and parts[2] in ("parts", "complete", "cancel"):
+            return parts[2]
+        return "other"
+    if head == "files":
+        return "files"
+    if head == "_sink":
+        return "sink"
+    if head == "_emulator":
+        return "emulator"
+    return "other"
+
+
+_FAULT_BODIES: Final = {
+    "500": (
+        500,
+        "The server had an error while processing your request. Sorry about that!",
+        "server_error",
+        None,
+    ),
+    "503": (503, "The server is overloaded or not ready yet.", "server_error", None),
+    "429": (429, "Rate limit reached for requests.", "requests", "rate_limit_exceeded"),
+}
+
+
+def _request_id() -> str:
+    return "req_" + secrets.token_hex(16)
+
+
+class FaultMiddleware:
+    """Outermost ASGI layer: request ids, latency, bandwidth cap and injected faults."""
+
+    def __init__(self, app: ASGIApp, injector: FaultInjector) -> None:
+        self.app = app
+        self.injector = injector
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw_send = send
+        request_id = _request_id()
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await raw_send(message)
+
+        endpoint = classify(scope["method"], scope["path"])
+        if endpoint == "emulator":
+            await self.app(scope, receive, send_with_id)
+            return
+        injector = self.injector
+        cfg = injector.config
+        injector.count("requests")
+        if cfg.latency > 0:
+            injector.count("latency")
+            await anyio.sleep(cfg.latency)
+        if cfg.bandwidth is not None:
+            injector.count("throttled")
+            receive = _throttle(receive, cfg.bandwidth)
+        fault = injector.draw(endpoint)
+        if fault is None:
+            await self.app(scope, receive, send_with_id)
+        elif fault == "drop":
+            await _drop(scope, receive, raw_send, cfg.drop_after)
+        else:
+            await _drain(receive)
+            status, message, type_, code = _FAULT_BODIES[fault]
+            headers: list[tuple[bytes, bytes]] = []
+            if fault == "429":
+                ra = cfg.retry_after
+                whole = str(int(ra)) if ra == int(ra) else str(math.ceil(ra))
+                headers.append((b"retry-after", whole.encode()))
+                headers.append((b"retry-after-ms", str(round(ra * 1000)).encode()))
+            body = {"error": {"message": message, "type": type_, "param": None, "code": code}}
+            await send_json(send_with_id, status, body, headers)
+
+
+def _throttle(receive: Receive, bandwidth: float) -> Receive:
+    start = time.monotonic()
+    received = 0
+
+    async def throttled() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            delay = start + received / bandwidth - time.monotonic()
+            if delay > 0:
+                await anyio.sleep(delay)
+        return message
+
+    return throttled
+
+
+async def _drain(receive: Receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
+
+
+async def _drop(scope: Scope, receive: Receive, send: Send, drop_after: int | None) -> None:
+    """Read part of the body, then close the connection without a response."""
+    length = 0
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            length = int(value or b"0")
+    limit = drop_after if drop_after is not None else length // 2
+    seen = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        seen += len(message.get("body", b""))
+        if seen >= limit or not message.get("more_body", False):
+            break
+    # uvicorn's send is a bound method of the request cycle, which owns the transport:
+    # aborting it closes the socket with no response at all, as a lost connection would.
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is not None and hasattr(transport, "abort"):
+        transport.abort()
+        return
+    # Elsewhere: start a response and fail before its body, which closes the connection.
+    await send(
+        {"type": "http.response.start", "status": 500, "headers": [(b"content-length", b"64")]}
+    )
+    raise ConnectionAbortedError("emulated dropped connection")
+
+
+async def send_json(
+    send: Send, status: int, body: Any, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    payload = json.dumps(body).encode()
+    all_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        *(headers or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": all_headers})
+    await send({"type": "http.response.body", "body": payload})
