@@ -5,14 +5,72 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-try:
-    from .._types import omit
-except ImportError:  # pragma: no cover - until the client's _types lands
-    omit: Any = object()  # type: ignore[no-redef]
+from .._types import ExpiresAfter, FilePurpose, Omit, omit
+from ._async import upload_async
+from ._job import Job
+from ._sync import upload_sync
 
 if TYPE_CHECKING:
-    from .._types import FilePurpose, Omit
-    from ..types import Upload
+    from .._types import Upload
+
+_DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
+
+The file is read once, in order: each part is hashed (md5, plus any digest a plugin
+asks for) and sent while later parts are read, with at most ``max_concurrency`` parts
+in flight and about ``(max_concurrency + 1) * part_size`` bytes of memory. Each part is
+retried on its own (``part_retries`` times, within the Upload's hour). The md5 is sent
+with ``complete``, so the server checks the assembled bytes.
+
+Args:
+    file: a path (``str`` or ``os.PathLike``), ``bytes`` / ``bytearray`` /
+        ``memoryview``, or a binary file object (read from its current position; a
+        non-seekable stream needs ``bytes``).
+    mime_type: the file's MIME type, e.g. ``"application/jsonl"``.
+    purpose: ``"assistants"``, ``"batch"``, ``"fine-tune"``, ``"vision"``,
+        ``"user_data"`` or ``"evals"``.
+    filename: required for in-memory data and nameless file objects.
+    bytes: the size; required for in-memory data and non-seekable streams, checked
+        against the real size otherwise.
+    part_size: bytes per part, 1 to 64 MiB (default 64 MiB).
+    md5: the expected md5 (hex); a mismatch stops before ``complete`` with
+        :class:`ChecksumMismatchError` and cancels the Upload.
+    max_concurrency: parts in flight at once (default 4).
+    expires_after: when the resulting File expires, e.g.
+        ``{"anchor": "created_at", "days": 7}``.
+    resume: keep a state file so that calling again with the same arguments after an
+        interruption sends only the missing parts. The state file is
+        ``<path>.openai-upload.json`` next to a path, or ``state_file``.
+    state_file: where the resume state lives (required with ``resume`` for
+        in-memory data and file objects).
+    keep_on_failure: leave the Upload pending on failure instead of cancelling it
+        (default: the value of ``resume``).
+    part_retries: retries per part (default ``max(client.max_retries, 5)``).
+
+Returns:
+    The completed Upload; ``upload.file`` is the File.
+
+Raises:
+    TypeError: ``filename`` or ``bytes`` missing where required, or an unsupported input.
+    ValueError: a bad argument (missing / unreadable path, directory, wrong ``bytes``,
+        ``part_size`` outside 1..64 MiB, over 8 GB, malformed ``md5``, unknown
+        ``purpose``, ``max_concurrency`` < 1). Nothing is sent.
+    APIError: a request failed for good (the same class as any other call raises);
+        ``err.upload_id`` names the Upload and ``err.upload_cancelled`` says whether
+        it was cancelled.
+    UploadError: an engine-level failure (``ChecksumMismatchError``,
+        ``UploadVetoedError``, ``UploadExpiredError``, the input changed while read),
+        with ``upload_id`` and ``cancelled``.
+    KeyboardInterrupt, asyncio.CancelledError: re-raised after cancelling the Upload
+        (or leaving it pending for ``resume``), with a note naming it.
+
+Example::
+
+    upload = client.uploads.upload_file_chunked(
+        file="training.jsonl", mime_type="application/jsonl", purpose="fine-tune",
+        resume=True,
+    )
+    print(upload.file.id)
+"""
 
 
 class ChunkedUploadMixin:
@@ -31,13 +89,32 @@ class ChunkedUploadMixin:
         part_size: int | None = None,
         md5: str | Omit = omit,
         max_concurrency: int = 4,
-        expires_after: dict[str, Any] | Omit = omit,
+        expires_after: ExpiresAfter | Omit = omit,
         resume: bool = False,
         state_file: str | os.PathLike[str] | None = None,
         keep_on_failure: bool | None = None,
         part_retries: int | None = None,
     ) -> Upload:
-        raise NotImplementedError
+        job = Job(
+            self._client,
+            file=file,
+            filename=filename,
+            bytes=bytes,
+            state_file=state_file,
+            mime_type=mime_type,
+            purpose=purpose,
+            part_size=part_size,
+            md5=md5,
+            max_concurrency=max_concurrency,
+            expires_after=expires_after,
+            resume=resume,
+            keep_on_failure=keep_on_failure,
+            part_retries=part_retries,
+        )
+        upload: Upload = upload_sync(self._client, job)
+        return upload
+
+    upload_file_chunked.__doc__ = _DOC
 
 
 class AsyncChunkedUploadMixin:
@@ -56,10 +133,29 @@ class AsyncChunkedUploadMixin:
         part_size: int | None = None,
         md5: str | Omit = omit,
         max_concurrency: int = 4,
-        expires_after: dict[str, Any] | Omit = omit,
+        expires_after: ExpiresAfter | Omit = omit,
         resume: bool = False,
         state_file: str | os.PathLike[str] | None = None,
         keep_on_failure: bool | None = None,
         part_retries: int | None = None,
     ) -> Upload:
-        raise NotImplementedError
+        job = Job(
+            self._client,
+            file=file,
+            filename=filename,
+            bytes=bytes,
+            state_file=state_file,
+            mime_type=mime_type,
+            purpose=purpose,
+            part_size=part_size,
+            md5=md5,
+            max_concurrency=max_concurrency,
+            expires_after=expires_after,
+            resume=resume,
+            keep_on_failure=keep_on_failure,
+            part_retries=part_retries,
+        )
+        upload: Upload = await upload_async(self._client, job)
+        return upload
+
+    upload_file_chunked.__doc__ = _DOC

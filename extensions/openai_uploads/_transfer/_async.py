@@ -1,0 +1,127 @@
+"""The asyncio driver: the same requests in the same order as :mod:`._sync`.
+
+Reading and hashing run in a worker thread (``asyncio.to_thread``) so the event loop is
+never blocked; parts are sent by up to ``max_concurrency`` tasks, with the same buffer
+pool as back-pressure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from ._job import Job
+from ._plan import Part
+from ._sync import CANCEL_TIMEOUT
+
+log = logging.getLogger("openai_uploads")
+
+
+async def upload_async(client: Any, job: Job) -> Any:
+    """Run ``job`` against ``client`` (an ``AsyncOpenAI``); returns the completed Upload."""
+    try:
+        while True:
+            try:
+                return await _attempt(client, job)
+            except BaseException as exc:
+                if isinstance(exc, Exception) and job.should_start_over(exc):
+                    continue
+                raise
+    except BaseException as exc:
+        cancelled = False
+        if job.should_cancel(exc):
+            # Shielded: the caller's cancellation must not also cancel the clean-up.
+            cancelled = await _shielded(_cancel(client, job, reason=f"upload failed: {exc!r}"))
+        error = job.failure(exc, cancelled=cancelled)
+        if error is exc:
+            raise
+        raise error from exc
+    finally:
+        job.source.close()
+
+
+async def _shielded(coro: Any) -> bool:
+    task = asyncio.ensure_future(coro)
+    try:
+        return bool(await asyncio.shield(task))
+    except asyncio.CancelledError:
+        return bool(await task)
+
+
+async def _attempt(client: Any, job: Job) -> Any:
+    uploads = client.uploads
+    stale = await asyncio.to_thread(job.find_resumable)
+    if stale is not None:
+        await _cancel_quietly(client, stale)
+    job.source.open()
+    if job.upload_id is None:
+        upload = await uploads.create(**job.create_kwargs())
+        await asyncio.to_thread(job.created, upload)
+    job.start()
+    await _send_all(client, job)
+    upload = await uploads.complete(job.upload_id, **job.complete_kwargs())
+    await asyncio.to_thread(job.forget_state)
+    job.completed(upload)
+    return upload
+
+
+async def _send_all(client: Any, job: Job) -> None:
+    parts = client.uploads.parts
+    upload_id = job.upload_id
+    free = [job.new_buffer() for _ in range(job.buffer_count)]
+    in_flight: dict[asyncio.Task[Any], tuple[Part, bytearray | None]] = {}
+
+    async def reap(block: bool) -> None:
+        if block:
+            done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+        else:
+            done = {task for task in in_flight if task.done()}
+        for task in done:
+            part, buffer = in_flight.pop(task)
+            result = task.result()  # raises the part's final error
+            free.append(buffer)
+            job.part_done(part, result)
+            await asyncio.to_thread(job.save_state)
+
+    try:
+        for part in job.plan:
+            while not free:
+                await reap(block=True)
+            buffer = free.pop()
+            view = await asyncio.to_thread(job.read_part, part, buffer)
+            if not job.needs_sending(part):
+                free.append(buffer)
+                continue
+            job.check_expiry()
+            task = asyncio.create_task(
+                parts._create_part(upload_id, body=view, **job.part_kwargs(part))
+            )
+            in_flight[task] = (part, buffer)
+            await reap(block=False)
+        while in_flight:
+            await reap(block=True)
+    finally:
+        for task in in_flight:
+            task.cancel()
+        if in_flight:
+            await asyncio.gather(*in_flight, return_exceptions=True)
+
+
+async def _cancel(client: Any, job: Job, *, reason: str) -> bool:
+    assert job.upload_id is not None
+    try:
+        await client.uploads.cancel(job.upload_id, timeout=CANCEL_TIMEOUT)
+    except BaseException as exc:  # never hide the original error
+        log.warning("could not cancel Upload %s after a failure: %r", job.upload_id, exc)
+        return False
+    await asyncio.to_thread(job.forget_state)
+    job.cancelled(reason)
+    return True
+
+
+async def _cancel_quietly(client: Any, upload_id: str) -> None:
+    try:
+        await client.uploads.cancel(upload_id, timeout=CANCEL_TIMEOUT)
+    except Exception as exc:
+        log.info("could not cancel stale Upload %s: %r", upload_id, exc)

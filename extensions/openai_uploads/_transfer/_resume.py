@@ -1,0 +1,150 @@
+"""The resume state file: a small JSON document rewritten atomically after each part.
+
+Format (version 1)::
+
+    {
+      "version": 1,
+      "upload_id": "upload_abc",
+      "expires_at": 1732540000,
+      "part_size": 67108864,
+      "filename": "data.jsonl", "mime_type": "application/jsonl", "purpose": "batch",
+      "identity": {"size": 123, "mtime_ns": 1732536400000000000, "fingerprint": "<sha256>"},
+      "parts": {"1": "part_abc", "3": "part_def"}
+    }
+
+``fingerprint`` is the sha256 of the first and last MiB of the file; ``mtime_ns`` is null
+for in-memory data and file objects. ``parts`` maps finished part numbers to part ids.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._source import Identity, Source
+
+log = logging.getLogger("openai_uploads")
+
+STATE_SUFFIX = ".openai-upload.json"
+VERSION = 1
+EXPIRY_MARGIN = 120.0
+"""An Upload closer than this to its expiry is not resumed (the rest might not make it)."""
+
+
+@dataclass(slots=True)
+class ResumeRecord:
+    upload_id: str
+    expires_at: float
+    part_size: int
+    filename: str
+    mime_type: str
+    purpose: str
+    identity: Identity
+    parts: dict[int, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": VERSION,
+            "upload_id": self.upload_id,
+            "expires_at": self.expires_at,
+            "part_size": self.part_size,
+            "filename": self.filename,
+            "mime_type": self.mime_type,
+            "purpose": self.purpose,
+            "identity": self.identity.to_json(),
+            "parts": {str(n): pid for n, pid in sorted(self.parts.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ResumeRecord:
+        if data.get("version") != VERSION:
+            raise ValueError(f"unknown state file version {data.get('version')!r}")
+        ident = data["identity"]
+        return cls(
+            upload_id=str(data["upload_id"]),
+            expires_at=float(data["expires_at"]),
+            part_size=int(data["part_size"]),
+            filename=str(data["filename"]),
+            mime_type=str(data["mime_type"]),
+            purpose=str(data["purpose"]),
+            identity=Identity(
+                int(ident["size"]),
+                None if ident["mtime_ns"] is None else int(ident["mtime_ns"]),
+                str(ident["fingerprint"]),
+            ),
+            parts={int(n): str(pid) for n, pid in data["parts"].items()},
+        )
+
+    def mismatch(
+        self,
+        *,
+        identity: Identity,
+        part_size: int | None,
+        filename: str,
+        mime_type: str,
+        purpose: str,
+        now: float,
+    ) -> str | None:
+        """Why this record cannot be resumed for these arguments, or None if it can."""
+        if identity != self.identity:
+            return "the file changed since the interrupted upload"
+        if part_size is not None and part_size != self.part_size:
+            return f"part_size changed ({self.part_size} → {part_size})"
+        if (filename, mime_type, purpose) != (self.filename, self.mime_type, self.purpose):
+            return "filename, mime_type or purpose changed"
+        if self.expires_at - now < EXPIRY_MARGIN:
+            return f"Upload {self.upload_id} expired (or expires too soon to finish)"
+        return None
+
+
+class StateFile:
+    """Where the resume record lives; every write is atomic (temp file + ``os.replace``)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @classmethod
+    def for_source(cls, source: Source, state_file: str | os.PathLike[str] | None) -> StateFile:
+        if state_file is not None:
+            return cls(os.fspath(state_file))
+        if source.path is None:
+            raise ValueError("resume=True needs state_file=... for in-memory data and file objects")
+        return cls(source.path + STATE_SUFFIX)
+
+    def load(self) -> ResumeRecord | None:
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                return ResumeRecord.from_json(json.load(f))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring unreadable resume state file %s: %s", self.path, exc)
+            return None
+
+    def save(self, record: ResumeRecord) -> None:
+        directory = os.path.dirname(os.path.abspath(self.path))
+        fd, tmp = tempfile.mkstemp(prefix=".openai-upload-", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(record.to_json(), f, separators=(",", ":"))
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+    def delete(self) -> None:
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("could not delete resume state file %s: %s", self.path, exc)

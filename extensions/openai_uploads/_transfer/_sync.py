@@ -1,0 +1,122 @@
+"""The thread-pool driver: only I/O; every decision is the :class:`Job`'s.
+
+The calling thread is the single reader (so Ctrl-C lands where it can stop everything);
+up to ``max_concurrency`` worker threads send parts. A pool of ``max_concurrency + 1``
+buffers is the back-pressure: the reader waits for a buffer to come back before it
+reads further, so memory stays at about (max_concurrency + 1) * part_size.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from ._job import Job
+from ._plan import Part
+
+log = logging.getLogger("openai_uploads")
+
+POLL_INTERVAL = 0.2
+"""How often the reader wakes while waiting, so signals are handled promptly."""
+CANCEL_TIMEOUT = 4.0
+"""Seconds the ``cancel`` request may take after a failure (Ctrl-C must return fast)."""
+
+
+def upload_sync(client: Any, job: Job) -> Any:
+    """Run ``job`` against ``client`` (an ``OpenAI``); returns the completed Upload."""
+    try:
+        while True:
+            try:
+                return _attempt(client, job)
+            except BaseException as exc:
+                if isinstance(exc, Exception) and job.should_start_over(exc):
+                    continue
+                raise
+    except BaseException as exc:
+        cancelled = False
+        if job.should_cancel(exc):
+            cancelled = _cancel(client, job, reason=f"upload failed: {exc!r}")
+        error = job.failure(exc, cancelled=cancelled)
+        if error is exc:
+            raise
+        raise error from exc
+    finally:
+        job.source.close()
+
+
+def _attempt(client: Any, job: Job) -> Any:
+    uploads = client.uploads
+    stale = job.find_resumable()
+    if stale is not None:
+        _cancel_quietly(client, stale)
+    job.source.open()
+    if job.upload_id is None:
+        job.created(uploads.create(**job.create_kwargs()))
+    job.start()
+    _send_all(client, job)
+    upload = uploads.complete(job.upload_id, **job.complete_kwargs())
+    job.forget_state()
+    job.completed(upload)
+    return upload
+
+
+def _send_all(client: Any, job: Job) -> None:
+    parts = client.uploads.parts
+    upload_id = job.upload_id
+    free = [job.new_buffer() for _ in range(job.buffer_count)]
+    in_flight: dict[Future[Any], tuple[Part, bytearray | None]] = {}
+
+    def reap(block: bool) -> None:
+        timeout = POLL_INTERVAL if block else 0
+        done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        for future in done:
+            part, buffer = in_flight.pop(future)
+            result = future.result()  # raises the part's final error
+            free.append(buffer)
+            job.part_done(part, result)
+            job.save_state()
+
+    executor = ThreadPoolExecutor(job.opts.max_concurrency, thread_name_prefix="openai-upload")
+    try:
+        for part in job.plan:
+            while not free:
+                reap(block=True)
+            buffer = free.pop()
+            view = job.read_part(part, buffer)
+            if not job.needs_sending(part):
+                free.append(buffer)
+                continue
+            job.check_expiry()
+            future = executor.submit(
+                parts._create_part, upload_id, body=view, **job.part_kwargs(part)
+            )
+            in_flight[future] = (part, buffer)
+            reap(block=False)
+        while in_flight:
+            reap(block=True)
+    finally:
+        # On failure, queued parts never start; running ones end when the server
+        # refuses them after the cancel (their threads are not waited for).
+        for future in in_flight:
+            future.cancel()
+        executor.shutdown(wait=not in_flight, cancel_futures=True)
+
+
+def _cancel(client: Any, job: Job, *, reason: str) -> bool:
+    assert job.upload_id is not None
+    try:
+        client.uploads.cancel(job.upload_id, timeout=CANCEL_TIMEOUT)
+    except BaseException as exc:  # never hide the original error
+        log.warning("could not cancel Upload %s after a failure: %r", job.upload_id, exc)
+        return False
+    job.forget_state()
+    job.cancelled(reason)
+    return True
+
+
+def _cancel_quietly(client: Any, upload_id: str) -> None:
+    try:
+        client.uploads.cancel(upload_id, timeout=CANCEL_TIMEOUT)
+    except Exception as exc:
+        log.info("could not cancel stale Upload %s: %r", upload_id, exc)
