@@ -130,7 +130,7 @@ class Job:
         **options: Any,
     ) -> None:
         self.opts = check_options(client, **options)
-        self.source: Source = open_source(file, filename=filename, bytes=bytes)
+        self.source: Source = open_source(file, filename=filename, declared=bytes)
         if self.source.size > MAX_UPLOAD_BYTES:
             raise ValueError(
                 f"{self.source.filename} is {self.source.size} bytes; an Upload holds at most "

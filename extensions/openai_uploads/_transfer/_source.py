@@ -193,7 +193,7 @@ class _StreamSource(Source):
         return Identity(self.size, None, fingerprint)
 
 
-def open_source(file: object, *, filename: str | None, bytes: int | None) -> Source:
+def open_source(file: object, *, filename: str | None, declared: int | None) -> Source:
     """Check ``file`` (and ``filename`` / ``bytes``) and wrap it; no request is made.
 
     Raises ``TypeError`` for an unsupported kind of input, or when in-memory data or a
@@ -201,23 +201,23 @@ def open_source(file: object, *, filename: str | None, bytes: int | None) -> Sou
     ``ValueError`` for a path that is missing, a directory or unreadable, or a ``bytes``
     that disagrees with the real size.
     """
-    if bytes is not None and (not isinstance(bytes, int) or isinstance(bytes, bool)):
-        raise TypeError(f"bytes must be an int, got {type(bytes).__name__}")
-    if bytes is not None and bytes < 0:
-        raise ValueError(f"bytes must not be negative, got {bytes}")
+    if declared is not None and (not isinstance(declared, int) or isinstance(declared, bool)):
+        raise TypeError(f"bytes must be an int, got {type(declared).__name__}")
+    if declared is not None and declared < 0:
+        raise ValueError(f"bytes must not be negative, got {declared}")
     if filename is not None and not isinstance(filename, str):
         raise TypeError(f"filename must be a str, got {type(filename).__name__}")
     if filename is not None and not filename:
         raise ValueError("filename must not be empty")
 
     if isinstance(file, str | os.PathLike):
-        return _path_source(os.fspath(file), filename, bytes)
+        return _path_source(os.fspath(file), filename, declared)
     if isinstance(file, bytes | bytearray | memoryview):
-        return _memory_source(file, filename, bytes)
+        return _memory_source(file, filename, declared)
     if isinstance(file, io.TextIOBase) or "b" not in getattr(file, "mode", "b"):
         raise TypeError("file must be opened in binary mode ('rb'), not text mode")
     if callable(getattr(file, "read", None)):
-        return _stream_source(file, filename, bytes)
+        return _stream_source(file, filename, declared)
     raise TypeError(
         "file must be a path (str or os.PathLike), bytes, bytearray, memoryview or a binary "
         f"file object, got {type(file).__name__}"
