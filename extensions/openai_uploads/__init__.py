@@ -1,10 +1,123 @@
-"""openai-uploads: a Python SDK for the OpenAI Uploads API."""
+"""openai-uploads: a Python SDK for the OpenAI Uploads API.
 
-from importlib.metadata import PackageNotFoundError, version
+Example::
 
-try:
-    __version__ = version("openai-uploads")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0"
+    from openai_uploads import OpenAI
 
-__all__ = ["__version__"]
+    client = OpenAI()  # reads OPENAI_API_KEY
+    upload = client.uploads.create(
+        bytes=size, filename="data.jsonl", mime_type="application/jsonl", purpose="batch"
+    )
+    part = client.uploads.parts.create(upload_id=upload.id, data=chunk)
+    completed = client.uploads.complete(upload_id=upload.id, part_ids=[part.id])
+"""
+
+from ._client import AsyncOpenAI, OpenAI
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ChecksumMismatchError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    OpenAIError,
+    PermissionDeniedError,
+    PluginError,
+    RateLimitError,
+    UnprocessableEntityError,
+    UploadError,
+    UploadExpiredError,
+    UploadVetoedError,
+)
+from ._types import (
+    NOT_GIVEN,
+    ExpiresAfter,
+    FileContent,
+    FileDeleted,
+    FileObject,
+    FilePurpose,
+    FileTypes,
+    NotGiven,
+    Omit,
+    Upload,
+    UploadPart,
+    omit,
+)
+from ._version import __version__
+from .hookspecs import (
+    BytesSent,
+    DigestsComputed,
+    DigestSetup,
+    PartCompleted,
+    RequestFinished,
+    RequestStarted,
+    RetryContext,
+    RetryDecision,
+    UploadCancelled,
+    UploadCompleted,
+    UploadFailed,
+    UploadStarted,
+    Veto,
+    hookimpl,
+)
+
+__all__ = [
+    "__version__",
+    # clients
+    "OpenAI",
+    "AsyncOpenAI",
+    # types
+    "Upload",
+    "UploadPart",
+    "FileObject",
+    "FileDeleted",
+    "FilePurpose",
+    "FileTypes",
+    "FileContent",
+    "ExpiresAfter",
+    # sentinels
+    "Omit",
+    "omit",
+    "NotGiven",
+    "NOT_GIVEN",
+    # errors
+    "OpenAIError",
+    "APIError",
+    "APIStatusError",
+    "APIResponseValidationError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "PluginError",
+    "UploadError",
+    "ChecksumMismatchError",
+    "UploadVetoedError",
+    "UploadExpiredError",
+    # plugins
+    "hookimpl",
+    "RetryContext",
+    "RetryDecision",
+    "Veto",
+    "UploadStarted",
+    "BytesSent",
+    "PartCompleted",
+    "UploadCompleted",
+    "UploadFailed",
+    "UploadCancelled",
+    "RequestStarted",
+    "RequestFinished",
+    "DigestSetup",
+    "DigestsComputed",
+]

@@ -1,0 +1,486 @@
+"""The request pipeline shared by ``OpenAI`` and ``AsyncOpenAI``.
+
+Everything here is sans-I/O: building the ``httpx.Request`` from a generated
+``_get_kwargs`` plus the per-call options, turning a response into a model or a typed
+exception, and the retry loop. The loop is a generator (:meth:`BaseClient._flow`) that
+yields :class:`Send` and :class:`Sleep` actions; the sync and async clients only carry
+them out (``http.send`` / ``time.sleep`` versus ``await http.send`` / ``await sleep``),
+so the logic exists once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import secrets
+import time
+from collections.abc import Callable, Generator, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+import httpx
+
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    OpenAIError,
+    status_error_class,
+)
+from ._plugins import PluginHost
+from ._types import NOT_GIVEN, NotGiven
+from ._version import __version__
+from .hookspecs import RequestFinished, RequestStarted, RetryContext
+
+log = logging.getLogger("openai_uploads")
+
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+RETRY_COUNT_HEADER = "x-retry-count"
+FIXED_BOUNDARY = "+++"
+"""The generated builder's multipart boundary; fixed so that recorded bodies are stable."""
+
+TimeoutTypes = float | httpx.Timeout | None
+
+
+# --------------------------------------------------------------------------- calls
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RequestOptions:
+    """The per-call knobs every method accepts, plus the transfer engine's extras."""
+
+    extra_headers: Mapping[str, str] | None = None
+    extra_query: Mapping[str, object] | None = None
+    extra_body: Mapping[str, object] | None = None
+    timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+    max_retries: int | None = None
+    """Overrides the client's retry budget for this call."""
+    expires_at: float | None = None
+    """Unix time the Upload expires; retries that would outlast it are not made."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class APICall(Generic[T]):
+    """One API operation, ready to be sent (possibly several times)."""
+
+    operation: str
+    """The name plugins see: ``create_upload``, ``add_part``, ..."""
+    make_kwargs: Callable[[], dict[str, Any]]
+    """Returns a generated ``_get_kwargs(...)`` result; called once per attempt so that a
+    multipart body gets a fresh reader."""
+    parse: Callable[[httpx.Response], T]
+    options: RequestOptions = field(default_factory=RequestOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """Action: send this request, and resume the flow with the response or the error."""
+
+    request: httpx.Request
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """Action: wait this many seconds, then resume the flow."""
+
+    seconds: float
+
+
+Action = Send | Sleep
+Outcome = httpx.Response | httpx.TransportError | None
+Flow = Generator[Action, Outcome, T]
+
+
+# --------------------------------------------------------------------------- part bodies
+
+
+class PartReader:
+    """A read-only, seekable file object over a part's bytes that never copies them.
+
+    ``read(n)`` returns ``memoryview`` slices. httpx seeks it to 0 before each send, so a
+    retried request re-sends the part whole. ``on_progress(n)`` is told how many bytes
+    of this part were handed to the socket in the current attempt: httpx writes one chunk
+    before it reads the next, so each ``read`` reports the bytes of the reads before it.
+    """
+
+    def __init__(
+        self,
+        data: memoryview,
+        *,
+        name: str = "part",
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self._data = data
+        self._pos = 0
+        self._reported = 0
+        self.name = name
+        self._on_progress = on_progress
+
+    def _report(self, sent: int) -> None:
+        if self._on_progress is not None and sent != self._reported:
+            self._reported = sent
+            self._on_progress(sent)
+
+    def read(self, size: int = -1) -> memoryview:
+        self._report(self._pos)
+        end = (
+            len(self._data) if size is None or size < 0 else min(self._pos + size, len(self._data))
+        )
+        chunk = self._data[self._pos : end]
+        self._pos = end
+        return chunk
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: len(self._data)}[whence]
+        new = base + offset
+        if new < 0:
+            raise ValueError("negative seek position")
+        if new == 0 and whence == os.SEEK_SET:
+            # A new attempt starts: progress restarts from zero.
+            self._reported = 0
+        self._pos = new
+        return new
+
+    def tell(self) -> int:
+        return self._pos
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+_FIXED_DELIMITER = re.compile(re.escape(b"\r\n--" + FIXED_BOUNDARY.encode()))
+_FIXED_OPENING = b"--" + FIXED_BOUNDARY.encode()
+
+
+def needs_random_boundary(values: Iterable[bytes | bytearray | memoryview]) -> bool:
+    """Whether a multipart value contains the fixed boundary's delimiter.
+
+    ``re`` searches any buffer without copying it (``bytes.find`` would need bytes).
+    """
+    for value in values:
+        if _FIXED_DELIMITER.search(value) is not None:
+            return True
+        if bytes(value[: len(_FIXED_OPENING)]) == _FIXED_OPENING:
+            return True
+    return False
+
+
+def random_boundary() -> str:
+    return secrets.token_hex(16)
+
+
+def form_value(value: object) -> str | bytes:
+    """An ``extra_body`` entry as a multipart form field."""
+    if isinstance(value, str | bytes):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"))
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
+    """A parser turning a 2xx JSON body into ``model.from_dict(...)``."""
+
+    def parse(response: httpx.Response) -> Any:
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise APIResponseValidationError(
+                response, None, message="The response body is not valid JSON."
+            ) from exc
+        if not isinstance(body, dict):
+            raise APIResponseValidationError(
+                response, body, message="The response body is not a JSON object."
+            )
+        try:
+            return model.from_dict(body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise APIResponseValidationError(
+                response,
+                body,
+                message=f"The response body is not a valid {model.__name__}: {exc!r}",
+            ) from exc
+
+    return parse
+
+
+def parse_bytes(response: httpx.Response) -> bytes:
+    return response.content
+
+
+def make_status_error(response: httpx.Response) -> APIStatusError:
+    """The typed exception for an error response (``status_error_class``)."""
+    try:
+        data: object = response.json()
+    except ValueError:
+        data = None
+    error = data.get("error") if isinstance(data, dict) else None
+    body: object = error if isinstance(error, dict) else data
+    message = error.get("message") if isinstance(error, dict) else None
+    if not isinstance(message, str) or not message:
+        text = response.text.strip()[:500] or response.reason_phrase
+        message = f"Error code: {response.status_code} - {text}"
+    return status_error_class(response.status_code)(message, response=response, body=body)
+
+
+def make_transport_error(request: httpx.Request, error: httpx.TransportError) -> APIError:
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(request)
+    return APIConnectionError(message=f"Connection error: {type(error).__name__}", request=request)
+
+
+# --------------------------------------------------------------------------- the client core
+
+
+class _HTTPClient(Protocol):
+    """What the pipeline needs of an ``httpx.Client`` or ``httpx.AsyncClient``."""
+
+    @property
+    def timeout(self) -> httpx.Timeout: ...
+
+    def build_request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        headers: Any = None,
+        json: Any = None,
+        data: Any = None,
+        files: Any = None,
+        timeout: Any = ...,
+    ) -> httpx.Request: ...
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+class BaseClient:
+    """Configuration and the request pipeline; subclasses only add the I/O."""
+
+    api_key: str
+    organization: str | None
+    project: str | None
+    base_url: str
+    timeout: TimeoutTypes
+    max_retries: int
+    _http: _HTTPClient
+    _plugins: PluginHost
+
+    def _configure(
+        self,
+        *,
+        api_key: str | None,
+        organization: str | None,
+        project: str | None,
+        base_url: str | httpx.URL | None,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        http_timeout: httpx.Timeout | None,
+    ) -> None:
+        if api_key is None:
+            api_key = _env("OPENAI_API_KEY")
+        if not api_key:
+            raise OpenAIError(
+                "The api_key client option must be set either by passing api_key to the "
+                "client or by setting the OPENAI_API_KEY environment variable."
+            )
+        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+            raise ValueError(f"max_retries must be a non-negative int, got {max_retries!r}")
+        self.api_key = api_key
+        self.organization = organization if organization is not None else _env("OPENAI_ORG_ID")
+        self.project = project if project is not None else _env("OPENAI_PROJECT_ID")
+        if base_url is None:
+            base_url = _env("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+        self.base_url = str(base_url).rstrip("/")
+        if isinstance(timeout, NotGiven):
+            # A caller's own http_client keeps its timeout unless it is httpx's default.
+            use_http = http_timeout is not None and http_timeout != httpx.Timeout(5.0)
+            timeout = http_timeout if use_http else DEFAULT_TIMEOUT
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._custom_headers: dict[str, str] = dict(default_headers or {})
+
+    # ------------------------------------------------------------------ settings
+
+    @property
+    def plugins(self) -> PluginHost:
+        """This client's :class:`~openai_uploads._plugins.PluginHost` (shared by copies)."""
+        return self._plugins
+
+    @property
+    def default_headers(self) -> dict[str, str]:
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": f"openai-uploads/{__version__}",
+            "Authorization": f"Bearer {self.api_key}",
+        }
+        if self.organization is not None:
+            headers["OpenAI-Organization"] = self.organization
+        if self.project is not None:
+            headers["OpenAI-Project"] = self.project
+        headers.update(self._custom_headers)
+        return headers
+
+    def __repr__(self) -> str:
+        # Never the key: reprs end up in logs and tracebacks.
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, "
+            f"organization={self.organization!r}, project={self.project!r}, "
+            f"max_retries={self.max_retries}, api_key='<hidden>')"
+        )
+
+    def _copy_settings(
+        self,
+        *,
+        api_key: str | None,
+        organization: str | None,
+        project: str | None,
+        base_url: str | httpx.URL | None,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int | None,
+        default_headers: Mapping[str, str] | None,
+    ) -> dict[str, Any]:
+        headers = dict(self._custom_headers)
+        if default_headers is not None:
+            headers.update(default_headers)
+        return {
+            "api_key": api_key if api_key is not None else self.api_key,
+            "organization": organization if organization is not None else self.organization,
+            "project": project if project is not None else self.project,
+            "base_url": base_url if base_url is not None else self.base_url,
+            "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
+            "max_retries": max_retries if max_retries is not None else self.max_retries,
+            "default_headers": headers,
+            "http_timeout": None,
+        }
+
+    # ------------------------------------------------------------------ pipeline
+
+    def _build_request(self, call: APICall[Any], attempt: int) -> httpx.Request:
+        options = call.options
+        kwargs = call.make_kwargs()
+        headers = self.default_headers
+        headers.update(kwargs.get("headers") or {})
+        headers[RETRY_COUNT_HEADER] = str(attempt)
+        if options.extra_headers:
+            headers.update(options.extra_headers)
+        json_body = kwargs.get("json")
+        files = kwargs.get("files")
+        form: dict[str, str | bytes] | None = None
+        if options.extra_body:
+            if files is not None:
+                form = {key: form_value(value) for key, value in options.extra_body.items()}
+                if needs_random_boundary(
+                    v.encode() if isinstance(v, str) else v for v in form.values()
+                ):
+                    headers["Content-Type"] = f"multipart/form-data; boundary={random_boundary()}"
+            else:
+                json_body = {**(json_body or {}), **options.extra_body}
+                headers.setdefault("Content-Type", "application/json")
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        return self._http.build_request(
+            kwargs["method"].upper(),
+            self.base_url + kwargs["url"],
+            params=dict(options.extra_query) if options.extra_query else None,
+            headers=headers,
+            json=json_body,
+            data=form,
+            files=files,
+            timeout=timeout,
+        )
+
+    def _flow(self, call: APICall[T]) -> Flow[T]:
+        """The attempts of one call: yields what to do, returns the parsed result or raises."""
+        options = call.options
+        max_retries = self.max_retries if options.max_retries is None else options.max_retries
+        plugins = self._plugins
+        attempt = 0
+        while True:
+            request = self._build_request(call, attempt)
+            url = str(request.url)
+            if plugins.wants_requests:
+                plugins.request_started(
+                    RequestStarted(
+                        operation=call.operation, method=request.method, url=url, attempt=attempt
+                    )
+                )
+            started = time.monotonic()
+            outcome = yield Send(request)
+            elapsed = time.monotonic() - started
+            response = outcome if isinstance(outcome, httpx.Response) else None
+            error = outcome if isinstance(outcome, httpx.TransportError) else None
+            if plugins.wants_requests:
+                plugins.request_finished(
+                    RequestFinished(
+                        operation=call.operation,
+                        method=request.method,
+                        url=url,
+                        attempt=attempt,
+                        elapsed=elapsed,
+                        status_code=None if response is None else response.status_code,
+                        request_id=None
+                        if response is None
+                        else response.headers.get("x-request-id"),
+                        error=error,
+                    )
+                )
+            log.debug(
+                "%s %s -> %s in %.3fs",
+                request.method,
+                url,
+                response.status_code if response is not None else type(error).__name__,
+                elapsed,
+            )
+            if response is not None and response.is_success:
+                return call.parse(response)
+            time_left = None if options.expires_at is None else options.expires_at - time.time()
+            decision = plugins.decide_retry(
+                RetryContext(
+                    operation=call.operation,
+                    attempt=attempt,
+                    max_retries=max_retries,
+                    request=request,
+                    response=response,
+                    error=error,
+                    time_left=time_left,
+                )
+            )
+            if not decision.retry:
+                if response is not None:
+                    raise make_status_error(response)
+                assert error is not None
+                raise make_transport_error(request, error) from error
+            log.info(
+                "retrying %s (%s) in %.2fs, retry %d of %d",
+                call.operation,
+                response.status_code if response is not None else type(error).__name__,
+                decision.delay,
+                attempt + 1,
+                max_retries,
+            )
+            yield Sleep(decision.delay)
+            attempt += 1

@@ -1,0 +1,160 @@
+"""The types users pass and get back: sentinels, request shapes, and the response models.
+
+The response models are the generated attrs classes (``openai_uploads_client.models``),
+re-exported under openai-python's names. The generator names two fields ``bytes_`` and
+``object_`` (Python builtins); the read-only aliases ``bytes`` and ``object`` are added
+to those classes here so that code written for openai-python (``upload.bytes``,
+``upload.file.bytes``) works unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import IO, TYPE_CHECKING, Any, Literal, Required, TypedDict, final
+
+from openai_uploads_client.models import DeleteFileResponse as _GeneratedFileDeleted
+from openai_uploads_client.models import OpenAIFile as _GeneratedFile
+from openai_uploads_client.models import Upload as _GeneratedUpload
+from openai_uploads_client.models import UploadPart as _GeneratedUploadPart
+from openai_uploads_client.types import Unset
+
+__all__ = [
+    "NOT_GIVEN",
+    "ExpiresAfter",
+    "FileContent",
+    "FileDeleted",
+    "FileObject",
+    "FilePurpose",
+    "FileTypes",
+    "NotGiven",
+    "Omit",
+    "Upload",
+    "UploadPart",
+    "omit",
+]
+
+
+@final
+class Omit:
+    """Sentinel for a parameter left out of the request (as opposed to sent as ``null``).
+
+    Example::
+
+        client.uploads.complete(upload_id, part_ids=ids, md5=omit)  # same as not passing md5
+    """
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "omit"
+
+
+omit = Omit()
+
+
+@final
+class NotGiven:
+    """Sentinel for "use the client's setting" where ``None`` means something (``timeout``).
+
+    Example::
+
+        client.files.retrieve(file_id, timeout=None)       # no timeout at all
+        client.files.retrieve(file_id, timeout=NOT_GIVEN)  # the client's timeout
+    """
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+FilePurpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
+"""The purposes an Upload may be created with (responses may carry other, newer ones)."""
+
+FileContent = IO[bytes] | bytes | bytearray | memoryview | os.PathLike[str] | str
+"""Bytes, a binary file object, or a path to read."""
+
+FileTypes = (
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+)
+"""What ``parts.create(data=...)`` accepts, as in openai-python: the content, or a
+``(filename, content)`` / ``(filename, content, mime_type)`` tuple."""
+
+
+class ExpiresAfter(TypedDict, total=False):
+    """When the File an Upload produces expires: ``seconds`` (or ``days``) after ``anchor``.
+
+    Example::
+
+        {"anchor": "created_at", "seconds": 3600}
+        {"anchor": "created_at", "days": 7}  # sent as seconds=604800
+    """
+
+    anchor: Required[Literal["created_at"]]
+    seconds: int
+    days: int
+
+
+# --------------------------------------------------------------------------- models
+
+
+def _alias(name: str) -> property:
+    def get(self: Any) -> Any:
+        return getattr(self, name)
+
+    get.__name__ = name.rstrip("_")
+    get.__doc__ = f"The ``{name.rstrip('_')}`` field of the API object (alias of ``{name}``)."
+    return property(get)
+
+
+for _cls in (_GeneratedUpload, _GeneratedFile, _GeneratedUploadPart, _GeneratedFileDeleted):
+    # attrs' slotted classes reject new instance attributes, but a class-level property
+    # is fine: it lives on the type, not in the instance's slots.
+    _fields = {a.name for a in _cls.__attrs_attrs__}
+    for _field in ("bytes_", "object_"):
+        if _field in _fields:
+            setattr(_cls, _field.rstrip("_"), _alias(_field))
+
+if TYPE_CHECKING:
+    # What type checkers see: the generated classes plus the aliases added above. At
+    # run time the names below are the generated classes themselves.
+
+    class FileObject(_GeneratedFile):
+        """A File stored by the API (openai-python's ``FileObject``)."""
+
+        @property
+        def bytes(self) -> int: ...
+        @property
+        def object(self) -> str: ...
+
+    class Upload(_GeneratedUpload):
+        """An Upload; ``file`` is the File once ``status == "completed"``."""
+
+        file: FileObject | Unset | None
+
+        @property
+        def bytes(self) -> int: ...
+        @property
+        def object(self) -> str: ...
+
+    class UploadPart(_GeneratedUploadPart):
+        """A Part added to an Upload; pass its ``id`` to ``uploads.complete``."""
+
+        @property
+        def object(self) -> str: ...
+
+    class FileDeleted(_GeneratedFileDeleted):
+        """The answer to ``files.delete``."""
+
+        @property
+        def object(self) -> str: ...
+
+else:
+    FileObject = _GeneratedFile
+    Upload = _GeneratedUpload
+    UploadPart = _GeneratedUploadPart
+    FileDeleted = _GeneratedFileDeleted

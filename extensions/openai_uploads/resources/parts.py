@@ -1,0 +1,253 @@
+"""``client.uploads.parts``: add a Part (a chunk of at most 64 MiB) to an Upload."""
+
+# The seed's async signatures take ``timeout`` (the per-request httpx timeout).
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, BinaryIO, cast
+
+import httpx
+
+from openai_uploads_client.api.uploads import add_upload_part
+from openai_uploads_client.models import AddUploadPartRequest
+from openai_uploads_client.types import File
+
+from .._base_client import (
+    APICall,
+    PartReader,
+    RequestOptions,
+    needs_random_boundary,
+    parse_json_model,
+    random_boundary,
+)
+from .._constants import MAX_PART_SIZE
+from .._types import NOT_GIVEN, FileTypes, NotGiven, UploadPart
+from ._resource import AsyncAPIResource, SyncAPIResource, require_id
+
+__all__ = ["AsyncParts", "Parts"]
+
+DEFAULT_PART_FILENAME = "part"
+
+
+def _too_large(size: int) -> ValueError:
+    return ValueError(
+        f"a Part may hold at most {MAX_PART_SIZE} bytes (64 MiB), got {size}; "
+        "split the file into more parts (or use uploads.upload_file_chunked)"
+    )
+
+
+def _as_view(data: bytes | bytearray | memoryview) -> memoryview:
+    view = memoryview(data)
+    if view.ndim != 1 or view.format not in ("B", "b", "c"):
+        view = view.cast("B")  # raises TypeError for non-contiguous buffers
+    if len(view) > MAX_PART_SIZE:
+        raise _too_large(len(view))
+    return view
+
+
+def coerce_part_data(data: FileTypes) -> tuple[str, memoryview, str | None]:
+    """``(filename, bytes, mime_type)`` of whatever ``parts.create(data=...)`` accepts.
+
+    Bytes-like content is used in place; a path or a binary file object is read (at
+    most 64 MiB: anything larger is refused before a request is made).
+    """
+    filename: str | None = None
+    mime_type: str | None = None
+    content: object = data
+    if isinstance(data, tuple):
+        if len(data) == 2:
+            filename, content = data
+        elif len(data) == 3:
+            filename, content, mime_type = data
+        else:
+            raise TypeError("data tuples are (filename, content) or (filename, content, mime)")
+    if isinstance(content, bytes | bytearray | memoryview):
+        view = _as_view(content)
+    elif isinstance(content, str | os.PathLike):
+        path = os.fspath(content)
+        size = os.path.getsize(path)
+        if size > MAX_PART_SIZE:
+            raise _too_large(size)
+        with open(path, "rb") as f:
+            view = _as_view(f.read(MAX_PART_SIZE + 1))
+        filename = filename or os.path.basename(path)
+    elif callable(getattr(content, "read", None)):
+        chunk = cast(BinaryIO, content).read(MAX_PART_SIZE + 1)
+        if not isinstance(chunk, bytes | bytearray | memoryview):
+            raise TypeError("a file object passed as data must be opened in binary mode")
+        view = _as_view(chunk)
+        name = getattr(content, "name", None)
+        if filename is None and isinstance(name, str) and name:
+            filename = os.path.basename(name)
+    else:
+        raise TypeError(
+            "data must be bytes, bytearray, memoryview, a binary file object, a path, or a "
+            f"(filename, content[, mime_type]) tuple, got {type(content).__name__}"
+        )
+    return filename or DEFAULT_PART_FILENAME, view, mime_type
+
+
+def add_part_call(
+    upload_id: str,
+    *,
+    body: memoryview,
+    filename: str,
+    mime_type: str | None,
+    on_progress: Callable[[int], None] | None,
+    options: RequestOptions,
+) -> APICall[UploadPart]:
+    upload_id = require_id("upload_id", upload_id)
+    # The fixed boundary keeps recorded bodies reproducible; a part that happens to
+    # contain it gets a random one instead.
+    boundary = random_boundary() if needs_random_boundary([body]) else None
+
+    def make_kwargs() -> dict[str, Any]:
+        reader = PartReader(body, name=filename, on_progress=on_progress)
+        part = File(payload=cast(BinaryIO, reader), file_name=filename, mime_type=mime_type)
+        kwargs = add_upload_part._get_kwargs(upload_id, body=AddUploadPartRequest(data=part))
+        if boundary is not None:
+            kwargs["headers"]["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        return kwargs
+
+    return APICall(
+        operation="add_part",
+        make_kwargs=make_kwargs,
+        parse=parse_json_model(UploadPart),
+        options=options,
+    )
+
+
+def _internal_part_call(
+    upload_id: str,
+    body: bytes | bytearray | memoryview,
+    filename: str,
+    on_progress: Callable[[int], None] | None,
+    expires_at: float | None,
+    max_retries: int | None,
+    timeout: float | httpx.Timeout | NotGiven,
+) -> APICall[UploadPart]:
+    return add_part_call(
+        upload_id,
+        body=_as_view(body),
+        filename=filename,
+        mime_type=None,
+        on_progress=on_progress,
+        options=RequestOptions(timeout=timeout, max_retries=max_retries, expires_at=expires_at),
+    )
+
+
+class Parts(SyncAPIResource):
+    """Parts of an Upload: ``client.uploads.parts``."""
+
+    def create(
+        self,
+        upload_id: str,
+        *,
+        data: FileTypes,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> UploadPart:
+        """Add a Part (at most 64 MiB) to an Upload; parts may be added in parallel.
+
+        ``data`` is bytes, a binary file object, a path, or a ``(filename, content[,
+        mime_type])`` tuple. Pass the returned ``part.id`` to ``uploads.complete``.
+
+        Example::
+
+            part = client.uploads.parts.create(upload_id=upload.id, data=chunk)
+        """
+        filename, body, mime_type = coerce_part_data(data)
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        call = add_part_call(
+            upload_id,
+            body=body,
+            filename=filename,
+            mime_type=mime_type,
+            on_progress=None,
+            options=options,
+        )
+        return self._client._execute(call)
+
+    def _create_part(
+        self,
+        upload_id: str,
+        *,
+        body: bytes | bytearray | memoryview,
+        filename: str = DEFAULT_PART_FILENAME,
+        on_progress: Callable[[int], None] | None = None,
+        expires_at: float | None = None,
+        max_retries: int | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+    ) -> UploadPart:
+        """The transfer engine's entry point: send ``body`` without copying it.
+
+        ``on_progress(n)``: bytes of this part handed to the socket so far in the current
+        attempt (restarts from 0 on a retry). ``expires_at`` (unix seconds) bounds the
+        retries (``RetryContext.time_left``); ``max_retries`` overrides the client's.
+        """
+        call = _internal_part_call(
+            upload_id, body, filename, on_progress, expires_at, max_retries, timeout
+        )
+        return self._client._execute(call)
+
+
+class AsyncParts(AsyncAPIResource):
+    """Parts of an Upload: ``client.uploads.parts`` of :class:`AsyncOpenAI`."""
+
+    async def create(
+        self,
+        upload_id: str,
+        *,
+        data: FileTypes,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> UploadPart:
+        """Add a Part (at most 64 MiB) to an Upload; see :meth:`Parts.create`.
+
+        A path or file object is read synchronously (at most 64 MiB).
+        """
+        filename, body, mime_type = coerce_part_data(data)
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        call = add_part_call(
+            upload_id,
+            body=body,
+            filename=filename,
+            mime_type=mime_type,
+            on_progress=None,
+            options=options,
+        )
+        return await self._client._execute(call)
+
+    async def _create_part(
+        self,
+        upload_id: str,
+        *,
+        body: bytes | bytearray | memoryview,
+        filename: str = DEFAULT_PART_FILENAME,
+        on_progress: Callable[[int], None] | None = None,
+        expires_at: float | None = None,
+        max_retries: int | None = None,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+    ) -> UploadPart:
+        """The transfer engine's entry point; see :meth:`Parts._create_part`."""
+        call = _internal_part_call(
+            upload_id, body, filename, on_progress, expires_at, max_retries, timeout
+        )
+        return await self._client._execute(call)

@@ -1,0 +1,299 @@
+"""``client.uploads``: create, complete and cancel Uploads (``.parts`` adds the chunks)."""
+
+# The seed's async signatures take ``timeout`` (the per-request httpx timeout).
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import httpx
+
+from openai_uploads_client.api.uploads import cancel_upload, complete_upload, create_upload
+from openai_uploads_client.models import (
+    CompleteUploadRequest,
+    CreateUploadRequest,
+    FileExpirationAfter,
+)
+from openai_uploads_client.types import UNSET
+
+from .._base_client import APICall, RequestOptions, parse_json_model
+from .._transfer import AsyncChunkedUploadMixin, ChunkedUploadMixin
+from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
+from ._resource import AsyncAPIResource, SyncAPIResource, require_id
+from .parts import AsyncParts, Parts
+
+if TYPE_CHECKING:
+    from .._client import AsyncOpenAI, OpenAI
+
+__all__ = ["AsyncUploads", "Uploads"]
+
+SECONDS_PER_DAY = 86_400
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def expiration(expires_after: ExpiresAfter | Mapping[str, object]) -> FileExpirationAfter:
+    """The wire form of ``expires_after``: ``days`` (a convenience) becomes ``seconds``."""
+    if not isinstance(expires_after, Mapping):
+        raise TypeError("expires_after must be a dict like {'anchor': 'created_at', 'seconds': N}")
+    unknown = set(expires_after) - {"anchor", "seconds", "days"}
+    if unknown:
+        raise TypeError(f"expires_after has unknown keys: {sorted(unknown)}")
+    if ("seconds" in expires_after) == ("days" in expires_after):
+        raise TypeError("expires_after needs exactly one of 'seconds' or 'days'")
+    key = "days" if "days" in expires_after else "seconds"
+    amount = expires_after[key]
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise TypeError(f"expires_after[{key!r}] must be an int, got {amount!r}")
+    seconds = amount * SECONDS_PER_DAY if key == "days" else amount
+    anchor = expires_after.get("anchor", "created_at")
+    if not isinstance(anchor, str):
+        raise TypeError(f"expires_after['anchor'] must be a str, got {anchor!r}")
+    # The server judges the values (anchor name, 1 hour to 30 days).
+    return FileExpirationAfter(anchor=anchor, seconds=seconds)  # type: ignore[arg-type]
+
+
+def create_upload_call(
+    *,
+    size: int,
+    filename: str,
+    mime_type: str,
+    purpose: FilePurpose,
+    expires_after: ExpiresAfter | Omit,
+    options: RequestOptions,
+) -> APICall[Upload]:
+    if not _is_int(size):
+        raise TypeError(f"bytes must be an int, got {type(size).__name__}")
+    for name, value in (("filename", filename), ("mime_type", mime_type), ("purpose", purpose)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    request = CreateUploadRequest(
+        filename=filename,
+        purpose=purpose,
+        bytes_=size,
+        mime_type=mime_type,
+        expires_after=UNSET if isinstance(expires_after, Omit) else expiration(expires_after),
+    )
+    return APICall(
+        operation="create_upload",
+        make_kwargs=lambda: create_upload._get_kwargs(body=request),
+        parse=parse_json_model(Upload),
+        options=options,
+    )
+
+
+def complete_upload_call(
+    upload_id: str,
+    *,
+    part_ids: Sequence[str],
+    md5: str | Omit,
+    options: RequestOptions,
+) -> APICall[Upload]:
+    upload_id = require_id("upload_id", upload_id)
+    if isinstance(part_ids, str) or not all(isinstance(p, str) for p in part_ids):
+        raise TypeError("part_ids must be a list of part id strings")
+    if not isinstance(md5, str | Omit):
+        raise TypeError(f"md5 must be a hex str, got {type(md5).__name__}")
+    request = CompleteUploadRequest(
+        part_ids=list(part_ids), md5=UNSET if isinstance(md5, Omit) else md5
+    )
+    return APICall(
+        operation="complete_upload",
+        make_kwargs=lambda: complete_upload._get_kwargs(upload_id, body=request),
+        parse=parse_json_model(Upload),
+        options=options,
+    )
+
+
+def cancel_upload_call(upload_id: str, *, options: RequestOptions) -> APICall[Upload]:
+    upload_id = require_id("upload_id", upload_id)
+    return APICall(
+        operation="cancel_upload",
+        make_kwargs=lambda: cancel_upload._get_kwargs(upload_id),
+        parse=parse_json_model(Upload),
+        options=options,
+    )
+
+
+class Uploads(SyncAPIResource, ChunkedUploadMixin):
+    """Uploads: ``client.uploads``. Create one, add ``parts``, then complete or cancel it."""
+
+    parts: Parts
+    """Add Parts to an Upload."""
+
+    def __init__(self, client: OpenAI) -> None:
+        super().__init__(client)
+        self.parts = Parts(client)
+
+    def create(
+        self,
+        *,
+        bytes: int,
+        filename: str,
+        mime_type: str,
+        purpose: FilePurpose,
+        expires_after: ExpiresAfter | Omit = omit,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> Upload:
+        """Create an Upload of ``bytes`` bytes that accepts Parts for one hour.
+
+        ``expires_after`` sets when the resulting File expires:
+        ``{"anchor": "created_at", "seconds": N}`` or ``{"anchor": "created_at", "days": N}``.
+
+        Example::
+
+            upload = client.uploads.create(
+                bytes=os.path.getsize(path),
+                filename="training.jsonl",
+                mime_type="application/jsonl",
+                purpose="fine-tune",
+            )
+        """
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        call = create_upload_call(
+            size=bytes,
+            filename=filename,
+            mime_type=mime_type,
+            purpose=purpose,
+            expires_after=expires_after,
+            options=options,
+        )
+        return self._client._execute(call)
+
+    def complete(
+        self,
+        upload_id: str,
+        *,
+        part_ids: builtins.list[str],
+        md5: str | Omit = omit,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> Upload:
+        """Complete the Upload: its Parts, in ``part_ids`` order, become a File.
+
+        Example::
+
+            completed = client.uploads.complete(upload.id, part_ids=[p.id for p in parts])
+            print(completed.file.id)
+        """
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        call = complete_upload_call(upload_id, part_ids=part_ids, md5=md5, options=options)
+        return self._client._execute(call)
+
+    def cancel(
+        self,
+        upload_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> Upload:
+        """Cancel the Upload; its Parts are discarded and no more can be added."""
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return self._client._execute(cancel_upload_call(upload_id, options=options))
+
+
+class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
+    """Uploads: ``client.uploads`` of :class:`AsyncOpenAI`; see :class:`Uploads`."""
+
+    parts: AsyncParts
+    """Add Parts to an Upload."""
+
+    def __init__(self, client: AsyncOpenAI) -> None:
+        super().__init__(client)
+        self.parts = AsyncParts(client)
+
+    async def create(
+        self,
+        *,
+        bytes: int,
+        filename: str,
+        mime_type: str,
+        purpose: FilePurpose,
+        expires_after: ExpiresAfter | Omit = omit,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> Upload:
+        """Create an Upload of ``bytes`` bytes that accepts Parts for one hour."""
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        call = create_upload_call(
+            size=bytes,
+            filename=filename,
+            mime_type=mime_type,
+            purpose=purpose,
+            expires_after=expires_after,
+            options=options,
+        )
+        return await self._client._execute(call)
+
+    async def complete(
+        self,
+        upload_id: str,
+        *,
+        part_ids: builtins.list[str],
+        md5: str | Omit = omit,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> Upload:
+        """Complete the Upload: its Parts, in ``part_ids`` order, become a File."""
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        call = complete_upload_call(upload_id, part_ids=part_ids, md5=md5, options=options)
+        return await self._client._execute(call)
+
+    async def cancel(
+        self,
+        upload_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+    ) -> Upload:
+        """Cancel the Upload; its Parts are discarded and no more can be added."""
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await self._client._execute(cancel_upload_call(upload_id, options=options))
