@@ -102,6 +102,8 @@ async def _send_all(client: Any, job: Job) -> None:
         while in_flight:
             await reap(block=True)
     finally:
+        if in_flight:
+            job.stop()
         for task in in_flight:
             task.cancel()
         if in_flight:

@@ -116,6 +116,10 @@ def check_options(
     )
 
 
+class TransferAborted(Exception):
+    """Raised inside an in-flight part's body stream to stop it once the transfer failed."""
+
+
 class Job:
     """The state of one transfer that the drivers share (the sans-I/O part of a call)."""
 
@@ -152,6 +156,7 @@ class Job:
         self._attempts: dict[int, int] = {}
         self._last_sent: dict[int, int] = {}
         self._identity: Identity | None = None
+        self.stopping = False
         self.digests: dict[str, str] = {}
         self.reset(self.opts.part_size or DEFAULT_PART_SIZE)
 
@@ -159,6 +164,7 @@ class Job:
 
     def reset(self, part_size: int) -> None:
         """Start over (a fresh Upload): no parts done, new hashers."""
+        self.stopping = False
         self.plan = PartPlan(total_bytes=self.source.size, part_size=part_size)
         self.state = TransferState(self.plan)
         self.upload_id = None
@@ -300,6 +306,8 @@ class Job:
         wants = self.plugins.wants_progress
 
         def on_progress(sent: int) -> None:
+            if self.stopping:
+                raise TransferAborted(f"part {number} aborted: the transfer is stopping")
             with self._lock:
                 if sent < self._last_sent[number]:
                     self._attempts[number] += 1  # a retry restarts from 0
@@ -320,6 +328,10 @@ class Job:
                 total_bytes=self.source.size,
             )
         )
+
+    def stop(self) -> None:
+        """The transfer failed: parts still streaming abort at their next chunk."""
+        self.stopping = True
 
     def part_done(self, part: Part, result: Any) -> None:
         """The server accepted ``part``: account for it, fire events, save the state file."""

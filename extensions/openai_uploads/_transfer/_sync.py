@@ -96,10 +96,12 @@ def _send_all(client: Any, job: Job) -> None:
         while in_flight:
             reap(block=True)
     finally:
-        # On failure, queued parts never start; running ones end when the server
-        # refuses them after the cancel (their threads are not waited for).
-        for future in in_flight:
-            future.cancel()
+        # On failure, queued parts never start and running ones abort at their next
+        # chunk; their threads are not waited for.
+        if in_flight:
+            job.stop()
+            for future in in_flight:
+                future.cancel()
         executor.shutdown(wait=not in_flight, cancel_futures=True)
 
 
