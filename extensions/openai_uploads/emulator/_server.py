@@ -225,6 +225,12 @@ def serve_forever(
         app = create_app(store, api_key=api_key, injector=FaultInjector(faults))
         server = uvicorn.Server(_uvicorn_config(app, log_level))
         announce(f"http://{_url_host(host)}:{sock.getsockname()[1]}/v1")
+        # uvicorn re-raises the signal that stopped it once it has shut down; with these
+        # handlers in place that re-raise is a no-op, so the clean-up below runs and the
+        # process exits 0.
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: setattr(server, "should_exit", True))
         server.run(sockets=[sock])
     finally:
         sock.close()

@@ -1,0 +1,80 @@
+"""The serve command, the subprocess runner and the pytest fixture."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+from click.testing import CliRunner
+
+from openai_uploads.cli import main
+from openai_uploads.emulator import EmulatorProcess, EmulatorServer, FaultConfig
+from openai_uploads.emulator._cli import parse_rate
+
+from .conftest import new_upload
+
+
+def test_serve_help_lists_the_fault_flags() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for flag in ("--data-dir", "--api-key", "--latency-ms", "--bandwidth", "--p-drop", "--seed"):
+        assert flag in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [("20MB", 20e6), ("20MB/s", 20e6), ("10MiB", 10 * 2**20), ("500k", 5e5), ("123", 123)],
+)
+def test_parse_rate(text: str, rate: float) -> None:
+    assert parse_rate(text) == rate
+
+
+def test_console_script_prints_base_url(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("openai-uploads")
+    process = subprocess.Popen(
+        [str(script), "serve", "--port", "0", "--data-dir", str(tmp_path / "d")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        assert url.endswith("/v1")
+        response = httpx.get(f"{url}/files/file-x", headers={"Authorization": "Bearer k"})
+        assert response.status_code == 404
+    finally:
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def test_emulator_process_with_key_and_faults(tmp_path: Path) -> None:
+    faults = FaultConfig(p_500=1.0, endpoints=frozenset({"files"}), seed=1)
+    with EmulatorProcess(api_key="sk-p", faults=faults) as server:
+        assert server.pid > 0
+        with openai.OpenAI(base_url=server.base_url, api_key="sk-p", max_retries=0) as c:
+            assert new_upload(c, 3).startswith("upload_")
+            with pytest.raises(openai.InternalServerError):
+                c.files.retrieve("file-x")
+            server.set_faults(FaultConfig())
+            with pytest.raises(openai.NotFoundError):
+                c.files.retrieve("file-x")
+        wrong = openai.OpenAI(base_url=server.base_url, api_key="sk-q", max_retries=0)
+        with wrong, pytest.raises(openai.AuthenticationError):
+            new_upload(wrong, 3)
+        assert server.fault_stats()["500"] == 1
+
+
+def test_pytest_fixture_serves_the_api(openai_uploads_emulator: EmulatorServer) -> None:
+    server = openai_uploads_emulator
+    assert server.data_dir.exists()
+    with openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0) as c:
+        upload_id = new_upload(c, 3)
+        part = c.uploads.parts.create(upload_id, data=b"abc")
+        assert c.uploads.complete(upload_id, part_ids=[part.id]).status == "completed"
