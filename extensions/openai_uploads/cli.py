@@ -1,4 +1,18 @@
-"""The ``openai-uploads`` command line."""
+"""The ``openai-uploads`` command line.
+
+::
+
+    openai-uploads upload PATH --purpose P [--mime-type T] [--part-size 64MiB]
+                   [--concurrency N] [--md5 HEX | --no-md5] [--expires-after 7d]
+                   [--resume] [--local [--data-dir DIR]] [--verify] [--json] [--quiet]
+    openai-uploads cancel UPLOAD_ID [--json]
+    openai-uploads serve ...
+
+Conventions of ``aws s3 cp``, ``gh`` and ``rclone``: the result (a File id, or JSON with
+``--json``) goes to stdout; the progress bar and notes go to stderr, and only when it
+is a terminal; errors are one line on stderr. Exit codes: 0 done, 1 API or transfer
+error, 2 usage error, 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +22,655 @@ try:
     import click
 except ModuleNotFoundError:  # pragma: no cover - depends on the installed extras
     sys.stderr.write(
-        "openai-uploads: the command line needs: pip install 'openai-uploads[emulator]'\n"
+        "openai-uploads: the command line needs click and rich: pip install 'openai-uploads[cli]'\n"
     )
     raise SystemExit(1) from None
 
+import contextlib
+import hashlib
+import json
+import logging
+import mimetypes
+import os
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from openai_uploads import _exceptions as errors
+from openai_uploads._constants import (
+    MAX_FILE_EXPIRY_SECONDS,
+    MAX_PART_SIZE,
+    MIN_FILE_EXPIRY_SECONDS,
+    UPLOAD_PURPOSES,
+)
+from openai_uploads._exceptions import OpenAIError
 from openai_uploads.emulator._cli import serve
+from openai_uploads.hookspecs import UploadCancelled, UploadFailed, UploadStarted, hookimpl
+
+if TYPE_CHECKING:
+    from openai_uploads import OpenAI
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+INTERRUPT_DEADLINE = 4.0
+"""Seconds after Ctrl-C by which the process is gone, whatever is still in flight."""
+
+PROG = "openai-uploads"
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+# ----------------------------------------------------------------------------- parsing
+
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1000,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1000**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1000**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
+
+_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-@click.group()
+def parse_size(text: str) -> int:
+    """Bytes from ``64MiB``, ``32MB``, ``1GiB``, ``1.5MiB``, ``500k`` or ``1048576``.
+
+    Decimal units (kB, MB, GB) are powers of 1000, binary ones (KiB, MiB, GiB) of 1024.
+    """
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", text)
+    unit = match.group(2).lower() if match else ""
+    if not match or unit not in _SIZE_UNITS:
+        raise ValueError(f"not a size: {text!r} (try 64MiB, 32MB, 1GiB or a number of bytes)")
+    try:
+        value = Decimal(match.group(1)) * _SIZE_UNITS[unit]
+    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
+        raise ValueError(f"not a size: {text!r}") from None
+    if value != value.to_integral_value():
+        raise ValueError(f"not a whole number of bytes: {text!r}")
+    return int(value)
+
+
+def parse_duration(text: str) -> int:
+    """Seconds from ``3600``, ``3600s``, ``90m``, ``2h``, ``7d``, ``1w`` or ``1d12h``."""
+    pieces = re.findall(r"([0-9]+)\s*([a-zA-Z]*)", text)
+    leftover = re.sub(r"([0-9]+)\s*([a-zA-Z]*)", "", text).strip()
+    if not pieces or leftover or any(u.lower() not in _DURATION_UNITS for _, u in pieces):
+        raise ValueError(f"not a duration: {text!r} (try 3600s, 2h or 7d)")
+    return sum(int(n) * _DURATION_UNITS[u.lower()] for n, u in pieces)
+
+
+_MIME_TYPES = {
+    ".jsonl": "application/jsonl",
+    ".json": "application/json",
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".html": "text/html",
+    ".py": "text/x-python",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+def guess_mime_type(filename: str) -> str:
+    """The MIME type of a file from its name; ``application/octet-stream`` when unknown."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in _MIME_TYPES:
+        return _MIME_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(filename, strict=False)
+    return guessed or "application/octet-stream"
+
+
+class _Size(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            size = parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if not 1 <= size <= MAX_PART_SIZE:
+            self.fail(f"{value!r} is outside 1 byte to 64MiB (the largest Part)", param, ctx)
+        return size
+
+
+class _Duration(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            seconds = parse_duration(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if not MIN_FILE_EXPIRY_SECONDS <= seconds <= MAX_FILE_EXPIRY_SECONDS:
+            self.fail(f"{value!r} is outside 1h to 30d ({seconds} s)", param, ctx)
+        return seconds
+
+
+class _Md5(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    name = "hex"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{32}", text):
+            self.fail(f"{value!r} is not an md5 (32 hex digits)", param, ctx)
+        return text
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def _error(message: str) -> None:
+    click.echo(f"{PROG}: {message}", err=True)
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    _error(message)
+    raise click.exceptions.Exit(code)
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # pragma: no cover - closed or replaced stderr
+        return False
+
+
+def _human_bytes(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(n) < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"  # pragma: no cover - the loop always returns
+
+
+class _NotTheFailureLog(logging.Filter):
+    """Drops the logging plugin's own line about a failed transfer: the CLI reports it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from openai_uploads.plugins import logging as logging_plugin
+
+        self._path = os.path.normcase(os.path.abspath(logging_plugin.__file__ or ""))
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return os.path.normcase(os.path.abspath(record.pathname)) != self._path
+
+
+def _setup_logging(quiet: bool, verbose: bool) -> None:
+    """The SDK's warnings as one prefixed line each on stderr (errors only with --quiet;
+    the logging plugin's request and part lines with --verbose)."""
+    logger = logging.getLogger("openai_uploads")
+    if not any(getattr(h, "_openai_uploads_cli", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(f"{PROG}: %(levelname)s: %(message)s"))
+        handler._openai_uploads_cli = True  # type: ignore[attr-defined]
+        if not verbose:
+            handler.addFilter(_NotTheFailureLog())
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
+    logger.propagate = False
+
+
+def _upload_left_pending(exc: BaseException) -> str | None:
+    """The id of the Upload a failed transfer left pending (not cancelled), if any."""
+    upload_id = getattr(exc, "upload_id", None)
+    cancelled = getattr(exc, "upload_cancelled", getattr(exc, "cancelled", False))
+    return upload_id if isinstance(upload_id, str) and upload_id and not cancelled else None
+
+
+def _describe_api_error(exc: BaseException, base_url: str) -> str:
+    """One line for an error of the SDK, naming the Upload a transfer worked on."""
+    if isinstance(exc, errors.UploadError):
+        return f"upload failed: {exc}"  # its str names the Upload and its state
+    if isinstance(exc, errors.APITimeoutError):
+        text = f"timed out talking to {base_url}"
+    elif isinstance(exc, errors.APIConnectionError):
+        reason = exc.__cause__ or exc.__context__
+        why = f" ({reason})" if reason is not None and str(reason) else ""
+        text = f"cannot reach {base_url}{why}"
+    elif isinstance(exc, errors.AuthenticationError):
+        text = f"the API key was rejected (401): {exc.message}"
+    elif isinstance(exc, errors.APIStatusError):
+        text = f"{exc.status_code} {exc.message}"
+    else:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    upload_id = getattr(exc, "upload_id", None)
+    if isinstance(upload_id, str) and upload_id:
+        state = "cancelled" if getattr(exc, "upload_cancelled", False) else "left pending"
+        text = f"{text} (Upload {upload_id}, {state})"
+    return text
+
+
+# ----------------------------------------------------------------------------- Ctrl-C
+
+
+class _InterruptGuard:
+    """Ctrl-C raises KeyboardInterrupt once (so the transfer can cancel or keep its
+    Upload); the process is gone ``deadline`` seconds later whatever is still in flight,
+    and at once on a second Ctrl-C."""
+
+    def __init__(self, deadline: float = INTERRUPT_DEADLINE) -> None:
+        self.deadline = deadline
+        self.interrupted = False
+        self.cleanup: list[Any] = []
+        self._previous: Any = None
+
+    def __enter__(self) -> _InterruptGuard:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
+        if self.interrupted:
+            self.hard_exit("interrupted again: stopping now")
+        self.interrupted = True
+        timer = threading.Timer(
+            self.deadline, self.hard_exit, args=("stopping now: the cancel took too long",)
+        )
+        timer.daemon = True
+        timer.start()
+        raise KeyboardInterrupt
+
+    def hard_exit(self, message: str | None = None) -> NoReturn:
+        """Leave now: run the cleanups, say why, flush, ``os._exit(130)`` (no thread joins)."""
+        for cleanup in self.cleanup:
+            with contextlib.suppress(Exception):
+                cleanup()
+        if message:
+            with contextlib.suppress(Exception):
+                _error(message)
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+
+
+class _Tracker:
+    """Remembers what the transfer said about its Upload, for the messages at the end."""
+
+    def __init__(self) -> None:
+        self.upload_id: str | None = None
+        self.cancelled = False
+        self.kept_for_resume = False
+        self.resumed_bytes = 0
+        self.total_bytes = 0
+
+    @hookimpl
+    def on_upload_started(self, event: UploadStarted) -> None:
+        self.upload_id = event.upload_id
+        self.resumed_bytes = event.resumed_bytes
+        self.total_bytes = event.total_bytes
+
+    @hookimpl
+    def on_upload_cancelled(self, event: UploadCancelled) -> None:
+        self.upload_id = self.upload_id or event.upload_id
+        self.cancelled = True
+
+    @hookimpl
+    def on_upload_failed(self, event: UploadFailed) -> None:
+        self.upload_id = self.upload_id or event.upload_id
+        self.kept_for_resume = event.kept_for_resume
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+class _Group(click.Group):
+    """Ctrl-C anywhere exits 130 (click's default would print "Aborted!" and exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _error("interrupted")
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="openai-uploads")
 def main() -> None:
-    """openai-uploads: parallel, resumable, verified uploads to the OpenAI Uploads API."""
+    """openai-uploads: parallel, resumable, verified uploads to the OpenAI Uploads API.
+
+    Uses OPENAI_API_KEY and OPENAI_BASE_URL, like openai-python. Exit codes: 0 done,
+    1 API or transfer error, 2 usage error, 130 interrupted.
+    """
 
 
 main.add_command(serve)
+
+
+def _import_client() -> type[OpenAI]:
+    from openai_uploads import OpenAI
+
+    return OpenAI
+
+
+@contextlib.contextmanager
+def _local_emulator(data_dir: Path | None, guard: _InterruptGuard) -> Iterator[tuple[str, str]]:
+    """The embedded emulator on a loopback port: yields (base_url, throwaway api key)."""
+    try:
+        from openai_uploads.emulator import run_emulator
+    except ModuleNotFoundError as exc:
+        _fail(f"--local needs {exc.name}: pip install 'openai-uploads[emulator]'")
+    own_dir = data_dir is None
+    directory = data_dir or Path(tempfile.mkdtemp(prefix="openai-uploads-local-"))
+    if own_dir:
+        guard.cleanup.append(lambda: shutil.rmtree(directory, ignore_errors=True))
+    api_key = "sk-local-" + secrets.token_hex(16)
+    try:
+        with run_emulator(data_dir=directory, api_key=api_key) as server:
+            yield server.base_url, api_key
+    finally:
+        if own_dir:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _remote_settings() -> tuple[str | None, str]:
+    api_key = os.environ.get("OPENAI_API_KEY", "").strip()
+    if not api_key:
+        _fail(
+            "OPENAI_API_KEY is not set: export your API key, "
+            "or add --local to upload to the embedded emulator"
+        )
+    base_url = os.environ.get("OPENAI_BASE_URL", "").strip() or None
+    return base_url, api_key
+
+
+def _file_md5(path: Path) -> str:
+    digest = hashlib.md5()
+    with path.open("rb") as f:
+        while chunk := f.read(4 * 1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stored_md5(client: OpenAI, file_id: str) -> tuple[str, int]:
+    """md5 and size of a stored File's content, downloaded from the API."""
+    content = client.files.content(file_id)
+    data = content if isinstance(content, bytes | bytearray) else content.read()
+    return hashlib.md5(data).hexdigest(), len(data)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.option(
+    "--purpose",
+    required=True,
+    type=click.Choice(UPLOAD_PURPOSES),
+    help="What the File is for.",
+)
+@click.option("--mime-type", default=None, help="Default: guessed from the file name.")
+@click.option(
+    "--part-size",
+    type=_Size(),
+    default=None,
+    help="Bytes per Part, with units: 64MiB (default and maximum), 32MB, 8388608.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Parts in flight; memory is about (concurrency + 1) x part size.",
+)
+@click.option("--md5", type=_Md5(), default=None, help="Expected md5 of the file (hex).")
+@click.option("--no-md5", is_flag=True, help="Do not send an md5 with complete.")
+@click.option(
+    "--expires-after",
+    type=_Duration(),
+    default=None,
+    help="When the File expires after creation: 3600s, 2h, 7d (1h to 30d).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Keep a state file next to PATH; an interrupted upload picks up where it stopped "
+    "when the same command runs again.",
+)
+@click.option(
+    "--local",
+    is_flag=True,
+    help="Upload to an embedded emulator on loopback (no account, no network).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --local: keep the emulator's data here (default: a temporary directory).",
+)
+@click.option("--verify", is_flag=True, help="Download the stored File and compare its md5.")
+@click.option("--json", "as_json", is_flag=True, help="Print the completed Upload as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
+@click.option("--verbose", "-v", is_flag=True, help="Log every request and part on stderr.")
+def upload(
+    path: Path,
+    purpose: str,
+    mime_type: str | None,
+    part_size: int | None,
+    concurrency: int,
+    md5: str | None,
+    no_md5: bool,
+    expires_after: int | None,
+    resume: bool,
+    local: bool,
+    data_dir: Path | None,
+    verify: bool,
+    as_json: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Upload PATH in parallel Parts and print the File id (or the Upload, with --json).
+
+    \b
+    Examples:
+      openai-uploads upload train.jsonl --purpose fine-tune
+      openai-uploads upload big.pdf --purpose assistants --part-size 32MiB --json
+      openai-uploads upload data.jsonl --purpose batch --local --verify
+    """
+    if md5 is not None and no_md5:
+        raise click.UsageError("--md5 and --no-md5 cannot be used together")
+    if data_dir is not None and not local:
+        raise click.UsageError("--data-dir only applies with --local")
+    if resume and local and data_dir is None:
+        raise click.UsageError(
+            "--resume with --local needs --data-dir (the temporary emulator data is "
+            "removed on exit, and the Upload with it)"
+        )
+    if no_md5:
+        # The transfer engine always computes the md5 and sends it with complete: its
+        # signature (md5: str | Omit) has no way to leave it out.
+        raise click.UsageError("--no-md5 is not supported yet by the transfer engine")
+    show_notes = not quiet and _stderr_is_terminal()
+    _setup_logging(quiet, verbose)
+
+    plugins: list[object] = []
+    progress: Any = None
+    if not quiet and _stderr_is_terminal():
+        try:
+            from openai_uploads.plugins.progress import ProgressBar
+        except ImportError:  # pragma: no cover - depends on the installed extras
+            _fail("the progress bar needs rich: pip install 'openai-uploads[cli]'")
+        try:
+            progress = ProgressBar(transient=False)
+        except ImportError:  # pragma: no cover - depends on the installed extras
+            _fail("the progress bar needs rich: pip install 'openai-uploads[cli]'")
+        plugins.append(progress)
+    tracker = _Tracker()
+    plugins.append(tracker)
+
+    kwargs: dict[str, Any] = {
+        "file": path,
+        "mime_type": mime_type or guess_mime_type(path.name),
+        "purpose": purpose,
+        "max_concurrency": concurrency,
+        "resume": resume,
+    }
+    if part_size is not None:
+        kwargs["part_size"] = part_size
+    if md5 is not None:
+        kwargs["md5"] = md5
+    if expires_after is not None:
+        kwargs["expires_after"] = {"anchor": "created_at", "seconds": expires_after}
+
+    OpenAI = _import_client()
+    where = "the local emulator" if local else ""
+    client: Any = None
+    with _InterruptGuard() as guard, contextlib.ExitStack() as stack:
+        if progress is not None:
+            guard.cleanup.append(progress.close)
+        try:
+            if local:
+                base_url, api_key = stack.enter_context(_local_emulator(data_dir, guard))
+            else:
+                remote_url, api_key = _remote_settings()
+                base_url = remote_url or DEFAULT_BASE_URL
+                where = base_url
+            client = OpenAI(api_key=api_key, base_url=base_url, plugins=plugins)
+            stack.callback(client.close)
+            started = time.monotonic()
+            result = client.uploads.upload_file_chunked(**kwargs)
+            elapsed = time.monotonic() - started
+            if progress is not None:
+                progress.close()
+            file_id = result.file.id if result.file else None
+            if file_id is None:  # pragma: no cover - a completed Upload carries its File
+                _fail(f"Upload {result.id} ended {result.status} without a File")
+            if show_notes:
+                _note_uploaded(path, result.id, file_id, result.bytes, elapsed, tracker)
+            if verify:
+                local_md5 = _file_md5(path)
+                stored_md5, stored_size = _stored_md5(client, file_id)
+                if stored_md5 != local_md5:
+                    _fail(
+                        f"verify failed: File {file_id} has md5 {stored_md5} "
+                        f"({stored_size} bytes), {path} has {local_md5}"
+                    )
+                if show_notes:
+                    _error(f"verified: File {file_id} has the md5 of {path.name} ({local_md5})")
+        except KeyboardInterrupt:
+            _on_interrupt(client, tracker, resume, guard)
+        except OpenAIError as exc:
+            if _interrupted(exc):
+                _on_interrupt(client, tracker, resume, guard)
+            if progress is not None:
+                progress.close()
+            message = _describe_api_error(exc, where)
+            if resume and _upload_left_pending(exc):
+                message += f"; run the same command again to resume: {_resume_command()}"
+            _fail(message)
+        except ValueError as exc:
+            # upload_file_chunked validates its arguments before sending anything.
+            _fail(f"invalid upload: {exc}", EXIT_USAGE)
+        except OSError as exc:
+            _fail(f"cannot read {path}: {exc}")
+
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(file_id)
+
+
+def _note_uploaded(
+    path: Path, upload_id: str, file_id: str, size: int, elapsed: float, tracker: _Tracker
+) -> None:
+    sent = size - tracker.resumed_bytes
+    rate = sent / elapsed if elapsed > 0 else 0.0
+    resumed = (
+        f", resumed after {_human_bytes(tracker.resumed_bytes)}" if tracker.resumed_bytes else ""
+    )
+    _error(
+        f"uploaded {path.name}: {_human_bytes(size)} in {elapsed:.1f} s "
+        f"({_human_bytes(rate)}/s{resumed}) -> Upload {upload_id}, File {file_id}"
+    )
+
+
+def _interrupted(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _resume_command() -> str:
+    args = list(sys.argv[1:])
+    if "--resume" not in args:
+        args.append("--resume")
+    return shlex.join([PROG, *args])
+
+
+def _on_interrupt(client: Any, tracker: _Tracker, resume: bool, guard: _InterruptGuard) -> NoReturn:
+    """Ctrl-C: make sure the Upload is cancelled (or kept, with --resume), say so, leave."""
+    upload_id = tracker.upload_id
+    if upload_id is None:
+        guard.hard_exit("interrupted before the Upload was created")
+    if resume:
+        guard.hard_exit(
+            f"interrupted: Upload {upload_id} kept; run the same command again to resume: "
+            f"{_resume_command()}"
+        )
+    if not tracker.cancelled and client is not None:
+        with contextlib.suppress(Exception):
+            client.with_options(max_retries=0, timeout=2.0).uploads.cancel(upload_id=upload_id)
+    guard.hard_exit(f"interrupted: Upload {upload_id} cancelled")
+
+
+@main.command()
+@click.argument("upload_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the cancelled Upload as JSON.")
+def cancel(upload_id: str, as_json: bool) -> None:
+    """Cancel a pending Upload; prints its status (or the Upload, with --json)."""
+    OpenAI = _import_client()
+    base_url, api_key = _remote_settings()
+    try:
+        with contextlib.closing(OpenAI(api_key=api_key, base_url=base_url)) as client:
+            result = client.uploads.cancel(upload_id=upload_id)
+    except OpenAIError as exc:
+        shown = base_url or DEFAULT_BASE_URL
+        _fail(_describe_api_error(exc, shown))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(f"{result.id} {result.status}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -77,6 +77,8 @@ class ProgressBar:
 
     @hookimpl
     def on_upload_started(self, event: UploadStarted) -> None:
+        # Parts already on the server when resuming: whole parts, plus the short last one.
+        full, rest = divmod(event.resumed_bytes, event.part_size) if event.part_size else (0, 0)
         with self._lock:
             if not self._tasks:
                 self._progress.start()
@@ -84,27 +86,37 @@ class ProgressBar:
                 event.filename,
                 total=event.total_bytes,
                 completed=event.resumed_bytes,
-                parts_done=0,
+                parts_done=min(full + (1 if rest else 0), event.part_count),
                 part_count=event.part_count,
             )
 
     @hookimpl
     def on_bytes_sent(self, event: BytesSent) -> None:
-        task = self._tasks.get(event.upload_id)
-        if task is not None:
-            self._progress.update(task, completed=event.bytes_sent)
+        with self._lock:
+            task = self._tasks.get(event.upload_id)
+            if task is not None:
+                # Never backwards, whatever order the worker threads report in.
+                done = self._progress.tasks[self._index(task)].completed
+                if event.bytes_sent > done:
+                    self._progress.update(task, completed=event.bytes_sent)
 
     @hookimpl
     def on_part_completed(self, event: PartCompleted) -> None:
-        task = self._tasks.get(event.upload_id)
-        if task is not None:
-            self._progress.update(task, parts_done=event.parts_done)
+        with self._lock:
+            task = self._tasks.get(event.upload_id)
+            if task is not None:
+                fields = self._progress.tasks[self._index(task)].fields
+                if event.parts_done > fields.get("parts_done", 0):
+                    self._progress.update(task, parts_done=event.parts_done)
 
     @hookimpl
     def on_upload_completed(self, event: UploadCompleted) -> None:
-        task = self._tasks.get(event.upload_id)
-        if task is not None:
-            self._progress.update(task, completed=event.total_bytes)
+        with self._lock:
+            task = self._tasks.get(event.upload_id)
+            if task is not None:
+                self._progress.update(
+                    task, completed=event.total_bytes, parts_done=self._part_count(task)
+                )
         self._finish(event.upload_id)
 
     @hookimpl
@@ -116,7 +128,28 @@ class ProgressBar:
     def on_upload_cancelled(self, event: UploadCancelled) -> None:
         self._finish(event.upload_id)
 
+    def close(self) -> None:
+        """Stop drawing (idempotent): restores the terminal, e.g. after Ctrl-C."""
+        with self._lock:
+            self._tasks.clear()
+            self._stop()
+
+    def _index(self, task: Any) -> int:
+        return next(i for i, t in enumerate(self._progress.tasks) if t.id == task)
+
+    def _part_count(self, task: Any) -> int:
+        count: int = self._progress.tasks[self._index(task)].fields.get("part_count", 0)
+        return count
+
     def _finish(self, upload_id: str) -> None:
         with self._lock:
             if self._tasks.pop(upload_id, None) is not None and not self._tasks:
-                self._progress.stop()
+                self._stop()
+
+    def _stop(self) -> None:
+        if self._progress.live.is_started:
+            self._progress.stop()
+        # Finished bars were drawn for good when the display stopped: forget them, or a
+        # later upload through the same plugin would draw them again.
+        for task in list(self._progress.task_ids):
+            self._progress.remove_task(task)
