@@ -313,8 +313,9 @@ class Job:
                     self._attempts[number] += 1  # a retry restarts from 0
                 self._last_sent[number] = sent
                 total = self.state.record_progress(number, sent, time.monotonic())
-            if total is not None and wants:
-                self._emit_progress(number, total)
+                # Fired under the lock, so that observers see the totals in order.
+                if total is not None and wants:
+                    self._emit_progress(number, total)
 
         return on_progress
 
@@ -339,8 +340,8 @@ class Job:
         part_id = str(result.id)
         with self._lock:
             total = self.state.complete_part(part.number, part_id)
-        if total is not None and self.plugins.wants_progress:
-            self._emit_progress(part.number, total)
+            if total is not None and self.plugins.wants_progress:
+                self._emit_progress(part.number, total)
         self.plugins.part_completed(
             PartCompleted(
                 upload_id=self.upload_id,

@@ -1,0 +1,168 @@
+"""Every bad input is refused with a clear error before any request reaches the server."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from openai_uploads._client import OpenAI
+from openai_uploads.emulator import EmulatorServer
+
+from .conftest import PART
+
+BASE: dict[str, Any] = {"mime_type": "application/octet-stream", "purpose": "assistants"}
+
+
+@pytest.fixture
+def no_requests(server: EmulatorServer) -> Iterator[None]:
+    before = server.fault_stats()["requests"]
+    yield
+    assert server.fault_stats()["requests"] == before, "a request reached the emulator"
+
+
+@pytest.fixture
+def small_file(tmp_path: Path) -> Path:
+    path = tmp_path / "small.bin"
+    path.write_bytes(b"x" * 100)
+    return path
+
+
+def _call(client: OpenAI, **kwargs: Any) -> None:
+    client.uploads.upload_file_chunked(**{**BASE, **kwargs})
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_bytes_without_filename_is_a_type_error(client: OpenAI) -> None:
+    with pytest.raises(TypeError, match="filename"):
+        _call(client, file=b"abc", bytes=3)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_bytes_without_size_is_a_type_error(client: OpenAI) -> None:
+    with pytest.raises(TypeError, match="bytes"):
+        _call(client, file=b"abc", filename="a.txt")
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_nameless_file_object_without_filename_is_a_type_error(client: OpenAI) -> None:
+    with pytest.raises(TypeError, match="filename"):
+        _call(client, file=io.BytesIO(b"abc"))
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_text_mode_file_is_a_type_error(client: OpenAI, small_file: Path) -> None:
+    with open(small_file) as f, pytest.raises(TypeError, match="binary mode"):
+        _call(client, file=f)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_unsupported_input_is_a_type_error(client: OpenAI) -> None:
+    with pytest.raises(TypeError, match="must be a path"):
+        _call(client, file=12345)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_missing_path_is_a_value_error(client: OpenAI, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not found"):
+        _call(client, file=tmp_path / "nope.bin")
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_directory_is_a_value_error(client: OpenAI, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="directory"):
+        _call(client, file=tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+@pytest.mark.usefixtures("no_requests")
+def test_unreadable_file_is_a_value_error(client: OpenAI, small_file: Path) -> None:
+    small_file.chmod(0)
+    with pytest.raises(ValueError, match="cannot be read"):
+        _call(client, file=small_file)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_unreadable_file_is_a_value_error_even_for_root(client: OpenAI, small_file: Path) -> None:
+    with (
+        mock.patch("builtins.open", side_effect=PermissionError(13, "Permission denied")),
+        pytest.raises(ValueError, match="cannot be read"),
+    ):
+        _call(client, file=small_file)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_declared_size_that_disagrees_with_the_file_is_a_value_error(
+    client: OpenAI, small_file: Path
+) -> None:
+    with pytest.raises(ValueError, match="disagrees"):
+        _call(client, file=small_file, bytes=99)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_declared_size_that_disagrees_with_in_memory_data_is_a_value_error(
+    client: OpenAI,
+) -> None:
+    with pytest.raises(ValueError, match="disagrees"):
+        _call(client, file=b"abc", filename="a", bytes=4)
+
+
+@pytest.mark.parametrize("part_size", [0, -5, 64 * 1024 * 1024 + 1])
+@pytest.mark.usefixtures("no_requests")
+def test_part_size_outside_1_byte_to_64_mib_is_a_value_error(
+    client: OpenAI, small_file: Path, part_size: int
+) -> None:
+    with pytest.raises(ValueError, match="part_size"):
+        _call(client, file=small_file, part_size=part_size)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_more_than_8_gib_is_a_value_error(client: OpenAI, tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as f:  # sparse: no disk used
+        f.truncate(8 * 1024**3 + 1)
+    with pytest.raises(ValueError, match="8 GiB"):
+        _call(client, file=big)
+
+
+@pytest.mark.parametrize("md5", ["abc", "z" * 32, "0" * 33])
+@pytest.mark.usefixtures("no_requests")
+def test_malformed_md5_is_a_value_error(client: OpenAI, small_file: Path, md5: str) -> None:
+    with pytest.raises(ValueError, match="md5"):
+        _call(client, file=small_file, md5=md5)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_unknown_purpose_is_a_value_error(client: OpenAI, small_file: Path) -> None:
+    with pytest.raises(ValueError, match="purpose"):
+        _call(client, file=small_file, purpose="training")
+
+
+@pytest.mark.parametrize("max_concurrency", [0, -1])
+@pytest.mark.usefixtures("no_requests")
+def test_max_concurrency_below_one_is_a_value_error(
+    client: OpenAI, small_file: Path, max_concurrency: int
+) -> None:
+    with pytest.raises(ValueError, match="max_concurrency"):
+        _call(client, file=small_file, max_concurrency=max_concurrency)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_non_seekable_stream_without_size_is_a_type_error(client: OpenAI) -> None:
+    class Pipe(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+    with pytest.raises(TypeError, match="bytes="):
+        _call(client, file=Pipe(), filename="p")
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_resume_of_in_memory_data_without_state_file_is_a_value_error(client: OpenAI) -> None:
+    with pytest.raises(ValueError, match="state_file"):
+        _call(client, file=b"abc", filename="a", bytes=3, resume=True, part_size=PART)
