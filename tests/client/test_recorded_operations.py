@@ -1,0 +1,273 @@
+"""Every operation, sync and async, against recorded emulator answers (tests/cassettes/).
+
+Replayed with the network blocked; requests must match on method, path, query and body
+(multipart included: the fixed boundary keeps part bodies byte-identical).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from openai_uploads import (
+    AsyncOpenAI,
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    NotFoundError,
+    OpenAI,
+    RateLimitError,
+    Upload,
+)
+
+from .conftest import Recorded
+
+pytestmark = [pytest.mark.vcr, pytest.mark.block_network]
+
+DATA = b"hello, uploads\n" * 64  # 960 bytes, two parts
+HALF = len(DATA) // 2
+
+
+def _create(client: OpenAI) -> Upload:
+    return client.uploads.create(
+        bytes=len(DATA), filename="hello.txt", mime_type="text/plain", purpose="assistants"
+    )
+
+
+def _completed(client: OpenAI) -> Upload:
+    upload = _create(client)
+    first = client.uploads.parts.create(upload.id, data=DATA[:HALF])
+    second = client.uploads.parts.create(upload.id, data=DATA[HALF:])
+    return client.uploads.complete(upload.id, part_ids=[first.id, second.id])
+
+
+async def _acreate(client: AsyncOpenAI) -> Upload:
+    return await client.uploads.create(
+        bytes=len(DATA), filename="hello.txt", mime_type="text/plain", purpose="assistants"
+    )
+
+
+async def _acompleted(client: AsyncOpenAI) -> Upload:
+    upload = await _acreate(client)
+    first = await client.uploads.parts.create(upload.id, data=DATA[:HALF])
+    second = await client.uploads.parts.create(upload.id, data=DATA[HALF:])
+    return await client.uploads.complete(upload.id, part_ids=[first.id, second.id])
+
+
+# --------------------------------------------------------------------------- success, sync
+
+
+def test_create_upload_returns_a_pending_upload(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        upload = client.uploads.create(
+            bytes=len(DATA),
+            filename="hello.txt",
+            mime_type="text/plain",
+            purpose="assistants",
+            expires_after={"anchor": "created_at", "days": 7},
+        )
+    assert upload.status == "pending"
+    assert upload.bytes == len(DATA)
+    assert upload.object == "upload"
+    assert upload.filename == "hello.txt"
+    assert not upload.file
+
+
+def test_add_part_returns_an_upload_part(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        upload = _create(client)
+        part = client.uploads.parts.create(upload_id=upload.id, data=DATA[:HALF])
+    assert part.upload_id == upload.id
+    assert part.object == "upload.part"
+    assert part.id
+
+
+def test_complete_upload_returns_the_file(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        upload = _create(client)
+        first = client.uploads.parts.create(upload.id, data=DATA[:HALF])
+        second = client.uploads.parts.create(upload.id, data=DATA[HALF:])
+        completed = client.uploads.complete(
+            upload_id=upload.id,
+            part_ids=[first.id, second.id],
+            md5=hashlib.md5(DATA).hexdigest(),
+        )
+    assert completed.status == "completed"
+    assert completed.file
+    assert completed.file.bytes == len(DATA)
+    assert completed.file.filename == "hello.txt"
+
+
+def test_cancel_upload_returns_a_cancelled_upload(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        upload = _create(client)
+        cancelled = client.uploads.cancel(upload_id=upload.id)
+    assert cancelled.status == "cancelled"
+    assert cancelled.id == upload.id
+
+
+def test_retrieve_file_returns_the_file_object(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        completed = _completed(client)
+        assert completed.file
+        file = client.files.retrieve(completed.file.id)
+    assert file.id == completed.file.id
+    assert file.object == "file"
+    assert file.bytes == len(DATA)
+
+
+def test_file_content_returns_the_uploaded_bytes(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        completed = _completed(client)
+        assert completed.file
+        assert client.files.content(completed.file.id) == DATA
+
+
+def test_delete_file_reports_deleted(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        completed = _completed(client)
+        assert completed.file
+        deleted = client.files.delete(completed.file.id)
+    assert deleted.deleted is True
+    assert deleted.id == completed.file.id
+
+
+# --------------------------------------------------------------------------- success, async
+
+
+async def test_async_create_upload_returns_a_pending_upload(recorded: Recorded) -> None:
+    async with recorded.async_client() as client:
+        upload = await _acreate(client)
+    assert upload.status == "pending"
+    assert upload.bytes == len(DATA)
+
+
+async def test_async_add_part_returns_an_upload_part(recorded: Recorded) -> None:
+    async with recorded.async_client() as client:
+        upload = await _acreate(client)
+        part = await client.uploads.parts.create(upload_id=upload.id, data=DATA[:HALF])
+    assert part.upload_id == upload.id
+
+
+async def test_async_complete_upload_returns_the_file(recorded: Recorded) -> None:
+    async with recorded.async_client() as client:
+        completed = await _acompleted(client)
+    assert completed.status == "completed"
+    assert completed.file
+    assert completed.file.bytes == len(DATA)
+
+
+async def test_async_cancel_upload_returns_a_cancelled_upload(recorded: Recorded) -> None:
+    async with recorded.async_client() as client:
+        upload = await _acreate(client)
+        cancelled = await client.uploads.cancel(upload_id=upload.id)
+    assert cancelled.status == "cancelled"
+
+
+async def test_async_retrieve_file_returns_the_file_object(recorded: Recorded) -> None:
+    async with recorded.async_client() as client:
+        completed = await _acompleted(client)
+        assert completed.file
+        file = await client.files.retrieve(completed.file.id)
+    assert file.bytes == len(DATA)
+
+
+async def test_async_file_content_returns_the_uploaded_bytes(recorded: Recorded) -> None:
+    async with recorded.async_client() as client:
+        completed = await _acompleted(client)
+        assert completed.file
+        assert await client.files.content(completed.file.id) == DATA
+
+
+async def test_async_delete_file_reports_deleted(recorded: Recorded) -> None:
+    async with recorded.async_client() as client:
+        completed = await _acompleted(client)
+        assert completed.file
+        deleted = await client.files.delete(completed.file.id)
+    assert deleted.deleted is True
+
+
+# --------------------------------------------------------------------------- errors, sync
+
+
+def test_bad_request_error_when_cancelling_a_completed_upload(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        completed = _completed(client)
+        with pytest.raises(BadRequestError) as info:
+            client.uploads.cancel(completed.id)
+    assert info.value.status_code == 400
+    assert info.value.param == "upload_id"
+    assert info.value.request_id
+
+
+def test_authentication_error_for_a_wrong_key(recorded: Recorded) -> None:
+    with recorded.client(api_key="sk-wrong") as client, pytest.raises(AuthenticationError) as info:
+        _create(client)
+    assert info.value.code == "invalid_api_key"
+
+
+def test_not_found_error_for_an_unknown_upload(recorded: Recorded) -> None:
+    with recorded.client() as client, pytest.raises(NotFoundError) as info:
+        client.uploads.parts.create("upload_missing", data=b"abc")
+    assert info.value.status_code == 404
+    assert "upload_missing" in info.value.message
+
+
+def test_not_found_error_for_an_unknown_file(recorded: Recorded) -> None:
+    with recorded.client() as client, pytest.raises(NotFoundError):
+        client.files.content("file-missing")
+
+
+def test_rate_limit_error_after_the_retries(recorded: Recorded) -> None:
+    recorded.inject(p_429=1.0, endpoints=frozenset({"create"}), retry_after=0)
+    with recorded.client(max_retries=0) as client, pytest.raises(RateLimitError) as info:
+        _create(client)
+    assert info.value.response.headers.get("retry-after") is not None
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_internal_server_error_for_5xx(recorded: Recorded, status: int) -> None:
+    recorded.inject(**{f"p_{status}": 1.0}, endpoints=frozenset({"create"}))
+    with recorded.client(max_retries=0) as client, pytest.raises(InternalServerError) as info:
+        _create(client)
+    assert info.value.status_code == status
+
+
+# --------------------------------------------------------------------------- errors, async
+
+
+async def test_async_bad_request_error_when_cancelling_a_completed_upload(
+    recorded: Recorded,
+) -> None:
+    async with recorded.async_client() as client:
+        completed = await _acompleted(client)
+        with pytest.raises(BadRequestError):
+            await client.uploads.cancel(completed.id)
+
+
+async def test_async_authentication_error_for_a_wrong_key(recorded: Recorded) -> None:
+    async with recorded.async_client(api_key="sk-wrong") as client:
+        with pytest.raises(AuthenticationError):
+            await _acreate(client)
+
+
+async def test_async_not_found_error_for_an_unknown_file(recorded: Recorded) -> None:
+    async with recorded.async_client() as client:
+        with pytest.raises(NotFoundError):
+            await client.files.retrieve("file-missing")
+
+
+async def test_async_rate_limit_error_after_the_retries(recorded: Recorded) -> None:
+    recorded.inject(p_429=1.0, endpoints=frozenset({"create"}), retry_after=0)
+    async with recorded.async_client(max_retries=0) as client:
+        with pytest.raises(RateLimitError):
+            await _acreate(client)
+
+
+@pytest.mark.parametrize("status", [500, 503])
+async def test_async_internal_server_error_for_5xx(recorded: Recorded, status: int) -> None:
+    recorded.inject(**{f"p_{status}": 1.0}, endpoints=frozenset({"create"}))
+    async with recorded.async_client(max_retries=0) as client:
+        with pytest.raises(InternalServerError):
+            await _acreate(client)
