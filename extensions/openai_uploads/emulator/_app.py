@@ -116,6 +116,7 @@ class _PartReceiver:
         self.remaining = remaining
         self.size = 0
         self.file: IO[bytes] | None = None
+        self.pending: list[memoryview] = []
         self.seen_data = False
         self.error: ApiError | None = None
         self._in_data = False
@@ -177,7 +178,14 @@ class _PartReceiver:
                 param="data",
             )
         else:
-            self.file.write(memoryview(data)[start:end])
+            self.pending.append(memoryview(data)[start:end])
+
+    def flush(self) -> None:
+        """Write the pending slices of received chunks (blocking: run in a worker thread)."""
+        views, self.pending = self.pending, []
+        if self.file is not None:
+            for view in views:
+                self.file.write(view)
 
     def on_part_end(self) -> None:
         self._in_data = False
@@ -264,7 +272,11 @@ class Emulator:
                     parser.write(chunk)
                     if receiver.error is not None:
                         raise receiver.error
+                    if receiver.pending:
+                        # the disk write overlaps with receiving on other connections
+                        await anyio.to_thread.run_sync(receiver.flush)
                 parser.finalize()
+                receiver.flush()
             except ApiError:
                 raise
             except Exception as exc:
