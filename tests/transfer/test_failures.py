@@ -109,7 +109,7 @@ async def test_task_cancellation_cancels_the_upload_and_reraises(
     server.faults = FaultConfig(bandwidth=256 * 1024, endpoints=frozenset())
     data = random_bytes(PART * 16)
     task = asyncio.create_task(async_client.uploads.upload_file_chunked(**_kwargs(data)))
-    while not recorder.of("started"):
+    while not recorder.of("started"):  # noqa: ASYNC110 - polling a plugin's list
         await asyncio.sleep(0.01)
     await asyncio.sleep(0.2)
     task.cancel()

@@ -83,6 +83,7 @@ async def _send_all(client: Any, job: Job) -> None:
             free.append(buffer)
             job.part_done(part, result)
             await asyncio.to_thread(job.save_state)
+            job.announce_part(part)
 
     try:
         for part in job.plan:

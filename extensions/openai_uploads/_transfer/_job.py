@@ -157,6 +157,7 @@ class Job:
         self._last_sent: dict[int, int] = {}
         self._identity: Identity | None = None
         self.stopping = False
+        self._final_totals: dict[int, int | None] = {}
         self.digests: dict[str, str] = {}
         self.reset(self.opts.part_size or DEFAULT_PART_SIZE)
 
@@ -335,18 +336,25 @@ class Job:
         self.stopping = True
 
     def part_done(self, part: Part, result: Any) -> None:
-        """The server accepted ``part``: account for it, fire events, save the state file."""
-        assert self.upload_id is not None
+        """The server accepted ``part``: record it (the caller saves the state next)."""
         part_id = str(result.id)
         with self._lock:
-            total = self.state.complete_part(part.number, part_id)
+            self._final_totals[part.number] = self.state.complete_part(part.number, part_id)
+        if self.record is not None:
+            self.record.parts[part.number] = part_id
+
+    def announce_part(self, part: Part) -> None:
+        """Fire the events of an accepted part, once its id is safe in the state file."""
+        assert self.upload_id is not None
+        with self._lock:
+            total = self._final_totals.pop(part.number, None)
             if total is not None and self.plugins.wants_progress:
                 self._emit_progress(part.number, total)
         self.plugins.part_completed(
             PartCompleted(
                 upload_id=self.upload_id,
                 part_number=part.number,
-                part_id=part_id,
+                part_id=self.state.done[part.number],
                 size=part.size,
                 attempts=self._attempts.get(part.number, 1),
                 elapsed=time.monotonic() - self._part_started.get(part.number, self._started),
@@ -354,8 +362,6 @@ class Job:
                 part_count=self.plan.part_count,
             )
         )
-        if self.record is not None:
-            self.record.parts[part.number] = part_id
 
     def save_state(self) -> None:
         """Rewrite the resume state file with the parts done so far. Blocking."""

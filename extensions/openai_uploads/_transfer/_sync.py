@@ -76,6 +76,7 @@ def _send_all(client: Any, job: Job) -> None:
             free.append(buffer)
             job.part_done(part, result)
             job.save_state()
+            job.announce_part(part)
 
     executor = ThreadPoolExecutor(job.opts.max_concurrency, thread_name_prefix="openai-upload")
     try:

@@ -1,0 +1,44 @@
+"""Runs one upload in a child process, for the signal tests; prints its progress.
+
+Usage: python -m tests.transfer._child BASE_URL API_KEY PATH PART_SIZE RESUME(0|1)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from openai_uploads._client import OpenAI
+from openai_uploads.hookspecs import hookimpl
+
+
+class Announce:
+    @hookimpl
+    def on_upload_started(self, event: object) -> None:
+        print("STARTED", event.upload_id, flush=True)  # type: ignore[attr-defined]
+
+    @hookimpl
+    def on_part_completed(self, event: object) -> None:
+        print("PART", event.part_number, flush=True)  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    base_url, api_key, path, part_size, resume = sys.argv[1:6]
+    with OpenAI(api_key=api_key, base_url=base_url, plugins=[Announce()]) as client:
+        try:
+            client.uploads.upload_file_chunked(
+                file=path,
+                mime_type="application/octet-stream",
+                purpose="batch",
+                part_size=int(part_size),
+                max_concurrency=2,
+                resume=resume == "1",
+            )
+        except KeyboardInterrupt:
+            print("INTERRUPTED", time.monotonic(), flush=True)
+            sys.exit(130)
+    print("DONE", flush=True)
+
+
+if __name__ == "__main__":
+    main()
