@@ -78,3 +78,16 @@ def test_pytest_fixture_serves_the_api(openai_uploads_emulator: EmulatorServer) 
         upload_id = new_upload(c, 3)
         part = c.uploads.parts.create(upload_id, data=b"abc")
         assert c.uploads.complete(upload_id, part_ids=[part.id]).status == "completed"
+
+
+def test_serve_without_the_extra_names_the_install_command() -> None:
+    code = (
+        "import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None\n"
+        "from openai_uploads.cli import main\n"
+        "main(['serve', '--port', '0'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "openai-uploads serve needs starlette: pip install 'openai-uploads[emulator]'"
+    )

@@ -2,14 +2,35 @@
 
 Needs the ``emulator`` extra: ``pip install 'openai-uploads[emulator]'``. It is
 independent of the client code in this package, so that it checks the client rather
-than sharing its bugs.
+than sharing its bugs. Names load lazily, so ``openai_uploads.emulator._cli`` (and the
+``openai-uploads`` command) import without the extra's packages.
 """
 
-from ._app import create_app
-from ._errors import ApiError
-from ._faults import ENDPOINTS, FaultConfig, FaultInjector
-from ._server import EmulatorProcess, EmulatorServer, ManualClock, run_emulator
-from ._store import Clock, Store
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._app import create_app
+    from ._errors import ApiError
+    from ._faults import ENDPOINTS, FaultConfig, FaultInjector
+    from ._server import EmulatorProcess, EmulatorServer, ManualClock, run_emulator
+    from ._store import Clock, Store
+
+_WHERE = {
+    "create_app": "._app",
+    "ApiError": "._errors",
+    "ENDPOINTS": "._faults",
+    "FaultConfig": "._faults",
+    "FaultInjector": "._faults",
+    "EmulatorProcess": "._server",
+    "EmulatorServer": "._server",
+    "ManualClock": "._server",
+    "run_emulator": "._server",
+    "Clock": "._store",
+    "Store": "._store",
+}
 
 __all__ = [
     "ENDPOINTS",
@@ -24,3 +45,16 @@ __all__ = [
     "create_app",
     "run_emulator",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -101,8 +101,9 @@ def serve(
         from ._faults import FaultConfig
         from ._server import serve_forever
     except ModuleNotFoundError as exc:
+        missing = (exc.name or "a package").split(".")[0]
         click.echo(
-            f"openai-uploads serve needs {exc.name}: pip install 'openai-uploads[emulator]'",
+            f"openai-uploads serve needs {missing}: pip install 'openai-uploads[emulator]'",
             err=True,
         )
         sys.exit(1)
