@@ -31,6 +31,23 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+def _binary_speed_column() -> Any:
+    """Like rich's TransferSpeedColumn, in the binary units (MiB/s) of the size column."""
+    from rich.filesize import pick_unit_and_suffix
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class BinarySpeedColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            if speed is None:
+                return Text("?", style="progress.data.speed")
+            unit, suffix = pick_unit_and_suffix(int(speed), ["B", "KiB", "MiB", "GiB", "TiB"], 1024)
+            return Text(f"{speed / unit:.1f} {suffix}/s", style="progress.data.speed")
+
+    return BinarySpeedColumn()
+
+
 class ProgressBar:
     """Draws one bar per Upload on a terminal; does nothing when output is not a terminal.
 
@@ -49,7 +66,6 @@ class ProgressBar:
                 TaskProgressColumn,
                 TextColumn,
                 TimeRemainingColumn,
-                TransferSpeedColumn,
             )
         except ImportError as exc:  # pragma: no cover - depends on the installed extras
             raise ImportError(
@@ -61,7 +77,7 @@ class ProgressBar:
             BarColumn(),
             TaskProgressColumn(),
             DownloadColumn(binary_units=True),
-            TransferSpeedColumn(),
+            _binary_speed_column(),
             TimeRemainingColumn(),
             TextColumn("parts {task.fields[parts_done]}/{task.fields[part_count]}"),
             console=self.console,

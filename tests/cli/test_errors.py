@@ -1,0 +1,103 @@
+"""Usage errors exit 2 with click's message; API and network errors exit 1 with one line."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import MiB, assert_usage_error, cli_env, make_file, one_line, run_cli
+
+
+def test_unknown_purpose_is_a_usage_error(tmp_path: Path) -> None:
+    data = make_file(tmp_path / "a.jsonl", 100)
+    result = run_cli("upload", str(data), "--purpose", "fun", env=cli_env(api_key="k"))
+    assert_usage_error(result, "--purpose", "'fun' is not one of")
+
+
+def test_bad_size_unit_is_a_usage_error(tmp_path: Path) -> None:
+    data = make_file(tmp_path / "a.jsonl", 100)
+    result = run_cli(
+        "upload", str(data), "--purpose", "batch", "--part-size", "64XB", env=cli_env(api_key="k")
+    )
+    assert_usage_error(result, "--part-size", "not a size: '64XB'")
+
+
+def test_part_size_over_64mib_is_a_usage_error(tmp_path: Path) -> None:
+    data = make_file(tmp_path / "a.jsonl", 100)
+    result = run_cli(
+        "upload", str(data), "--purpose", "batch", "--part-size", "65MiB", env=cli_env(api_key="k")
+    )
+    assert_usage_error(result, "--part-size", "64MiB")
+
+
+def test_bad_duration_is_a_usage_error(tmp_path: Path) -> None:
+    data = make_file(tmp_path / "a.jsonl", 100)
+    result = run_cli(
+        "upload", str(data), "--purpose", "batch", "--expires-after", "10m",
+        env=cli_env(api_key="k"),
+    )  # fmt: skip
+    assert_usage_error(result, "--expires-after", "1h to 30d")
+
+
+def test_missing_path_is_a_usage_error() -> None:
+    result = run_cli("upload", "--purpose", "batch", env=cli_env(api_key="k"))
+    assert_usage_error(result, "Missing argument 'PATH'")
+
+
+def test_nonexistent_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli(
+        "upload", str(tmp_path / "nope.jsonl"), "--purpose", "batch", env=cli_env(api_key="k")
+    )
+    assert_usage_error(result, "does not exist")
+
+
+def test_md5_with_no_md5_is_a_usage_error(tmp_path: Path) -> None:
+    data = make_file(tmp_path / "a.jsonl", 100)
+    result = run_cli(
+        "upload", str(data), "--purpose", "batch", "--md5", "0" * 32, "--no-md5",
+        env=cli_env(api_key="k"),
+    )  # fmt: skip
+    assert_usage_error(result, "--md5 and --no-md5")
+
+
+def test_missing_key_exits_1_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    data = make_file(tmp_path / "a.jsonl", 100)
+    result = run_cli("upload", str(data), "--purpose", "batch", env=cli_env())
+    assert result.returncode == 1
+    assert "OPENAI_API_KEY" in one_line(result.stderr)
+    assert result.stdout == ""
+
+
+def test_unreachable_server_exits_1_with_one_line(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    data = make_file(tmp_path / "a.jsonl", 2 * MiB)
+    result = run_cli(
+        "upload", str(data), "--purpose", "batch", env=cli_env(base_url=url, api_key="k")
+    )
+    assert result.returncode == 1
+    line = one_line(result.stderr)
+    assert line.startswith(f"openai-uploads: cannot reach {url}"), line
+    assert result.stdout == ""
+
+
+def test_rejected_key_exits_1_with_one_line(tmp_path: Path, emulator: object) -> None:
+    data = make_file(tmp_path / "a.jsonl", 100)
+    env = cli_env(base_url=emulator.base_url, api_key="sk-wrong")  # type: ignore[attr-defined]
+    result = run_cli("upload", str(data), "--purpose", "batch", env=env)
+    assert result.returncode == 1
+    assert "401" in one_line(result.stderr)
+
+
+def test_missing_cli_extra_is_one_line_naming_the_install_command() -> None:
+    # As if click were not installed: the console script's import fails cleanly.
+    code = "import sys; sys.modules['click'] = None\nfrom openai_uploads.cli import main\nmain()\n"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), timeout=60
+    )
+    assert result.returncode == 1
+    assert "pip install 'openai-uploads[cli]'" in one_line(result.stderr)
