@@ -101,3 +101,20 @@ def test_missing_cli_extra_is_one_line_naming_the_install_command() -> None:
     )
     assert result.returncode == 1
     assert "pip install 'openai-uploads[cli]'" in one_line(result.stderr)
+
+
+def test_local_without_the_emulator_extra_is_one_line_naming_the_install_command(
+    tmp_path: Path,
+) -> None:
+    data = make_file(tmp_path / "a.jsonl", 100)
+    code = (
+        "import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None\n"
+        "from openai_uploads.cli import main\n"
+        f"main(['upload', {str(data)!r}, '--purpose', 'batch', '--local'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), timeout=60
+    )
+    assert result.returncode == 1
+    line = one_line(result.stderr)
+    assert "pip install 'openai-uploads[emulator]'" in line
