@@ -119,6 +119,8 @@ for _cls in (_GeneratedUpload, _GeneratedFile, _GeneratedUploadPart, _GeneratedF
         if _field in _fields:
             setattr(_cls, _field.rstrip("_"), _alias(_field))
 
+_GeneratedFileDeleted.__doc__ = _GeneratedFileDeleted.__doc__ or "The answer to ``files.delete``."
+
 if TYPE_CHECKING:
     # What type checkers see: the generated classes plus the aliases added above. At
     # run time the names below are the generated classes themselves.

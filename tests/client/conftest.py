@@ -117,7 +117,8 @@ class Reply:
     """What the scripted server answers to one request."""
 
     status: int = 200
-    body: Any = field(default_factory=dict)
+    body: Any = None
+    """JSON-able, or raw bytes; None answers an Upload object."""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False
@@ -144,7 +145,7 @@ class ScriptedServer:
     def __init__(self) -> None:
         self.requests: list[Received] = []
         self.replies: deque[Reply] = deque()
-        self.default = Reply(body=UPLOAD_JSON)
+        self.default = Reply()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -173,22 +174,29 @@ class ScriptedServer:
                 if reply.drop:
                     self.close_connection = True
                     return
-                payload = (
-                    reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-                )
-                self.send_response(reply.status)
-                headers = {"Content-Type": "application/json", **reply.headers}
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                body = UPLOAD_JSON if reply.body is None else reply.body
+                payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+                try:
+                    self.send_response(reply.status)
+                    headers = {"Content-Type": "application/json", **reply.headers}
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (a timeout test)
 
             do_GET = do_POST = do_DELETE = _handle
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 128
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:

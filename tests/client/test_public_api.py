@@ -1,0 +1,71 @@
+"""The public surface is exactly ``openai_uploads.__all__``."""
+
+from __future__ import annotations
+
+import openai_uploads
+
+EXPECTED = {
+    "__version__",
+    "OpenAI",
+    "AsyncOpenAI",
+    "Upload",
+    "UploadPart",
+    "FileObject",
+    "FileDeleted",
+    "FilePurpose",
+    "FileTypes",
+    "FileContent",
+    "ExpiresAfter",
+    "Omit",
+    "omit",
+    "NotGiven",
+    "NOT_GIVEN",
+    "OpenAIError",
+    "APIError",
+    "APIStatusError",
+    "APIResponseValidationError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "PluginError",
+    "UploadError",
+    "ChecksumMismatchError",
+    "UploadVetoedError",
+    "UploadExpiredError",
+    "hookimpl",
+    "RetryContext",
+    "RetryDecision",
+    "Veto",
+    "UploadStarted",
+    "BytesSent",
+    "PartCompleted",
+    "UploadCompleted",
+    "UploadFailed",
+    "UploadCancelled",
+    "RequestStarted",
+    "RequestFinished",
+    "DigestSetup",
+    "DigestsComputed",
+}
+
+
+def test_all_lists_the_public_api() -> None:
+    assert set(openai_uploads.__all__) == EXPECTED
+    assert len(openai_uploads.__all__) == len(EXPECTED)
+
+
+def test_every_public_name_is_importable() -> None:
+    for name in openai_uploads.__all__:
+        assert getattr(openai_uploads, name) is not None, name
+
+
+def test_clients_and_models_are_documented() -> None:
+    for name in ("OpenAI", "AsyncOpenAI", "Upload", "UploadPart", "FileObject", "FileDeleted"):
+        assert getattr(openai_uploads, name).__doc__, name

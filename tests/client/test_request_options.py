@@ -1,0 +1,120 @@
+"""``extra_headers``, ``extra_query``, ``extra_body`` and ``timeout`` reach the wire."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from openai_uploads import APITimeoutError, AsyncOpenAI, OpenAI
+
+from .conftest import PART_JSON, TEST_API_KEY, Reply, ScriptedServer
+
+CREATE = {"bytes": 3, "filename": "a.txt", "mime_type": "text/plain", "purpose": "assistants"}
+
+
+def test_extra_headers_arrive(scripted: ScriptedServer, scripted_client: OpenAI) -> None:
+    scripted_client.uploads.cancel("upload_abc", extra_headers={"X-Trace": "t-1"})
+    assert scripted.requests[0].headers["x-trace"] == "t-1"
+
+
+def test_extra_headers_override_defaults(scripted: ScriptedServer, scripted_client: OpenAI) -> None:
+    scripted_client.uploads.cancel("upload_abc", extra_headers={"User-Agent": "mine/1"})
+    assert scripted.requests[0].headers["user-agent"] == "mine/1"
+
+
+def test_extra_query_arrives(scripted: ScriptedServer, scripted_client: OpenAI) -> None:
+    scripted_client.uploads.create(**CREATE, extra_query={"beta": "true", "n": 2})
+    assert scripted.requests[0].query == "beta=true&n=2"
+    assert scripted.requests[0].path == "/v1/uploads"
+
+
+def test_extra_body_is_merged_into_the_json_body(
+    scripted: ScriptedServer, scripted_client: OpenAI
+) -> None:
+    scripted_client.uploads.create(**CREATE, extra_body={"note": "hi", "filename": "b.txt"})
+    sent = json.loads(scripted.requests[0].body)
+    assert sent == {**CREATE, "filename": "b.txt", "note": "hi"}
+
+
+def test_extra_body_on_a_body_less_operation_becomes_a_json_body(
+    scripted: ScriptedServer, scripted_client: OpenAI
+) -> None:
+    scripted_client.uploads.cancel("upload_abc", extra_body={"reason": "test"})
+    assert json.loads(scripted.requests[0].body) == {"reason": "test"}
+    assert scripted.requests[0].headers["content-type"] == "application/json"
+
+
+def test_extra_body_on_a_part_becomes_extra_form_fields(
+    scripted: ScriptedServer, scripted_client: OpenAI
+) -> None:
+    scripted.script(Reply(body=PART_JSON))
+    scripted_client.uploads.parts.create("upload_abc", data=b"abc", extra_body={"tag": "x"})
+    body = scripted.requests[0].body
+    assert b'Content-Disposition: form-data; name="tag"\r\n\r\nx\r\n' in body
+    assert b'name="data"; filename="part"' in body
+
+
+def test_expires_after_days_is_sent_as_seconds(
+    scripted: ScriptedServer, scripted_client: OpenAI
+) -> None:
+    scripted_client.uploads.create(**CREATE, expires_after={"anchor": "created_at", "days": 7})
+    sent = json.loads(scripted.requests[0].body)
+    assert sent["expires_after"] == {"anchor": "created_at", "seconds": 7 * 86400}
+
+
+def test_md5_is_sent_only_when_given(scripted: ScriptedServer, scripted_client: OpenAI) -> None:
+    scripted_client.uploads.complete("upload_abc", part_ids=["p1", "p2"])
+    scripted_client.uploads.complete("upload_abc", part_ids=["p1"], md5="abc")
+    assert json.loads(scripted.requests[0].body) == {"part_ids": ["p1", "p2"]}
+    assert json.loads(scripted.requests[1].body) == {"part_ids": ["p1"], "md5": "abc"}
+
+
+def test_timeout_bounds_the_wait_for_an_answer(
+    scripted: ScriptedServer, scripted_client: OpenAI
+) -> None:
+    scripted.script(Reply(delay=2.0))
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        scripted_client.with_options(max_retries=0).uploads.cancel("upload_abc", timeout=0.3)
+    assert time.monotonic() - started < 1.5
+
+
+def test_client_timeout_applies_when_the_call_gives_none(scripted: ScriptedServer) -> None:
+    scripted.script(Reply(delay=2.0))
+    client = OpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url, timeout=0.3, max_retries=0)
+    with client, pytest.raises(APITimeoutError):
+        client.files.retrieve("file-1")
+
+
+def test_call_timeout_overrides_the_client_timeout(scripted: ScriptedServer) -> None:
+    scripted.script(Reply(delay=0.6))
+    client = OpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url, timeout=0.2)
+    with client:
+        assert client.uploads.cancel("upload_abc", timeout=5).id == "upload_abc"
+    assert len(scripted.requests) == 1
+
+
+async def test_async_request_options_arrive(scripted: ScriptedServer) -> None:
+    async with AsyncOpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url) as client:
+        await client.uploads.create(
+            **CREATE,
+            extra_headers={"X-Trace": "a"},
+            extra_query={"q": "1"},
+            extra_body={"note": "n"},
+            timeout=5,
+        )
+    (request,) = scripted.requests
+    assert request.headers["x-trace"] == "a"
+    assert request.query == "q=1"
+    assert json.loads(request.body)["note"] == "n"
+
+
+async def test_async_timeout_bounds_the_wait(scripted: ScriptedServer) -> None:
+    scripted.script(Reply(delay=2.0))
+    async with AsyncOpenAI(
+        api_key=TEST_API_KEY, base_url=scripted.base_url, max_retries=0
+    ) as client:
+        with pytest.raises(APITimeoutError):
+            await client.files.content("file-1", timeout=0.3)
