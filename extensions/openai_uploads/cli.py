@@ -55,7 +55,13 @@ from openai_uploads._constants import (
 )
 from openai_uploads._exceptions import OpenAIError
 from openai_uploads.emulator._cli import serve
-from openai_uploads.hookspecs import UploadCancelled, UploadFailed, UploadStarted, hookimpl
+from openai_uploads.hookspecs import (
+    UploadCancelled,
+    UploadCompleted,
+    UploadFailed,
+    UploadStarted,
+    hookimpl,
+)
 
 if TYPE_CHECKING:
     from openai_uploads import OpenAI
@@ -329,12 +335,17 @@ class _Tracker:
         self.kept_for_resume = False
         self.resumed_bytes = 0
         self.total_bytes = 0
+        self.file_id: str | None = None
 
     @hookimpl
     def on_upload_started(self, event: UploadStarted) -> None:
         self.upload_id = event.upload_id
         self.resumed_bytes = event.resumed_bytes
         self.total_bytes = event.total_bytes
+
+    @hookimpl
+    def on_upload_completed(self, event: UploadCompleted) -> None:
+        self.file_id = event.file_id
 
     @hookimpl
     def on_upload_cancelled(self, event: UploadCancelled) -> None:
@@ -449,7 +460,11 @@ def _stored_md5(client: OpenAI, file_id: str) -> tuple[str, int]:
     help="Parts in flight; memory is about (concurrency + 1) x part size.",
 )
 @click.option("--md5", type=_Md5(), default=None, help="Expected md5 of the file (hex).")
-@click.option("--no-md5", is_flag=True, help="Do not send an md5 with complete.")
+@click.option(
+    "--no-md5",
+    is_flag=True,
+    help="Do not send an md5 with complete (not supported yet: the engine always sends it).",
+)
 @click.option(
     "--expires-after",
     type=_Duration(),
@@ -642,14 +657,24 @@ def _on_interrupt(client: Any, tracker: _Tracker, resume: bool, guard: _Interrup
     upload_id = tracker.upload_id
     if upload_id is None:
         guard.hard_exit("interrupted before the Upload was created")
-    if resume:
+    if tracker.file_id is not None:
+        guard.hard_exit(
+            f"interrupted: Upload {upload_id} had completed as File {tracker.file_id}, "
+            "which was not verified"
+        )
+    if resume and not tracker.cancelled:
         guard.hard_exit(
             f"interrupted: Upload {upload_id} kept; run the same command again to resume: "
             f"{_resume_command()}"
         )
     if not tracker.cancelled and client is not None:
-        with contextlib.suppress(Exception):
+        try:
             client.with_options(max_retries=0, timeout=2.0).uploads.cancel(upload_id=upload_id)
+        except Exception as exc:
+            guard.hard_exit(
+                f"interrupted: Upload {upload_id} was not cancelled: "
+                f"{_describe_api_error(exc, 'the server')}"
+            )
     guard.hard_exit(f"interrupted: Upload {upload_id} cancelled")
 
 
