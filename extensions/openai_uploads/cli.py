@@ -437,7 +437,7 @@ def _stored_md5(client: OpenAI, file_id: str) -> tuple[str, int]:
     return hashlib.md5(data).hexdigest(), len(data)
 
 
-@main.command()
+@main.command(short_help="Upload a file in parallel Parts; print the File id.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @click.option(
     "--purpose",
@@ -678,7 +678,7 @@ def _on_interrupt(client: Any, tracker: _Tracker, resume: bool, guard: _Interrup
     guard.hard_exit(f"interrupted: Upload {upload_id} cancelled")
 
 
-@main.command()
+@main.command(short_help="Cancel a pending Upload.")
 @click.argument("upload_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the cancelled Upload as JSON.")
 def cancel(upload_id: str, as_json: bool) -> None:
