@@ -16,7 +16,6 @@ from openai_uploads_client.models import DeleteFileResponse as _GeneratedFileDel
 from openai_uploads_client.models import OpenAIFile as _GeneratedFile
 from openai_uploads_client.models import Upload as _GeneratedUpload
 from openai_uploads_client.models import UploadPart as _GeneratedUploadPart
-from openai_uploads_client.types import Unset
 
 __all__ = [
     "NOT_GIVEN",
@@ -134,9 +133,9 @@ if TYPE_CHECKING:
         def object(self) -> str: ...
 
     class Upload(_GeneratedUpload):
-        """An Upload; ``file`` is the File once ``status == "completed"``."""
+        """An Upload; ``file`` is the File once ``status == "completed"``, else None."""
 
-        file: FileObject | Unset | None
+        file: FileObject | None
 
         @property
         def bytes(self) -> int: ...

@@ -71,7 +71,7 @@ def test_create_upload_returns_a_pending_upload(recorded: Recorded) -> None:
     assert upload.bytes == len(DATA)
     assert upload.object == "upload"
     assert upload.filename == "hello.txt"
-    assert not upload.file
+    assert upload.file is None
 
 
 def test_add_part_returns_an_upload_part(recorded: Recorded) -> None:
@@ -105,6 +105,7 @@ def test_cancel_upload_returns_a_cancelled_upload(recorded: Recorded) -> None:
         cancelled = client.uploads.cancel(upload_id=upload.id)
     assert cancelled.status == "cancelled"
     assert cancelled.id == upload.id
+    assert cancelled.file is None
 
 
 def test_retrieve_file_returns_the_file_object(recorded: Recorded) -> None:

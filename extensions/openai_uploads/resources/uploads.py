@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -17,7 +17,7 @@ from openai_uploads_client.models import (
     CreateUploadRequest,
     FileExpirationAfter,
 )
-from openai_uploads_client.types import UNSET
+from openai_uploads_client.types import UNSET, Unset
 
 from .._base_client import APICall, RequestOptions, parse_json_model
 from .._transfer import AsyncChunkedUploadMixin, ChunkedUploadMixin
@@ -58,6 +58,17 @@ def expiration(expires_after: ExpiresAfter | Mapping[str, object]) -> FileExpira
     return FileExpirationAfter(anchor=anchor, seconds=seconds)  # type: ignore[arg-type]
 
 
+def _parse_upload(response: httpx.Response) -> Upload:
+    upload: Any = _parse_upload_model(response)
+    if isinstance(upload.file, Unset):
+        # The API leaves ``file`` out until completion; openai-python users test ``is None``.
+        upload.file = None
+    return cast(Upload, upload)
+
+
+_parse_upload_model = parse_json_model(Upload)
+
+
 def create_upload_call(
     *,
     size: int,
@@ -82,7 +93,7 @@ def create_upload_call(
     return APICall(
         operation="create_upload",
         make_kwargs=lambda: create_upload._get_kwargs(body=request),
-        parse=parse_json_model(Upload),
+        parse=_parse_upload,
         options=options,
     )
 
@@ -105,7 +116,7 @@ def complete_upload_call(
     return APICall(
         operation="complete_upload",
         make_kwargs=lambda: complete_upload._get_kwargs(upload_id, body=request),
-        parse=parse_json_model(Upload),
+        parse=_parse_upload,
         options=options,
     )
 
@@ -115,7 +126,7 @@ def cancel_upload_call(upload_id: str, *, options: RequestOptions) -> APICall[Up
     return APICall(
         operation="cancel_upload",
         make_kwargs=lambda: cancel_upload._get_kwargs(upload_id),
-        parse=parse_json_model(Upload),
+        parse=_parse_upload,
         options=options,
     )
 
