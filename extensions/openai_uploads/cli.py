@@ -463,7 +463,7 @@ def _stored_md5(client: OpenAI, file_id: str) -> tuple[str, int]:
 @click.option(
     "--no-md5",
     is_flag=True,
-    help="Do not send an md5 with complete (not supported yet: the engine always sends it).",
+    help="Do not send an md5 with complete (the server then does not verify the bytes).",
 )
 @click.option(
     "--expires-after",
@@ -526,10 +526,6 @@ def upload(
             "--resume with --local needs --data-dir (the temporary emulator data is "
             "removed on exit, and the Upload with it)"
         )
-    if no_md5:
-        # The transfer engine always computes the md5 and sends it with complete: its
-        # signature (md5: str | Omit) has no way to leave it out.
-        raise click.UsageError("--no-md5 is not supported yet by the transfer engine")
     show_notes = not quiet and _stderr_is_terminal()
     _setup_logging(quiet, verbose)
 
@@ -559,6 +555,8 @@ def upload(
         kwargs["part_size"] = part_size
     if md5 is not None:
         kwargs["md5"] = md5
+    elif no_md5:
+        kwargs["md5"] = None
     if expires_after is not None:
         kwargs["expires_after"] = {"anchor": "created_at", "seconds": expires_after}
 

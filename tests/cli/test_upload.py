@@ -161,3 +161,10 @@ def test_cancel_of_an_unknown_upload_exits_1_with_one_line(env: dict[str, str]) 
     result = run_cli("cancel", "upload_doesnotexist", env=env)
     assert result.returncode == 1
     assert "404" in one_line(result.stderr)
+
+
+def test_no_md5_uploads_without_an_md5(tmp_path: Path, emulator: Any, env: dict[str, str]) -> None:
+    data = make_file(tmp_path / "a.jsonl", 2 * MiB)
+    result = run_cli("upload", str(data), "--purpose", "batch", "--no-md5", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["status"] == "completed"

@@ -193,3 +193,31 @@ def test_default_filename_is_the_path_basename(client: OpenAI, tmp_path: Path) -
     upload = client.uploads.upload_file_chunked(file=path, mime_type="text/csv", purpose="batch")
     assert upload.filename == "report.csv"
     assert os.path.exists(path)
+
+
+def test_md5_none_completes_without_sending_an_md5(server: EmulatorServer) -> None:
+    bodies: list[dict[str, object]] = []
+
+    def hook(request: httpx.Request) -> None:
+        if request.url.path.endswith("/complete"):
+            import json
+
+            bodies.append(json.loads(request.read()))
+
+    data = random_bytes(2 * PART + 1)
+    with (
+        httpx.Client(event_hooks={"request": [hook]}) as http,
+        OpenAI(api_key=API_KEY, base_url=server.base_url, http_client=http) as client,
+    ):
+        upload = client.uploads.upload_file_chunked(
+            file=data,
+            filename="no-md5.bin",
+            bytes=len(data),
+            mime_type="application/octet-stream",
+            purpose="batch",
+            part_size=PART,
+            md5=None,
+        )
+        assert client.files.content(upload.file.id) == data
+    assert len(bodies) == 1
+    assert "md5" not in bodies[0]

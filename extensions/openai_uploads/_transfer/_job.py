@@ -26,6 +26,7 @@ from .._exceptions import (
     UploadVetoedError,
 )
 from .._plugins import PluginHost
+from .._types import Omit
 from ..hookspecs import (
     BytesSent,
     DigestsComputed,
@@ -57,6 +58,8 @@ class Options:
     part_size: int | None
     """As given (None: the default, or the recorded one when resuming)."""
     expected_md5: str | None
+    send_md5: bool
+    """False when the caller passed ``md5=None``: complete without an md5."""
     max_concurrency: int
     expires_after: Any
     resume: bool
@@ -93,8 +96,8 @@ def check_options(
         if not _MD5_RE.fullmatch(md5):
             raise ValueError(f"md5 must be 32 hexadecimal characters; got {md5!r}")
         expected_md5 = md5.lower()
-    elif md5:
-        raise TypeError(f"md5 must be a hex string, got {type(md5).__name__}")
+    elif md5 is not None and not isinstance(md5, Omit):
+        raise TypeError(f"md5 must be a hex string or None, got {type(md5).__name__}")
     if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool):
         raise TypeError("max_concurrency must be an int")
     if max_concurrency < 1:
@@ -108,6 +111,7 @@ def check_options(
         purpose=str(purpose),
         part_size=part_size,
         expected_md5=expected_md5,
+        send_md5=md5 is not None,
         max_concurrency=max_concurrency,
         expires_after=expires_after,
         resume=resume,
@@ -396,7 +400,7 @@ class Job:
             )
         md5 = self.digests.get("md5")
         kwargs: dict[str, Any] = {"part_ids": self.state.ordered_part_ids()}
-        if md5 is not None:
+        if md5 is not None and self.opts.send_md5:
             kwargs["md5"] = md5
         return kwargs
 

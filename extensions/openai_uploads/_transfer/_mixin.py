@@ -33,7 +33,8 @@ Args:
         against the real size otherwise.
     part_size: bytes per part, 1 to 64 MiB (default 64 MiB).
     md5: the expected md5 (hex); a mismatch stops before ``complete`` with
-        :class:`ChecksumMismatchError` and cancels the Upload.
+        :class:`ChecksumMismatchError` and cancels the Upload. Omitted: the md5 read
+        is sent with ``complete`` so the server checks it. ``None``: no md5 is sent.
     max_concurrency: parts in flight at once (default 4).
     expires_after: when the resulting File expires, e.g.
         ``{"anchor": "created_at", "days": 7}``.
@@ -87,7 +88,7 @@ class ChunkedUploadMixin:
         filename: str | None = None,
         bytes: int | None = None,
         part_size: int | None = None,
-        md5: str | Omit = omit,
+        md5: str | Omit | None = omit,
         max_concurrency: int = 4,
         expires_after: ExpiresAfter | Omit = omit,
         resume: bool = False,
@@ -131,7 +132,7 @@ class AsyncChunkedUploadMixin:
         filename: str | None = None,
         bytes: int | None = None,
         part_size: int | None = None,
-        md5: str | Omit = omit,
+        md5: str | Omit | None = omit,
         max_concurrency: int = 4,
         expires_after: ExpiresAfter | Omit = omit,
         resume: bool = False,
