@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import _thread
 import json
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,9 @@ from openai_uploads._client import AsyncOpenAI, OpenAI
 from openai_uploads._exceptions import InternalServerError
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
+from openai_uploads.hookspecs import hookimpl
 
-from .conftest import PART, Recorder, random_bytes, status_of
+from .conftest import API_KEY, PART, Recorder, random_bytes, status_of
 
 ARGS: dict[str, Any] = {
     "mime_type": "application/octet-stream",
@@ -136,3 +139,40 @@ def test_in_memory_data_resumes_through_an_explicit_state_file(
     )
     assert upload.status == "completed"
     assert not state_file.exists()
+
+
+class InterruptSoonAfterStart:
+    """Raises KeyboardInterrupt in the main thread ``delay`` seconds after the start."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+
+    @hookimpl
+    def on_upload_started(self, event: Any) -> None:
+        threading.Timer(self.delay, _thread.interrupt_main).start()
+
+
+def test_interrupt_with_resume_records_parts_whose_bodies_had_already_left(
+    server: EmulatorServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "slow-answers.bin"
+    path.write_bytes(random_bytes(PART * 3))
+    with OpenAI(
+        api_key=API_KEY, base_url=server.base_url, plugins=[InterruptSoonAfterStart(0.4)]
+    ) as client:
+        # The server answers each part a second after it arrives; the bodies are all on
+        # the wire when Ctrl-C comes, so the server will keep them: the state file must too.
+        server.faults = FaultConfig(latency=1.0, endpoints=frozenset({"parts"}))
+        with pytest.raises(KeyboardInterrupt):
+            client.uploads.upload_file_chunked(file=path, max_concurrency=3, **ARGS)
+    state = json.loads(Path(str(path) + ".openai-upload.json").read_text())
+    assert sorted(state["parts"]) == ["1", "2", "3"]
+
+    server.faults = FaultConfig()
+    server.reset_fault_stats()
+    with OpenAI(api_key=API_KEY, base_url=server.base_url) as client:
+        upload = client.uploads.upload_file_chunked(file=path, **ARGS)
+        # Only the complete request: no part was sent again.
+        assert server.fault_stats()["requests"] == 1
+        assert upload.id == state["upload_id"]
+        assert client.files.content(upload.file.id) == path.read_bytes()

@@ -13,7 +13,7 @@ from typing import Any
 
 from ._job import Job
 from ._plan import Part
-from ._sync import CANCEL_TIMEOUT
+from ._sync import CANCEL_TIMEOUT, LANDING_GRACE
 
 log = logging.getLogger("openai_uploads")
 
@@ -105,10 +105,30 @@ async def _send_all(client: Any, job: Job) -> None:
     finally:
         if in_flight:
             job.stop()
+            if job.opts.keep_on_failure:
+                await _record_landed_parts(job, in_flight)
         for task in in_flight:
             task.cancel()
         if in_flight:
             await asyncio.gather(*in_flight, return_exceptions=True)
+
+
+async def _record_landed_parts(
+    job: Job, in_flight: dict[asyncio.Task[Any], tuple[Part, Any]]
+) -> None:
+    """Wait (briefly) for parts that were fully sent, and save the ids of those accepted.
+
+    See :data:`._sync.LANDING_GRACE`.
+    """
+    landing = {task: part for task, (part, _) in in_flight.items() if job.body_sent(part)}
+    if not landing:
+        return
+    done, _ = await asyncio.wait(landing, timeout=LANDING_GRACE)
+    for task in done:
+        del in_flight[task]
+        if not task.cancelled() and task.exception() is None:
+            job.part_done(landing[task], task.result())
+            await asyncio.to_thread(job.save_state)
 
 
 async def _cancel(client: Any, job: Job, *, reason: str) -> bool:

@@ -339,6 +339,11 @@ class Job:
         """The transfer failed: parts still streaming abort at their next chunk."""
         self.stopping = True
 
+    def body_sent(self, part: Part) -> bool:
+        """Whether all of ``part`` left in its current attempt (the server may have it)."""
+        with self._lock:
+            return self._last_sent.get(part.number, 0) >= part.size
+
     def part_done(self, part: Part, result: Any) -> None:
         """The server accepted ``part``: record it (the caller saves the state next)."""
         part_id = str(result.id)

@@ -9,6 +9,7 @@ reads further, so memory stays at about (max_concurrency + 1) * part_size.
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
@@ -21,6 +22,10 @@ POLL_INTERVAL = 0.2
 """How often the reader wakes while waiting, so signals are handled promptly."""
 CANCEL_TIMEOUT = 4.0
 """Seconds the ``cancel`` request may take after a failure (Ctrl-C must return fast)."""
+LANDING_GRACE = 2.0
+"""When the Upload is kept for resuming: how long to wait for the answers to parts
+whose bodies had all left, so the state file names them. The API cannot list an
+Upload's parts, and a part that landed unrecorded makes a resume start over."""
 
 
 def upload_sync(client: Any, job: Job) -> Any:
@@ -101,9 +106,25 @@ def _send_all(client: Any, job: Job) -> None:
         # chunk; their threads are not waited for.
         if in_flight:
             job.stop()
+            if job.opts.keep_on_failure:
+                _record_landed_parts(job, in_flight)
             for future in in_flight:
                 future.cancel()
         executor.shutdown(wait=not in_flight, cancel_futures=True)
+
+
+def _record_landed_parts(job: Job, in_flight: dict[Future[Any], tuple[Part, Any]]) -> None:
+    """Wait (briefly) for parts that were fully sent, and save the ids of those accepted."""
+    landing = {f: part for f, (part, _) in in_flight.items() if job.body_sent(part)}
+    deadline = time.monotonic() + LANDING_GRACE
+    while landing and (left := deadline - time.monotonic()) > 0:
+        done, _ = wait(landing, timeout=left, return_when=FIRST_COMPLETED)
+        for future in done:
+            part = landing.pop(future)
+            del in_flight[future]
+            if future.exception() is None:
+                job.part_done(part, future.result())
+                job.save_state()
 
 
 def _cancel(client: Any, job: Job, *, reason: str) -> bool:
