@@ -110,30 +110,44 @@ class APITimeoutError(APIConnectionError):
 
 
 class BadRequestError(APIStatusError):
+    """400: the request broke a rule of the API (wrong md5, byte count, part size...)."""
+
     status_code: Literal[400] = 400
 
 
 class AuthenticationError(APIStatusError):
+    """401: no valid API key."""
+
     status_code: Literal[401] = 401
 
 
 class PermissionDeniedError(APIStatusError):
+    """403: the key may not do this."""
+
     status_code: Literal[403] = 403
 
 
 class NotFoundError(APIStatusError):
+    """404: no Upload or File has that id."""
+
     status_code: Literal[404] = 404
 
 
 class ConflictError(APIStatusError):
+    """409: the object is not in a state that allows the request."""
+
     status_code: Literal[409] = 409
 
 
 class UnprocessableEntityError(APIStatusError):
+    """422: well-formed but not processable."""
+
     status_code: Literal[422] = 422
 
 
 class RateLimitError(APIStatusError):
+    """429: too many requests; retried after ``Retry-After`` by default."""
+
     status_code: Literal[429] = 429
 
 
