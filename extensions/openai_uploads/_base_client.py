@@ -79,6 +79,9 @@ class APICall(Generic[T]):
     multipart body gets a fresh reader."""
     parse: Callable[[httpx.Response], T]
     options: RequestOptions = field(default_factory=RequestOptions)
+    stream: bool = False
+    """Send with ``stream=True``: a 2xx body is left unread for ``parse`` (an error body
+    is read first, so errors look the same as for any other call)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,7 @@ class Send:
     """Action: send this request, and resume the flow with the response or the error."""
 
     request: httpx.Request
+    stream: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +230,11 @@ def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
 
 def parse_bytes(response: httpx.Response) -> bytes:
     return response.content
+
+
+def parse_stream(response: httpx.Response) -> httpx.Response:
+    """For streamed calls: the open response, whose body the caller reads and closes."""
+    return response
 
 
 def make_status_error(response: httpx.Response) -> APIStatusError:
@@ -429,7 +438,7 @@ class BaseClient:
                     )
                 )
             started = time.monotonic()
-            outcome = yield Send(request)
+            outcome = yield Send(request, stream=call.stream)
             elapsed = time.monotonic() - started
             response = outcome if isinstance(outcome, httpx.Response) else None
             error = outcome if isinstance(outcome, httpx.TransportError) else None

@@ -139,7 +139,9 @@ class OpenAI(BaseClient):
                 outcome = None
                 continue
             try:
-                outcome = self._http.send(action.request)
+                outcome = self._http.send(action.request, stream=action.stream)
+                if action.stream and not outcome.is_success:
+                    outcome.read()
             except httpx.TransportError as exc:
                 outcome = exc
 
@@ -260,7 +262,9 @@ class AsyncOpenAI(BaseClient):
                 outcome = None
                 continue
             try:
-                outcome = await self._http.send(action.request)
+                outcome = await self._http.send(action.request, stream=action.stream)
+                if action.stream and not outcome.is_success:
+                    await outcome.aread()
             except httpx.TransportError as exc:
                 outcome = exc
 

@@ -431,10 +431,15 @@ def _file_md5(path: Path) -> str:
 
 
 def _stored_md5(client: OpenAI, file_id: str) -> tuple[str, int]:
-    """md5 and size of a stored File's content, downloaded from the API."""
-    content = client.files.content(file_id)
-    data = content if isinstance(content, bytes | bytearray) else content.read()
-    return hashlib.md5(data).hexdigest(), len(data)
+    """md5 and size of a stored File's content, streamed from the API (bounded memory)."""
+    digest = hashlib.md5()
+
+    class _Sink:
+        def write(self, data: bytes) -> None:
+            digest.update(data)
+
+    size = client.files.download(file_id, _Sink())
+    return digest.hexdigest(), size
 
 
 @main.command(short_help="Upload a file in parallel Parts; print the File id.")
