@@ -116,6 +116,9 @@ class PartReader:
     before it reads the next, so each ``read`` reports the bytes of the reads before it.
     """
 
+    READ_SIZE = 512 * 1024
+    """The least a ``read(n)`` returns while data is left."""
+
     def __init__(
         self,
         data: memoryview,
@@ -136,8 +139,12 @@ class PartReader:
 
     def read(self, size: int = -1) -> memoryview:
         self._report(self._pos)
+        # httpx asks for 64 KiB at a time; larger slices (views: nothing is copied) cut
+        # the per-chunk work of sending a part 16-fold. httpx only loops until b"".
         end = (
-            len(self._data) if size is None or size < 0 else min(self._pos + size, len(self._data))
+            len(self._data)
+            if size is None or size < 0
+            else min(self._pos + max(size, self.READ_SIZE), len(self._data))
         )
         chunk = self._data[self._pos : end]
         self._pos = end

@@ -76,7 +76,7 @@ def test_server_errors_are_retried_up_to_max_retries(
 def test_retried_part_is_resent_whole_and_progress_restarts(
     scripted: ScriptedServer, scripted_client: OpenAI
 ) -> None:
-    body = bytes(range(256)) * 1024  # 256 KiB: several 64 KiB reads
+    body = bytes(range(256)) * 1024 * 12  # 3 MiB: several reads of 1 MiB (PartReader)
     scripted.script(
         Reply(status=503, body=ERROR, headers={"retry-after": "0"}), Reply(body=PART_JSON)
     )

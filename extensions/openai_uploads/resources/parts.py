@@ -98,11 +98,17 @@ def add_part_call(
     mime_type: str | None,
     on_progress: Callable[[int], None] | None,
     options: RequestOptions,
+    fixed_boundary: bool = True,
 ) -> APICall[UploadPart]:
     upload_id = require_id("upload_id", upload_id)
     # The fixed boundary keeps recorded bodies reproducible; a part that happens to
-    # contain it gets a random one instead.
-    boundary = random_boundary() if needs_random_boundary([body]) else None
+    # contain it gets a random one instead. Without ``fixed_boundary`` the boundary is
+    # always random (128 bits: it cannot plausibly occur in the data), which spares
+    # scanning the whole part for it (about 0.5 CPU s per GiB).
+    if not fixed_boundary or needs_random_boundary([body]):
+        boundary: str | None = random_boundary()
+    else:
+        boundary = None
 
     def make_kwargs() -> dict[str, Any]:
         reader = PartReader(body, name=filename, on_progress=on_progress)
@@ -136,6 +142,7 @@ def _internal_part_call(
         mime_type=None,
         on_progress=on_progress,
         options=RequestOptions(timeout=timeout, max_retries=max_retries, expires_at=expires_at),
+        fixed_boundary=False,
     )
 
 
