@@ -30,6 +30,7 @@ from openai_uploads.emulator import EmulatorServer, FaultConfig
 
 API_KEY = "sk-emulator-reliability"
 FAULT_KINDS = ("500", "503", "429", "drop", "throttled", "latency")
+INJECTED = ("500", "503", "429", "drop", "server_crash")
 
 
 class Figures:
@@ -47,6 +48,10 @@ class Figures:
         with self._lock:
             self.uploads[outcome] += 1
 
+    def count(self, kind: str, n: int = 1) -> None:
+        with self._lock:
+            self.faults[kind] += n
+
     def add_faults(self, stats: dict[str, int]) -> None:
         with self._lock:
             self.requests += stats.get("requests", 0)
@@ -54,7 +59,7 @@ class Figures:
                 self.faults[kind] += stats.get(kind, 0)
 
     def to_json(self) -> dict[str, Any]:
-        injected = sum(self.faults[k] for k in ("500", "503", "429", "drop"))
+        injected = sum(self.faults[k] for k in INJECTED)
         return {
             "uploads_byte_exact": self.uploads["byte_exact"],
             "uploads_failed_cleanly": self.uploads["failed_cleanly"],
