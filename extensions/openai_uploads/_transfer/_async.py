@@ -95,6 +95,10 @@ async def _send_all(client: Any, job: Job) -> None:
                 free.append(buffer)
                 continue
             job.check_expiry()
+            # The spare buffer reads one part ahead; only max_concurrency go on the wire
+            # (the thread pool queues the extra part in the sync driver).
+            while len(in_flight) >= job.opts.max_concurrency:
+                await reap(block=True)
             task = asyncio.create_task(
                 parts._create_part(upload_id, body=view, **job.part_kwargs(part))
             )
