@@ -32,6 +32,8 @@ from ._store import Store, assemble
 
 _CREATE_FIELDS: Final = {"filename", "purpose", "bytes", "mime_type", "expires_after"}
 _COMPLETE_FIELDS: Final = {"part_ids", "md5"}
+_FLUSH_BYTES: Final = 1024 * 1024
+"""Part bytes gathered before they are written out in a worker thread."""
 
 
 def _error_response(error: ApiError) -> Response:
@@ -117,6 +119,7 @@ class _PartReceiver:
         self.size = 0
         self.file: IO[bytes] | None = None
         self.pending: list[memoryview] = []
+        self.pending_bytes = 0
         self.seen_data = False
         self.error: ApiError | None = None
         self._in_data = False
@@ -179,10 +182,12 @@ class _PartReceiver:
             )
         else:
             self.pending.append(memoryview(data)[start:end])
+            self.pending_bytes += end - start
 
     def flush(self) -> None:
         """Write the pending slices of received chunks (blocking: run in a worker thread)."""
         views, self.pending = self.pending, []
+        self.pending_bytes = 0
         if self.file is not None:
             for view in views:
                 self.file.write(view)
@@ -272,8 +277,9 @@ class Emulator:
                     parser.write(chunk)
                     if receiver.error is not None:
                         raise receiver.error
-                    if receiver.pending:
-                        # the disk write overlaps with receiving on other connections
+                    if receiver.pending_bytes >= _FLUSH_BYTES:
+                        # the disk write overlaps with receiving on other connections;
+                        # batched, so that the thread hop is paid per MiB, not per chunk
                         await anyio.to_thread.run_sync(receiver.flush)
                 parser.finalize()
                 receiver.flush()
