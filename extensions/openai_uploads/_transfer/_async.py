@@ -69,7 +69,10 @@ async def _attempt(client: Any, job: Job) -> Any:
 async def _send_all(client: Any, job: Job) -> None:
     parts = client.uploads.parts
     upload_id = job.upload_id
-    free = [job.new_buffer() for _ in range(job.buffer_count)]
+    # Buffers are made as they are first needed, so that the first part goes out
+    # without waiting for the whole pool to be allocated (and zeroed).
+    free: list[bytearray | None] = []
+    allocated = 0
     in_flight: dict[asyncio.Task[Any], tuple[Part, bytearray | None]] = {}
 
     async def reap(block: bool) -> None:
@@ -87,6 +90,9 @@ async def _send_all(client: Any, job: Job) -> None:
 
     try:
         for part in job.plan:
+            if not free and allocated < job.buffer_count:
+                free.append(job.new_buffer())
+                allocated += 1
             while not free:
                 await reap(block=True)
             buffer = free.pop()

@@ -69,7 +69,10 @@ def _attempt(client: Any, job: Job) -> Any:
 def _send_all(client: Any, job: Job) -> None:
     parts = client.uploads.parts
     upload_id = job.upload_id
-    free = [job.new_buffer() for _ in range(job.buffer_count)]
+    # Buffers are made as they are first needed, so that the first part goes out
+    # without waiting for the whole pool to be allocated (and zeroed).
+    free: list[bytearray | None] = []
+    allocated = 0
     in_flight: dict[Future[Any], tuple[Part, bytearray | None]] = {}
 
     def reap(block: bool) -> None:
@@ -86,6 +89,9 @@ def _send_all(client: Any, job: Job) -> None:
     executor = ThreadPoolExecutor(job.opts.max_concurrency, thread_name_prefix="openai-upload")
     try:
         for part in job.plan:
+            if not free and allocated < job.buffer_count:
+                free.append(job.new_buffer())
+                allocated += 1
             while not free:
                 reap(block=True)
             buffer = free.pop()
