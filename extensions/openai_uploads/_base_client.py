@@ -18,7 +18,7 @@ import secrets
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import httpx
 
@@ -303,6 +303,7 @@ class BaseClient:
     timeout: TimeoutTypes
     max_retries: int
     _http: _HTTPClient
+    _owns_http: bool
     _plugins: PluginHost
 
     def _configure(
@@ -369,30 +370,46 @@ class BaseClient:
             f"max_retries={self.max_retries}, api_key='<hidden>')"
         )
 
-    def _copy_settings(
+    def _init_resources(self) -> None:
+        """Attach ``uploads`` and ``files`` (the sync or async resources)."""
+        raise NotImplementedError
+
+    def with_options(
         self,
         *,
-        api_key: str | None,
-        organization: str | None,
-        project: str | None,
-        base_url: str | httpx.URL | None,
-        timeout: TimeoutTypes | NotGiven,
-        max_retries: int | None,
-        default_headers: Mapping[str, str] | None,
-    ) -> dict[str, Any]:
+        api_key: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy with some options changed, sharing the connection pool and the plugins.
+
+        Example::
+
+            client.with_options(max_retries=5, timeout=30).uploads.cancel(upload_id)
+        """
         headers = dict(self._custom_headers)
         if default_headers is not None:
             headers.update(default_headers)
-        return {
-            "api_key": api_key if api_key is not None else self.api_key,
-            "organization": organization if organization is not None else self.organization,
-            "project": project if project is not None else self.project,
-            "base_url": base_url if base_url is not None else self.base_url,
-            "timeout": self.timeout if isinstance(timeout, NotGiven) else timeout,
-            "max_retries": max_retries if max_retries is not None else self.max_retries,
-            "default_headers": headers,
-            "http_timeout": None,
-        }
+        copy = type(self).__new__(type(self))
+        copy._configure(
+            api_key=api_key if api_key is not None else self.api_key,
+            organization=organization if organization is not None else self.organization,
+            project=project if project is not None else self.project,
+            base_url=base_url if base_url is not None else self.base_url,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=max_retries if max_retries is not None else self.max_retries,
+            default_headers=headers,
+            http_timeout=None,
+        )
+        copy._owns_http = False
+        copy._http = self._http
+        copy._plugins = self._plugins
+        copy._init_resources()
+        return copy
 
     # ------------------------------------------------------------------ pipeline
 

@@ -92,40 +92,6 @@ class OpenAI(BaseClient):
         self.uploads = Uploads(self)
         self.files = Files(self)
 
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> Self:
-        """A copy with some options changed, sharing the connection pool and the plugins.
-
-        Example::
-
-            client.with_options(max_retries=5, timeout=30).uploads.cancel(upload_id)
-        """
-        settings = self._copy_settings(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-        )
-        copy = type(self).__new__(type(self))
-        copy._configure(**settings)
-        copy._owns_http = False
-        copy._http = self._http
-        copy._plugins = self._plugins
-        copy._init_resources()
-        return copy
-
     def _execute(self, call: APICall[T]) -> T:
         flow = self._flow(call)
         outcome: Outcome = None
@@ -219,35 +185,6 @@ class AsyncOpenAI(BaseClient):
     def _init_resources(self) -> None:
         self.uploads = AsyncUploads(self)
         self.files = AsyncFiles(self)
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-    ) -> Self:
-        """A copy with some options changed, sharing the connection pool and the plugins."""
-        settings = self._copy_settings(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-        )
-        copy = type(self).__new__(type(self))
-        copy._configure(**settings)
-        copy._owns_http = False
-        copy._http = self._http
-        copy._plugins = self._plugins
-        copy._init_resources()
-        return copy
 
     async def _execute(self, call: APICall[T]) -> T:
         flow = self._flow(call)
