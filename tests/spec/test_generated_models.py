@@ -72,6 +72,15 @@ def test_completed_upload_round_trips_with_its_nested_file():
     assert upload.to_dict() == COMPLETED
 
 
+def test_completed_upload_whose_file_lacks_the_deprecated_status_still_parses():
+    # The API's own example of a completed Upload has no file `status`.
+    file = {key: value for key, value in FILE.items() if key != "status"}
+    upload = Upload.from_dict({**COMPLETED, "file": file})
+    assert isinstance(upload.file, OpenAIFile)
+    assert upload.file.id == FILE["id"]
+    assert upload.to_dict()["file"] == file
+
+
 def test_cancelled_upload_round_trips():
     upload = Upload.from_dict(copy.deepcopy(CANCELLED))
     assert upload.status == "cancelled"

@@ -30,10 +30,10 @@ class OpenAIFile:
     """ The object type, which is always `file`. """
     purpose: FilePurpose | str
     """ The purpose of the file; a value unknown to this client is kept as a string. """
-    status: FileStatus | str
-    """ Deprecated. `uploaded`, `processed` or `error`; an unknown value is kept as a string. """
     expires_at: int | None | Unset = UNSET
     """ The Unix timestamp (in seconds) when the file expires. """
+    status: FileStatus | str | Unset = UNSET
+    """ Deprecated. `uploaded`, `processed` or `error`; an unknown value is kept as a string. """
     status_details: None | str | Unset = UNSET
     """ Deprecated. Details of a validation failure. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -55,17 +55,19 @@ class OpenAIFile:
         else:
             purpose = self.purpose
 
-        status: str
-        if isinstance(self.status, str):
-            status = self.status
-        else:
-            status = self.status
-
         expires_at: int | None | Unset
         if isinstance(self.expires_at, Unset):
             expires_at = UNSET
         else:
             expires_at = self.expires_at
+
+        status: str | Unset
+        if isinstance(self.status, Unset):
+            status = UNSET
+        elif isinstance(self.status, str):
+            status = self.status
+        else:
+            status = self.status
 
         status_details: None | str | Unset
         if isinstance(self.status_details, Unset):
@@ -83,11 +85,12 @@ class OpenAIFile:
                 "filename": filename,
                 "object": object_,
                 "purpose": purpose,
-                "status": status,
             }
         )
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
+        if status is not UNSET:
+            field_dict["status"] = status
         if status_details is not UNSET:
             field_dict["status_details"] = status_details
 
@@ -119,19 +122,6 @@ class OpenAIFile:
 
         purpose = _parse_purpose(d.pop("purpose"))
 
-        def _parse_status(data: object) -> FileStatus | str:
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = check_file_status(data)
-
-                return status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(FileStatus | str, data)
-
-        status = _parse_status(d.pop("status"))
-
         def _parse_expires_at(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -140,6 +130,21 @@ class OpenAIFile:
             return cast(int | None | Unset, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
+        def _parse_status(data: object) -> FileStatus | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_0 = check_file_status(data)
+
+                return status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FileStatus | str | Unset, data)
+
+        status = _parse_status(d.pop("status", UNSET))
 
         def _parse_status_details(data: object) -> None | str | Unset:
             if data is None:
@@ -157,8 +162,8 @@ class OpenAIFile:
             filename=filename,
             object_=object_,
             purpose=purpose,
-            status=status,
             expires_at=expires_at,
+            status=status,
             status_details=status_details,
         )
 
