@@ -92,3 +92,25 @@ def test_upload_completed_carries_the_file_id_and_digests(
     (event,) = recorder.of("completed")
     assert event.file_id == upload.file.id
     assert event.digests == {"md5": hashlib.md5(data).hexdigest()}
+
+
+def test_part_completed_counts_every_attempt_including_retries(
+    server: EmulatorServer, client: OpenAI, recorder: Recorder
+) -> None:
+    data = random_bytes(PART * 6)
+    server.faults = FaultConfig(p_500=0.4, endpoints=frozenset({"parts"}), seed=7)
+    client.uploads.upload_file_chunked(
+        file=data,
+        filename="a.bin",
+        bytes=len(data),
+        mime_type="application/octet-stream",
+        purpose="batch",
+        part_size=PART,
+        part_retries=20,
+    )
+    stats = server.fault_stats()
+    part_requests = stats["requests"] - 2  # one create, one complete
+    attempts = [event.attempts for event in recorder.of("part")]
+    assert stats["500"] > 0
+    assert sum(attempts) == part_requests
+    assert max(attempts) > 1

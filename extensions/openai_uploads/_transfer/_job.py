@@ -297,14 +297,25 @@ class Job:
     def part_kwargs(self, part: Part) -> dict[str, Any]:
         """Everything ``parts._create_part`` needs besides the upload id and the body."""
         self._part_started[part.number] = time.monotonic()
-        self._attempts[part.number] = 1
+        self._attempts[part.number] = 0
         self._last_sent[part.number] = 0
         return {
             "filename": self.source.filename,
             "on_progress": self._progress_callback(part),
+            "on_attempt": self._attempt_callback(part),
             "expires_at": self.expires_at,
             "max_retries": self.opts.part_retries,
         }
+
+    def _attempt_callback(self, part: Part) -> Callable[[], None]:
+        number = part.number
+
+        def on_attempt() -> None:
+            with self._lock:
+                self._attempts[number] += 1
+                self._last_sent[number] = 0
+
+        return on_attempt
 
     def _progress_callback(self, part: Part) -> Callable[[int], None]:
         number = part.number
@@ -314,8 +325,6 @@ class Job:
             if self.stopping:
                 raise TransferAborted(f"part {number} aborted: the transfer is stopping")
             with self._lock:
-                if sent < self._last_sent[number]:
-                    self._attempts[number] += 1  # a retry restarts from 0
                 self._last_sent[number] = sent
                 total = self.state.record_progress(number, sent, time.monotonic())
                 # Fired under the lock, so that observers see the totals in order.

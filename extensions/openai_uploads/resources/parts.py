@@ -99,6 +99,7 @@ def add_part_call(
     on_progress: Callable[[int], None] | None,
     options: RequestOptions,
     fixed_boundary: bool = True,
+    on_attempt: Callable[[], None] | None = None,
 ) -> APICall[UploadPart]:
     upload_id = require_id("upload_id", upload_id)
     # The fixed boundary keeps recorded bodies reproducible; a part that happens to
@@ -110,7 +111,9 @@ def add_part_call(
     else:
         boundary = None
 
-    def make_kwargs() -> dict[str, Any]:
+    def make_kwargs() -> dict[str, Any]:  # called once per attempt
+        if on_attempt is not None:
+            on_attempt()
         reader = PartReader(body, name=filename, on_progress=on_progress)
         part = File(payload=cast(BinaryIO, reader), file_name=filename, mime_type=mime_type)
         kwargs = add_upload_part._get_kwargs(upload_id, body=AddUploadPartRequest(data=part))
@@ -131,6 +134,7 @@ def _internal_part_call(
     body: bytes | bytearray | memoryview,
     filename: str,
     on_progress: Callable[[int], None] | None,
+    on_attempt: Callable[[], None] | None,
     expires_at: float | None,
     max_retries: int | None,
     timeout: float | httpx.Timeout | NotGiven,
@@ -143,6 +147,7 @@ def _internal_part_call(
         on_progress=on_progress,
         options=RequestOptions(timeout=timeout, max_retries=max_retries, expires_at=expires_at),
         fixed_boundary=False,
+        on_attempt=on_attempt,
     )
 
 
@@ -192,6 +197,7 @@ class Parts(SyncAPIResource):
         body: bytes | bytearray | memoryview,
         filename: str = DEFAULT_PART_FILENAME,
         on_progress: Callable[[int], None] | None = None,
+        on_attempt: Callable[[], None] | None = None,
         expires_at: float | None = None,
         max_retries: int | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
@@ -199,11 +205,12 @@ class Parts(SyncAPIResource):
         """The transfer engine's entry point: send ``body`` without copying it.
 
         ``on_progress(n)``: bytes of this part handed to the socket so far in the current
-        attempt (restarts from 0 on a retry). ``expires_at`` (unix seconds) bounds the
+        attempt (restarts from 0 on a retry). ``on_attempt()``: called as each attempt
+        starts, the first included. ``expires_at`` (unix seconds) bounds the
         retries (``RetryContext.time_left``); ``max_retries`` overrides the client's.
         """
         call = _internal_part_call(
-            upload_id, body, filename, on_progress, expires_at, max_retries, timeout
+            upload_id, body, filename, on_progress, on_attempt, expires_at, max_retries, timeout
         )
         return self._client._execute(call)
 
@@ -249,12 +256,13 @@ class AsyncParts(AsyncAPIResource):
         body: bytes | bytearray | memoryview,
         filename: str = DEFAULT_PART_FILENAME,
         on_progress: Callable[[int], None] | None = None,
+        on_attempt: Callable[[], None] | None = None,
         expires_at: float | None = None,
         max_retries: int | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
     ) -> UploadPart:
         """The transfer engine's entry point; see :meth:`Parts._create_part`."""
         call = _internal_part_call(
-            upload_id, body, filename, on_progress, expires_at, max_retries, timeout
+            upload_id, body, filename, on_progress, on_attempt, expires_at, max_retries, timeout
         )
         return await self._client._execute(call)
