@@ -481,13 +481,6 @@ class BaseClient:
                         error=error,
                     )
                 )
-            log.debug(
-                "%s %s -> %s in %.3fs",
-                request.method,
-                url,
-                response.status_code if response is not None else type(error).__name__,
-                elapsed,
-            )
             if response is not None and response.is_success:
                 return call.parse(response)
             time_left = None if options.expires_at is None else options.expires_at - time.time()
