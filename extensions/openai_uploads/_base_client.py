@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Callable, Generator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, Self, TypeVar
 
@@ -100,7 +100,12 @@ class Sleep:
 
 
 Action = Send | Sleep
-Outcome = httpx.Response | httpx.TransportError | None
+Outcome = httpx.Response | Exception | None
+"""What carrying out a :class:`Send` gave: the response, the httpx error it raised
+(``httpx.HTTPError``, ``httpx.InvalidURL``, ``httpx.StreamError``), or None after a sleep."""
+
+HTTPX_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError)
+"""Every exception httpx raises on its own; the drivers turn them into an outcome."""
 Flow = Generator[Action, Outcome, T]
 
 
@@ -215,7 +220,7 @@ def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
     def parse(response: httpx.Response) -> Any:
         try:
             body = response.json()
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise APIResponseValidationError(
                 response, None, message="The response body is not valid JSON."
             ) from exc
@@ -225,7 +230,7 @@ def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
             )
         try:
             return model.from_dict(body)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             raise APIResponseValidationError(
                 response,
                 body,
@@ -248,7 +253,7 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
     """The typed exception for an error response (``status_error_class``)."""
     try:
         data: object = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     error = data.get("error") if isinstance(data, dict) else None
     body: object = error if isinstance(error, dict) else data
@@ -259,10 +264,71 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
     return status_error_class(response.status_code)(message, response=response, body=body)
 
 
-def make_transport_error(request: httpx.Request, error: httpx.TransportError) -> APIError:
+def make_transport_error(request: httpx.Request, error: Exception) -> APIError:
+    """The ``APIConnectionError`` (``APITimeoutError`` for timeouts) for an httpx error."""
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(request)
-    return APIConnectionError(message=f"Connection error: {type(error).__name__}", request=request)
+    if isinstance(error, httpx.DecodingError):
+        message = f"The response body could not be decoded: {error}"
+    elif isinstance(error, httpx.TooManyRedirects):
+        message = f"Too many redirects: {error}"
+    elif isinstance(error, httpx.TransportError):
+        message = f"Connection error: {type(error).__name__}"
+    else:
+        message = f"Connection error: {type(error).__name__}: {error}"
+    return APIConnectionError(message=message, request=request)
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+class DeadlineExceeded(httpx.TimeoutException):
+    """A call's attempt ran past its total deadline (see :func:`total_timeout`)."""
+
+
+def total_timeout(request: httpx.Request) -> float | None:
+    """Seconds one attempt may take from connect to the last byte of the response.
+
+    It is the request's timeout: a number is the limit of each network operation *and*
+    of the whole attempt; for an ``httpx.Timeout`` the whole attempt may take as long as
+    its largest value (600 s by default). ``None`` means no limit.
+    """
+    values = (request.extensions.get("timeout") or {}).values()
+    numbers = [float(v) for v in values if v is not None]
+    return max(numbers) if numbers and len(numbers) == len(values) else None
+
+
+class DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that raises :class:`DeadlineExceeded` once ``deadline`` passes.
+
+    Checked as each chunk arrives, so a server trickling a byte a second cannot keep a
+    call going past its timeout (one silent read still waits at most the read timeout).
+    """
+
+    def __init__(self, inner: Any, deadline: float, request: httpx.Request) -> None:
+        self._inner = inner
+        self._deadline = deadline
+        self._request = request
+
+    def _check(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise DeadlineExceeded("the call took longer than its timeout", request=self._request)
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            self._check()
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            self._check()
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 # --------------------------------------------------------------------------- the client core
@@ -446,6 +512,20 @@ class BaseClient:
             timeout=timeout,
         )
 
+    @staticmethod
+    def _parse(call: APICall[T], response: httpx.Response) -> T:
+        """``call.parse(response)``, with whatever it raises turned into an OpenAIError."""
+        try:
+            return call.parse(response)
+        except OpenAIError:
+            raise
+        except HTTPX_ERRORS as exc:
+            raise make_transport_error(response.request, exc) from exc
+        except Exception as exc:
+            raise APIResponseValidationError(
+                response, None, message=f"The response could not be parsed: {exc!r}"
+            ) from exc
+
     def _flow(self, call: APICall[T]) -> Flow[T]:
         """The attempts of one call: yields what to do, returns the parsed result or raises."""
         options = call.options
@@ -465,7 +545,7 @@ class BaseClient:
             outcome = yield Send(request, stream=call.stream)
             elapsed = time.monotonic() - started
             response = outcome if isinstance(outcome, httpx.Response) else None
-            error = outcome if isinstance(outcome, httpx.TransportError) else None
+            error = outcome if isinstance(outcome, Exception) else None
             if plugins.wants_requests:
                 plugins.request_finished(
                     RequestFinished(
@@ -482,7 +562,11 @@ class BaseClient:
                     )
                 )
             if response is not None and response.is_success:
-                return call.parse(response)
+                return self._parse(call, response)
+            if error is not None and not isinstance(error, httpx.TransportError):
+                # Decoding errors, redirect loops, invalid URLs: another attempt would
+                # fail the same way.
+                raise make_transport_error(request, error) from error
             time_left = None if options.expires_at is None else options.expires_at - time.time()
             decision = plugins.decide_retry(
                 RetryContext(

@@ -6,8 +6,10 @@ The request logic lives in :mod:`._base_client`; the two classes here only carry
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Self, TypeVar, cast
 
@@ -17,11 +19,16 @@ import httpx
 from ._base_client import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
+    HTTPX_ERRORS,
     APICall,
     BaseClient,
+    DeadlineExceeded,
+    DeadlineStream,
     Outcome,
+    Send,
     Sleep,
     TimeoutTypes,
+    total_timeout,
 )
 from ._plugins import PluginHost
 from ._types import NOT_GIVEN, NotGiven
@@ -104,12 +111,26 @@ class OpenAI(BaseClient):
                 time.sleep(action.seconds)
                 outcome = None
                 continue
-            try:
-                outcome = self._http.send(action.request, stream=action.stream)
-                if action.stream and not outcome.is_success:
-                    outcome.read()
-            except httpx.TransportError as exc:
-                outcome = exc
+            outcome = self._send(action)
+
+    def _send(self, action: Send) -> Outcome:
+        """One attempt, bounded by its total deadline (:func:`total_timeout`)."""
+        request = action.request
+        limit = total_timeout(request)
+        try:
+            response = self._http.send(request, stream=True)
+        except HTTPX_ERRORS as exc:
+            return exc
+        if limit is not None:
+            response.stream = DeadlineStream(response.stream, time.monotonic() + limit, request)
+        if action.stream and response.is_success:
+            return response
+        try:
+            response.read()
+        except HTTPX_ERRORS as exc:
+            response.close()
+            return exc
+        return response
 
     @property
     def is_closed(self) -> bool:
@@ -135,7 +156,10 @@ class OpenAI(BaseClient):
 class AsyncOpenAI(BaseClient):
     """The asyncio client; the same options and behaviour as :class:`OpenAI`.
 
-    Safe to share between tasks of one event loop.
+    Safe to share between tasks, and usable from one event loop after another (one
+    client across several ``asyncio.run`` calls): its own connection pool is replaced
+    when the loop changes, since connections cannot outlive their loop. A caller's own
+    ``http_client`` is used as given; keep such a client within one loop.
 
     Example::
 
@@ -148,6 +172,7 @@ class AsyncOpenAI(BaseClient):
     uploads: AsyncUploads
     files: AsyncFiles
     _http: httpx.AsyncClient
+    _pool: _LoopBoundPool
 
     def __init__(
         self,
@@ -176,11 +201,40 @@ class AsyncOpenAI(BaseClient):
             http_timeout=None if http_client is None else http_client.timeout,
         )
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=True
-        )
+        timeout = self.timeout
+
+        def new_pool() -> httpx.AsyncClient:
+            return httpx.AsyncClient(timeout=timeout, limits=DEFAULT_LIMITS, follow_redirects=True)
+
+        self._http = http_client or new_pool()
+        self._pool = _LoopBoundPool(self._http, None if http_client is not None else new_pool)
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
         self._init_resources()
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        copy = super().with_options(
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        copy._pool = self._pool
+        return copy
+
+    with_options.__doc__ = BaseClient.with_options.__doc__
 
     def _init_resources(self) -> None:
         self.uploads = AsyncUploads(self)
@@ -198,21 +252,41 @@ class AsyncOpenAI(BaseClient):
                 await anyio.sleep(action.seconds)
                 outcome = None
                 continue
-            try:
-                outcome = await self._http.send(action.request, stream=action.stream)
-                if action.stream and not outcome.is_success:
-                    await outcome.aread()
-            except httpx.TransportError as exc:
-                outcome = exc
+            outcome = await self._send(action)
+
+    async def _send(self, action: Send) -> Outcome:
+        """One attempt; the whole of it (connect to last byte) within its total deadline."""
+        request = action.request
+        http = self._pool.get()
+        limit = total_timeout(request)
+        try:
+            with anyio.fail_after(limit):
+                response = await http.send(request, stream=True)
+                if limit is not None:
+                    response.stream = DeadlineStream(
+                        response.stream, time.monotonic() + limit, request
+                    )
+                if action.stream and response.is_success:
+                    return response
+                try:
+                    await response.aread()
+                except BaseException:
+                    await response.aclose()
+                    raise
+                return response
+        except TimeoutError:
+            return DeadlineExceeded("the call took longer than its timeout", request=request)
+        except HTTPX_ERRORS as exc:
+            return exc
 
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        return self._pool.current.is_closed
 
     async def close(self) -> None:
         """Close the connection pool (unless it is a caller's own ``http_client``)."""
         if self._owns_http:
-            await self._http.aclose()
+            await self._pool.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -224,3 +298,46 @@ class AsyncOpenAI(BaseClient):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+class _LoopBoundPool:
+    """The connection pool of an :class:`AsyncOpenAI`, one per event loop.
+
+    httpx's connections belong to the event loop that opened them; once that loop is
+    closed (the end of an ``asyncio.run``), reusing them fails with "Event loop is
+    closed". So the client's own pool is bound to the first loop that uses it, and a
+    call from another loop gets a fresh pool (the old one, whose loop is gone, is
+    dropped). A caller's own ``http_client`` is always used as given.
+    """
+
+    def __init__(
+        self, client: httpx.AsyncClient, make: Callable[[], httpx.AsyncClient] | None
+    ) -> None:
+        self.current = client
+        self._make = make
+        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self._closed = False
+
+    def get(self) -> httpx.AsyncClient:
+        """The pool for the running event loop."""
+        if self._make is None or self._closed:
+            return self.current
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # another async library: no loop to bind to
+            return self.current
+        bound = None if self._loop is None else self._loop()
+        if bound is loop:
+            return self.current
+        if self._loop is not None:
+            # Used before, from a loop that is closed or gone: its connections are dead.
+            self.current = self._make()
+        self._loop = weakref.ref(loop)
+        return self.current
+
+    async def aclose(self) -> None:
+        # get() first: a pool of a finished loop cannot close its connections, so it is
+        # swapped for a fresh one of this loop, which closes at once.
+        client = self.get()
+        self._closed = True
+        await client.aclose()

@@ -1,0 +1,138 @@
+"""A call's ``timeout`` bounds the whole attempt, not only each network read.
+
+httpx's timeouts are per operation: a server that trickles a byte at a time resets the
+read timeout with every byte. The server here is a real loopback ``http.server`` that
+sends a valid body slowly; without a total deadline each call would succeed after
+seconds, so the tests assert the timeout error, not a duration.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from openai_uploads import APITimeoutError, AsyncOpenAI, OpenAI
+
+from .conftest import TEST_API_KEY
+
+FILE_JSON = json.dumps(
+    {
+        "id": "file-1",
+        "object": "file",
+        "bytes": 3,
+        "created_at": 1,
+        "filename": "a.txt",
+        "purpose": "batch",
+    }
+).encode()
+STEP = 0.02
+"""Seconds between two trickled bytes: far below any read timeout used here."""
+
+
+class Trickle(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    headers_too = False
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        try:
+            head = (
+                f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(FILE_JSON)}\r\n\r\n"
+            ).encode()
+            if self.headers_too:
+                for i in range(len(head)):
+                    self.wfile.write(head[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(STEP)
+            else:
+                self.wfile.write(head)
+            for i in range(len(FILE_JSON)):
+                self.wfile.write(FILE_JSON[i : i + 1])
+                self.wfile.flush()
+                time.sleep(STEP)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+
+
+class TrickleHeaders(Trickle):
+    headers_too = True
+
+
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def trickling() -> Iterator[str]:
+    yield from serve(Trickle)
+
+
+@pytest.fixture
+def trickling_headers() -> Iterator[str]:
+    yield from serve(TrickleHeaders)
+
+
+def test_a_trickling_body_cannot_outlast_the_timeout(trickling: str) -> None:
+    with (
+        OpenAI(
+            api_key=TEST_API_KEY, base_url=trickling, max_retries=0, timeout=0.5, load_plugins=False
+        ) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.files.retrieve("file-1")
+
+
+def test_the_per_call_timeout_is_a_total_deadline_too(trickling: str) -> None:
+    with (
+        OpenAI(
+            api_key=TEST_API_KEY, base_url=trickling, max_retries=0, load_plugins=False
+        ) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.files.content("file-1", timeout=0.5)
+
+
+def test_a_trickling_body_arrives_when_the_timeout_allows_it(trickling: str) -> None:
+    with OpenAI(
+        api_key=TEST_API_KEY, base_url=trickling, max_retries=0, timeout=60, load_plugins=False
+    ) as client:
+        assert client.files.retrieve("file-1").id == "file-1"
+
+
+async def test_async_a_trickling_body_cannot_outlast_the_timeout(trickling: str) -> None:
+    async with AsyncOpenAI(
+        api_key=TEST_API_KEY, base_url=trickling, max_retries=0, timeout=0.5, load_plugins=False
+    ) as client:
+        with pytest.raises(APITimeoutError):
+            await client.files.retrieve("file-1")
+
+
+async def test_async_trickling_headers_cannot_outlast_the_timeout(trickling_headers: str) -> None:
+    async with AsyncOpenAI(
+        api_key=TEST_API_KEY,
+        base_url=trickling_headers,
+        max_retries=0,
+        timeout=0.5,
+        load_plugins=False,
+    ) as client:
+        with pytest.raises(APITimeoutError):
+            await client.files.retrieve("file-1")

@@ -1,0 +1,174 @@
+"""Every failure of a call is an ``OpenAIError``: broken servers cannot leak httpx errors.
+
+The servers here are ``httpx.MockTransport`` handlers that do exactly one broken thing
+each (a bad ``Content-Encoding``, a redirect loop, JSON nested too deeply to decode):
+the emulator is a well-behaved server and does none of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from openai_uploads import (
+    APIConnectionError,
+    APIResponseValidationError,
+    AsyncOpenAI,
+    InternalServerError,
+    OpenAI,
+    OpenAIError,
+)
+
+from .conftest import TEST_API_KEY
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+DEEP_JSON = b"[" * 200_000 + b"]" * 200_000
+
+
+def bad_encoding(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(
+        200,
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+        content=b"this is not gzip",
+    )
+
+
+def redirect_loop(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(302, headers={"Location": str(request.url)})
+
+
+def deep_json(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, headers={"Content-Type": "application/json"}, content=DEEP_JSON)
+
+
+def deep_json_error(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(500, headers={"Content-Type": "application/json"}, content=DEEP_JSON)
+
+
+def raises(error: Exception) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    return handler
+
+
+BROKEN: dict[str, tuple[Handler, type[OpenAIError]]] = {
+    "bad-content-encoding": (bad_encoding, APIConnectionError),
+    "redirect-loop": (redirect_loop, APIConnectionError),
+    "deeply-nested-json": (deep_json, APIResponseValidationError),
+    "deeply-nested-json-error-body": (deep_json_error, InternalServerError),
+    "httpx-protocol-error": (raises(httpx.RemoteProtocolError("bad")), APIConnectionError),
+    "httpx-invalid-url": (raises(httpx.InvalidURL("bad")), APIConnectionError),
+    "httpx-stream-consumed": (raises(httpx.StreamConsumed()), APIConnectionError),
+}
+
+
+def sync_client(handler: Handler) -> OpenAI:
+    http = httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True)
+    return OpenAI(
+        api_key=TEST_API_KEY,
+        base_url="http://broken.test/v1",
+        http_client=http,
+        max_retries=0,
+        load_plugins=False,
+    )
+
+
+def async_client(handler: Handler) -> AsyncOpenAI:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler), follow_redirects=True)
+    return AsyncOpenAI(
+        api_key=TEST_API_KEY,
+        base_url="http://broken.test/v1",
+        http_client=http,
+        max_retries=0,
+        load_plugins=False,
+    )
+
+
+def calls(client: Any) -> dict[str, Callable[[], Any]]:
+    return {
+        "retrieve": lambda: client.files.retrieve("file-1"),
+        "content": lambda: client.files.content("file-1"),
+        "create": lambda: client.uploads.create(
+            bytes=3, filename="a.txt", mime_type="text/plain", purpose="batch"
+        ),
+    }
+
+
+CASES = [
+    (broken, call)
+    for broken in BROKEN
+    for call in ("retrieve", "content", "create")
+    # content returns bytes: a deeply nested JSON body is just a body there.
+    if not (call == "content" and broken == "deeply-nested-json")
+]
+
+
+@pytest.mark.parametrize(("broken", "call"), CASES)
+def test_a_broken_server_raises_an_openai_error(broken: str, call: str) -> None:
+    handler, expected = BROKEN[broken]
+    with sync_client(handler) as client, pytest.raises(expected):
+        calls(client)[call]()
+
+
+@pytest.mark.parametrize(("broken", "call"), CASES)
+async def test_async_a_broken_server_raises_an_openai_error(broken: str, call: str) -> None:
+    handler, expected = BROKEN[broken]
+    async with async_client(handler) as client:
+        with pytest.raises(expected):
+            await calls(client)[call]()
+
+
+def test_the_error_names_what_went_wrong() -> None:
+    with sync_client(bad_encoding) as client, pytest.raises(APIConnectionError) as info:
+        client.files.retrieve("file-1")
+    assert "decode" in str(info.value)
+    assert isinstance(info.value.__cause__, httpx.DecodingError)
+    with sync_client(redirect_loop) as client, pytest.raises(APIConnectionError) as info:
+        client.files.retrieve("file-1")
+    assert "redirect" in str(info.value).lower()
+
+
+def test_a_decoding_error_is_not_retried() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return bad_encoding(request)
+
+    client = sync_client(handler).with_options(max_retries=3)
+    with pytest.raises(APIConnectionError):
+        client.files.retrieve("file-1")
+    assert len(seen) == 1
+
+
+def test_keyboard_interrupt_is_raised_as_itself() -> None:
+    with sync_client(raises(KeyboardInterrupt())) as client, pytest.raises(KeyboardInterrupt):
+        client.files.retrieve("file-1")
+
+
+async def test_async_cancellation_is_raised_as_itself() -> None:
+    started = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        started.set()
+        await asyncio.sleep(30)
+        raise AssertionError("not reached")
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with AsyncOpenAI(
+        api_key=TEST_API_KEY,
+        base_url="http://broken.test/v1",
+        http_client=http,
+        load_plugins=False,
+    ) as client:
+        task = asyncio.create_task(client.files.retrieve("file-1"))
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task

@@ -1,0 +1,76 @@
+"""One ``AsyncOpenAI`` serves call after call from one ``asyncio.run`` to the next.
+
+Connections belong to the loop that opened them; the client's own pool is replaced when
+the loop changes, so no call meets a connection whose loop is closed. Against the
+emulator, over real sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from openai_uploads import AsyncOpenAI
+
+from .conftest import TEST_API_KEY
+
+CREATE = {"bytes": 3, "filename": "a.txt", "mime_type": "text/plain", "purpose": "batch"}
+
+
+def test_ten_asyncio_runs_on_one_client_all_succeed(emulator: Any) -> None:
+    client = AsyncOpenAI(api_key=TEST_API_KEY, base_url=emulator.base_url, load_plugins=False)
+
+    async def one() -> str:
+        upload = await client.uploads.create(**CREATE)
+        return (await client.uploads.cancel(upload.id)).status
+
+    results = [asyncio.run(one()) for _ in range(10)]
+    assert results == ["cancelled"] * 10
+    asyncio.run(client.close())
+    assert client.is_closed
+
+
+def test_a_pool_bound_to_a_closed_loop_is_never_reused(emulator: Any) -> None:
+    client = AsyncOpenAI(api_key=TEST_API_KEY, base_url=emulator.base_url, load_plugins=False)
+    copy = client.with_options(max_retries=0)
+    pools: list[httpx.AsyncClient] = []
+
+    async def one(c: AsyncOpenAI) -> None:
+        await c.uploads.create(**CREATE)
+        await c.uploads.create(**CREATE)
+        pools.append(c._pool.current)
+
+    asyncio.run(one(client))
+    asyncio.run(one(copy))  # a copy shares the pool and its loop binding
+    asyncio.run(one(client))
+    assert len({id(p) for p in pools}) == 3
+    asyncio.run(client.close())
+
+
+def test_a_callers_http_client_is_used_as_given(emulator: Any) -> None:
+    async def run() -> None:
+        async with httpx.AsyncClient() as http:
+            client = AsyncOpenAI(
+                api_key=TEST_API_KEY,
+                base_url=emulator.base_url,
+                http_client=http,
+                load_plugins=False,
+            )
+            await client.uploads.create(**CREATE)
+            assert client._pool.current is http
+            await client.close()
+            assert not http.is_closed
+
+    asyncio.run(run())
+
+
+async def test_calls_within_one_loop_share_one_pool(emulator: Any) -> None:
+    async with AsyncOpenAI(
+        api_key=TEST_API_KEY, base_url=emulator.base_url, load_plugins=False
+    ) as client:
+        first = client._pool.current
+        await client.uploads.create(**CREATE)
+        await client.uploads.create(**CREATE)
+        assert client._pool.current is first
