@@ -119,7 +119,7 @@ class OpenAI(BaseClient):
         limit = total_timeout(request)
         try:
             response = self._http.send(request, stream=True)
-        except HTTPX_ERRORS as exc:
+        except (*HTTPX_ERRORS, RuntimeError) as exc:  # RuntimeError: a closed client
             return exc
         if limit is not None:
             response.stream = DeadlineStream(response.stream, time.monotonic() + limit, request)
@@ -276,7 +276,7 @@ class AsyncOpenAI(BaseClient):
                 return response
         except TimeoutError:
             return DeadlineExceeded("the call took longer than its timeout", request=request)
-        except HTTPX_ERRORS as exc:
+        except (*HTTPX_ERRORS, RuntimeError) as exc:  # RuntimeError: a closed client or loop
             return exc
 
     @property
