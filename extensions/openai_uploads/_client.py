@@ -38,6 +38,10 @@ __all__ = ["AsyncOpenAI", "OpenAI"]
 
 T = TypeVar("T")
 
+SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
+"""What sending may raise besides cancellation: httpx's errors, and RuntimeError from a
+closed client or a connection of a closed event loop."""
+
 
 class OpenAI(BaseClient):
     """A client of the Uploads API, safe to share between threads.
@@ -119,7 +123,7 @@ class OpenAI(BaseClient):
         limit = total_timeout(request)
         try:
             response = self._http.send(request, stream=True)
-        except (*HTTPX_ERRORS, RuntimeError) as exc:  # RuntimeError: a closed client
+        except SEND_ERRORS as exc:
             return exc
         if limit is not None:
             response.stream = DeadlineStream(response.stream, time.monotonic() + limit, request)
@@ -276,7 +280,7 @@ class AsyncOpenAI(BaseClient):
                 return response
         except TimeoutError:
             return DeadlineExceeded("the call took longer than its timeout", request=request)
-        except (*HTTPX_ERRORS, RuntimeError) as exc:  # RuntimeError: a closed client or loop
+        except SEND_ERRORS as exc:
             return exc
 
     @property
