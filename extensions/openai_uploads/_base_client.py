@@ -3,9 +3,10 @@
 Everything here is sans-I/O: building the ``httpx.Request`` from a generated
 ``_get_kwargs`` plus the per-call options, turning a response into a model or a typed
 exception, and the retry loop. The loop is a generator (:meth:`BaseClient._flow`) that
-yields :class:`Send` and :class:`Sleep` actions; the sync and async clients only carry
-them out (``http.send`` / ``time.sleep`` versus ``await http.send`` / ``await sleep``),
-so the logic exists once.
+yields :class:`Send` and :class:`Sleep` actions (and :class:`Authorize` for clients whose
+credentials are fetched per attempt); the sync and async clients only carry them out
+(``http.send`` / ``time.sleep`` versus ``await http.send`` / ``await sleep``), so the
+logic exists once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 import httpx
@@ -99,10 +101,20 @@ class Sleep:
     seconds: float
 
 
-Action = Send | Sleep
-Outcome = httpx.Response | Exception | None
-"""What carrying out a :class:`Send` gave: the response, the httpx error it raised
-(``httpx.HTTPError``, ``httpx.InvalidURL``, ``httpx.StreamError``), or None after a sleep."""
+@dataclass(frozen=True, slots=True)
+class Authorize:
+    """Action: produce the auth headers of the next attempt, and resume the flow with them.
+
+    Only yielded by clients whose credentials change between attempts (a token provider,
+    which may do I/O, is asked again for every attempt).
+    """
+
+
+Action = Send | Sleep | Authorize
+Outcome = httpx.Response | Exception | dict[str, str] | None
+"""What carrying out an action gave: for a :class:`Send` the response or the httpx error it
+raised (``httpx.HTTPError``, ``httpx.InvalidURL``, ``httpx.StreamError``); for an
+:class:`Authorize` the auth headers; None after a sleep."""
 
 HTTPX_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError)
 """Every exception httpx raises on its own; the drivers turn them into an outcome."""
@@ -264,6 +276,20 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
     return status_error_class(response.status_code)(message, response=response, body=body)
 
 
+CREDENTIAL_HEADERS = ("authorization", "api-key")
+"""Headers carrying a key or token: masked on a request once it has been sent."""
+
+
+def hide_credentials(request: httpx.Request) -> None:
+    """Mask the credentials of a sent request, which hooks and exceptions still carry.
+
+    httpx masks ``Authorization`` in a repr but not ``api-key``, and neither when read.
+    """
+    for name in CREDENTIAL_HEADERS:
+        if name in request.headers:
+            request.headers[name] = "<hidden>"
+
+
 def make_transport_error(request: httpx.Request, error: Exception) -> APIError:
     """The ``APIConnectionError`` (``APITimeoutError`` for timeouts) for an httpx error."""
     if isinstance(error, httpx.TimeoutException):
@@ -371,6 +397,10 @@ class BaseClient:
     _http: _HTTPClient
     _owns_http: bool
     _plugins: PluginHost
+    _default_query: Mapping[str, object] = MappingProxyType({})
+    """Query parameters sent with every request (``extra_query`` adds to them)."""
+    _authorize_each_attempt: bool = False
+    """Whether the flow yields :class:`Authorize` before every attempt."""
 
     def _configure(
         self,
@@ -419,7 +449,7 @@ class BaseClient:
         headers = {
             "Accept": "application/json",
             "User-Agent": f"openai-uploads/{__version__}",
-            "Authorization": f"Bearer {self.api_key}",
+            **self._auth_headers(),
         }
         if self.organization is not None:
             headers["OpenAI-Organization"] = self.organization
@@ -427,6 +457,10 @@ class BaseClient:
             headers["OpenAI-Project"] = self.project
         headers.update(self._custom_headers)
         return headers
+
+    def _auth_headers(self) -> dict[str, str]:
+        """The auth headers that do not change between attempts."""
+        return {"Authorization": f"Bearer {self.api_key}"}
 
     def __repr__(self) -> str:
         # Never the key: reprs end up in logs and tracebacks.
@@ -479,10 +513,14 @@ class BaseClient:
 
     # ------------------------------------------------------------------ pipeline
 
-    def _build_request(self, call: APICall[Any], attempt: int) -> httpx.Request:
+    def _build_request(
+        self, call: APICall[Any], attempt: int, auth: Mapping[str, str] | None = None
+    ) -> httpx.Request:
         options = call.options
         kwargs = call.make_kwargs()
         headers = self.default_headers
+        if auth:
+            headers.update(auth)
         headers.update(kwargs.get("headers") or {})
         headers[RETRY_COUNT_HEADER] = str(attempt)
         if options.extra_headers:
@@ -504,7 +542,7 @@ class BaseClient:
         return self._http.build_request(
             kwargs["method"].upper(),
             self.base_url + kwargs["url"],
-            params=dict(options.extra_query) if options.extra_query else None,
+            params={**self._default_query, **(options.extra_query or {})} or None,
             headers=headers,
             json=json_body,
             data=form,
@@ -533,7 +571,12 @@ class BaseClient:
         plugins = self._plugins
         attempt = 0
         while True:
-            request = self._build_request(call, attempt)
+            auth = None
+            if self._authorize_each_attempt:
+                granted = yield Authorize()
+                assert isinstance(granted, dict)
+                auth = granted
+            request = self._build_request(call, attempt, auth)
             url = str(request.url)
             if plugins.wants_requests:
                 plugins.request_started(
@@ -544,6 +587,7 @@ class BaseClient:
             started = time.monotonic()
             outcome = yield Send(request, stream=call.stream)
             elapsed = time.monotonic() - started
+            hide_credentials(request)
             response = outcome if isinstance(outcome, httpx.Response) else None
             error = outcome if isinstance(outcome, Exception) else None
             if plugins.wants_requests:

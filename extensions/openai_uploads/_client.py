@@ -21,6 +21,7 @@ from ._base_client import (
     DEFAULT_MAX_RETRIES,
     HTTPX_ERRORS,
     APICall,
+    Authorize,
     BaseClient,
     DeadlineExceeded,
     DeadlineStream,
@@ -103,6 +104,10 @@ class OpenAI(BaseClient):
         self.uploads = Uploads(self)
         self.files = Files(self)
 
+    def _attempt_auth_headers(self) -> dict[str, str]:
+        """The auth headers of one attempt (see :class:`~._base_client.Authorize`)."""
+        return self._auth_headers()
+
     def _execute(self, call: APICall[T]) -> T:
         flow = self._flow(call)
         outcome: Outcome = None
@@ -114,6 +119,9 @@ class OpenAI(BaseClient):
             if isinstance(action, Sleep):
                 time.sleep(action.seconds)
                 outcome = None
+                continue
+            if isinstance(action, Authorize):
+                outcome = self._attempt_auth_headers()
                 continue
             outcome = self._send(action)
 
@@ -244,6 +252,10 @@ class AsyncOpenAI(BaseClient):
         self.uploads = AsyncUploads(self)
         self.files = AsyncFiles(self)
 
+    async def _attempt_auth_headers(self) -> dict[str, str]:
+        """The auth headers of one attempt (see :class:`~._base_client.Authorize`)."""
+        return self._auth_headers()
+
     async def _execute(self, call: APICall[T]) -> T:
         flow = self._flow(call)
         outcome: Outcome = None
@@ -255,6 +267,9 @@ class AsyncOpenAI(BaseClient):
             if isinstance(action, Sleep):
                 await anyio.sleep(action.seconds)
                 outcome = None
+                continue
+            if isinstance(action, Authorize):
+                outcome = await self._attempt_auth_headers()
                 continue
             outcome = await self._send(action)
 
