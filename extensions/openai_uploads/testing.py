@@ -4,8 +4,9 @@ Registered as the ``openai_uploads`` pytest plugin. Importing this module is che
 emulator (and its extra's packages) load only when a fixture is used.
 
 ``openai_uploads_emulator`` yields a running :class:`~openai_uploads.emulator.EmulatorServer`
-with ``.base_url``, ``.api_key``, ``.data_dir``, ``.faults`` (settable FaultConfig),
-``.fault_stats()``, ``.clock`` and ``.restart()``.
+with ``.base_url`` (and ``.azure_endpoint`` for the Azure surface), ``.api_key``,
+``.data_dir``, ``.faults`` (settable FaultConfig), ``.fault_stats()``, ``.clock`` and
+``.restart()``.
 """
 
 from __future__ import annotations

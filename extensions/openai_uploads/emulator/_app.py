@@ -26,6 +26,7 @@ from openai_uploads._constants import (
     UPLOAD_PURPOSES,
 )
 
+from ._azure import AzureSurface
 from ._errors import ApiError, bad_request
 from ._faults import FaultInjector, FaultMiddleware
 from ._store import Store, assemble
@@ -408,7 +409,8 @@ def create_app(
     injector: FaultInjector | None = None,
     sweep_interval: float = 30.0,
 ) -> ASGIApp:
-    """The emulator as an ASGI app over ``store`` (faults and request ids outermost)."""
+    """The emulator as an ASGI app over ``store`` (faults and request ids outermost, then
+    the Azure surface, ``/openai/...``, mapped onto the OpenAI routes)."""
     injector = injector or FaultInjector()
     emulator = Emulator(store, api_key=api_key, injector=injector)
 
@@ -436,4 +438,4 @@ def create_app(
         },
         lifespan=lifespan,
     )
-    return FaultMiddleware(app, injector)
+    return FaultMiddleware(AzureSurface(app, api_key=api_key), injector)

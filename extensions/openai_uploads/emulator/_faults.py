@@ -137,6 +137,8 @@ class FaultInjector:
 def classify(method: str, path: str) -> str:
     """The endpoint name of a request path."""
     parts = [p for p in path.split("/") if p]
+    if parts[:1] == ["openai"]:  # the Azure surface
+        parts = parts[1:]
     if parts[:1] == ["v1"]:
         parts = parts[1:]
     if not parts:

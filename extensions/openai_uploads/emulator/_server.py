@@ -108,6 +108,11 @@ class EmulatorServer:
         return f"http://{_url_host(self.host)}:{self.port}/v1"
 
     @property
+    def azure_endpoint(self) -> str:
+        """The ``azure_endpoint`` of the Azure surface (``/openai/...``, same store)."""
+        return f"http://{_url_host(self.host)}:{self.port}"
+
+    @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
