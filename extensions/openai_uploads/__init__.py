@@ -12,6 +12,7 @@ Example::
     completed = client.uploads.complete(upload_id=upload.id, part_ids=[part.id])
 """
 
+from ._azure import AsyncAzureOpenAI, AzureOpenAI
 from ._client import AsyncOpenAI, OpenAI
 from ._exceptions import (
     APIConnectionError,
@@ -71,6 +72,8 @@ __all__ = [
     # clients
     "OpenAI",
     "AsyncOpenAI",
+    "AzureOpenAI",
+    "AsyncAzureOpenAI",
     # types
     "Upload",
     "UploadPart",

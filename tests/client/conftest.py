@@ -69,7 +69,7 @@ def vcr_config(request: pytest.FixtureRequest) -> dict[str, Any]:
     return {
         # CI replays only; pass --record-mode=rewrite (emulator running in-process) to record.
         "record_mode": request.config.getoption("--record-mode") or "none",
-        "filter_headers": ["authorization", "openai-organization", "openai-project"],
+        "filter_headers": ["authorization", "api-key", "openai-organization", "openai-project"],
         "match_on": ["method", "path", "query", "body"],
     }
 

@@ -8,6 +8,8 @@ EXPECTED = {
     "__version__",
     "OpenAI",
     "AsyncOpenAI",
+    "AzureOpenAI",
+    "AsyncAzureOpenAI",
     "Upload",
     "UploadPart",
     "FileObject",

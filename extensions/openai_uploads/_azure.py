@@ -1,0 +1,474 @@
+"""``AzureOpenAI`` and ``AsyncAzureOpenAI``: the same clients, speaking to Azure OpenAI.
+
+What differs from :class:`~._client.OpenAI` is only configuration and authentication:
+
+- the URL: ``{azure_endpoint}/openai/uploads...`` (or any ``base_url``), with an
+  ``api-version`` query parameter on every request;
+- the credential: an API key goes in an ``api-key`` header; a Microsoft Entra ID token
+  (``azure_ad_token``, or ``azure_ad_token_provider`` asked again before every attempt)
+  goes in ``Authorization: Bearer``.
+
+Constructor arguments, environment variables and errors follow openai-python's Azure
+clients. The Uploads and Files endpoints are not deployment-scoped, so ``azure_deployment``
+does not change their URLs (as in openai-python).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, Self
+
+import httpx
+
+from ._base_client import DEFAULT_MAX_RETRIES, APICall, BaseClient, TimeoutTypes
+from ._client import AsyncOpenAI, OpenAI
+from ._exceptions import OpenAIError
+from ._types import NOT_GIVEN, NotGiven
+
+__all__ = [
+    "AsyncAzureADTokenProvider",
+    "AsyncAzureOpenAI",
+    "AzureADTokenProvider",
+    "AzureOpenAI",
+    "MutuallyExclusiveAuthError",
+]
+
+AzureADTokenProvider = Callable[[], str]
+"""Returns a Microsoft Entra ID token; called before every attempt of every request."""
+AsyncAzureADTokenProvider = Callable[[], "str | Awaitable[str]"]
+"""For the async client: a provider returning a token or an awaitable of one."""
+
+API_KEY_PLACEHOLDER = "<missing API key>"
+"""``client.api_key`` when the client authenticates with Entra ID (never sent)."""
+
+_ORIGIN_EXTENSION = "openai_uploads.azure_origin"
+
+
+class MutuallyExclusiveAuthError(OpenAIError):
+    """More than one of ``api_key``, ``azure_ad_token`` and ``azure_ad_token_provider``."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The api_key, azure_ad_token and azure_ad_token_provider arguments are mutually "
+            "exclusive; pass only one of them."
+        )
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def _credentials(
+    api_key: str | None,
+    azure_ad_token: str | None,
+    provider: Callable[[], object] | None,
+    *,
+    from_env: bool,
+) -> tuple[str | None, str | None, Callable[[], object] | None]:
+    """The one credential to use: explicit arguments first, then (if none) the environment,
+    where ``AZURE_OPENAI_AD_TOKEN`` wins over ``AZURE_OPENAI_API_KEY``."""
+    given = sum(x is not None for x in (api_key, azure_ad_token, provider))
+    if given > 1:
+        raise MutuallyExclusiveAuthError()
+    if given == 0 and from_env:
+        azure_ad_token = _env("AZURE_OPENAI_AD_TOKEN")
+        if azure_ad_token is None:
+            api_key = _env("AZURE_OPENAI_API_KEY")
+    if api_key is None and azure_ad_token is None and provider is None:
+        raise OpenAIError(
+            "Missing credentials. Pass one of api_key, azure_ad_token or "
+            "azure_ad_token_provider, or set the AZURE_OPENAI_API_KEY or "
+            "AZURE_OPENAI_AD_TOKEN environment variable."
+        )
+    for name, value in (("api_key", api_key), ("azure_ad_token", azure_ad_token)):
+        if value is not None and (not isinstance(value, str) or not value):
+            raise OpenAIError(f"{name} must be a non-empty string.")
+    if provider is not None and not callable(provider):
+        raise TypeError(f"azure_ad_token_provider must be callable, got {type(provider)!r}")
+    return api_key, azure_ad_token, provider
+
+
+def _api_version(api_version: str | None) -> str:
+    if api_version is None:
+        api_version = _env("OPENAI_API_VERSION")
+    if api_version is None:
+        raise ValueError(
+            "Must provide either the api_version argument or the OPENAI_API_VERSION "
+            "environment variable."
+        )
+    return api_version
+
+
+def _base_url(
+    azure_endpoint: str | None, base_url: str | httpx.URL | None
+) -> tuple[str, str | None]:
+    """``(base_url, azure_endpoint)``: ``{azure_endpoint}/openai``, or ``base_url`` as given."""
+    if base_url is not None:
+        if azure_endpoint is not None:
+            raise ValueError("base_url and azure_endpoint are mutually exclusive")
+        return str(base_url), None
+    if azure_endpoint is None:
+        azure_endpoint = _env("AZURE_OPENAI_ENDPOINT")
+    if azure_endpoint is None:
+        raise ValueError(
+            "Must provide one of the base_url or azure_endpoint arguments, or the "
+            "AZURE_OPENAI_ENDPOINT environment variable."
+        )
+    return f"{azure_endpoint.rstrip('/')}/openai", azure_endpoint
+
+
+def _checked_token(token: object) -> str:
+    if isinstance(token, str):
+        token = str.__str__(token)  # a str subclass could override its own formatting
+    if not isinstance(token, str) or not token:
+        raise ValueError("Expected azure_ad_token_provider to return a non-empty string.")
+    return token
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
+
+
+def _strip_key_on_redirect(request: httpx.Request) -> None:
+    """httpx drops ``Authorization`` when a redirect leaves the origin; do so for ``api-key``."""
+    origin = request.extensions.get(_ORIGIN_EXTENSION)
+    if origin is not None and origin != _origin(request.url):
+        request.headers.pop("api-key", None)
+
+
+async def _astrip_key_on_redirect(request: httpx.Request) -> None:
+    _strip_key_on_redirect(request)
+
+
+class _AzureConfig(BaseClient):
+    """The Azure settings and auth shared by both Azure clients."""
+
+    api_version: str
+    azure_endpoint: str | None
+    azure_deployment: str | None
+    _azure_api_key: str | None
+    _azure_ad_token: str | None
+    _azure_ad_token_provider: Callable[[], object] | None
+    _user_query: dict[str, object]
+
+    def _set_azure(
+        self,
+        *,
+        api_version: str,
+        azure_endpoint: str | None,
+        azure_deployment: str | None,
+        api_key: str | None,
+        azure_ad_token: str | None,
+        azure_ad_token_provider: Callable[[], object] | None,
+        default_query: Mapping[str, object] | None,
+    ) -> None:
+        self.api_version = api_version
+        self.azure_endpoint = azure_endpoint
+        self.azure_deployment = azure_deployment if azure_endpoint is not None else None
+        self._azure_api_key = api_key
+        self._azure_ad_token = azure_ad_token
+        self._azure_ad_token_provider = azure_ad_token_provider
+        self._user_query = dict(default_query or {})
+        self._default_query = {**self._user_query, "api-version": api_version}
+        self._authorize_each_attempt = azure_ad_token_provider is not None
+
+    def _auth_headers(self) -> dict[str, str]:
+        if self._azure_ad_token is not None:
+            return {"Authorization": f"Bearer {self._azure_ad_token}"}
+        if self._azure_api_key is not None:
+            return {"api-key": self._azure_api_key}
+        return {}  # a token provider: Authorize, before every attempt
+
+    def _build_request(
+        self, call: APICall[Any], attempt: int, auth: Mapping[str, str] | None = None
+    ) -> httpx.Request:
+        request = super()._build_request(call, attempt, auth)
+        request.extensions[_ORIGIN_EXTENSION] = _origin(request.url)
+        return request
+
+    def __repr__(self) -> str:
+        # Never the key or a token.
+        if self._azure_api_key is not None:
+            auth = "api_key='<hidden>'"
+        elif self._azure_ad_token is not None:
+            auth = "azure_ad_token='<hidden>'"
+        else:
+            auth = "azure_ad_token_provider=<provider>"
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, "
+            f"api_version={self.api_version!r}, organization={self.organization!r}, "
+            f"project={self.project!r}, max_retries={self.max_retries}, {auth})"
+        )
+
+    def _azure_copy(
+        self,
+        copy: Self,
+        *,
+        api_key: str | None,
+        azure_ad_token: str | None,
+        azure_ad_token_provider: Callable[[], object] | None,
+        api_version: str | None,
+        base_url: str | httpx.URL | None,
+        default_query: Mapping[str, object] | None,
+    ) -> Self:
+        if api_key is None and azure_ad_token is None and azure_ad_token_provider is None:
+            api_key = self._azure_api_key
+            azure_ad_token = self._azure_ad_token
+            azure_ad_token_provider = self._azure_ad_token_provider
+        else:
+            api_key, azure_ad_token, azure_ad_token_provider = _credentials(
+                api_key, azure_ad_token, azure_ad_token_provider, from_env=False
+            )
+        query = dict(self._user_query)
+        query.update(default_query or {})
+        copy._set_azure(
+            api_version=api_version or self.api_version,
+            azure_endpoint=self.azure_endpoint if base_url is None else None,
+            azure_deployment=self.azure_deployment,
+            api_key=api_key,
+            azure_ad_token=azure_ad_token,
+            azure_ad_token_provider=azure_ad_token_provider,
+            default_query=query,
+        )
+        copy.api_key = api_key or API_KEY_PLACEHOLDER
+        return copy
+
+
+class AzureOpenAI(_AzureConfig, OpenAI):
+    """:class:`~openai_uploads.OpenAI` for Azure OpenAI, safe to share between threads.
+
+    Reads ``AZURE_OPENAI_API_KEY``, ``AZURE_OPENAI_AD_TOKEN``, ``AZURE_OPENAI_ENDPOINT``,
+    ``OPENAI_API_VERSION``, ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID`` for the options not
+    given. Pass at most one credential: ``api_key`` (sent as ``api-key``),
+    ``azure_ad_token`` or ``azure_ad_token_provider`` (sent as ``Authorization: Bearer``;
+    the provider is called before every attempt, so a long upload keeps a fresh token).
+
+    Example::
+
+        from openai_uploads import AzureOpenAI
+
+        with AzureOpenAI(
+            azure_endpoint="https://my-resource.openai.azure.com",
+            api_version="2025-04-01-preview",
+        ) as client:  # api_key from AZURE_OPENAI_API_KEY
+            upload = client.uploads.upload_file_chunked(
+                file="train.jsonl", mime_type="application/jsonl", purpose="fine-tune"
+            )
+    """
+
+    def __init__(
+        self,
+        *,
+        azure_endpoint: str | None = None,
+        azure_deployment: str | None = None,
+        api_version: str | None = None,
+        api_key: str | None = None,
+        azure_ad_token: str | None = None,
+        azure_ad_token_provider: AzureADTokenProvider | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.Client | None = None,
+        plugins: Iterable[object] = (),
+        load_plugins: bool | None = None,
+    ) -> None:
+        api_key, azure_ad_token, provider = _credentials(
+            api_key, azure_ad_token, azure_ad_token_provider, from_env=True
+        )
+        version = _api_version(api_version)
+        url, endpoint = _base_url(azure_endpoint, base_url)
+        super().__init__(
+            api_key=api_key or API_KEY_PLACEHOLDER,
+            organization=organization,
+            project=project,
+            base_url=url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+            plugins=plugins,
+            load_plugins=load_plugins,
+        )
+        self._set_azure(
+            api_version=version,
+            azure_endpoint=endpoint,
+            azure_deployment=azure_deployment,
+            api_key=api_key,
+            azure_ad_token=azure_ad_token,
+            azure_ad_token_provider=provider,
+            default_query=default_query,
+        )
+        hooks = self._http.event_hooks["request"]
+        if _strip_key_on_redirect not in hooks:
+            hooks.append(_strip_key_on_redirect)
+
+    def _attempt_auth_headers(self) -> dict[str, str]:
+        provider = self._azure_ad_token_provider
+        if provider is None:
+            return self._auth_headers()
+        return {"Authorization": f"Bearer {_checked_token(provider())}"}
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        azure_ad_token: str | None = None,
+        azure_ad_token_provider: AzureADTokenProvider | None = None,
+        api_version: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+    ) -> Self:
+        """A copy with some options changed, sharing the connection pool and the plugins.
+
+        A new credential replaces the old one (pass at most one).
+        """
+        copy = super().with_options(
+            api_key=api_key or self.api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        return self._azure_copy(
+            copy,
+            api_key=api_key,
+            azure_ad_token=azure_ad_token,
+            azure_ad_token_provider=azure_ad_token_provider,
+            api_version=api_version,
+            base_url=base_url,
+            default_query=default_query,
+        )
+
+
+class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
+    """:class:`~openai_uploads.AsyncOpenAI` for Azure OpenAI; the options of
+    :class:`AzureOpenAI`, and ``azure_ad_token_provider`` may be a coroutine function.
+
+    Example::
+
+        from azure.identity.aio import DefaultAzureCredential, get_bearer_token_provider
+
+        credential = DefaultAzureCredential()
+        token_provider = get_bearer_token_provider(
+            credential, "https://cognitiveservices.azure.com/.default"
+        )
+        async with AsyncAzureOpenAI(
+            azure_endpoint="https://my-resource.openai.azure.com",
+            api_version="2025-04-01-preview",
+            azure_ad_token_provider=token_provider,
+        ) as client:
+            upload = await client.uploads.upload_file_chunked(
+                file="train.jsonl", mime_type="application/jsonl", purpose="fine-tune"
+            )
+    """
+
+    def __init__(
+        self,
+        *,
+        azure_endpoint: str | None = None,
+        azure_deployment: str | None = None,
+        api_version: str | None = None,
+        api_key: str | None = None,
+        azure_ad_token: str | None = None,
+        azure_ad_token_provider: AsyncAzureADTokenProvider | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        plugins: Iterable[object] = (),
+        load_plugins: bool | None = None,
+    ) -> None:
+        api_key, azure_ad_token, provider = _credentials(
+            api_key, azure_ad_token, azure_ad_token_provider, from_env=True
+        )
+        version = _api_version(api_version)
+        url, endpoint = _base_url(azure_endpoint, base_url)
+        super().__init__(
+            api_key=api_key or API_KEY_PLACEHOLDER,
+            organization=organization,
+            project=project,
+            base_url=url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_client=http_client,
+            plugins=plugins,
+            load_plugins=load_plugins,
+        )
+        self._set_azure(
+            api_version=version,
+            azure_endpoint=endpoint,
+            azure_deployment=azure_deployment,
+            api_key=api_key,
+            azure_ad_token=azure_ad_token,
+            azure_ad_token_provider=provider,
+            default_query=default_query,
+        )
+        hooks = self._http.event_hooks["request"]
+        if _astrip_key_on_redirect not in hooks:
+            hooks.append(_astrip_key_on_redirect)
+
+    async def _attempt_auth_headers(self) -> dict[str, str]:
+        provider = self._azure_ad_token_provider
+        if provider is None:
+            return self._auth_headers()
+        token = provider()
+        if inspect.isawaitable(token):
+            token = await token
+        return {"Authorization": f"Bearer {_checked_token(token)}"}
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        azure_ad_token: str | None = None,
+        azure_ad_token_provider: AsyncAzureADTokenProvider | None = None,
+        api_version: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+    ) -> Self:
+        """A copy with some options changed, sharing the connection pool and the plugins.
+
+        A new credential replaces the old one (pass at most one).
+        """
+        copy = super().with_options(
+            api_key=api_key or self.api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        return self._azure_copy(
+            copy,
+            api_key=api_key,
+            azure_ad_token=azure_ad_token,
+            azure_ad_token_provider=azure_ad_token_provider,
+            api_version=api_version,
+            base_url=base_url,
+            default_query=default_query,
+        )
