@@ -22,7 +22,14 @@ from typing import Any, Self
 
 import httpx
 
-from ._base_client import DEFAULT_MAX_RETRIES, APICall, BaseClient, TimeoutTypes
+from ._base_client import (
+    DEFAULT_MAX_RETRIES,
+    APICall,
+    BaseClient,
+    Outcome,
+    Send,
+    TimeoutTypes,
+)
 from ._client import AsyncOpenAI, OpenAI
 from ._exceptions import OpenAIError
 from ._types import NOT_GIVEN, NotGiven
@@ -305,9 +312,12 @@ class AzureOpenAI(_AzureConfig, OpenAI):
             azure_ad_token_provider=provider,
             default_query=default_query,
         )
+
+    def _send(self, action: Send) -> Outcome:
         hooks = self._http.event_hooks["request"]
         if _strip_key_on_redirect not in hooks:
             hooks.append(_strip_key_on_redirect)
+        return super()._send(action)
 
     def _attempt_auth_headers(self) -> dict[str, str]:
         provider = self._azure_ad_token_provider
@@ -422,9 +432,13 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
             azure_ad_token_provider=provider,
             default_query=default_query,
         )
-        hooks = self._http.event_hooks["request"]
+
+    async def _send(self, action: Send) -> Outcome:
+        # the pool of the running loop (a new loop gets a new pool)
+        hooks = self._pool.get().event_hooks["request"]
         if _astrip_key_on_redirect not in hooks:
             hooks.append(_astrip_key_on_redirect)
+        return await super()._send(action)
 
     async def _attempt_auth_headers(self) -> dict[str, str]:
         provider = self._azure_ad_token_provider

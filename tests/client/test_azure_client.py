@@ -229,6 +229,25 @@ def test_the_api_key_is_not_sent_to_another_origin_on_redirect(scripted: Scripte
         other.httpd.server_close()
 
 
+async def test_async_client_does_not_send_the_api_key_to_another_origin(
+    scripted: ScriptedServer,
+) -> None:
+    other = ScriptedServer()
+    other.thread.start()
+    try:
+        target = other.base_url + "/uploads/upload_abc/cancel"
+        scripted.script(Reply(status=307, body=b"", headers={"Location": target}))
+        async with AsyncAzureOpenAI(
+            base_url=scripted.base_url, api_version=VERSION, api_key=KEY
+        ) as client:
+            await client.uploads.cancel("upload_abc")
+        assert scripted.requests[0].headers["api-key"] == KEY
+        assert "api-key" not in other.requests[0].headers
+    finally:
+        other.httpd.shutdown()
+        other.httpd.server_close()
+
+
 # --------------------------------------------------------------------------- whole uploads
 
 
