@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
+from .._types import Upload, UploadPart
 from ._job import Job
 from ._plan import Part
+from ._protocols import AsyncTransferClient
 from ._sync import CANCEL_TIMEOUT, LANDING_GRACE
 
 log = logging.getLogger("openai_uploads")
 
 
-async def upload_async(client: Any, job: Job) -> Any:
+async def upload_async(client: AsyncTransferClient, job: Job) -> Upload:
     """Run ``job`` against ``client`` (an ``AsyncOpenAI``); returns the completed Upload."""
     try:
         while True:
             try:
                 return await _attempt(client, job)
             except BaseException as exc:
-                if isinstance(exc, Exception) and job.should_start_over(exc):
+                if isinstance(exc, Exception) and job.reset_if_resume_refused(exc):
                     continue
                 raise
     except BaseException as exc:
@@ -41,7 +44,7 @@ async def upload_async(client: Any, job: Job) -> Any:
         job.source.close()
 
 
-async def _shielded(coro: Any) -> bool:
+async def _shielded(coro: Coroutine[Any, Any, bool]) -> bool:
     task = asyncio.ensure_future(coro)
     try:
         return bool(await asyncio.shield(task))
@@ -49,31 +52,31 @@ async def _shielded(coro: Any) -> bool:
         return bool(await task)
 
 
-async def _attempt(client: Any, job: Job) -> Any:
+async def _attempt(client: AsyncTransferClient, job: Job) -> Upload:
     uploads = client.uploads
     stale = await asyncio.to_thread(job.find_resumable)
     if stale is not None:
         await _cancel_quietly(client, stale)
     job.source.open()
     if job.upload_id is None:
-        upload = await uploads.create(**job.create_kwargs())
+        upload = await uploads.create(**job.create_arguments())
         await asyncio.to_thread(job.created, upload)
     job.start()
     await _send_all(client, job)
-    upload = await uploads.complete(job.upload_id, **job.complete_kwargs())
+    upload = await uploads.complete(job.active_upload_id, **job.complete_arguments())
     await asyncio.to_thread(job.forget_state)
     job.completed(upload)
     return upload
 
 
-async def _send_all(client: Any, job: Job) -> None:
+async def _send_all(client: AsyncTransferClient, job: Job) -> None:
     parts = client.uploads.parts
-    upload_id = job.upload_id
+    upload_id = job.active_upload_id
     # Buffers are made as they are first needed, so that the first part goes out
     # without waiting for the whole pool to be allocated (and zeroed).
     free: list[bytearray | None] = []
     allocated = 0
-    in_flight: dict[asyncio.Task[Any], tuple[Part, bytearray | None]] = {}
+    in_flight: dict[asyncio.Task[UploadPart], tuple[Part, bytearray | None]] = {}
 
     async def reap(block: bool) -> None:
         if block:
@@ -106,7 +109,7 @@ async def _send_all(client: Any, job: Job) -> None:
             while len(in_flight) >= job.opts.max_concurrency:
                 await reap(block=True)
             task = asyncio.create_task(
-                parts._create_part(upload_id, body=view, **job.part_kwargs(part))
+                parts._create_part(upload_id, body=view, **job.part_arguments(part))
             )
             in_flight[task] = (part, buffer)
             await reap(block=False)
@@ -124,7 +127,7 @@ async def _send_all(client: Any, job: Job) -> None:
 
 
 async def _record_landed_parts(
-    job: Job, in_flight: dict[asyncio.Task[Any], tuple[Part, Any]]
+    job: Job, in_flight: dict[asyncio.Task[UploadPart], tuple[Part, bytearray | None]]
 ) -> None:
     """Wait (briefly) for parts that were fully sent, and save the ids of those accepted.
 
@@ -141,7 +144,7 @@ async def _record_landed_parts(
             await asyncio.to_thread(job.save_state)
 
 
-async def _cancel(client: Any, job: Job, *, reason: str) -> bool:
+async def _cancel(client: AsyncTransferClient, job: Job, *, reason: str) -> bool:
     assert job.upload_id is not None
     try:
         await client.uploads.cancel(job.upload_id, timeout=CANCEL_TIMEOUT)
@@ -153,7 +156,7 @@ async def _cancel(client: Any, job: Job, *, reason: str) -> bool:
     return True
 
 
-async def _cancel_quietly(client: Any, upload_id: str) -> None:
+async def _cancel_quietly(client: AsyncTransferClient, upload_id: str) -> None:
     try:
         await client.uploads.cancel(upload_id, timeout=CANCEL_TIMEOUT)
     except Exception as exc:

@@ -1,32 +1,28 @@
-"""One ``upload_file_chunked`` call, minus the I/O: arguments, digests, events, outcomes.
+"""One ``upload_file_chunked`` call, minus the I/O: plan, digests, events, outcomes.
 
-Both drivers make the same requests in the same order; everything they decide (what to
-validate, which parts to send, what to fire, what to raise) is decided here, once.
+Both drivers make the same requests in the same order; everything they decide (which
+parts to send, what to fire, what to raise) is decided here, once. The arguments are
+checked in :mod:`._options`, the resume state file is kept by :mod:`._resume` and
+failures are translated by :mod:`._errors`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import NotRequired, TypedDict
 
-from .._constants import MAX_PART_SIZE, MAX_UPLOAD_BYTES, UPLOAD_PURPOSES
+from .._constants import MAX_UPLOAD_BYTES
 from .._exceptions import (
     APIStatusError,
     ChecksumMismatchError,
-    OpenAIError,
-    UploadError,
     UploadExpiredError,
     UploadVetoedError,
 )
 from .._plugins import PluginHost
-from .._types import Omit
+from .._types import ExpiresAfter, FilePurpose, Omit, Upload, UploadPart
 from ..hookspecs import (
     BytesSent,
     DigestsComputed,
@@ -38,128 +34,69 @@ from ..hookspecs import (
     UploadFailed,
     UploadStarted,
 )
+from ._errors import TransferAborted, should_cancel, translate_failure
+from ._options import TransferOptions
 from ._plan import DEFAULT_PART_SIZE, Part, PartPlan, TransferState
-from ._resume import ResumeRecord, StateFile
-from ._source import Identity, Source, open_source
+from ._resume import ResumeState, StateFile
+from ._source import Source, open_source
 
 log = logging.getLogger("openai_uploads")
 
-_MD5_RE = re.compile(r"[0-9a-fA-F]{32}")
-MIN_PART_RETRIES = 5
-"""A part is cheap to retry, so it gets at least this many retries."""
 
+class CreateArguments(TypedDict):
+    """``uploads.create``'s arguments: the one place a transfer passes them through."""
 
-@dataclass(frozen=True, slots=True)
-class Options:
-    """The caller's arguments, checked."""
-
+    bytes: int
+    filename: str
     mime_type: str
-    purpose: str
-    part_size: int | None
-    """As given (None: the default, or the recorded one when resuming)."""
-    expected_md5: str | None
-    send_md5: bool
-    """False when the caller passed ``md5=None``: complete without an md5."""
-    max_concurrency: int
-    expires_after: Any
-    resume: bool
-    keep_on_failure: bool
-    part_retries: int
+    purpose: FilePurpose
+    expires_after: ExpiresAfter | Omit
 
 
-def check_options(
-    client: Any,
-    *,
-    mime_type: object,
-    purpose: object,
-    part_size: object,
-    md5: object,
-    max_concurrency: object,
-    expires_after: object,
-    resume: bool,
-    keep_on_failure: bool | None,
-    part_retries: int | None,
-) -> Options:
-    if not isinstance(mime_type, str) or not mime_type:
-        raise ValueError("mime_type must be a non-empty string such as 'application/pdf'")
-    if purpose not in UPLOAD_PURPOSES:
-        raise ValueError(f"purpose must be one of {', '.join(UPLOAD_PURPOSES)}; got {purpose!r}")
-    if part_size is not None:
-        if not isinstance(part_size, int) or isinstance(part_size, bool):
-            raise TypeError(f"part_size must be an int, got {type(part_size).__name__}")
-        if not 1 <= part_size <= MAX_PART_SIZE:
-            raise ValueError(
-                f"part_size must be between 1 and {MAX_PART_SIZE} bytes (64 MiB); got {part_size}"
-            )
-    expected_md5: str | None = None
-    if isinstance(md5, str):
-        if not _MD5_RE.fullmatch(md5):
-            raise ValueError(f"md5 must be 32 hexadecimal characters; got {md5!r}")
-        expected_md5 = md5.lower()
-    elif md5 is not None and not isinstance(md5, Omit):
-        raise TypeError(f"md5 must be a hex string or None, got {type(md5).__name__}")
-    if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool):
-        raise TypeError("max_concurrency must be an int")
-    if max_concurrency < 1:
-        raise ValueError(f"max_concurrency must be at least 1; got {max_concurrency}")
-    if part_retries is None:
-        part_retries = max(int(getattr(client, "max_retries", 2)), MIN_PART_RETRIES)
-    elif part_retries < 0:
-        raise ValueError(f"part_retries must not be negative; got {part_retries}")
-    return Options(
-        mime_type=mime_type,
-        purpose=str(purpose),
-        part_size=part_size,
-        expected_md5=expected_md5,
-        send_md5=md5 is not None,
-        max_concurrency=max_concurrency,
-        expires_after=expires_after,
-        resume=resume,
-        keep_on_failure=resume if keep_on_failure is None else keep_on_failure,
-        part_retries=part_retries,
-    )
+class CompleteArguments(TypedDict):
+    part_ids: list[str]
+    md5: NotRequired[str]
 
 
-class TransferAborted(Exception):
-    """Raised inside an in-flight part's body stream to stop it once the transfer failed."""
+class PartArguments(TypedDict):
+    """Everything ``parts._create_part`` needs besides the upload id and the body."""
+
+    filename: str
+    on_progress: Callable[[int], None]
+    on_attempt: Callable[[], None]
+    expires_at: float | None
+    max_retries: int
 
 
 class Job:
     """The state of one transfer that the drivers share (the sans-I/O part of a call)."""
 
-    def __init__(
-        self,
-        client: Any,
-        *,
-        file: object,
-        filename: str | None,
-        bytes: int | None,
-        state_file: str | os.PathLike[str] | None,
-        **options: Any,
-    ) -> None:
-        self.opts = check_options(client, **options)
-        self.source: Source = open_source(file, filename=filename, declared=bytes)
+    def __init__(self, plugins: PluginHost, file: object, opts: TransferOptions) -> None:
+        self.opts = opts
+        self.source: Source = open_source(
+            file, filename=opts.filename, declared=opts.declared_bytes
+        )
         if self.source.size > MAX_UPLOAD_BYTES:
             raise ValueError(
                 f"{self.source.filename} is {self.source.size} bytes; an Upload holds at most "
                 f"{MAX_UPLOAD_BYTES} bytes (8 GiB)"
             )
-        self.state_file: StateFile | None = None
-        if self.opts.resume:
+        self.resume_state: ResumeState | None = None
+        if opts.resume:
             if not self.source.seekable:
                 raise ValueError("resume=True needs a path, in-memory data or a seekable file")
-            self.state_file = StateFile.for_source(self.source, state_file)
-        self.plugins: PluginHost = client.plugins
+            self.resume_state = ResumeState(
+                StateFile.for_source(self.source, opts.state_file), self.source
+            )
+        self.plugins = plugins
         self.upload_id: str | None = None
         self.expires_at: float | None = None
-        self.record: ResumeRecord | None = None
         self.resumed = False
         self._lock = threading.Lock()
         self._started = 0.0
         self._part_started: dict[int, float] = {}
         self._attempts: dict[int, int] = {}
         self._last_sent: dict[int, int] = {}
-        self._identity: Identity | None = None
         self.stopping = False
         self._final_totals: dict[int, int | None] = {}
         self.digests: dict[str, str] = {}
@@ -200,66 +137,52 @@ class Job:
         When the record fits this call, the plan switches to its part size and its parts
         count as done. Blocking (small local file I/O).
         """
-        if self.state_file is None:
+        if self.resume_state is None:
             return None
-        record = self.state_file.load()
-        identity = self.source.identity()
+        point = self.resume_state.load(
+            part_size=self.opts.part_size,
+            filename=self.source.filename,
+            mime_type=self.opts.mime_type,
+            purpose=self.opts.purpose,
+        )
+        record = point.record
         if record is not None:
-            why = record.mismatch(
-                identity=identity,
-                part_size=self.opts.part_size,
-                filename=self.source.filename,
-                mime_type=self.opts.mime_type,
-                purpose=self.opts.purpose,
-                now=time.time(),
-            )
-            if why is None and record.identity.size == self.source.size:
-                self.reset(record.part_size)
-                self.state.resume(record.parts)
-                self.record = record
-                self.upload_id = record.upload_id
-                self.expires_at = record.expires_at
-                self.resumed = True
-                return None
-            log.warning(
-                "not resuming Upload %s from %s: %s; starting a new Upload",
-                record.upload_id,
-                self.state_file.path,
-                why,
-            )
-            self.state_file.delete()
-            stale = record.upload_id if record.expires_at > time.time() else None
-            self.record = None
-            self._identity = identity
-            return stale
-        self._identity = identity
-        return None
+            self.reset(record.part_size)
+            self.state.resume(record.parts)
+            self.upload_id = record.upload_id
+            self.expires_at = record.expires_at
+            self.resumed = True
+        return point.stale_upload_id
 
-    def create_kwargs(self) -> dict[str, Any]:
-        return {
-            "bytes": self.source.size,
-            "filename": self.source.filename,
-            "mime_type": self.opts.mime_type,
-            "purpose": self.opts.purpose,
-            "expires_after": self.opts.expires_after,
-        }
+    @property
+    def active_upload_id(self) -> str:
+        """The Upload being worked on (created or resumed); only asked for after that."""
+        if self.upload_id is None:
+            raise RuntimeError("no Upload yet: create or resume one first")
+        return self.upload_id
 
-    def created(self, upload: Any) -> None:
+    def create_arguments(self) -> CreateArguments:
+        return CreateArguments(
+            bytes=self.source.size,
+            filename=self.source.filename,
+            mime_type=self.opts.mime_type,
+            purpose=self.opts.purpose,
+            expires_after=self.opts.expires_after,
+        )
+
+    def created(self, upload: Upload) -> None:
         """The Upload exists; remember it (and write the state file when resuming)."""
         self.upload_id = str(upload.id)
         self.expires_at = float(upload.expires_at)
-        if self.state_file is not None:
-            assert self._identity is not None
-            self.record = ResumeRecord(
+        if self.resume_state is not None:
+            self.resume_state.created(
                 upload_id=self.upload_id,
                 expires_at=self.expires_at,
                 part_size=self.plan.part_size,
                 filename=self.source.filename,
                 mime_type=self.opts.mime_type,
                 purpose=self.opts.purpose,
-                identity=self._identity,
             )
-            self.state_file.save(self.record)
 
     def start(self) -> None:
         assert self.upload_id is not None
@@ -294,18 +217,18 @@ class Job:
                 upload_id=self.upload_id,
             )
 
-    def part_kwargs(self, part: Part) -> dict[str, Any]:
-        """Everything ``parts._create_part`` needs besides the upload id and the body."""
+    def part_arguments(self, part: Part) -> PartArguments:
+        """The arguments of ``parts._create_part`` for ``part``; its clock starts now."""
         self._part_started[part.number] = time.monotonic()
         self._attempts[part.number] = 0
         self._last_sent[part.number] = 0
-        return {
-            "filename": self.source.filename,
-            "on_progress": self._progress_callback(part),
-            "on_attempt": self._attempt_callback(part),
-            "expires_at": self.expires_at,
-            "max_retries": self.opts.part_retries,
-        }
+        return PartArguments(
+            filename=self.source.filename,
+            on_progress=self._progress_callback(part),
+            on_attempt=self._attempt_callback(part),
+            expires_at=self.expires_at,
+            max_retries=self.opts.part_retries,
+        )
 
     def _attempt_callback(self, part: Part) -> Callable[[], None]:
         number = part.number
@@ -353,13 +276,13 @@ class Job:
         with self._lock:
             return self._last_sent.get(part.number, 0) >= part.size
 
-    def part_done(self, part: Part, result: Any) -> None:
+    def part_done(self, part: Part, result: UploadPart) -> None:
         """The server accepted ``part``: record it (the caller saves the state next)."""
         part_id = str(result.id)
         with self._lock:
             self._final_totals[part.number] = self.state.complete_part(part.number, part_id)
-        if self.record is not None:
-            self.record.parts[part.number] = part_id
+        if self.resume_state is not None:
+            self.resume_state.part_done(part.number, part_id)
 
     def announce_part(self, part: Part) -> None:
         """Fire the events of an accepted part, once its id is safe in the state file."""
@@ -383,15 +306,15 @@ class Job:
 
     def save_state(self) -> None:
         """Rewrite the resume state file with the parts done so far. Blocking."""
-        if self.state_file is not None and self.record is not None:
-            self.state_file.save(self.record)
+        if self.resume_state is not None:
+            self.resume_state.save()
 
     def forget_state(self) -> None:
         """Delete the resume state file (the Upload completed or was cancelled). Blocking."""
-        if self.state_file is not None:
-            self.state_file.delete()
+        if self.resume_state is not None:
+            self.resume_state.forget()
 
-    def complete_kwargs(self) -> dict[str, Any]:
+    def complete_arguments(self) -> CompleteArguments:
         """The digests are final: let plugins veto, then build ``complete``'s arguments."""
         assert self.upload_id is not None
         self.digests = {name: h.hexdigest() for name, h in self.hashers.items()}
@@ -413,12 +336,12 @@ class Job:
                 digests=dict(self.digests),
             )
         md5 = self.digests.get("md5")
-        kwargs: dict[str, Any] = {"part_ids": self.state.ordered_part_ids()}
+        arguments = CompleteArguments(part_ids=self.state.ordered_part_ids())
         if md5 is not None and self.opts.send_md5:
-            kwargs["md5"] = md5
-        return kwargs
+            arguments["md5"] = md5
+        return arguments
 
-    def completed(self, upload: Any) -> None:
+    def completed(self, upload: Upload) -> None:
         assert self.upload_id is not None
         file = getattr(upload, "file", None)
         self.plugins.upload_completed(
@@ -433,8 +356,13 @@ class Job:
 
     # ------------------------------------------------------------------ failure
 
-    def should_start_over(self, exc: BaseException) -> bool:
-        """A resumed Upload the server refuses (expired, cancelled, unknown): start fresh."""
+    def reset_if_resume_refused(self, exc: BaseException) -> bool:
+        """Reset to a fresh Upload when the server refuses a resumed one; True if it did.
+
+        A resumed Upload answered with 400 or 404 (expired, cancelled, unknown) cannot
+        take more parts: the state file is deleted, the plan and digests are reset, and
+        the driver starts over with a new Upload.
+        """
         if not self.resumed or not isinstance(exc, APIStatusError):
             return False
         if exc.status_code not in (400, 404):
@@ -444,68 +372,31 @@ class Job:
             self.upload_id,
             exc.message,
         )
-        if self.state_file is not None:
-            self.state_file.delete()
+        if self.resume_state is not None:
+            self.resume_state.discard()
         self.reset(self.opts.part_size or DEFAULT_PART_SIZE)
-        self._identity = self.source.identity()
         return True
 
     def should_cancel(self, exc: BaseException) -> bool:
         """Cancel the Upload on the server, unless the caller keeps it for resuming."""
-        if self.upload_id is None:
-            return False
-        if isinstance(exc, ChecksumMismatchError | UploadVetoedError | UploadExpiredError):
-            return True
-        return not self.opts.keep_on_failure
+        return should_cancel(
+            exc, upload_id=self.upload_id, keep_on_failure=self.opts.keep_on_failure
+        )
 
     def cancelled(self, reason: str) -> None:
         assert self.upload_id is not None
         self.plugins.upload_cancelled(UploadCancelled(upload_id=self.upload_id, reason=reason))
 
     def failure(self, exc: BaseException, *, cancelled: bool) -> BaseException:
-        """The exception to raise for ``exc``, with the Upload named; fires UploadFailed.
-
-        * :class:`UploadError` (checksum, veto, expiry, unreadable input): itself, with
-          ``upload_id`` and ``cancelled`` filled in.
-        * Other errors of this package (API errors, :class:`PluginError`): the same
-          exception, so ``except BadRequestError`` still works, with ``upload_id`` and
-          ``upload_cancelled`` attributes and a note naming the Upload.
-        * ``KeyboardInterrupt`` / ``asyncio.CancelledError``: themselves, with the note.
-        * Anything else: an :class:`UploadError` raised ``from`` it.
-        """
-        kept = self.upload_id is not None and not cancelled
-        if kept:
-            how = (
-                f"call upload_file_chunked again with resume=True to send the rest "
-                f"(state in {self.state_file.path})"
-                if self.state_file is not None
-                else "cancel it with client.uploads.cancel(...) when done"
-            )
-            note = f"Upload {self.upload_id} was left pending: {how}"
-        elif self.upload_id is not None:
-            note = f"Upload {self.upload_id} was cancelled"
-        else:
-            note = ""
-        error: BaseException
-        if isinstance(exc, UploadError):
-            if exc.upload_id is None:
-                exc.upload_id = self.upload_id
-            exc.cancelled = cancelled
-            error = exc
-        elif isinstance(exc, OpenAIError | KeyboardInterrupt | asyncio.CancelledError):
-            error = exc
-            if isinstance(exc, OpenAIError):
-                exc.upload_id = self.upload_id  # type: ignore[attr-defined]
-                exc.upload_cancelled = cancelled  # type: ignore[attr-defined]
-        else:
-            error = UploadError(
-                f"upload of {self.source.filename} failed: {exc!r}",
-                upload_id=self.upload_id,
-                cancelled=cancelled,
-            )
-            error.__cause__ = exc
-        if note and (kept or not isinstance(error, UploadError)):
-            error.add_note(note)
+        """The exception to raise for ``exc`` (see :func:`.translate_failure`); fires
+        ``UploadFailed``."""
+        error, kept = translate_failure(
+            exc,
+            upload_id=self.upload_id,
+            cancelled=cancelled,
+            filename=self.source.filename,
+            state_path=None if self.resume_state is None else self.resume_state.path,
+        )
         self.plugins.upload_failed(
             UploadFailed(upload_id=self.upload_id, error=error, kept_for_resume=kept)
         )

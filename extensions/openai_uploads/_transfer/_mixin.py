@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from .._types import ExpiresAfter, FilePurpose, Omit, omit
+from .._types import ExpiresAfter, FilePurpose, Omit, Upload, omit
 from ._async import upload_async
 from ._job import Job
+from ._options import DEFAULT_MAX_CONCURRENCY, TransferOptions
+from ._protocols import AsyncTransferClient, SyncTransferClient
 from ._sync import upload_sync
-
-if TYPE_CHECKING:
-    from .._types import Upload
 
 _DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
 
@@ -77,7 +76,10 @@ Example::
 class ChunkedUploadMixin:
     """Adds :meth:`upload_file_chunked` to ``client.uploads``; needs ``self._client``."""
 
-    _client: Any
+    if TYPE_CHECKING:
+
+        @property
+        def _client(self) -> SyncTransferClient: ...
 
     def upload_file_chunked(
         self,
@@ -89,16 +91,16 @@ class ChunkedUploadMixin:
         bytes: int | None = None,
         part_size: int | None = None,
         md5: str | Omit | None = omit,
-        max_concurrency: int = 4,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         expires_after: ExpiresAfter | Omit = omit,
         resume: bool = False,
         state_file: str | os.PathLike[str] | None = None,
         keep_on_failure: bool | None = None,
         part_retries: int | None = None,
     ) -> Upload:
-        job = Job(
-            self._client,
-            file=file,
+        client = self._client
+        options = TransferOptions.from_arguments(
+            client_max_retries=client.max_retries,
             filename=filename,
             bytes=bytes,
             state_file=state_file,
@@ -112,8 +114,7 @@ class ChunkedUploadMixin:
             keep_on_failure=keep_on_failure,
             part_retries=part_retries,
         )
-        upload: Upload = upload_sync(self._client, job)
-        return upload
+        return upload_sync(client, Job(client.plugins, file, options))
 
     upload_file_chunked.__doc__ = _DOC
 
@@ -121,7 +122,10 @@ class ChunkedUploadMixin:
 class AsyncChunkedUploadMixin:
     """Adds :meth:`upload_file_chunked` to ``client.uploads`` of ``AsyncOpenAI``."""
 
-    _client: Any
+    if TYPE_CHECKING:
+
+        @property
+        def _client(self) -> AsyncTransferClient: ...
 
     async def upload_file_chunked(
         self,
@@ -133,16 +137,16 @@ class AsyncChunkedUploadMixin:
         bytes: int | None = None,
         part_size: int | None = None,
         md5: str | Omit | None = omit,
-        max_concurrency: int = 4,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         expires_after: ExpiresAfter | Omit = omit,
         resume: bool = False,
         state_file: str | os.PathLike[str] | None = None,
         keep_on_failure: bool | None = None,
         part_retries: int | None = None,
     ) -> Upload:
-        job = Job(
-            self._client,
-            file=file,
+        client = self._client
+        options = TransferOptions.from_arguments(
+            client_max_retries=client.max_retries,
             filename=filename,
             bytes=bytes,
             state_file=state_file,
@@ -156,7 +160,6 @@ class AsyncChunkedUploadMixin:
             keep_on_failure=keep_on_failure,
             part_retries=part_retries,
         )
-        upload: Upload = await upload_async(self._client, job)
-        return upload
+        return await upload_async(client, Job(client.plugins, file, options))
 
     upload_file_chunked.__doc__ = _DOC

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,3 +149,103 @@ class StateFile:
             pass
         except OSError as exc:
             log.warning("could not delete resume state file %s: %s", self.path, exc)
+
+
+@dataclass(slots=True)
+class ResumePoint:
+    """What :meth:`ResumeState.load` found: an Upload to carry on, or one to cancel."""
+
+    record: ResumeRecord | None = None
+    """The record to resume from (its parts are done), when it fits this call."""
+    stale_upload_id: str | None = None
+    """A recorded Upload that does not fit and has not expired: worth cancelling."""
+
+
+class ResumeState:
+    """The resume bookkeeping of one transfer: the state file and the record written to it.
+
+    Blocking (small local file I/O); the async driver calls it in a worker thread.
+    """
+
+    def __init__(self, state_file: StateFile, source: Source) -> None:
+        self.state_file = state_file
+        self.source = source
+        self.record: ResumeRecord | None = None
+        self._identity: Identity | None = None
+
+    @property
+    def path(self) -> str:
+        return self.state_file.path
+
+    def load(
+        self, *, part_size: int | None, filename: str, mime_type: str, purpose: str
+    ) -> ResumePoint:
+        """Read the state file: a record that fits these arguments, or a stale Upload."""
+        record = self.state_file.load()
+        identity = self.source.identity()
+        self._identity = identity
+        self.record = None
+        if record is None:
+            return ResumePoint()
+        why = record.mismatch(
+            identity=identity,
+            part_size=part_size,
+            filename=filename,
+            mime_type=mime_type,
+            purpose=purpose,
+            now=time.time(),
+        )
+        if why is None and record.identity.size == self.source.size:
+            self.record = record
+            return ResumePoint(record=record)
+        log.warning(
+            "not resuming Upload %s from %s: %s; starting a new Upload",
+            record.upload_id,
+            self.path,
+            why,
+        )
+        self.state_file.delete()
+        stale = record.upload_id if record.expires_at > time.time() else None
+        return ResumePoint(stale_upload_id=stale)
+
+    def created(
+        self,
+        *,
+        upload_id: str,
+        expires_at: float,
+        part_size: int,
+        filename: str,
+        mime_type: str,
+        purpose: str,
+    ) -> None:
+        """A new Upload exists: record it (before any of its parts is sent)."""
+        assert self._identity is not None
+        self.record = ResumeRecord(
+            upload_id=upload_id,
+            expires_at=expires_at,
+            part_size=part_size,
+            filename=filename,
+            mime_type=mime_type,
+            purpose=purpose,
+            identity=self._identity,
+        )
+        self.state_file.save(self.record)
+
+    def part_done(self, number: int, part_id: str) -> None:
+        if self.record is not None:
+            self.record.parts[number] = part_id
+
+    def save(self) -> None:
+        """Rewrite the state file with the parts done so far."""
+        if self.record is not None:
+            self.state_file.save(self.record)
+
+    def forget(self) -> None:
+        """Delete the state file (the Upload completed or was cancelled)."""
+        self.state_file.delete()
+
+    def discard(self) -> None:
+        """The recorded Upload is gone: delete the file and start a fresh record."""
+        self.state_file.delete()
+        self.record = None
+        self._identity = self.source.identity()

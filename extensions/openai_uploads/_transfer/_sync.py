@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any
 
+from .._types import Upload, UploadPart
 from ._job import Job
 from ._plan import Part
+from ._protocols import SyncTransferClient
 
 log = logging.getLogger("openai_uploads")
 
@@ -28,14 +29,14 @@ whose bodies had all left, so the state file names them. The API cannot list an
 Upload's parts, and a part that landed unrecorded makes a resume start over."""
 
 
-def upload_sync(client: Any, job: Job) -> Any:
+def upload_sync(client: SyncTransferClient, job: Job) -> Upload:
     """Run ``job`` against ``client`` (an ``OpenAI``); returns the completed Upload."""
     try:
         while True:
             try:
                 return _attempt(client, job)
             except BaseException as exc:
-                if isinstance(exc, Exception) and job.should_start_over(exc):
+                if isinstance(exc, Exception) and job.reset_if_resume_refused(exc):
                     continue
                 raise
     except BaseException as exc:
@@ -50,30 +51,30 @@ def upload_sync(client: Any, job: Job) -> Any:
         job.source.close()
 
 
-def _attempt(client: Any, job: Job) -> Any:
+def _attempt(client: SyncTransferClient, job: Job) -> Upload:
     uploads = client.uploads
     stale = job.find_resumable()
     if stale is not None:
         _cancel_quietly(client, stale)
     job.source.open()
     if job.upload_id is None:
-        job.created(uploads.create(**job.create_kwargs()))
+        job.created(uploads.create(**job.create_arguments()))
     job.start()
     _send_all(client, job)
-    upload = uploads.complete(job.upload_id, **job.complete_kwargs())
+    upload = uploads.complete(job.active_upload_id, **job.complete_arguments())
     job.forget_state()
     job.completed(upload)
     return upload
 
 
-def _send_all(client: Any, job: Job) -> None:
+def _send_all(client: SyncTransferClient, job: Job) -> None:
     parts = client.uploads.parts
-    upload_id = job.upload_id
+    upload_id = job.active_upload_id
     # Buffers are made as they are first needed, so that the first part goes out
     # without waiting for the whole pool to be allocated (and zeroed).
     free: list[bytearray | None] = []
     allocated = 0
-    in_flight: dict[Future[Any], tuple[Part, bytearray | None]] = {}
+    in_flight: InFlight = {}
 
     def reap(block: bool) -> None:
         timeout = POLL_INTERVAL if block else 0
@@ -101,7 +102,7 @@ def _send_all(client: Any, job: Job) -> None:
                 continue
             job.check_expiry()
             future = executor.submit(
-                parts._create_part, upload_id, body=view, **job.part_kwargs(part)
+                parts._create_part, upload_id, body=view, **job.part_arguments(part)
             )
             in_flight[future] = (part, buffer)
             reap(block=False)
@@ -119,7 +120,10 @@ def _send_all(client: Any, job: Job) -> None:
         executor.shutdown(wait=not in_flight, cancel_futures=True)
 
 
-def _record_landed_parts(job: Job, in_flight: dict[Future[Any], tuple[Part, Any]]) -> None:
+InFlight = dict[Future[UploadPart], tuple[Part, bytearray | None]]
+
+
+def _record_landed_parts(job: Job, in_flight: InFlight) -> None:
     """Wait (briefly) for parts that were fully sent, and save the ids of those accepted."""
     landing = {f: part for f, (part, _) in in_flight.items() if job.body_sent(part)}
     deadline = time.monotonic() + LANDING_GRACE
@@ -133,7 +137,7 @@ def _record_landed_parts(job: Job, in_flight: dict[Future[Any], tuple[Part, Any]
                 job.save_state()
 
 
-def _cancel(client: Any, job: Job, *, reason: str) -> bool:
+def _cancel(client: SyncTransferClient, job: Job, *, reason: str) -> bool:
     assert job.upload_id is not None
     try:
         client.uploads.cancel(job.upload_id, timeout=CANCEL_TIMEOUT)
@@ -145,7 +149,7 @@ def _cancel(client: Any, job: Job, *, reason: str) -> bool:
     return True
 
 
-def _cancel_quietly(client: Any, upload_id: str) -> None:
+def _cancel_quietly(client: SyncTransferClient, upload_id: str) -> None:
     try:
         client.uploads.cancel(upload_id, timeout=CANCEL_TIMEOUT)
     except Exception as exc:

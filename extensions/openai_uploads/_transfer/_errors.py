@@ -1,0 +1,84 @@
+"""Failure policy: whether to cancel the Upload, and which exception the caller sees."""
+
+from __future__ import annotations
+
+import asyncio
+
+from .._exceptions import (
+    ChecksumMismatchError,
+    OpenAIError,
+    UploadError,
+    UploadExpiredError,
+    UploadVetoedError,
+)
+
+
+class TransferAborted(Exception):
+    """Raised inside an in-flight part's body stream to stop it once the transfer failed."""
+
+
+ALWAYS_CANCEL = (ChecksumMismatchError, UploadVetoedError, UploadExpiredError)
+"""Failures that a resume could not fix: the Upload is cancelled even when kept otherwise."""
+
+
+def should_cancel(exc: BaseException, *, upload_id: str | None, keep_on_failure: bool) -> bool:
+    """Cancel the Upload on the server, unless the caller keeps it for resuming."""
+    if upload_id is None:
+        return False
+    if isinstance(exc, ALWAYS_CANCEL):
+        return True
+    return not keep_on_failure
+
+
+def translate_failure(
+    exc: BaseException,
+    *,
+    upload_id: str | None,
+    cancelled: bool,
+    filename: str,
+    state_path: str | None,
+) -> tuple[BaseException, bool]:
+    """The exception to raise for ``exc``, with the Upload named, and whether it was kept.
+
+    * :class:`UploadError` (checksum, veto, expiry, unreadable input): itself, with
+      ``upload_id`` and ``cancelled`` filled in.
+    * Other errors of this package (API errors, :class:`PluginError`): the same
+      exception, so ``except BadRequestError`` still works, with ``upload_id`` and
+      ``upload_cancelled`` attributes and a note naming the Upload.
+    * ``KeyboardInterrupt`` / ``asyncio.CancelledError``: themselves, with the note.
+    * Anything else: an :class:`UploadError` raised ``from`` it.
+    """
+    kept = upload_id is not None and not cancelled
+    if kept:
+        how = (
+            f"call upload_file_chunked again with resume=True to send the rest "
+            f"(state in {state_path})"
+            if state_path is not None
+            else "cancel it with client.uploads.cancel(...) when done"
+        )
+        note = f"Upload {upload_id} was left pending: {how}"
+    elif upload_id is not None:
+        note = f"Upload {upload_id} was cancelled"
+    else:
+        note = ""
+    error: BaseException
+    if isinstance(exc, UploadError):
+        if exc.upload_id is None:
+            exc.upload_id = upload_id
+        exc.cancelled = cancelled
+        error = exc
+    elif isinstance(exc, OpenAIError | KeyboardInterrupt | asyncio.CancelledError):
+        error = exc
+        if isinstance(exc, OpenAIError):
+            exc.upload_id = upload_id  # type: ignore[attr-defined]
+            exc.upload_cancelled = cancelled  # type: ignore[attr-defined]
+    else:
+        error = UploadError(
+            f"upload of {filename} failed: {exc!r}",
+            upload_id=upload_id,
+            cancelled=cancelled,
+        )
+        error.__cause__ = exc
+    if note and (kept or not isinstance(error, UploadError)):
+        error.add_note(note)
+    return error, kept

@@ -1,0 +1,114 @@
+"""The arguments of one ``upload_file_chunked`` call, checked once, before any request.
+
+:class:`TransferOptions` is built once by :meth:`TransferOptions.from_arguments` (the
+only place the keyword arguments are checked) and is read-only from then on: the job,
+the drivers and the resume state all see the same values.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from .._constants import MAX_PART_SIZE, UPLOAD_PURPOSES
+from .._types import ExpiresAfter, FilePurpose, Omit
+
+_MD5_RE = re.compile(r"[0-9a-fA-F]{32}")
+
+MIN_PART_RETRIES = 5
+"""A part is cheap to retry, so it gets at least this many retries."""
+
+DEFAULT_MAX_CONCURRENCY = 4
+"""Parts in flight at once unless the caller says otherwise."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferOptions:
+    """The caller's arguments, checked (everything but ``file`` itself)."""
+
+    filename: str | None
+    """As given; the source checks it (required for in-memory data)."""
+    declared_bytes: int | None
+    """The ``bytes=`` argument, as given; the source checks it against the real size."""
+    state_file: str | os.PathLike[str] | None
+    mime_type: str
+    purpose: FilePurpose
+    part_size: int | None
+    """As given (None: the default, or the recorded one when resuming)."""
+    expected_md5: str | None
+    """The md5 the caller expects (lower-case hex), if any."""
+    send_md5: bool
+    """False when the caller passed ``md5=None``: complete without an md5."""
+    max_concurrency: int
+    expires_after: ExpiresAfter | Omit
+    resume: bool
+    keep_on_failure: bool
+    part_retries: int
+
+    @classmethod
+    def from_arguments(
+        cls,
+        *,
+        client_max_retries: int,
+        filename: str | None,
+        bytes: int | None,
+        state_file: str | os.PathLike[str] | None,
+        mime_type: object,
+        purpose: object,
+        part_size: object,
+        md5: object,
+        max_concurrency: object,
+        expires_after: ExpiresAfter | Omit,
+        resume: bool,
+        keep_on_failure: bool | None,
+        part_retries: int | None,
+    ) -> TransferOptions:
+        """Check the arguments; raises ``TypeError`` / ``ValueError`` before any request."""
+        if not isinstance(mime_type, str) or not mime_type:
+            raise ValueError("mime_type must be a non-empty string such as 'application/pdf'")
+        checked_purpose = _check_purpose(purpose)
+        if part_size is not None:
+            if not isinstance(part_size, int) or isinstance(part_size, bool):
+                raise TypeError(f"part_size must be an int, got {type(part_size).__name__}")
+            if not 1 <= part_size <= MAX_PART_SIZE:
+                raise ValueError(
+                    f"part_size must be between 1 and {MAX_PART_SIZE} bytes (64 MiB); "
+                    f"got {part_size}"
+                )
+        expected_md5: str | None = None
+        if isinstance(md5, str):
+            if not _MD5_RE.fullmatch(md5):
+                raise ValueError(f"md5 must be 32 hexadecimal characters; got {md5!r}")
+            expected_md5 = md5.lower()
+        elif md5 is not None and not isinstance(md5, Omit):
+            raise TypeError(f"md5 must be a hex string or None, got {type(md5).__name__}")
+        if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool):
+            raise TypeError("max_concurrency must be an int")
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1; got {max_concurrency}")
+        if part_retries is None:
+            part_retries = max(int(client_max_retries), MIN_PART_RETRIES)
+        elif part_retries < 0:
+            raise ValueError(f"part_retries must not be negative; got {part_retries}")
+        return cls(
+            filename=filename,
+            declared_bytes=bytes,
+            state_file=state_file,
+            mime_type=mime_type,
+            purpose=checked_purpose,
+            part_size=part_size,
+            expected_md5=expected_md5,
+            send_md5=md5 is not None,
+            max_concurrency=max_concurrency,
+            expires_after=expires_after,
+            resume=resume,
+            keep_on_failure=resume if keep_on_failure is None else keep_on_failure,
+            part_retries=part_retries,
+        )
+
+
+def _check_purpose(purpose: object) -> FilePurpose:
+    if purpose in UPLOAD_PURPOSES:
+        return purpose
+    raise ValueError(f"purpose must be one of {', '.join(UPLOAD_PURPOSES)}; got {purpose!r}")
