@@ -5,9 +5,11 @@
 #   ./codegen.sh --check  regenerate into a temporary folder and fail, naming the files,
 #                         when generated/ differs (stale or edited by hand)
 #
-# The generator and formatter are pinned so that the output is reproducible. They are
-# installed into .codegen-venv/ (or the active environment, when it already has the
-# pinned versions) the first time this runs on a machine.
+# The generator, its formatter and their whole dependency tree are locked in
+# spec/codegen-constraints.txt so that the output is reproducible. They are installed into
+# .codegen-venv/ (or the active environment is used, when it has exactly those versions)
+# the first time this runs on a machine. After openapi-python-client, spec/sdk_codegen.py
+# writes openai_uploads_client/sdk.py from the spec and spec/client.yaml.
 set -euo pipefail
 
 GENERATOR_VERSION="0.29.1"
@@ -25,14 +27,27 @@ case "${1:-}" in
   *) echo "usage: ./codegen.sh [--check]" >&2; exit 2 ;;
 esac
 
+LOCK="spec/codegen-constraints.txt"
+
 have_pinned_tools() {
+  # Every line of the lock file is installed in this environment, at exactly that version.
   local bin="$1"
   [ -x "$bin/openapi-python-client" ] && [ -x "$bin/ruff" ] || return 1
   [ "$("$bin/ruff" --version 2>/dev/null)" = "ruff $RUFF_VERSION" ] || return 1
-  "$bin/python" - "$GENERATOR_VERSION" <<'PY' 2>/dev/null
+  "$bin/python" - "$root/$LOCK" <<'PY' 2>/dev/null
 import sys
-from importlib.metadata import version
-sys.exit(0 if version("openapi-python-client") == sys.argv[1] else 1)
+from importlib.metadata import PackageNotFoundError, version
+
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        continue
+    name, pinned = line.split("==")
+    try:
+        if version(name) != pinned:
+            sys.exit(1)
+    except PackageNotFoundError:
+        sys.exit(1)
 PY
 }
 
@@ -44,10 +59,9 @@ elif have_pinned_tools "$root/.venv/bin"; then
 else
   tools="$root/.codegen-venv/bin"
   if ! have_pinned_tools "$tools"; then
-    echo "codegen: installing openapi-python-client==$GENERATOR_VERSION and ruff==$RUFF_VERSION into .codegen-venv/" >&2
+    echo "codegen: installing $LOCK (openapi-python-client==$GENERATOR_VERSION, ruff==$RUFF_VERSION) into .codegen-venv/" >&2
     python3 -m venv "$root/.codegen-venv"
-    "$tools/python" -m pip install --quiet --disable-pip-version-check \
-      "openapi-python-client==$GENERATOR_VERSION" "ruff==$RUFF_VERSION"
+    "$tools/python" -m pip install --quiet --disable-pip-version-check -r "$root/$LOCK"
   fi
 fi
 
@@ -62,6 +76,11 @@ generate_into() {
     --fail-on-warning >/dev/null
   # PEP 561 marker: the generated package ships its type hints.
   : >"$1/py.typed"
+  # What the hand-written client derives from the spec (request keyword arguments, the
+  # operation table, the public response types), formatted by the same pinned ruff.
+  "$tools/python" spec/sdk_codegen.py spec/openapi.yaml spec/client.yaml "$1"
+  PATH="$tools:$PATH" ruff check --isolated --no-cache --fix-only --extend-select=I --quiet "$1/sdk.py"
+  PATH="$tools:$PATH" ruff format --isolated --no-cache --quiet "$1/sdk.py"
 }
 
 tmp="$(mktemp -d)"

@@ -1,5 +1,5 @@
 # Shared by scripts/*.sh: make sure .venv exists and holds this project with its dev extra.
-# Re-installs only when pyproject.toml changed since the last install.
+# Re-installs only when pyproject.toml or spec/codegen-constraints.txt changed since the last install.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${OPENAI_UPLOADS_VENV:-$ROOT/.venv}"
@@ -10,11 +10,14 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON_BIN" -m venv "$VENV"
 fi
 stamp="$VENV/.openai-uploads-installed"
-want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+want="$(cat "$ROOT/pyproject.toml" "$ROOT/spec/codegen-constraints.txt" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing openai-uploads[dev] into $VENV (first run takes a minute)" >&2
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[dev]"
+  # The generator's lock file constrains the dev environment too, so that codegen.sh
+  # can run from it (and generate byte-identical output) instead of a venv of its own.
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -c "$ROOT/spec/codegen-constraints.txt" -e "$ROOT[dev]"
   echo "$want" >"$stamp"
 fi
 export VIRTUAL_ENV="$VENV"

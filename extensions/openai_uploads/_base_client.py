@@ -34,6 +34,7 @@ from ._exceptions import (
     status_error_class,
 )
 from ._plugins import PluginHost
+from ._response_check import ResponseShapeError, check_model
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .hookspecs import RequestFinished, RequestStarted, RetryContext
@@ -51,6 +52,12 @@ FIXED_BOUNDARY = "+++"
 """The generated builder's multipart boundary; fixed so that recorded bodies are stable."""
 
 TimeoutTypes = float | httpx.Timeout | None
+
+GENERATED_REQUEST_KEYS = frozenset(
+    {"method", "url", "headers", "params", "cookies", "json", "data", "content", "files"}
+)
+"""Every key a generated ``_get_kwargs()`` may return that ``_build_request`` sends; any
+other key makes the call fail at once (``TypeError``) instead of being dropped."""
 
 
 # --------------------------------------------------------------------------- calls
@@ -227,7 +234,13 @@ def form_value(value: object) -> str | bytes:
 
 
 def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
-    """A parser turning a 2xx JSON body into ``model.from_dict(...)``."""
+    """A parser turning a 2xx JSON body into ``model.from_dict(...)``, checked.
+
+    Every field, nested objects included, must have the type the generated annotations
+    declare (:func:`~openai_uploads._response_check.check_model`), else
+    :class:`APIResponseValidationError` names the field; absent optional fields read as
+    ``None``.
+    """
 
     def parse(response: httpx.Response) -> Any:
         try:
@@ -241,13 +254,22 @@ def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
                 response, body, message="The response body is not a JSON object."
             )
         try:
-            return model.from_dict(body)
+            parsed = model.from_dict(body)
         except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             raise APIResponseValidationError(
                 response,
                 body,
                 message=f"The response body is not a valid {model.__name__}: {exc!r}",
             ) from exc
+        try:
+            check_model(parsed)
+        except ResponseShapeError as exc:
+            raise APIResponseValidationError(
+                response,
+                body,
+                message=f"The response body is not a valid {model.__name__}: {exc}",
+            ) from exc
+        return parsed
 
     return parse
 
@@ -373,6 +395,8 @@ class _HTTPClient(Protocol):
         *,
         params: Any = None,
         headers: Any = None,
+        cookies: Any = None,
+        content: Any = None,
         json: Any = None,
         data: Any = None,
         files: Any = None,
@@ -518,6 +542,13 @@ class BaseClient:
     ) -> httpx.Request:
         options = call.options
         kwargs = call.make_kwargs()
+        unknown = set(kwargs) - GENERATED_REQUEST_KEYS
+        if unknown:
+            # A generator upgrade that adds a way of sending things must not lose them.
+            raise TypeError(
+                f"{call.operation}: the generated request has {sorted(unknown)}, which the "
+                f"client does not know how to send (it sends {sorted(GENERATED_REQUEST_KEYS)})"
+            )
         headers = self.default_headers
         if auth:
             headers.update(auth)
@@ -527,23 +558,35 @@ class BaseClient:
             headers.update(options.extra_headers)
         json_body = kwargs.get("json")
         files = kwargs.get("files")
-        form: dict[str, str | bytes] | None = None
+        data = kwargs.get("data")
+        content = kwargs.get("content")
+        form: dict[str, Any] | None = dict(data) if data is not None else None
         if options.extra_body:
-            if files is not None:
-                form = {key: form_value(value) for key, value in options.extra_body.items()}
-                if needs_random_boundary(
-                    v.encode() if isinstance(v, str) else v for v in form.values()
+            if files is not None or form is not None:
+                extra = {key: form_value(value) for key, value in options.extra_body.items()}
+                form = {**(form or {}), **extra}
+                if files is not None and needs_random_boundary(
+                    v.encode() if isinstance(v, str) else v for v in extra.values()
                 ):
                     headers["Content-Type"] = f"multipart/form-data; boundary={random_boundary()}"
+            elif content is not None:
+                raise TypeError(
+                    f"{call.operation}: extra_body cannot be added to a raw request body"
+                )
             else:
                 json_body = {**(json_body or {}), **options.extra_body}
                 headers.setdefault("Content-Type", "application/json")
+        params: dict[str, Any] = dict(kwargs.get("params") or {})
+        if options.extra_query:
+            params.update(options.extra_query)
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return self._http.build_request(
             kwargs["method"].upper(),
             self.base_url + kwargs["url"],
-            params={**self._default_query, **(options.extra_query or {})} or None,
+            params={**self._default_query, **params} or None,
             headers=headers,
+            cookies=kwargs.get("cookies"),
+            content=content,
             json=json_body,
             data=form,
             files=files,

@@ -13,6 +13,7 @@ import os
 from typing import IO, TYPE_CHECKING, Any, Literal, Required, TypedDict, final
 
 from openai_uploads_client.models import DeleteFileResponse as _GeneratedFileDeleted
+from openai_uploads_client.models import ListFilesResponse as _GeneratedFileList
 from openai_uploads_client.models import OpenAIFile as _GeneratedFile
 from openai_uploads_client.models import Upload as _GeneratedUpload
 from openai_uploads_client.models import UploadPart as _GeneratedUploadPart
@@ -22,6 +23,7 @@ __all__ = [
     "ExpiresAfter",
     "FileContent",
     "FileDeleted",
+    "FileList",
     "FileObject",
     "FilePurpose",
     "FileTypes",
@@ -110,7 +112,13 @@ def _alias(name: str) -> property:
     return property(get)
 
 
-for _cls in (_GeneratedUpload, _GeneratedFile, _GeneratedUploadPart, _GeneratedFileDeleted):
+for _cls in (
+    _GeneratedUpload,
+    _GeneratedFile,
+    _GeneratedUploadPart,
+    _GeneratedFileDeleted,
+    _GeneratedFileList,
+):
     # attrs' slotted classes reject new instance attributes, but a class-level property
     # is fine: it lives on the type, not in the instance's slots.
     _fields = {a.name for a in _cls.__attrs_attrs__}
@@ -121,41 +129,20 @@ for _cls in (_GeneratedUpload, _GeneratedFile, _GeneratedUploadPart, _GeneratedF
 _GeneratedFileDeleted.__doc__ = _GeneratedFileDeleted.__doc__ or "The answer to ``files.delete``."
 
 if TYPE_CHECKING:
-    # What type checkers see: the generated classes plus the aliases added above. At
-    # run time the names below are the generated classes themselves.
-
-    class FileObject(_GeneratedFile):
-        """A File stored by the API (openai-python's ``FileObject``)."""
-
-        @property
-        def bytes(self) -> int: ...
-        @property
-        def object(self) -> str: ...
-
-    class Upload(_GeneratedUpload):
-        """An Upload; ``file`` is the File once ``status == "completed"``, else None."""
-
-        file: FileObject | None
-
-        @property
-        def bytes(self) -> int: ...
-        @property
-        def object(self) -> str: ...
-
-    class UploadPart(_GeneratedUploadPart):
-        """A Part added to an Upload; pass its ``id`` to ``uploads.complete``."""
-
-        @property
-        def object(self) -> str: ...
-
-    class FileDeleted(_GeneratedFileDeleted):
-        """The answer to ``files.delete``."""
-
-        @property
-        def object(self) -> str: ...
-
+    # What type checkers see: stubs that codegen.sh derives from the generated models
+    # (spec/sdk_codegen.py): the generated annotations, with an absent optional field
+    # read as None, and the ``bytes``/``object`` aliases typed as the fields they alias.
+    # A type change in the spec therefore changes these types; the public contract is
+    # pinned by tests/spec/test_public_types.py. At run time the names below are the
+    # generated classes themselves.
+    from openai_uploads_client.sdk import FileDeleted as FileDeleted
+    from openai_uploads_client.sdk import FileList as FileList
+    from openai_uploads_client.sdk import FileObject as FileObject
+    from openai_uploads_client.sdk import Upload as Upload
+    from openai_uploads_client.sdk import UploadPart as UploadPart
 else:
     FileObject = _GeneratedFile
     Upload = _GeneratedUpload
     UploadPart = _GeneratedUploadPart
     FileDeleted = _GeneratedFileDeleted
+    FileList = _GeneratedFileList

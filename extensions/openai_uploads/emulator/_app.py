@@ -33,6 +33,8 @@ from ._store import Store, assemble
 
 _CREATE_FIELDS: Final = {"filename", "purpose", "bytes", "mime_type", "expires_after"}
 _COMPLETE_FIELDS: Final = {"part_ids", "md5"}
+_LIST_FILES_PARAMS: Final = {"purpose", "limit", "order", "after"}
+_LIST_FILES_MAX: Final = 10_000
 _FLUSH_BYTES: Final = 1024 * 1024
 """Part bytes gathered before they are written out in a worker thread."""
 
@@ -335,6 +337,38 @@ class Emulator:
         record = self.store.cancel_upload(request.path_params["upload_id"])
         return JSONResponse(record.to_json())
 
+    async def list_files(self, request: Request) -> Response:
+        self.authorize(request)
+        query = request.query_params
+        for key in query:
+            if key not in _LIST_FILES_PARAMS:
+                raise bad_request(f"Unrecognized request argument supplied: {key}", param=key)
+        limit_text = query.get("limit", str(_LIST_FILES_MAX))
+        try:
+            limit = int(limit_text)
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= _LIST_FILES_MAX:
+            raise bad_request(
+                f"Invalid value for 'limit': expected an integer between 1 and {_LIST_FILES_MAX}.",
+                param="limit",
+            )
+        order = query.get("order", "desc")
+        if order not in ("asc", "desc"):
+            raise bad_request("Invalid value for 'order': expected 'asc' or 'desc'.", param="order")
+        files, has_more = self.store.list_files(
+            purpose=query.get("purpose"), limit=limit, order=order, after=query.get("after")
+        )
+        return JSONResponse(
+            {
+                "object": "list",
+                "data": [file.to_json() for file in files],
+                "first_id": files[0].id if files else None,
+                "last_id": files[-1].id if files else None,
+                "has_more": has_more,
+            }
+        )
+
     async def retrieve_file(self, request: Request) -> Response:
         self.authorize(request)
         return JSONResponse(self.store.get_file(request.path_params["file_id"]).to_json())
@@ -394,6 +428,7 @@ class Emulator:
             Route("/v1/uploads/{upload_id}/parts", self.add_part, methods=["POST"]),
             Route("/v1/uploads/{upload_id}/complete", self.complete_upload, methods=["POST"]),
             Route("/v1/uploads/{upload_id}/cancel", self.cancel_upload, methods=["POST"]),
+            Route("/v1/files", self.list_files, methods=["GET"]),
             Route("/v1/files/{file_id}", self.retrieve_file, methods=["GET"]),
             Route("/v1/files/{file_id}", self.delete_file, methods=["DELETE"]),
             Route("/v1/files/{file_id}/content", self.file_content, methods=["GET"]),

@@ -403,6 +403,45 @@ class Store:
                 raise not_found("File object", file_id, param="file_id")
             return file
 
+    def list_files(
+        self, *, purpose: str | None, limit: int, order: str, after: str | None
+    ) -> tuple[list[FileRecord], bool]:
+        """A page of live Files in ``created_at`` order (ties: creation order), starting
+        after the File ``after``; returns the page and whether more follow."""
+        self.expire_files_due()
+        descending = order == "desc"
+        sql = "SELECT rowid, * FROM files"
+        where: list[str] = []
+        args: list[Any] = []
+        with self._lock:
+            if after is not None:
+                row = self._row("SELECT created_at, rowid FROM files WHERE id = ?", (after,))
+                if row is None:
+                    raise not_found("File object", after, param="after")
+                where.append(f"(created_at, rowid) {'<' if descending else '>'} (?, ?)")
+                args.extend(row)
+            if purpose is not None:
+                where.append("purpose = ?")
+                args.append(purpose)
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            direction = "DESC" if descending else "ASC"
+            sql += f" ORDER BY created_at {direction}, rowid {direction} LIMIT ?"
+            args.append(limit + 1)
+            rows = self._db.execute(sql, tuple(args)).fetchall()
+        files = [FileRecord(*row[1:]) for row in rows[:limit]]
+        return files, len(rows) > limit
+
+    def expire_files_due(self) -> None:
+        """Delete the Files whose expiry has passed."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM files WHERE expires_at IS NOT NULL AND expires_at <= ?",
+                (self.now(),),
+            ).fetchall()
+            for (file_id,) in rows:
+                self.delete_file(file_id)
+
     def delete_file(self, file_id: str) -> None:
         with self._lock:
             cursor = self._db.execute("DELETE FROM files WHERE id = ?", (file_id,))

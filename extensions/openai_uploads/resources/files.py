@@ -1,4 +1,4 @@
-"""``client.files``: retrieve, download and delete the Files that Uploads produce."""
+"""``client.files``: list, retrieve, download and delete the Files that Uploads produce."""
 
 # The seed's async signatures take ``timeout`` (the per-request httpx timeout).
 # ruff: noqa: ASYNC109
@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Protocol
+from typing import Any, Protocol, Unpack
 
 import anyio
 import httpx
 
-from openai_uploads_client.api.files import delete_file, download_file, retrieve_file
+from openai_uploads_client.api.files import delete_file, download_file, list_files, retrieve_file
+from openai_uploads_client.sdk import ListFilesParams
 
 from .._base_client import (
     APICall,
@@ -22,10 +23,26 @@ from .._base_client import (
     parse_json_model,
     parse_stream,
 )
-from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
+from .._params import spec_method, split_params
+from .._types import NOT_GIVEN, FileDeleted, FileList, FileObject, NotGiven
+from ..pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
 from ._resource import AsyncAPIResource, SyncAPIResource, require_id
 
 __all__ = ["AsyncFiles", "Files"]
+
+
+def list_files_call(query: Mapping[str, Any], options: RequestOptions) -> APICall[FileList]:
+    """One page of ``GET /files``; ``query`` holds ``_get_kwargs`` arguments."""
+    return APICall(
+        operation="list_files",
+        make_kwargs=lambda: list_files._get_kwargs(**query),
+        parse=parse_json_model(FileList),
+        options=options,
+    )
+
+
+def _page_query(query: Mapping[str, Any], after: str | None) -> dict[str, Any]:
+    return {**query, "after": after} if after is not None else dict(query)
 
 
 def retrieve_file_call(file_id: str, options: RequestOptions) -> APICall[FileObject]:
@@ -80,6 +97,41 @@ def delete_file_call(file_id: str, options: RequestOptions) -> APICall[FileDelet
 
 class Files(SyncAPIResource):
     """The Files an Upload produced: ``client.files``."""
+
+    @spec_method("listFiles")
+    def list(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[ListFilesParams],
+    ) -> SyncCursorPage[FileObject]:
+        """List Files, newest first: ``purpose``, ``limit`` (per page), ``order``, ``after``.
+
+        The result is the first page; iterating it yields every File of every page,
+        fetching the next page as needed. The arguments come from the spec
+        (``listFiles``).
+
+        Example::
+
+            for file in client.files.list(purpose="batch"):
+                print(file.id, file.filename)
+        """
+        query = split_params("listFiles", params).query
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+        def fetch(after: str | None) -> SyncCursorPage[FileObject]:
+            page = self._client._execute(list_files_call(_page_query(query, after), options))
+            return SyncCursorPage(page, fetch)
+
+        return fetch(None)
 
     def retrieve(
         self,
@@ -175,6 +227,39 @@ class Files(SyncAPIResource):
 
 class AsyncFiles(AsyncAPIResource):
     """The Files an Upload produced: ``client.files`` of :class:`AsyncOpenAI`."""
+
+    @spec_method("listFiles")
+    def list(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[ListFilesParams],
+    ) -> AsyncPaginator[FileObject]:
+        """List Files; see :meth:`Files.list`. ``await`` the result for the first page, or
+        ``async for`` over it for every File of every page.
+
+        Example::
+
+            async for file in client.files.list(purpose="batch"):
+                print(file.id)
+        """
+        query = split_params("listFiles", params).query
+        options = RequestOptions(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+        async def fetch(after: str | None) -> AsyncCursorPage[FileObject]:
+            call = list_files_call(_page_query(query, after), options)
+            page: FileList = await self._client._execute(call)
+            return AsyncCursorPage(page, fetch)
+
+        return AsyncPaginator(lambda: fetch(None))
 
     async def retrieve(
         self,

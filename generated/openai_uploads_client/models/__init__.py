@@ -12,6 +12,9 @@ from .file_expiration_after import FileExpirationAfter
 from .file_expiration_after_anchor import FileExpirationAfterAnchor
 from .file_purpose import FilePurpose
 from .file_status import FileStatus
+from .list_files_order import ListFilesOrder
+from .list_files_response import ListFilesResponse
+from .list_files_response_object import ListFilesResponseObject
 from .open_ai_file import OpenAIFile
 from .open_ai_file_object import OpenAIFileObject
 from .upload import Upload
@@ -33,6 +36,9 @@ __all__ = (
     "FileExpirationAfterAnchor",
     "FilePurpose",
     "FileStatus",
+    "ListFilesOrder",
+    "ListFilesResponse",
+    "ListFilesResponseObject",
     "OpenAIFile",
     "OpenAIFileObject",
     "Upload",
