@@ -19,8 +19,9 @@ MiB = 1024 * 1024
 
 
 def cli_env(base_url: str | None = None, api_key: str | None = None) -> dict[str, str]:
-    """The environment of a user's shell: no OPENAI_* settings but the ones given."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    """The environment of a user's shell: no OPENAI_* (or AZURE_OPENAI_*) settings but the
+    ones given."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AZURE_OPENAI_"))}
     env["OPENAI_UPLOADS_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     env["PYTHONUNBUFFERED"] = "1"
     if base_url is not None:

@@ -5,7 +5,8 @@
     openai-uploads upload PATH --purpose P [--mime-type T] [--part-size 64MiB]
                    [--concurrency N] [--md5 HEX | --no-md5] [--expires-after 7d]
                    [--resume] [--local [--data-dir DIR]] [--verify] [--json] [--quiet]
-    openai-uploads cancel UPLOAD_ID [--json]
+                   [--azure-endpoint URL --api-version V]
+    openai-uploads cancel UPLOAD_ID [--json] [--azure-endpoint URL --api-version V]
     openai-uploads serve ...
 
 Conventions of ``aws s3 cp``, ``gh`` and ``rclone``: the result (a File id, or JSON with
@@ -311,6 +312,52 @@ def _remote_settings() -> tuple[str | None, str]:
     return base_url, api_key
 
 
+def _azure_options(func: Any) -> Any:
+    """``--azure-endpoint`` and ``--api-version``: talk to Azure OpenAI instead."""
+    func = click.option(
+        "--api-version",
+        envvar="OPENAI_API_VERSION",
+        show_envvar=True,
+        default=None,
+        help="With --azure-endpoint: the Azure OpenAI API version, e.g. 2025-04-01-preview.",
+    )(func)
+    return click.option(
+        "--azure-endpoint",
+        envvar="AZURE_OPENAI_ENDPOINT",
+        show_envvar=True,
+        default=None,
+        metavar="URL",
+        help="Upload to this Azure OpenAI resource, e.g. https://NAME.openai.azure.com "
+        "(key from AZURE_OPENAI_API_KEY, or an Entra ID token from AZURE_OPENAI_AD_TOKEN).",
+    )(func)
+
+
+def _given(name: str) -> bool:
+    """Whether an option was given on the command line (not by its environment variable)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is click.core.ParameterSource.COMMANDLINE
+
+
+def _azure_settings(azure_endpoint: str | None, api_version: str | None) -> tuple[str, str] | None:
+    """``(azure_endpoint, api_version)``, or None for the OpenAI API; checked before any
+    request (AzureOpenAI reads the key or token from the environment)."""
+    if azure_endpoint is None:
+        if api_version is not None and _given("api_version"):
+            raise click.UsageError("--api-version only applies with --azure-endpoint")
+        return None
+    if not api_version:
+        raise click.UsageError(
+            "--azure-endpoint needs --api-version (or OPENAI_API_VERSION), "
+            "e.g. --api-version 2025-04-01-preview"
+        )
+    if not (os.environ.get("AZURE_OPENAI_API_KEY") or os.environ.get("AZURE_OPENAI_AD_TOKEN")):
+        _fail(
+            "AZURE_OPENAI_API_KEY is not set: export the resource's key "
+            "(or a Microsoft Entra ID token as AZURE_OPENAI_AD_TOKEN)"
+        )
+    return azure_endpoint, api_version
+
+
 def _file_md5(path: Path) -> str:
     digest = hashlib.md5()
     with path.open("rb") as f:
@@ -386,6 +433,7 @@ def _stored_md5(client: OpenAI, file_id: str) -> tuple[str, int]:
 @click.option("--json", "as_json", is_flag=True, help="Print the completed Upload as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request and part on stderr.")
+@_azure_options
 def upload(
     path: Path,
     purpose: str,
@@ -402,6 +450,8 @@ def upload(
     as_json: bool,
     quiet: bool,
     verbose: bool,
+    azure_endpoint: str | None,
+    api_version: str | None,
 ) -> None:
     """Upload PATH in parallel Parts and print the File id (or the Upload, with --json).
 
@@ -410,6 +460,8 @@ def upload(
       openai-uploads upload train.jsonl --purpose fine-tune
       openai-uploads upload big.pdf --purpose assistants --part-size 32MiB --json
       openai-uploads upload data.jsonl --purpose batch --local --verify
+      openai-uploads upload train.jsonl --purpose fine-tune \\
+          --azure-endpoint https://NAME.openai.azure.com --api-version 2025-04-01-preview
     """
     if md5 is not None and no_md5:
         raise click.UsageError("--md5 and --no-md5 cannot be used together")
@@ -420,6 +472,12 @@ def upload(
             "--resume with --local needs --data-dir (the temporary emulator data is "
             "removed on exit, and the Upload with it)"
         )
+    if local:
+        if _given("azure_endpoint"):
+            raise click.UsageError("--local and --azure-endpoint cannot be used together")
+        azure_endpoint = None  # the environment's Azure endpoint does not apply
+        api_version = None
+    azure = _azure_settings(azure_endpoint, api_version)
     show_notes = not quiet and _stderr_is_terminal()
     _setup_logging(quiet, verbose)
 
@@ -461,13 +519,19 @@ def upload(
         if progress is not None:
             guard.cleanup.append(progress.close)
         try:
-            if local:
-                base_url, api_key = stack.enter_context(_local_emulator(data_dir, guard))
+            if azure is not None:
+                from openai_uploads import AzureOpenAI
+
+                where = azure[0]
+                client = AzureOpenAI(azure_endpoint=where, api_version=azure[1], plugins=plugins)
             else:
-                remote_url, api_key = _remote_settings()
-                base_url = remote_url or DEFAULT_BASE_URL
-                where = base_url
-            client = OpenAI(api_key=api_key, base_url=base_url, plugins=plugins)
+                if local:
+                    base_url, api_key = stack.enter_context(_local_emulator(data_dir, guard))
+                else:
+                    remote_url, api_key = _remote_settings()
+                    base_url = remote_url or DEFAULT_BASE_URL
+                    where = base_url
+                client = OpenAI(api_key=api_key, base_url=base_url, plugins=plugins)
             stack.callback(client.close)
             started = time.monotonic()
             result = client.uploads.upload_file_chunked(**kwargs)
@@ -573,15 +637,27 @@ def _on_interrupt(client: Any, tracker: _Tracker, resume: bool, guard: _Interrup
 @main.command(short_help="Cancel a pending Upload.")
 @click.argument("upload_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the cancelled Upload as JSON.")
-def cancel(upload_id: str, as_json: bool) -> None:
+@_azure_options
+def cancel(
+    upload_id: str, as_json: bool, azure_endpoint: str | None, api_version: str | None
+) -> None:
     """Cancel a pending Upload; prints its status (or the Upload, with --json)."""
     OpenAI = _import_client()
-    base_url, api_key = _remote_settings()
+    azure = _azure_settings(azure_endpoint, api_version)
+    client: Any
+    if azure is not None:
+        from openai_uploads import AzureOpenAI
+
+        shown = azure[0]
+        client = AzureOpenAI(azure_endpoint=shown, api_version=azure[1])
+    else:
+        base_url, api_key = _remote_settings()
+        shown = base_url or DEFAULT_BASE_URL
+        client = OpenAI(api_key=api_key, base_url=base_url)
     try:
-        with contextlib.closing(OpenAI(api_key=api_key, base_url=base_url)) as client:
+        with contextlib.closing(client):
             result = client.uploads.cancel(upload_id=upload_id)
     except OpenAIError as exc:
-        shown = base_url or DEFAULT_BASE_URL
         _fail(_describe_api_error(exc, shown))
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
