@@ -11,6 +11,7 @@ logic exists once.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -274,8 +275,45 @@ def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
     return parse
 
 
+def check_content_length(response: httpx.Response, received: int) -> None:
+    """Raise ``APIConnectionError`` when a body's length differs from its Content-Length.
+
+    Only an identity-encoded body is checked (a compressed one's header counts the
+    compressed bytes).
+    """
+    declared = response.headers.get("content-length", "").strip()
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if not declared.isdigit() or encoding not in ("", "identity"):
+        return
+    if received != int(declared):
+        raise APIConnectionError(
+            message=f"The response body has {received} bytes but its Content-Length is "
+            f"{declared}: the body was cut short.",
+            request=response.request,
+        )
+
+
 def parse_bytes(response: httpx.Response) -> bytes:
-    return response.content
+    content = response.content
+    check_content_length(response, len(content))
+    return content
+
+
+def read_once(chunks: Iterable[bytes]) -> bytes:
+    """The chunks joined, holding the body once: ``BytesIO.getvalue()`` hands over its
+    buffer without a copy (``b"".join`` of a list of chunks would hold it twice)."""
+    buffer = io.BytesIO()
+    for chunk in chunks:
+        buffer.write(chunk)
+    return buffer.getvalue()
+
+
+async def aread_once(chunks: AsyncIterator[bytes]) -> bytes:
+    """:func:`read_once` for an async body."""
+    buffer = io.BytesIO()
+    async for chunk in chunks:
+        buffer.write(chunk)
+    return buffer.getvalue()
 
 
 def parse_stream(response: httpx.Response) -> httpx.Response:

@@ -29,6 +29,8 @@ from ._base_client import (
     Send,
     Sleep,
     TimeoutTypes,
+    aread_once,
+    read_once,
     total_timeout,
 )
 from ._plugins import PluginHost
@@ -138,7 +140,8 @@ class OpenAI(BaseClient):
         if action.stream and response.is_success:
             return response
         try:
-            response.read()
+            # Not response.read(): that joins a list of chunks, holding the body twice.
+            response._content = read_once(response.iter_bytes())
         except HTTPX_ERRORS as exc:
             response.close()
             return exc
@@ -288,7 +291,7 @@ class AsyncOpenAI(BaseClient):
                 if action.stream and response.is_success:
                     return response
                 try:
-                    await response.aread()
+                    response._content = await aread_once(response.aiter_bytes())
                 except BaseException:
                     await response.aclose()
                     raise

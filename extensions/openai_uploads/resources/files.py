@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import stat
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import Any, Protocol, Unpack
+from typing import IO, Any, Protocol, Unpack
 
 import anyio
 import httpx
@@ -16,13 +19,16 @@ from openai_uploads_client.api.files import delete_file, download_file, list_fil
 from openai_uploads_client.sdk import ListFilesParams
 
 from .._base_client import (
+    HTTPX_ERRORS,
     APICall,
     RequestOptions,
+    check_content_length,
     make_transport_error,
     parse_bytes,
     parse_json_model,
     parse_stream,
 )
+from .._exceptions import APIResponseValidationError
 from .._params import spec_method, split_params
 from .._types import NOT_GIVEN, FileDeleted, FileList, FileObject, NotGiven
 from ..pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
@@ -56,6 +62,7 @@ def retrieve_file_call(file_id: str, options: RequestOptions) -> APICall[FileObj
 
 
 def download_file_call(file_id: str, options: RequestOptions) -> APICall[bytes]:
+    """``files.content``: the body, read once into one buffer (see ``read_once``)."""
     file_id = require_id("file_id", file_id)
     return APICall(
         operation="download_file",
@@ -187,8 +194,12 @@ class Files(SyncAPIResource):
         """Stream the File's bytes to a path or a writable object; returns the byte count.
 
         Unlike :meth:`content`, memory stays at ``chunk_size`` whatever the File's size.
-        The request is retried like any other until the body starts; a failure while the
-        body streams raises :class:`APIConnectionError` (a path is then left partial).
+        A path is written as a temporary file next to it, checked against the
+        response's ``Content-Length`` and the File's ``bytes``, then renamed into
+        place: on any failure an existing file is left untouched and no temporary file
+        is left behind, and a symlink at the path is replaced, never written through.
+        The request is retried like any other until the body starts; a failure while
+        the body streams raises :class:`APIConnectionError`.
 
         Example::
 
@@ -197,14 +208,23 @@ class Files(SyncAPIResource):
         options = RequestOptions(
             extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
         )
-        response = self._client._execute(stream_file_call(file_id, options))
+        target = _Replacement(destination) if isinstance(destination, str | os.PathLike) else None
         try:
-            if isinstance(destination, str | os.PathLike):
-                with open(destination, "wb") as out:
-                    return _copy(response.iter_bytes(chunk_size), out, response)
-            return _copy(response.iter_bytes(chunk_size), destination, response)
+            expected = self.retrieve(file_id, extra_headers=extra_headers, timeout=timeout).bytes
+            response = self._client._execute(stream_file_call(file_id, options))
+            try:
+                out = destination if target is None else target.file
+                assert not isinstance(out, str | os.PathLike)
+                written = _copy(response.iter_bytes(chunk_size), out, response)
+                check_download(response, written, expected)
+            finally:
+                response.close()
+            if target is not None:
+                target.commit()
+            return written
         finally:
-            response.close()
+            if target is not None:
+                target.discard()
 
     def delete(
         self,
@@ -314,22 +334,28 @@ class AsyncFiles(AsyncAPIResource):
         options = RequestOptions(
             extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
         )
-        response = await self._client._execute(stream_file_call(file_id, options))
+        target = _Replacement(destination) if isinstance(destination, str | os.PathLike) else None
         try:
-            if isinstance(destination, str | os.PathLike):
-                async with await anyio.open_file(destination, "wb") as out:
-                    written = 0
-                    async for chunk in _checked(response.aiter_bytes(chunk_size), response):
-                        await out.write(chunk)
-                        written += len(chunk)
-                    return written
-            written = 0
-            async for chunk in _checked(response.aiter_bytes(chunk_size), response):
-                destination.write(chunk)
-                written += len(chunk)
+            retrieved = await self.retrieve(file_id, extra_headers=extra_headers, timeout=timeout)
+            response = await self._client._execute(stream_file_call(file_id, options))
+            try:
+                written = 0
+                async for chunk in _checked(response.aiter_bytes(chunk_size), response):
+                    if target is not None:
+                        await anyio.to_thread.run_sync(target.file.write, chunk)
+                    else:
+                        assert not isinstance(destination, str | os.PathLike)
+                        destination.write(chunk)
+                    written += len(chunk)
+                check_download(response, written, retrieved.bytes)
+            finally:
+                await response.aclose()
+            if target is not None:
+                await anyio.to_thread.run_sync(target.commit)
             return written
         finally:
-            await response.aclose()
+            if target is not None:
+                target.discard()
 
     async def delete(
         self,
@@ -356,7 +382,7 @@ def _copy(chunks: Iterator[bytes], out: Writable, response: httpx.Response) -> i
         for chunk in chunks:
             out.write(chunk)
             written += len(chunk)
-    except httpx.TransportError as exc:
+    except HTTPX_ERRORS as exc:
         raise make_transport_error(response.request, exc) from exc
     return written
 
@@ -365,5 +391,56 @@ async def _checked(chunks: AsyncIterator[bytes], response: httpx.Response) -> As
     try:
         async for chunk in chunks:
             yield chunk
-    except httpx.TransportError as exc:
+    except HTTPX_ERRORS as exc:
         raise make_transport_error(response.request, exc) from exc
+
+
+def check_download(response: httpx.Response, written: int, expected: int) -> None:
+    """Raise unless the body was as long as its ``Content-Length`` and the File's bytes."""
+    check_content_length(response, written)
+    if written != expected:
+        raise APIResponseValidationError(
+            response,
+            None,
+            message=f"The download has {written} bytes but the File has {expected}.",
+        )
+
+
+class _Replacement:
+    """A temporary file next to ``path`` that becomes ``path`` only by :meth:`commit`.
+
+    Created before the first request, so a directory that does not exist fails at once.
+    ``os.replace`` swaps the directory entry: a symlink at ``path`` is replaced by the
+    new file, not written through, and readers see the old file or the new one, whole.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        if os.path.isdir(self.path):
+            raise IsADirectoryError(f"{self.path!r} is a directory")
+        folder, name = os.path.split(self.path)
+        self.temp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.download")
+        # O_EXCL: a fresh file of our own; mode 0o666 less the umask, like open(..., "wb").
+        fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        self.file: IO[bytes] = os.fdopen(fd, "wb")
+        self._done = False
+
+    def commit(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            old = os.lstat(self.path)
+            if stat.S_ISREG(old.st_mode):
+                os.chmod(self.temp, stat.S_IMODE(old.st_mode))  # keep the old file's mode
+        os.replace(self.temp, self.path)
+        self._done = True
+
+    def discard(self) -> None:
+        """Remove the temporary file unless it was committed (safe to call twice)."""
+        if self._done:
+            return
+        self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp)
+        self._done = True
