@@ -18,6 +18,8 @@ from openai_uploads_client.models import OpenAIFile as _GeneratedFile
 from openai_uploads_client.models import Upload as _GeneratedUpload
 from openai_uploads_client.models import UploadPart as _GeneratedUploadPart
 
+from ._models import ModelMethods, install
+
 __all__ = [
     "NOT_GIVEN",
     "ExpiresAfter",
@@ -126,20 +128,36 @@ for _cls in (
         if _field in _fields:
             setattr(_cls, _field.rstrip("_"), _alias(_field))
 
+    # openai-python's to_dict / to_json / model_dump / model_dump_json and repr.
+    install(_cls)
+
 _GeneratedFileDeleted.__doc__ = _GeneratedFileDeleted.__doc__ or "The answer to ``files.delete``."
 
 if TYPE_CHECKING:
     # What type checkers see: stubs that codegen.sh derives from the generated models
     # (spec/sdk_codegen.py): the generated annotations, with an absent optional field
-    # read as None, and the ``bytes``/``object`` aliases typed as the fields they alias.
+    # read as None, and the ``bytes``/``object`` aliases typed as the fields they alias;
+    # plus openai-python's model methods installed above (:class:`._models.ModelMethods`).
     # A type change in the spec therefore changes these types; the public contract is
     # pinned by tests/spec/test_public_types.py. At run time the names below are the
     # generated classes themselves.
-    from openai_uploads_client.sdk import FileDeleted as FileDeleted
+    from openai_uploads_client import sdk as _sdk
     from openai_uploads_client.sdk import FileList as FileList
-    from openai_uploads_client.sdk import FileObject as FileObject
-    from openai_uploads_client.sdk import Upload as Upload
-    from openai_uploads_client.sdk import UploadPart as UploadPart
+
+    class FileObject(ModelMethods, _sdk.FileObject):
+        """A File stored by the API (openai-python's ``FileObject``)."""
+
+    class Upload(ModelMethods, _sdk.Upload):
+        """An Upload; ``file`` is the File once ``status == "completed"``, else None."""
+
+        file: FileObject | None
+
+    class UploadPart(ModelMethods, _sdk.UploadPart):
+        """A Part added to an Upload; pass its ``id`` to ``uploads.complete``."""
+
+    class FileDeleted(ModelMethods, _sdk.FileDeleted):
+        """The answer to ``files.delete``."""
+
 else:
     FileObject = _GeneratedFile
     Upload = _GeneratedUpload
