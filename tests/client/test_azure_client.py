@@ -319,6 +319,7 @@ def test_upload_file_chunked_through_azure_is_byte_exact(emulator: Any, tmp_path
         assert upload.status == "completed"
         assert upload.file is not None
         assert client.files.content(upload.file.id) == data
+        assert upload.file.id in [f.id for f in client.files.list(limit=5)]
     stored = emulator.store.file_path(upload.file.id).read_bytes()
     assert stored == data
 

@@ -56,6 +56,9 @@ FILE = {
 
 
 def _answer(method: str, path: str) -> dict[str, Any]:
+    if path.endswith("/files"):
+        return {"object": "list", "data": [FILE], "has_more": False, "first_id": "file-1",
+                "last_id": "file-1"}  # fmt: skip
     if path.endswith("/parts"):
         return PART
     if path.endswith("/complete"):
@@ -133,6 +136,7 @@ def _calls(client: Any) -> None:
     client.uploads.cancel(upload.id)
     client.files.retrieve("file-1")
     client.files.delete("file-1")
+    client.files.list(limit=2)
 
 
 def _counting_provider() -> Callable[[], str]:
@@ -173,7 +177,7 @@ def test_requests_equal_openai_pythons(config: str) -> None:
     with ours, theirs:
         _calls(ours)
         _calls(theirs)
-    assert len(ours_seen) == 6
+    assert len(ours_seen) == 7
     assert ours_seen == theirs_seen
     assert all(f"api-version={API_VERSION}" in seen["url"] for seen in ours_seen)
 
@@ -199,7 +203,7 @@ def test_a_token_provider_is_asked_for_every_request() -> None:
     )
     with client:
         _calls(client)
-    assert [s["authorization"] for s in seen] == [f"Bearer entra-token-{i}" for i in range(1, 7)]
+    assert [s["authorization"] for s in seen] == [f"Bearer entra-token-{i}" for i in range(1, 8)]
     assert {s["api-key"] for s in seen} == {None}
 
 

@@ -44,6 +44,7 @@ def test_official_azure_client_uploads_byte_exact(emulator: EmulatorServer) -> N
         assert done.file is not None
         assert client.files.retrieve(done.file.id).bytes == len(data)
         assert client.files.content(done.file.id).content == data
+        assert done.file.id in [f.id for f in client.files.list()]
         other = client.uploads.create(
             bytes=1, filename="x", mime_type="text/plain", purpose="batch"
         )

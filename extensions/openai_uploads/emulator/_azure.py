@@ -12,13 +12,14 @@
   ``401 {"error": {"code": "401", "message": "Access denied due to ..."}}``.
 
 A request that passes is handed to the OpenAI routes as ``/v1/...`` with
-``Authorization: Bearer``, so both surfaces share every rule of the emulator.
+``Authorization: Bearer`` and without ``api-version``, so both surfaces share every rule
+of the emulator.
 """
 
 from __future__ import annotations
 
 from typing import Final
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -57,6 +58,12 @@ def _inner_path(path: str, query: bytes) -> str | None:
     if len(parts) < 3 or parts[2] not in _SERVED:
         return None
     return inner
+
+
+def _without_api_version(query: bytes) -> bytes:
+    """The query string minus ``api-version``, which this layer consumes."""
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    return urlencode([(k, v) for k, v in pairs if k != "api-version"]).encode("latin-1")
 
 
 class AzureSurface:
@@ -98,6 +105,7 @@ class AzureSurface:
             **scope,
             "path": inner,
             "raw_path": inner.encode(),
+            "query_string": _without_api_version(scope.get("query_string", b"")),
             "headers": headers,
         }
         await self.app(inner_scope, receive, send)
