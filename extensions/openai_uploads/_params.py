@@ -16,13 +16,14 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import openai_uploads_client.models as _models
 import openai_uploads_client.sdk as _sdk
 from openai_uploads_client.sdk import OPERATIONS
 
 from ._response_check import fits
 from ._types import Omit, omit
 
-__all__ = ["REQUEST_OPTION_NAMES", "SpecParams", "spec_method", "split_params"]
+__all__ = ["REQUEST_OPTION_NAMES", "SpecParams", "request_body", "spec_method", "split_params"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,6 +77,21 @@ def split_params(operation_id: str, params: Mapping[str, object]) -> SpecParams:
     body = {name: value for name, value in given.items() if name not in query_names}
     query = {query_names[name]: value for name, value in given.items() if name in query_names}
     return SpecParams(body, query)
+
+
+def request_body(operation_id: str, fields: Mapping[str, object]) -> Any:
+    """The operation's generated request model, from wire-named ``fields``.
+
+    The generated ``from_dict`` builds nested models and checks enums; what it rejects
+    is a ``TypeError`` naming the method, raised before any request.
+    """
+    operation = OPERATIONS[operation_id]
+    assert operation.body_model is not None, f"{operation_id} takes no request body"
+    model = getattr(_models, operation.body_model)
+    try:
+        return model.from_dict(dict(fields))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise TypeError(f"{operation.client_method}(): invalid request: {exc}") from exc
 
 
 def _type_name(hint: Any) -> str:

@@ -12,7 +12,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, cast
+
+from openai_uploads_client.sdk import CreateUploadParams
 
 from .._constants import MAX_UPLOAD_BYTES
 from .._exceptions import (
@@ -43,8 +45,9 @@ from ._source import Source, open_source
 log = logging.getLogger("openai_uploads")
 
 
-class CreateArguments(TypedDict):
-    """``uploads.create``'s arguments: the one place a transfer passes them through."""
+class CreateArguments(CreateUploadParams):
+    """``uploads.create``'s arguments: the one place a transfer passes them through
+    (the spec-derived ones of ``CreateUploadParams`` included)."""
 
     bytes: int
     filename: str
@@ -144,6 +147,7 @@ class Job:
             filename=self.source.filename,
             mime_type=self.opts.mime_type,
             purpose=self.opts.purpose,
+            create_params=self.opts.create_params,
         )
         record = point.record
         if record is not None:
@@ -162,13 +166,16 @@ class Job:
         return self.upload_id
 
     def create_arguments(self) -> CreateArguments:
-        return CreateArguments(
-            bytes=self.source.size,
-            filename=self.source.filename,
-            mime_type=self.opts.mime_type,
-            purpose=self.opts.purpose,
-            expires_after=self.opts.expires_after,
-        )
+        arguments = {
+            **self.opts.create_params,
+            "bytes": self.source.size,
+            "filename": self.source.filename,
+            "mime_type": self.opts.mime_type,
+            "purpose": self.opts.purpose,
+            "expires_after": self.opts.expires_after,
+        }
+        # The spec-derived ones were checked against CreateUploadParams when the call began.
+        return cast(CreateArguments, arguments)
 
     def created(self, upload: Upload) -> None:
         """The Upload exists; remember it (and write the state file when resuming)."""
@@ -182,6 +189,7 @@ class Job:
                 filename=self.source.filename,
                 mime_type=self.opts.mime_type,
                 purpose=self.opts.purpose,
+                create_params=self.opts.create_params,
             )
 
     def start(self) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Unpack
 
+from openai_uploads_client.sdk import CreateUploadParams
+
+from .._params import spec_method
 from .._types import ExpiresAfter, FilePurpose, Omit, Upload, omit
 from ._async import upload_async
 from ._job import Job
@@ -45,6 +48,8 @@ Args:
     keep_on_failure: leave the Upload pending on failure instead of cancelling it
         (default: the value of ``resume``).
     part_retries: retries per part (default ``max(client.max_retries, 5)``).
+    **params: any other request field of ``uploads.create`` that the spec declares
+        (``CreateUploadParams``), passed through to it and kept in the resume state.
 
 Returns:
     The completed Upload; ``upload.file`` is the File.
@@ -81,6 +86,7 @@ class ChunkedUploadMixin:
         @property
         def _client(self) -> SyncTransferClient: ...
 
+    @spec_method("createUpload")
     def upload_file_chunked(
         self,
         *,
@@ -97,6 +103,7 @@ class ChunkedUploadMixin:
         state_file: str | os.PathLike[str] | None = None,
         keep_on_failure: bool | None = None,
         part_retries: int | None = None,
+        **params: Unpack[CreateUploadParams],
     ) -> Upload:
         client = self._client
         options = TransferOptions.from_arguments(
@@ -113,6 +120,7 @@ class ChunkedUploadMixin:
             resume=resume,
             keep_on_failure=keep_on_failure,
             part_retries=part_retries,
+            create_params=params,
         )
         return upload_sync(client, Job(client.plugins, file, options))
 
@@ -127,6 +135,7 @@ class AsyncChunkedUploadMixin:
         @property
         def _client(self) -> AsyncTransferClient: ...
 
+    @spec_method("createUpload")
     async def upload_file_chunked(
         self,
         *,
@@ -143,6 +152,7 @@ class AsyncChunkedUploadMixin:
         state_file: str | os.PathLike[str] | None = None,
         keep_on_failure: bool | None = None,
         part_retries: int | None = None,
+        **params: Unpack[CreateUploadParams],
     ) -> Upload:
         client = self._client
         options = TransferOptions.from_arguments(
@@ -159,6 +169,7 @@ class AsyncChunkedUploadMixin:
             resume=resume,
             keep_on_failure=keep_on_failure,
             part_retries=part_retries,
+            create_params=params,
         )
         return await upload_async(client, Job(client.plugins, file, options))
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from .._constants import MAX_PART_SIZE, UPLOAD_PURPOSES
+from .._params import split_params
 from .._types import ExpiresAfter, FilePurpose, Omit
 
 _MD5_RE = re.compile(r"[0-9a-fA-F]{32}")
@@ -45,6 +48,9 @@ class TransferOptions:
     resume: bool
     keep_on_failure: bool
     part_retries: int
+    create_params: Mapping[str, Any] = field(default_factory=dict)
+    """The spec-derived keyword arguments of ``uploads.create`` (``CreateUploadParams``),
+    checked, passed through as given and kept in the resume state."""
 
     @classmethod
     def from_arguments(
@@ -63,8 +69,10 @@ class TransferOptions:
         resume: bool,
         keep_on_failure: bool | None,
         part_retries: int | None,
+        create_params: Mapping[str, object] | None = None,
     ) -> TransferOptions:
         """Check the arguments; raises ``TypeError`` / ``ValueError`` before any request."""
+        spec_body = split_params("createUpload", create_params or {}).body
         if not isinstance(mime_type, str) or not mime_type:
             raise ValueError("mime_type must be a non-empty string such as 'application/pdf'")
         checked_purpose = _check_purpose(purpose)
@@ -105,6 +113,7 @@ class TransferOptions:
             resume=resume,
             keep_on_failure=resume if keep_on_failure is None else keep_on_failure,
             part_retries=part_retries,
+            create_params=spec_body,
         )
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, Unpack
+
+from openai_uploads_client.sdk import CreateUploadParams
 
 from .._types import ExpiresAfter, FilePurpose, Omit, Upload, UploadPart
 
@@ -46,6 +48,7 @@ class SyncUploadsAPI(Protocol):
         mime_type: str,
         purpose: FilePurpose,
         expires_after: ExpiresAfter | Omit = ...,
+        **params: Unpack[CreateUploadParams],
     ) -> Upload: ...
 
     def complete(
@@ -94,6 +97,7 @@ class AsyncUploadsAPI(Protocol):
         mime_type: str,
         purpose: FilePurpose,
         expires_after: ExpiresAfter | Omit = ...,
+        **params: Unpack[CreateUploadParams],
     ) -> Upload: ...
 
     async def complete(

@@ -9,11 +9,14 @@ Format (version 1)::
       "part_size": 67108864,
       "filename": "data.jsonl", "mime_type": "application/jsonl", "purpose": "batch",
       "identity": {"size": 123, "mtime_ns": 1732536400000000000, "fingerprint": "<sha256>"},
-      "parts": {"1": "part_abc", "3": "part_def"}
+      "parts": {"1": "part_abc", "3": "part_def"},
+      "create_params": {"metadata": {"team": "ml"}}
     }
 
 ``fingerprint`` is the sha256 of the first and last MiB of the file; ``mtime_ns`` is null
 for in-memory data and file objects. ``parts`` maps finished part numbers to part ids.
+``create_params`` holds the spec-derived arguments of ``uploads.create`` (absent in
+older files: none); a call with other values starts a new Upload.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +50,7 @@ class ResumeRecord:
     purpose: str
     identity: Identity
     parts: dict[int, str] = field(default_factory=dict)
+    create_params: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +63,7 @@ class ResumeRecord:
             "purpose": self.purpose,
             "identity": self.identity.to_json(),
             "parts": {str(n): pid for n, pid in sorted(self.parts.items())},
+            "create_params": self.create_params,
         }
 
     @classmethod
@@ -78,6 +84,7 @@ class ResumeRecord:
                 str(ident["fingerprint"]),
             ),
             parts={int(n): str(pid) for n, pid in data["parts"].items()},
+            create_params=dict(data.get("create_params") or {}),
         )
 
     def mismatch(
@@ -89,6 +96,7 @@ class ResumeRecord:
         mime_type: str,
         purpose: str,
         now: float,
+        create_params: Mapping[str, Any] | None = None,
     ) -> str | None:
         """Why this record cannot be resumed for these arguments, or None if it can."""
         if identity != self.identity:
@@ -97,9 +105,16 @@ class ResumeRecord:
             return f"part_size changed ({self.part_size} → {part_size})"
         if (filename, mime_type, purpose) != (self.filename, self.mime_type, self.purpose):
             return "filename, mime_type or purpose changed"
+        if _as_json(create_params or {}) != _as_json(self.create_params):
+            return f"the arguments of uploads.create changed ({sorted(self.create_params)})"
         if self.expires_at - now < EXPIRY_MARGIN:
             return f"Upload {self.upload_id} expired (or expires too soon to finish)"
         return None
+
+
+def _as_json(value: Mapping[str, Any]) -> str:
+    """Canonical JSON, so that values compare the same before and after a round trip."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 class StateFile:
@@ -178,7 +193,13 @@ class ResumeState:
         return self.state_file.path
 
     def load(
-        self, *, part_size: int | None, filename: str, mime_type: str, purpose: str
+        self,
+        *,
+        part_size: int | None,
+        filename: str,
+        mime_type: str,
+        purpose: str,
+        create_params: Mapping[str, Any] | None = None,
     ) -> ResumePoint:
         """Read the state file: a record that fits these arguments, or a stale Upload."""
         record = self.state_file.load()
@@ -194,6 +215,7 @@ class ResumeState:
             mime_type=mime_type,
             purpose=purpose,
             now=time.time(),
+            create_params=create_params,
         )
         if why is None and record.identity.size == self.source.size:
             self.record = record
@@ -217,6 +239,7 @@ class ResumeState:
         filename: str,
         mime_type: str,
         purpose: str,
+        create_params: Mapping[str, Any] | None = None,
     ) -> None:
         """A new Upload exists: record it (before any of its parts is sent)."""
         assert self._identity is not None
@@ -228,6 +251,7 @@ class ResumeState:
             mime_type=mime_type,
             purpose=purpose,
             identity=self._identity,
+            create_params=json.loads(_as_json(create_params or {})),
         )
         self.state_file.save(self.record)
 

@@ -25,15 +25,21 @@ from openai_uploads._constants import (
     MIN_FILE_EXPIRY_SECONDS,
     UPLOAD_PURPOSES,
 )
+from openai_uploads_client import models as _request_models
+from openai_uploads_client.sdk import OPERATIONS
 
 from ._azure import AzureSurface
 from ._errors import ApiError, bad_request
 from ._faults import FaultInjector, FaultMiddleware
 from ._store import Store, assemble
 
-_CREATE_FIELDS: Final = {"filename", "purpose", "bytes", "mime_type", "expires_after"}
-_COMPLETE_FIELDS: Final = {"part_ids", "md5"}
-_LIST_FILES_PARAMS: Final = {"purpose", "limit", "order", "after"}
+# The request fields and query parameters each route accepts are the spec's, read from
+# the operation table codegen.sh writes (openai_uploads_client.sdk): a field added to
+# spec/openapi.yaml is accepted after ./codegen.sh. Fields the emulator has no rule for
+# are checked by the generated request model (nested shapes, enums) and then ignored.
+_CREATE_FIELDS: Final = frozenset(name for name, _ in OPERATIONS["createUpload"].body_fields)
+_COMPLETE_FIELDS: Final = frozenset(name for name, _ in OPERATIONS["completeUpload"].body_fields)
+_LIST_FILES_PARAMS: Final = frozenset(name for name, *_ in OPERATIONS["listFiles"].query_params)
 _LIST_FILES_MAX: Final = 10_000
 _FLUSH_BYTES: Final = 1024 * 1024
 """Part bytes gathered before they are written out in a worker thread."""
@@ -57,10 +63,22 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return data
 
 
-def _check_fields(data: dict[str, Any], allowed: set[str]) -> None:
+def _check_fields(data: dict[str, Any], allowed: frozenset[str]) -> None:
     for key in data:
         if key not in allowed:
             raise bad_request(f"Unrecognized request argument supplied: {key}", param=key)
+
+
+def _check_with_model(data: dict[str, Any], operation_id: str) -> None:
+    """After the route's own rules: the generated request model must accept the body."""
+    model_name = OPERATIONS[operation_id].body_model
+    assert model_name is not None
+    try:
+        getattr(_request_models, model_name).from_dict(data)
+    except KeyError:
+        pass  # a missing required field: the route's own checks name it
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise bad_request(f"Invalid request: {exc}") from None
 
 
 def _required(data: dict[str, Any], name: str) -> Any:
@@ -252,12 +270,14 @@ class Emulator:
                 + ".",
                 param="purpose",
             )
+        file_expires_seconds = _file_expiry(data)
+        _check_with_model(data, "createUpload")
         record = self.store.create_upload(
             filename=filename,
             bytes=size,
             purpose=purpose,
             mime_type=mime_type,
-            file_expires_seconds=_file_expiry(data),
+            file_expires_seconds=file_expires_seconds,
         )
         return JSONResponse(record.to_json())
 
@@ -312,6 +332,7 @@ class Emulator:
         md5 = data.get("md5")
         if md5 is not None and not isinstance(md5, str):
             raise bad_request("Invalid type for 'md5': expected a string.", param="md5")
+        _check_with_model(data, "completeUpload")
         record, paths = self.store.begin_complete(upload_id, part_ids)
         tmp = self.store.tmp_path(".file")
         try:

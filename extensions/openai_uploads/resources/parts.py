@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, Unpack, cast
 
 import httpx
 
 from openai_uploads_client.api.uploads import add_upload_part
 from openai_uploads_client.models import AddUploadPartRequest
+from openai_uploads_client.sdk import AddUploadPartParams
 from openai_uploads_client.types import File
 
 from .._base_client import (
@@ -24,6 +25,7 @@ from .._base_client import (
     random_boundary,
 )
 from .._constants import MAX_PART_SIZE
+from .._params import request_body, spec_method, split_params
 from .._types import NOT_GIVEN, FileTypes, NotGiven, UploadPart
 from ._resource import AsyncAPIResource, SyncAPIResource, require_id
 
@@ -100,8 +102,12 @@ def add_part_call(
     options: RequestOptions,
     fixed_boundary: bool = True,
     on_attempt: Callable[[], None] | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> APICall[UploadPart]:
+    """``params``: the spec-derived keyword arguments (``AddUploadPartParams``), sent as
+    form fields beside ``data``."""
     upload_id = require_id("upload_id", upload_id)
+    extra_fields = split_params("addUploadPart", params or {}).body
     # The fixed boundary keeps recorded bodies reproducible; a part that happens to
     # contain it gets a random one instead. Without ``fixed_boundary`` the boundary is
     # always random (128 bits: it cannot plausibly occur in the data), which spares
@@ -116,7 +122,12 @@ def add_part_call(
             on_attempt()
         reader = PartReader(body, name=filename, on_progress=on_progress)
         part = File(payload=cast(BinaryIO, reader), file_name=filename, mime_type=mime_type)
-        kwargs = add_upload_part._get_kwargs(upload_id, body=AddUploadPartRequest(data=part))
+        if extra_fields:
+            request = request_body("addUploadPart", {**extra_fields, "data": b""})
+            request.data = part
+        else:
+            request = AddUploadPartRequest(data=part)
+        kwargs = add_upload_part._get_kwargs(upload_id, body=request)
         if boundary is not None:
             kwargs["headers"]["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         return kwargs
@@ -154,6 +165,7 @@ def _internal_part_call(
 class Parts(SyncAPIResource):
     """Parts of an Upload: ``client.uploads.parts``."""
 
+    @spec_method("addUploadPart")
     def create(
         self,
         upload_id: str,
@@ -163,6 +175,7 @@ class Parts(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[AddUploadPartParams],
     ) -> UploadPart:
         """Add a Part (at most 64 MiB) to an Upload; parts may be added in parallel.
 
@@ -187,6 +200,7 @@ class Parts(SyncAPIResource):
             mime_type=mime_type,
             on_progress=None,
             options=options,
+            params=params,
         )
         return self._client._execute(call)
 
@@ -218,6 +232,7 @@ class Parts(SyncAPIResource):
 class AsyncParts(AsyncAPIResource):
     """Parts of an Upload: ``client.uploads.parts`` of :class:`AsyncOpenAI`."""
 
+    @spec_method("addUploadPart")
     async def create(
         self,
         upload_id: str,
@@ -227,6 +242,7 @@ class AsyncParts(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[AddUploadPartParams],
     ) -> UploadPart:
         """Add a Part (at most 64 MiB) to an Upload; see :meth:`Parts.create`.
 
@@ -246,6 +262,7 @@ class AsyncParts(AsyncAPIResource):
             mime_type=mime_type,
             on_progress=None,
             options=options,
+            params=params,
         )
         return await self._client._execute(call)
 

@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Unpack
 
 import httpx
 
 from openai_uploads_client.api.uploads import cancel_upload, complete_upload, create_upload
-from openai_uploads_client.models import (
-    CompleteUploadRequest,
-    CreateUploadRequest,
-    FileExpirationAfter,
-)
-from openai_uploads_client.types import UNSET, Unset
+from openai_uploads_client.models import FileExpirationAfter
+from openai_uploads_client.sdk import CancelUploadParams, CompleteUploadParams, CreateUploadParams
 
 from .._base_client import APICall, RequestOptions, parse_json_model
+from .._params import request_body, spec_method, split_params
 from .._transfer import AsyncChunkedUploadMixin, ChunkedUploadMixin
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
 from ._resource import AsyncAPIResource, SyncAPIResource, require_id
@@ -58,15 +55,8 @@ def expiration(expires_after: ExpiresAfter | Mapping[str, object]) -> FileExpira
     return FileExpirationAfter(anchor=anchor, seconds=seconds)  # type: ignore[arg-type]
 
 
-def _parse_upload(response: httpx.Response) -> Upload:
-    upload: Any = _parse_upload_model(response)
-    if isinstance(upload.file, Unset):
-        # The API leaves ``file`` out until completion; openai-python users test ``is None``.
-        upload.file = None
-    return cast(Upload, upload)
-
-
-_parse_upload_model = parse_json_model(Upload)
+# The API leaves ``file`` out until completion; it reads as None, as in openai-python.
+_parse_upload = parse_json_model(Upload)
 
 
 def create_upload_call(
@@ -76,20 +66,26 @@ def create_upload_call(
     mime_type: str,
     purpose: FilePurpose,
     expires_after: ExpiresAfter | Omit,
+    params: Mapping[str, object],
     options: RequestOptions,
 ) -> APICall[Upload]:
+    """``params``: the spec-derived keyword arguments (``CreateUploadParams``)."""
+    spec = split_params("createUpload", params)
     if not _is_int(size):
         raise TypeError(f"bytes must be an int, got {type(size).__name__}")
     for name, value in (("filename", filename), ("mime_type", mime_type), ("purpose", purpose)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    request = CreateUploadRequest(
-        filename=filename,
-        purpose=purpose,
-        bytes_=size,
-        mime_type=mime_type,
-        expires_after=UNSET if isinstance(expires_after, Omit) else expiration(expires_after),
-    )
+    fields: dict[str, object] = {
+        "filename": filename,
+        "purpose": purpose,
+        "bytes": size,
+        "mime_type": mime_type,
+        **spec.body,
+    }
+    if not isinstance(expires_after, Omit):
+        fields["expires_after"] = expiration(expires_after).to_dict()
+    request = request_body("createUpload", fields)
     return APICall(
         operation="create_upload",
         make_kwargs=lambda: create_upload._get_kwargs(body=request),
@@ -103,16 +99,19 @@ def complete_upload_call(
     *,
     part_ids: Sequence[str],
     md5: str | Omit,
+    params: Mapping[str, object],
     options: RequestOptions,
 ) -> APICall[Upload]:
     upload_id = require_id("upload_id", upload_id)
+    spec = split_params("completeUpload", params)
     if isinstance(part_ids, str) or not all(isinstance(p, str) for p in part_ids):
         raise TypeError("part_ids must be a list of part id strings")
     if not isinstance(md5, str | Omit):
         raise TypeError(f"md5 must be a hex str, got {type(md5).__name__}")
-    request = CompleteUploadRequest(
-        part_ids=list(part_ids), md5=UNSET if isinstance(md5, Omit) else md5
-    )
+    fields: dict[str, object] = {"part_ids": list(part_ids), **spec.body}
+    if not isinstance(md5, Omit):
+        fields["md5"] = md5
+    request = request_body("completeUpload", fields)
     return APICall(
         operation="complete_upload",
         make_kwargs=lambda: complete_upload._get_kwargs(upload_id, body=request),
@@ -121,8 +120,11 @@ def complete_upload_call(
     )
 
 
-def cancel_upload_call(upload_id: str, *, options: RequestOptions) -> APICall[Upload]:
+def cancel_upload_call(
+    upload_id: str, *, params: Mapping[str, object], options: RequestOptions
+) -> APICall[Upload]:
     upload_id = require_id("upload_id", upload_id)
+    split_params("cancelUpload", params)
     return APICall(
         operation="cancel_upload",
         make_kwargs=lambda: cancel_upload._get_kwargs(upload_id),
@@ -141,6 +143,7 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
         super().__init__(client)
         self.parts = Parts(client)
 
+    @spec_method("createUpload")
     def create(
         self,
         *,
@@ -153,6 +156,7 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[CreateUploadParams],
     ) -> Upload:
         """Create an Upload of ``bytes`` bytes that accepts Parts for one hour.
 
@@ -180,10 +184,12 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
             mime_type=mime_type,
             purpose=purpose,
             expires_after=expires_after,
+            params=params,
             options=options,
         )
         return self._client._execute(call)
 
+    @spec_method("completeUpload")
     def complete(
         self,
         upload_id: str,
@@ -194,6 +200,7 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[CompleteUploadParams],
     ) -> Upload:
         """Complete the Upload: its Parts, in ``part_ids`` order, become a File.
 
@@ -208,9 +215,12 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
             extra_body=extra_body,
             timeout=timeout,
         )
-        call = complete_upload_call(upload_id, part_ids=part_ids, md5=md5, options=options)
+        call = complete_upload_call(
+            upload_id, part_ids=part_ids, md5=md5, params=params, options=options
+        )
         return self._client._execute(call)
 
+    @spec_method("cancelUpload")
     def cancel(
         self,
         upload_id: str,
@@ -219,6 +229,7 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[CancelUploadParams],
     ) -> Upload:
         """Cancel the Upload; its Parts are discarded and no more can be added."""
         options = RequestOptions(
@@ -227,7 +238,7 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return self._client._execute(cancel_upload_call(upload_id, options=options))
+        return self._client._execute(cancel_upload_call(upload_id, params=params, options=options))
 
 
 class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
@@ -240,6 +251,7 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
         super().__init__(client)
         self.parts = AsyncParts(client)
 
+    @spec_method("createUpload")
     async def create(
         self,
         *,
@@ -252,6 +264,7 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[CreateUploadParams],
     ) -> Upload:
         """Create an Upload of ``bytes`` bytes that accepts Parts for one hour."""
         options = RequestOptions(
@@ -266,10 +279,12 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
             mime_type=mime_type,
             purpose=purpose,
             expires_after=expires_after,
+            params=params,
             options=options,
         )
         return await self._client._execute(call)
 
+    @spec_method("completeUpload")
     async def complete(
         self,
         upload_id: str,
@@ -280,6 +295,7 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[CompleteUploadParams],
     ) -> Upload:
         """Complete the Upload: its Parts, in ``part_ids`` order, become a File."""
         options = RequestOptions(
@@ -288,9 +304,12 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
             extra_body=extra_body,
             timeout=timeout,
         )
-        call = complete_upload_call(upload_id, part_ids=part_ids, md5=md5, options=options)
+        call = complete_upload_call(
+            upload_id, part_ids=part_ids, md5=md5, params=params, options=options
+        )
         return await self._client._execute(call)
 
+    @spec_method("cancelUpload")
     async def cancel(
         self,
         upload_id: str,
@@ -299,6 +318,7 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[CancelUploadParams],
     ) -> Upload:
         """Cancel the Upload; its Parts are discarded and no more can be added."""
         options = RequestOptions(
@@ -307,4 +327,6 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return await self._client._execute(cancel_upload_call(upload_id, options=options))
+        return await self._client._execute(
+            cancel_upload_call(upload_id, params=params, options=options)
+        )
