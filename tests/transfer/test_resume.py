@@ -176,3 +176,34 @@ def test_interrupt_with_resume_records_parts_whose_bodies_had_already_left(
         assert server.fault_stats()["requests"] == 1
         assert upload.id == state["upload_id"]
         assert client.files.content(upload.file.id) == path.read_bytes()
+
+
+def test_resume_record_keeps_the_spec_derived_create_arguments() -> None:
+    """Arguments of uploads.create that come from the spec are part of the resume state."""
+    from openai_uploads._transfer._resume import ResumeRecord
+    from openai_uploads._transfer._source import Identity
+
+    record = ResumeRecord(
+        upload_id="upload_1",
+        expires_at=2e9,
+        part_size=1,
+        filename="a",
+        mime_type="text/plain",
+        purpose="batch",
+        identity=Identity(1, None, "f"),
+        create_params={"metadata": {"team": "ml"}},
+    )
+    again = ResumeRecord.from_json(record.to_json())
+    assert again.create_params == {"metadata": {"team": "ml"}}
+    same = dict(
+        identity=Identity(1, None, "f"),
+        part_size=None,
+        filename="a",
+        mime_type="text/plain",
+        purpose="batch",
+        now=1e9,
+    )
+    assert again.mismatch(**same, create_params={"metadata": {"team": "ml"}}) is None
+    assert "uploads.create changed" in str(
+        again.mismatch(**same, create_params={"metadata": {"team": "ops"}})
+    )
