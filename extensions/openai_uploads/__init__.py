@@ -31,6 +31,7 @@ from ._exceptions import (
     PluginError,
     RateLimitError,
     UnprocessableEntityError,
+    UploadCompletionError,
     UploadError,
     UploadExpiredError,
     UploadVetoedError,
@@ -107,6 +108,7 @@ __all__ = [
     "UploadError",
     "ChecksumMismatchError",
     "UploadVetoedError",
+    "UploadCompletionError",
     "UploadExpiredError",
     # plugins
     "hookimpl",

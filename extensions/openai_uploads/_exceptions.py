@@ -32,6 +32,7 @@ __all__ = [
     "ChecksumMismatchError",
     "UploadVetoedError",
     "UploadExpiredError",
+    "UploadCompletionError",
 ]
 
 
@@ -219,6 +220,31 @@ class UploadVetoedError(UploadError):
 
 class UploadExpiredError(UploadError):
     """The Upload expired (one hour after creation) before it could complete."""
+
+
+class UploadCompletionError(UploadError):
+    """``complete`` answered with something other than this Upload, ``completed``, with a
+    File of the declared ``bytes`` (a cancelled or still pending Upload, no File, another
+    Upload's id, a File of another size).
+
+    ``status`` is the status the answer gave. When the Upload may still be pending it is
+    cancelled (``cancelled`` says whether that worked).
+    """
+
+    status: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        upload_id: str | None,
+        status: str | None = None,
+        still_pending: bool = False,
+        **details: Any,
+    ) -> None:
+        super().__init__(message, upload_id=upload_id, **details)
+        self.status = status
+        self.still_pending = still_pending
 
 
 def _str_or_none(value: object) -> str | None:

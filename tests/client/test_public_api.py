@@ -40,6 +40,7 @@ EXPECTED = {
     "UploadError",
     "ChecksumMismatchError",
     "UploadVetoedError",
+    "UploadCompletionError",
     "UploadExpiredError",
     "hookimpl",
     "RetryContext",

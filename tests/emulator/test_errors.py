@@ -43,11 +43,21 @@ def test_oversized_part_is_bad_request(client: openai.OpenAI) -> None:
     assert _error(info.value)["code"] == "part_too_large"
 
 
-def test_part_beyond_declared_total_is_bad_request(client: openai.OpenAI) -> None:
+def test_parts_beyond_declared_bytes_are_accepted_and_complete_checks_the_listed_ones(
+    client: openai.OpenAI,
+) -> None:
+    # As the API: parts are taken up to the 8 GB Upload maximum; complete refuses part
+    # ids that do not add up to ``bytes``, and ignores parts it is not given.
     upload_id = new_upload(client, 5)
-    client.uploads.parts.create(upload_id, data=b"abc")
-    with pytest.raises(openai.BadRequestError):
-        client.uploads.parts.create(upload_id, data=b"def")
+    abc = client.uploads.parts.create(upload_id, data=b"abc")
+    de = client.uploads.parts.create(upload_id, data=b"de")
+    extra = client.uploads.parts.create(upload_id, data=b"xyz")
+    with pytest.raises(openai.BadRequestError) as info:
+        client.uploads.complete(upload_id, part_ids=[abc.id, de.id, extra.id])
+    assert "add up to 8 bytes" in _error(info.value)["message"]
+    done = client.uploads.complete(upload_id, part_ids=[abc.id, de.id])
+    assert done.file is not None
+    assert client.files.content(done.file.id).content == b"abcde"
 
 
 def test_part_for_completed_upload_is_bad_request(client: openai.OpenAI) -> None:

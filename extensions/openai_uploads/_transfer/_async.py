@@ -29,6 +29,9 @@ async def upload_async(client: AsyncTransferClient, job: Job) -> Upload:
                 return await _attempt(client, job)
             except BaseException as exc:
                 if isinstance(exc, Exception) and job.reset_if_resume_refused(exc):
+                    if job.abandoned_upload_id is not None:
+                        await _cancel_quietly(client, job.abandoned_upload_id)
+                        job.abandoned_upload_id = None
                     continue
                 raise
     except BaseException as exc:
@@ -64,6 +67,7 @@ async def _attempt(client: AsyncTransferClient, job: Job) -> Upload:
     job.start()
     await _send_all(client, job)
     upload = await uploads.complete(job.active_upload_id, **job.complete_arguments())
+    await asyncio.to_thread(job.check_completed, upload)
     await asyncio.to_thread(job.forget_state)
     job.completed(upload)
     return upload

@@ -7,6 +7,7 @@ import asyncio
 from .._exceptions import (
     ChecksumMismatchError,
     OpenAIError,
+    UploadCompletionError,
     UploadError,
     UploadExpiredError,
     UploadVetoedError,
@@ -25,6 +26,9 @@ def should_cancel(exc: BaseException, *, upload_id: str | None, keep_on_failure:
     """Cancel the Upload on the server, unless the caller keeps it for resuming."""
     if upload_id is None:
         return False
+    if isinstance(exc, UploadCompletionError):
+        # A cancelled or completed Upload cannot be cancelled; a pending one always is.
+        return exc.still_pending
     if isinstance(exc, ALWAYS_CANCEL):
         return True
     return not keep_on_failure
@@ -48,8 +52,13 @@ def translate_failure(
     * ``KeyboardInterrupt`` / ``asyncio.CancelledError``: themselves, with the note.
     * Anything else: an :class:`UploadError` raised ``from`` it.
     """
-    kept = upload_id is not None and not cancelled
-    if kept:
+    # After a wrong answer to complete the Upload may be cancelled or completed already:
+    # nothing is kept for resuming then.
+    settled = isinstance(exc, UploadCompletionError) and not exc.still_pending
+    kept = upload_id is not None and not cancelled and not settled
+    if settled:
+        note = ""
+    elif kept:
         how = (
             f"call upload_file_chunked again with resume=True to send the rest "
             f"(state in {state_path})"

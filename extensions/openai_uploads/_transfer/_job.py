@@ -20,6 +20,7 @@ from .._constants import MAX_UPLOAD_BYTES
 from .._exceptions import (
     APIStatusError,
     ChecksumMismatchError,
+    UploadCompletionError,
     UploadExpiredError,
     UploadVetoedError,
 )
@@ -95,6 +96,8 @@ class Job:
         self.upload_id: str | None = None
         self.expires_at: float | None = None
         self.resumed = False
+        self.abandoned_upload_id: str | None = None
+        """A resumed Upload the server refused, to cancel before starting over."""
         self._lock = threading.Lock()
         self._started = 0.0
         self._part_started: dict[int, float] = {}
@@ -349,6 +352,40 @@ class Job:
             arguments["md5"] = md5
         return arguments
 
+    def check_completed(self, upload: object) -> None:
+        """Raise :class:`UploadCompletionError` unless ``complete`` answered with this
+        Upload, ``completed``, with a File of the declared bytes. Blocking (the state
+        file of an Upload that cannot be resumed is deleted)."""
+        assert self.upload_id is not None
+        returned_id = getattr(upload, "id", None)
+        status = getattr(upload, "status", None)
+        file = getattr(upload, "file", None)
+        file_bytes = getattr(file, "bytes", None)
+        problem = None
+        if returned_id != self.upload_id:
+            problem = f"answered with another Upload ({returned_id!r})"
+        elif status != "completed":
+            problem = f"left it {status!r}"
+        elif file is None:
+            problem = "gave no File"
+        elif file_bytes != self.source.size:
+            problem = (
+                f"gave File {getattr(file, 'id', None)} of {file_bytes!r} bytes, "
+                f"not the {self.source.size} declared"
+            )
+        if problem is None:
+            return
+        # Another id: this Upload's state is unknown, so cancel it to be sure.
+        still_pending = returned_id != self.upload_id or status == "pending"
+        if not still_pending:
+            self.forget_state()  # completed or cancelled: nothing left to resume
+        raise UploadCompletionError(
+            f"complete of Upload {self.upload_id} {problem}",
+            upload_id=self.upload_id,
+            status=status if isinstance(status, str) else None,
+            still_pending=still_pending,
+        )
+
     def completed(self, upload: Upload) -> None:
         assert self.upload_id is not None
         file = getattr(upload, "file", None)
@@ -376,10 +413,12 @@ class Job:
         if exc.status_code not in (400, 404):
             return False
         log.warning(
-            "the server refused resumed Upload %s (%s); starting a new Upload",
+            "the server refused resumed Upload %s (%s); cancelling it and starting a new Upload",
             self.upload_id,
             exc.message,
         )
+        # The driver cancels it before starting over: no abandoned Upload stays pending.
+        self.abandoned_upload_id = self.upload_id
         if self.resume_state is not None:
             self.resume_state.discard()
         self.reset(self.opts.part_size or DEFAULT_PART_SIZE)

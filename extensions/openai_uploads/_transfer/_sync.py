@@ -37,6 +37,7 @@ def upload_sync(client: SyncTransferClient, job: Job) -> Upload:
                 return _attempt(client, job)
             except BaseException as exc:
                 if isinstance(exc, Exception) and job.reset_if_resume_refused(exc):
+                    _cancel_abandoned(client, job)
                     continue
                 raise
     except BaseException as exc:
@@ -62,6 +63,7 @@ def _attempt(client: SyncTransferClient, job: Job) -> Upload:
     job.start()
     _send_all(client, job)
     upload = uploads.complete(job.active_upload_id, **job.complete_arguments())
+    job.check_completed(upload)
     job.forget_state()
     job.completed(upload)
     return upload
@@ -154,3 +156,10 @@ def _cancel_quietly(client: SyncTransferClient, upload_id: str) -> None:
         client.uploads.cancel(upload_id, timeout=CANCEL_TIMEOUT)
     except Exception as exc:
         log.info("could not cancel stale Upload %s: %r", upload_id, exc)
+
+
+def _cancel_abandoned(client: SyncTransferClient, job: Job) -> None:
+    """Cancel the resumed Upload the server refused (it may still be pending)."""
+    if job.abandoned_upload_id is not None:
+        _cancel_quietly(client, job.abandoned_upload_id)
+        job.abandoned_upload_id = None

@@ -140,6 +140,8 @@ def _setup_logging(quiet: bool, verbose: bool) -> None:
 
 def _upload_left_pending(exc: BaseException) -> str | None:
     """The id of the Upload a failed transfer left pending (not cancelled), if any."""
+    if isinstance(exc, errors.UploadCompletionError) and not exc.still_pending:
+        return None  # complete left it cancelled or completed: nothing to resume
     upload_id = getattr(exc, "upload_id", None)
     cancelled = getattr(exc, "upload_cancelled", getattr(exc, "cancelled", False))
     return upload_id if isinstance(upload_id, str) and upload_id and not cancelled else None

@@ -198,7 +198,7 @@ class _PartReceiver:
             )
         elif self.size > self.remaining:
             self.error = bad_request(
-                "The part would make the Upload exceed the bytes it was created with.",
+                f"The part would make the Upload exceed the maximum of {MAX_UPLOAD_BYTES} bytes.",
                 param="data",
             )
         else:
@@ -284,7 +284,7 @@ class Emulator:
     async def add_part(self, request: Request) -> Response:
         self.authorize(request)
         upload_id = request.path_params["upload_id"]
-        record, received = self.store.check_accepts_parts(upload_id)
+        _, received = self.store.check_accepts_parts(upload_id)
         content_type, params = parse_options_header(request.headers.get("content-type"))
         boundary = params.get(b"boundary")
         if content_type != b"multipart/form-data" or not boundary:
@@ -292,7 +292,9 @@ class Emulator:
                 "The request must be multipart/form-data with a 'data' field.", param="data"
             )
         tmp = self.store.tmp_path(".part")
-        receiver = _PartReceiver(tmp, MAX_PART_SIZE, record.bytes - received)
+        # Parts are taken up to the 8 GB Upload maximum, not only up to ``bytes``:
+        # complete checks that the parts it lists add up to ``bytes`` (as the API does).
+        receiver = _PartReceiver(tmp, MAX_PART_SIZE, MAX_UPLOAD_BYTES - received)
         parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
         try:
             try:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from openai_uploads._constants import UPLOAD_TTL_SECONDS
+from openai_uploads._constants import MAX_UPLOAD_BYTES, UPLOAD_TTL_SECONDS
 
 from ._errors import ApiError, bad_request, not_found
 
@@ -242,6 +242,18 @@ class Store:
                 record = UploadRecord(*(*row[:7], "expired", *row[8:]))
             return record
 
+    def upload_ids(self, status: str | None = None) -> list[str]:
+        """The ids of the Uploads held (only those with ``status``, if given), in the
+        order they were created; for tests that check nothing is left ``pending``."""
+        with self._lock:
+            sql = "SELECT id FROM uploads"
+            args: tuple[str, ...] = ()
+            if status is not None:
+                sql += " WHERE status = ?"
+                args = (status,)
+            rows = self._db.execute(sql + " ORDER BY created_at, rowid", args).fetchall()
+            return [str(row[0]) for row in rows]
+
     def _expire(self, upload_id: str) -> None:
         self._db.execute("UPDATE uploads SET status = 'expired' WHERE id = ?", (upload_id,))
         self._delete_parts(upload_id)
@@ -282,11 +294,14 @@ class Store:
         """Keep a received body as a Part, if the Upload still accepts it."""
         with self._lock:
             try:
-                record, received = self.check_accepts_parts(upload_id)
-                if received + size > record.bytes:
+                _, received = self.check_accepts_parts(upload_id)
+                # As the API: parts are accepted up to the 8 GB Upload maximum, whatever
+                # the declared bytes; complete checks that the parts it lists add up to
+                # them (a part left out of part_ids is ignored).
+                if received + size > MAX_UPLOAD_BYTES:
                     raise bad_request(
-                        f"Adding this part ({size} bytes) would exceed the Upload's declared "
-                        f"{record.bytes} bytes ({received} already received).",
+                        f"Adding this part ({size} bytes) would exceed the Upload maximum "
+                        f"of {MAX_UPLOAD_BYTES} bytes ({received} already received).",
                         param="data",
                     )
             except ApiError:
