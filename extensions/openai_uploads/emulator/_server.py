@@ -341,6 +341,11 @@ class EmulatorProcess:
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
+    @property
+    def azure_endpoint(self) -> str:
+        """The ``azure_endpoint`` of the Azure surface (``/openai/...``, same store)."""
+        return self.base_url.removesuffix("/v1")
+
     def set_faults(self, config: FaultConfig) -> None:
         httpx.post(f"{self.base_url}/_emulator/faults", json=config.to_json()).raise_for_status()
 
