@@ -8,6 +8,7 @@ run, the runners alternating over several repetitions (median wall time and CPU)
   (``/openai/...?api-version=...``, ``api-key`` header);
 * ``azure-token``: ``AzureOpenAI`` with an ``azure_ad_token_provider`` (asked before every
   attempt; here it returns a fixed string, so the figure is the SDK's own cost);
+* ``openai-async``: ``AsyncOpenAI`` against ``/v1``, the baseline of the next one;
 * ``azure-async-token``: ``AsyncAzureOpenAI`` with a coroutine token provider;
 * ``openai-python-azure``: openai-python's ``AzureOpenAI.uploads.upload_file_chunked``
   against the same routes, for reference (sequential parts, no md5).
@@ -29,11 +30,18 @@ from _common import API_KEY, Measure, MiB, median, report, run_worker, worker_ma
 from _common import write_random_file as _write
 
 VERSION = "2025-04-01-preview"
-RUNNERS = ("openai", "azure-key", "azure-token", "azure-async-token", "openai-python-azure")
+RUNNERS = (
+    "openai",
+    "azure-key",
+    "azure-token",
+    "openai-async",
+    "azure-async-token",
+    "openai-python-azure",
+)
 
 
 def _upload(spec: dict[str, Any]) -> None:
-    from openai_uploads import AsyncAzureOpenAI, AzureOpenAI, OpenAI
+    from openai_uploads import AsyncAzureOpenAI, AsyncOpenAI, AzureOpenAI, OpenAI
 
     runner = spec["runner"]
     args = {
@@ -44,13 +52,18 @@ def _upload(spec: dict[str, Any]) -> None:
         "max_concurrency": spec["concurrency"],
     }
     azure = {"azure_endpoint": spec["azure_endpoint"], "api_version": VERSION, "timeout": 600}
-    if runner == "azure-async-token":
+    if runner in ("openai-async", "azure-async-token"):
 
         async def token() -> str:
             return API_KEY
 
         async def run() -> Measure:
-            async with AsyncAzureOpenAI(azure_ad_token_provider=token, **azure) as client:
+            client: Any
+            if runner == "openai-async":
+                client = AsyncOpenAI(api_key=API_KEY, base_url=spec["base_url"], timeout=600)
+            else:
+                client = AsyncAzureOpenAI(azure_ad_token_provider=token, **azure)
+            async with client:
                 with Measure() as m:
                     upload = await client.uploads.upload_file_chunked(**args)
                 assert upload.status == "completed"
