@@ -1,25 +1,21 @@
 """spec/openapi.yaml honours the official contract of the four Uploads operations.
 
-The reference is the verbatim excerpt of OpenAI's own OpenAPI document kept beside the
-repository, in ``../shared/reference/openai-uploads-spec-excerpt.yaml``. When it is not
-there, every case here is skipped with that reason.
+The reference is the verbatim excerpt of OpenAI's own OpenAPI document in
+``spec/reference/openai-uploads-spec-excerpt.yaml`` (``scripts/extract_reference.py``
+re-extracts it from a full official spec; ``OPENAI_UPLOADS_REFERENCE`` points elsewhere).
+Without it every case is skipped with that reason, except in CI (``CI=true``), where
+a missing reference is a failure.
 
-Our spec may differ from it only in these deliberate ways:
-
-* request enums may be wider (``createUpload.purpose`` is the reference's list plus
-  ``user_data`` and ``evals``, which the live API and openai-python accept);
-* response fields may accept more (a nullable field, or ``anyOf: [enum, string]`` so a
-  value unknown to this client is kept instead of failing the parse);
-* a request field may have bounds where the reference has none
-  (``CreateUploadRequest.bytes`` is 0..8 GiB);
-* a response field the reference requires may be optional when it is listed in
-  ``OPTIONAL_IN_RESPONSES`` (``OpenAIFile.status``: deprecated, and absent from the
-  reference's own examples, so a File without it must still parse).
-
-Everything else -- paths, methods, parameters, request fields, required flags, types,
-formats, bounds, response properties and required lists -- must match.
+Our spec may differ from it only as ``spec/contract-allowlist.yaml`` lists, each
+difference with its reason: request enum additions, bounds the reference lacks, open
+response enums (``anyOf: [enum, string]``), response fields that may be null or absent,
+and annotation-only formats (``unixtime``). Everything else -- paths, methods,
+parameters, request fields, required flags, types, formats, bounds, response properties
+and required lists -- must match, and an allow-list entry that no longer matches a
+difference fails too.
 """
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,22 +24,36 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = REPO_ROOT / "spec" / "openapi.yaml"
-REFERENCE_PATH = REPO_ROOT.parent / "shared" / "reference" / "openai-uploads-spec-excerpt.yaml"
+REFERENCE_PATH = Path(
+    os.environ.get("OPENAI_UPLOADS_REFERENCE")
+    or REPO_ROOT / "spec" / "reference" / "openai-uploads-spec-excerpt.yaml"
+)
+ALLOWLIST_PATH = REPO_ROOT / "spec" / "contract-allowlist.yaml"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 UPLOADS_OPERATIONS = ("createUpload", "addUploadPart", "completeUpload", "cancelUpload")
 RESPONSE_SCHEMAS = ("Upload", "UploadPart", "OpenAIFile", "ErrorResponse", "Error")
 
-# The request purposes the live API accepts beyond the reference's list.
-EXTRA_UPLOAD_PURPOSES = {"user_data", "evals"}
+ALLOWED = yaml.safe_load(ALLOWLIST_PATH.read_text(encoding="utf-8"))
+# Values a request enum has beyond the reference's.
+REQUEST_ENUM_ADDITIONS = {
+    field: set(entry["values"]) for field, entry in ALLOWED["request_enum_additions"].items()
+}
+# Bounds a request field has where the reference has none.
+REQUEST_BOUNDS_ADDITIONS = {
+    field: entry["bounds"] for field, entry in ALLOWED["request_bounds_additions"].items()
+}
 # Response fields that must keep a value unknown to this client as a plain string.
-OPEN_ENUM_RESPONSE_FIELDS = (
-    "Upload.purpose",
-    "Upload.status",
-    "OpenAIFile.purpose",
-    "OpenAIFile.status",
-)
+OPEN_ENUM_RESPONSE_FIELDS = tuple(ALLOWED["open_enum_response_fields"])
 # Response fields the reference requires that this client parses when absent.
-OPTIONAL_IN_RESPONSES = {"OpenAIFile": {"status"}}
+OPTIONAL_IN_RESPONSES: dict[str, set[str]] = {}
+for _dotted in ALLOWED["optional_in_responses"]:
+    _schema, _field = _dotted.split(".")
+    OPTIONAL_IN_RESPONSES.setdefault(_schema, set()).add(_field)
+# JSON types a response field accepts beyond the reference's.
+RESPONSE_TYPE_WIDENINGS = {
+    field: set(entry["types"]) for field, entry in ALLOWED["response_type_widenings"].items()
+}
 BOUND_KEYWORDS = (
     "minimum",
     "maximum",
@@ -55,11 +65,11 @@ BOUND_KEYWORDS = (
     "maxItems",
 )
 # Formats that are documentation only; the wire value is the plain type.
-ANNOTATION_FORMATS = {"unixtime"}
+ANNOTATION_FORMATS = set(ALLOWED["annotation_formats"])
 
 REFERENCE_ABSENT = (
     f"reference contract not found at {REFERENCE_PATH} "
-    "(the shared/ folder is expected beside the repository)"
+    "(spec/reference/ is part of the repository; scripts/extract_reference.py rebuilds it)"
 )
 
 
@@ -221,9 +231,9 @@ def object_components(doc: dict[str, Any], schema: Any) -> set[str]:
 
 
 def cases(build) -> list[Any]:
-    """Parameters built from the reference, or one skipped case when it is absent."""
+    """Parameters built from the reference, or one case that skips (fails in CI) without."""
     if REFERENCE is None:
-        return [pytest.param(None, id="reference-absent", marks=pytest.mark.skip(REFERENCE_ABSENT))]
+        return [pytest.param(None, id="reference-absent")]
     return sorted(build(REFERENCE))
 
 
@@ -289,11 +299,24 @@ RESPONSE_OBJECT_FIELD_CASES = cases(
 )
 
 
+def missing_reference() -> None:
+    """Skip without the reference; in CI, fail: the contract must never go unchecked."""
+    if IN_CI:
+        pytest.fail(f"{REFERENCE_ABSENT}; in CI the contract tests must run", pytrace=False)
+    pytest.skip(REFERENCE_ABSENT)
+
+
 @pytest.fixture
 def reference() -> dict[str, Any]:
     if REFERENCE is None:
-        pytest.skip(REFERENCE_ABSENT)
+        missing_reference()
+    assert REFERENCE is not None
     return REFERENCE
+
+
+def test_reference_contract_is_present():
+    if REFERENCE is None:
+        missing_reference()
 
 
 # --- operations -------------------------------------------------------------------------
@@ -391,25 +414,45 @@ def test_request_field_format_matches_the_reference(reference, field):
 
 
 @pytest.mark.parametrize("field", REQUEST_FIELD_CASES)
-def test_request_field_enum_contains_every_reference_value(reference, field):
+def test_request_field_enum_is_the_reference_enum_plus_the_allowed_additions(reference, field):
     theirs = enum_of(reference, field_at(reference, field)[2])
     ours = enum_of(OURS, our_request_field(field))
     if not theirs:
         assert not ours, f"{field} is free in the reference, but restricted to {sorted(ours)}"
     assert theirs <= ours, f"{field} lacks {sorted(theirs - ours)}"
+    allowed = REQUEST_ENUM_ADDITIONS.get(field, set())
+    assert ours - theirs == allowed, (
+        f"{field} adds {sorted(ours - theirs)} to the reference enum; "
+        f"spec/contract-allowlist.yaml allows {sorted(allowed)}"
+    )
 
 
 @pytest.mark.parametrize("field", REQUEST_FIELD_CASES)
-def test_request_field_bounds_match_the_reference(reference, field):
+def test_request_field_bounds_are_the_reference_bounds_plus_the_allowed_ones(reference, field):
     theirs = bounds_of(reference, field_at(reference, field)[2])
     ours = bounds_of(OURS, our_request_field(field))
     assert {key: ours.get(key) for key in theirs} == theirs
+    extra = {key: value for key, value in ours.items() if key not in theirs}
+    assert extra == REQUEST_BOUNDS_ADDITIONS.get(field, {}), (
+        f"{field} has bounds {extra} the reference lacks; see spec/contract-allowlist.yaml"
+    )
 
 
-def test_upload_purpose_is_the_reference_list_plus_user_data_and_evals(reference):
-    theirs = enum_of(reference, field_at(reference, "createUpload.purpose")[2])
-    ours = enum_of(OURS, our_request_field("createUpload.purpose"))
-    assert ours == theirs | EXTRA_UPLOAD_PURPOSES
+def test_every_allowed_request_difference_names_a_request_field(reference):
+    fields = set(request_field_cases(reference))
+    listed = set(REQUEST_ENUM_ADDITIONS) | set(REQUEST_BOUNDS_ADDITIONS)
+    assert listed - fields == set(), "spec/contract-allowlist.yaml names unknown fields"
+
+
+def test_every_annotation_format_is_one_the_reference_uses(reference):
+    used = {
+        branch["format"]
+        for schema in reference["components"]["schemas"].values()
+        for field in properties_of(reference, schema).values()
+        for branch in branches(reference, field)
+        if "format" in branch
+    }
+    assert used >= ANNOTATION_FORMATS, f"unused entries: {sorted(ANNOTATION_FORMATS - used)}"
 
 
 # --- responses --------------------------------------------------------------------------
@@ -430,10 +473,15 @@ def test_response_schema_required_list_matches_the_reference(reference, schema_n
 
 
 @pytest.mark.parametrize("field", RESPONSE_FIELD_CASES)
-def test_response_field_accepts_the_reference_type(reference, field):
+def test_response_field_accepts_the_reference_type_and_the_allowed_widenings(reference, field):
     theirs = types_of(reference, response_schema(reference, field)[2])
     ours = types_of(OURS, our_response_field(field))
     assert theirs <= ours, f"{field} does not accept {sorted(theirs - ours)}"
+    allowed = RESPONSE_TYPE_WIDENINGS.get(field, set())
+    assert ours - theirs == allowed, (
+        f"{field} also accepts {sorted(ours - theirs)}; "
+        f"spec/contract-allowlist.yaml allows {sorted(allowed)}"
+    )
 
 
 @pytest.mark.parametrize("field", RESPONSE_FIELD_CASES)
@@ -441,6 +489,9 @@ def test_response_field_enum_contains_every_reference_value(reference, field):
     theirs = enum_of(reference, response_schema(reference, field)[2])
     ours = enum_of(OURS, our_response_field(field))
     assert theirs <= ours, f"{field} lacks {sorted(theirs - ours)}"
+    if field not in OPEN_ENUM_RESPONSE_FIELDS:
+        # An open enum accepts any string anyway; a closed one must match exactly.
+        assert ours == theirs, f"{field} adds {sorted(ours - theirs)} to the reference enum"
 
 
 @pytest.mark.parametrize("field", RESPONSE_OBJECT_FIELD_CASES)
