@@ -24,6 +24,7 @@ from ._exceptions import (
     BadRequestError,
     ChecksumMismatchError,
     ConflictError,
+    FileChangedError,
     InternalServerError,
     NotFoundError,
     OpenAIError,
@@ -110,6 +111,7 @@ __all__ = [
     "UploadVetoedError",
     "UploadCompletionError",
     "UploadExpiredError",
+    "FileChangedError",
     # plugins
     "hookimpl",
     "RetryContext",

@@ -132,12 +132,27 @@ Flow = Generator[Action, Outcome, T]
 # --------------------------------------------------------------------------- part bodies
 
 
+class PartBody(Protocol):
+    """A part's bytes, read where they live as they are sent (the engine's streamed parts).
+
+    ``read_at`` is called from the thread (or event loop) that sends the request, once
+    per slice and again for every slice of a retried attempt, so it must be safe to call
+    concurrently for different parts and must return exactly ``size`` bytes (or raise).
+    """
+
+    def __len__(self) -> int: ...
+
+    def read_at(self, offset: int, size: int) -> bytes | memoryview: ...
+
+
 class PartReader:
     """A read-only, seekable file object over a part's bytes that never copies them.
 
-    ``read(n)`` returns ``memoryview`` slices. httpx seeks it to 0 before each send, so a
-    retried request re-sends the part whole. ``on_progress(n)`` is told how many bytes
-    of this part were handed to the socket in the current attempt: httpx writes one chunk
+    ``data`` is the part in memory (``read(n)`` returns ``memoryview`` slices of it) or a
+    :class:`PartBody` (each ``read(n)`` reads one slice from it: only the slice being
+    sent is in memory). httpx seeks it to 0 before each send, so a retried request
+    re-sends the part whole, read again. ``on_progress(n)`` is told how many bytes of
+    this part were handed to the socket in the current attempt: httpx writes one chunk
     before it reads the next, so each ``read`` reports the bytes of the reads before it.
     """
 
@@ -146,12 +161,13 @@ class PartReader:
 
     def __init__(
         self,
-        data: memoryview,
+        data: memoryview | PartBody,
         *,
         name: str = "part",
         on_progress: Callable[[int], None] | None = None,
     ) -> None:
         self._data = data
+        self._size = len(data)
         self._pos = 0
         self._reported = 0
         self.name = name
@@ -162,21 +178,29 @@ class PartReader:
             self._reported = sent
             self._on_progress(sent)
 
-    def read(self, size: int = -1) -> memoryview:
+    def read(self, size: int = -1) -> bytes | memoryview:
         self._report(self._pos)
         # httpx asks for 64 KiB at a time; larger slices (views: nothing is copied) cut
         # the per-chunk work of sending a part 16-fold. httpx only loops until b"".
         end = (
-            len(self._data)
+            self._size
             if size is None or size < 0
-            else min(self._pos + max(size, self.READ_SIZE), len(self._data))
+            else min(self._pos + max(size, self.READ_SIZE), self._size)
         )
-        chunk = self._data[self._pos : end]
+        data = self._data
+        if isinstance(data, memoryview):
+            chunk: bytes | memoryview = data[self._pos : end]
+        elif end > self._pos:
+            # bytes (not a view) from a file: h11 sends a single bytes chunk as is,
+            # so the slice is copied once, by the read.
+            chunk = data.read_at(self._pos, end - self._pos)
+        else:
+            chunk = b""
         self._pos = end
         return chunk
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: len(self._data)}[whence]
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._size}[whence]
         new = base + offset
         if new < 0:
             raise ValueError("negative seek position")

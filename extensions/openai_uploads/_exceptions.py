@@ -33,6 +33,7 @@ __all__ = [
     "UploadVetoedError",
     "UploadExpiredError",
     "UploadCompletionError",
+    "FileChangedError",
 ]
 
 
@@ -245,6 +246,12 @@ class UploadCompletionError(UploadError):
         super().__init__(message, upload_id=upload_id, **details)
         self.status = status
         self.still_pending = still_pending
+
+
+class FileChangedError(UploadError):
+    """The file changed while it was being uploaded (it ended early, or its size or
+    modification time moved): the bytes sent may not be one version of it, so the
+    Upload is cancelled and nothing completes."""
 
 
 def _str_or_none(value: object) -> str | None:

@@ -42,6 +42,7 @@ EXPECTED = {
     "UploadVetoedError",
     "UploadCompletionError",
     "UploadExpiredError",
+    "FileChangedError",
     "hookimpl",
     "RetryContext",
     "RetryDecision",

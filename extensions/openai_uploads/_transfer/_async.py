@@ -1,8 +1,9 @@
 """The asyncio driver: the same requests in the same order as :mod:`._sync`.
 
-Reading and hashing run in a worker thread (``asyncio.to_thread``) so the event loop is
-never blocked; parts are sent by up to ``max_concurrency`` tasks, with the same buffer
-pool as back-pressure.
+Parts are sent by up to ``max_concurrency`` tasks. A streamed part's slices are read
+from the file as they are sent (``os.pread`` of 1 MiB, on the loop: page-cache reads);
+the digest read, and a non-seekable stream's pool reads, run in a worker thread
+(``asyncio.to_thread``) so the event loop is never blocked for long.
 """
 
 from __future__ import annotations
@@ -10,15 +11,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, cast
 
 from .._types import Upload, UploadPart
 from ._job import Job
 from ._plan import Part
 from ._protocols import AsyncTransferClient
-from ._sync import CANCEL_TIMEOUT, LANDING_GRACE
+from ._source import SourceRange
+from ._sync import CANCEL_TIMEOUT, LANDING_GRACE, STOP_GRACE
 
 log = logging.getLogger("openai_uploads")
+
+
+InFlight = dict[asyncio.Task[UploadPart], tuple[Part, bytearray | None]]
+"""The parts being sent, with the pool buffer each holds (None when streamed)."""
 
 
 async def upload_async(client: AsyncTransferClient, job: Job) -> Upload:
@@ -76,63 +82,90 @@ async def _attempt(client: AsyncTransferClient, job: Job) -> Upload:
 async def _send_all(client: AsyncTransferClient, job: Job) -> None:
     parts = client.uploads.parts
     upload_id = job.active_upload_id
-    # Buffers are made as they are first needed, so that the first part goes out
-    # without waiting for the whole pool to be allocated (and zeroed).
+    streams = job.streams
+    concurrency = job.opts.max_concurrency
+    # Buffers (non-seekable streams only) are made as they are first needed, so that the
+    # first part goes out without waiting for the whole pool to be allocated (and zeroed).
     free: list[bytearray | None] = []
     allocated = 0
-    in_flight: dict[asyncio.Task[UploadPart], tuple[Part, bytearray | None]] = {}
+    in_flight: InFlight = {}
+    # A streamed transfer's digests come from one sequential read beside the parts.
+    hashing: asyncio.Future[None] | None = (
+        asyncio.ensure_future(asyncio.to_thread(job.hash_source)) if streams else None
+    )
 
     async def reap(block: bool) -> None:
         if block:
-            done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+            waiting: set[asyncio.Future[Any]] = set(in_flight)
+            if hashing is not None and not hashing.done():
+                waiting.add(hashing)
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         else:
             done = {task for task in in_flight if task.done()}
+        if hashing is not None and hashing.done():
+            hashing.result()  # raises what stopped the digest read
         for task in done:
-            part, buffer = in_flight.pop(task)
+            if task is hashing:
+                continue
+            part, buffer = in_flight.pop(cast("asyncio.Task[UploadPart]", task))
             result = task.result()  # raises the part's final error
             free.append(buffer)
             job.part_done(part, result)
             await asyncio.to_thread(job.save_state)
             job.announce_part(part)
+            job.check_unchanged()
 
     try:
         for part in job.plan:
-            if not free and allocated < job.buffer_count:
-                free.append(job.new_buffer())
-                allocated += 1
-            while not free:
-                await reap(block=True)
-            buffer = free.pop()
-            view = await asyncio.to_thread(job.read_part, part, buffer)
-            if not job.needs_sending(part):
-                free.append(buffer)
-                continue
+            body: memoryview | SourceRange
+            buffer: bytearray | None = None
+            if streams:
+                if not job.needs_sending(part):
+                    continue
+                body = job.part_body(part)
+            else:
+                if not free and allocated < job.buffer_count:
+                    free.append(job.new_buffer())
+                    allocated += 1
+                while not free:
+                    await reap(block=True)
+                buffer = free.pop()
+                body = await asyncio.to_thread(job.read_part, part, buffer)
+                if not job.needs_sending(part):
+                    free.append(buffer)
+                    continue
             job.check_expiry()
-            # The spare buffer reads one part ahead; only max_concurrency go on the wire
-            # (the thread pool queues the extra part in the sync driver).
-            while len(in_flight) >= job.opts.max_concurrency:
+            # At most max_concurrency parts on the wire (the pool's spare buffer reads
+            # one part ahead; the thread pool queues that part in the sync driver).
+            while len(in_flight) >= concurrency:
                 await reap(block=True)
             task = asyncio.create_task(
-                parts._create_part(upload_id, body=view, **job.part_arguments(part))
+                parts._create_part(upload_id, body=body, **job.part_arguments(part))
             )
             in_flight[task] = (part, buffer)
             await reap(block=False)
         while in_flight:
             await reap(block=True)
-    finally:
-        if in_flight:
-            job.stop()
-            if job.opts.keep_on_failure:
-                await _record_landed_parts(job, in_flight)
+        if hashing is not None:
+            await hashing
+        job.check_unchanged()
+    except BaseException:
+        job.stop()
+        if in_flight and job.opts.keep_on_failure:
+            await _record_landed_parts(job, in_flight)
         for task in in_flight:
             task.cancel()
         if in_flight:
             await asyncio.gather(*in_flight, return_exceptions=True)
+        if hashing is not None and not hashing.done():
+            # The digest read stops at its next slice (a thread cannot be cancelled).
+            await asyncio.wait([hashing], timeout=STOP_GRACE)
+        if hashing is not None and hashing.done() and not hashing.cancelled():
+            hashing.exception()  # retrieved: it is not the error to report
+        raise
 
 
-async def _record_landed_parts(
-    job: Job, in_flight: dict[asyncio.Task[UploadPart], tuple[Part, bytearray | None]]
-) -> None:
+async def _record_landed_parts(job: Job, in_flight: InFlight) -> None:
     """Wait (briefly) for parts that were fully sent, and save the ids of those accepted.
 
     See :data:`._sync.LANDING_GRACE`.

@@ -6,6 +6,7 @@ import asyncio
 
 from .._exceptions import (
     ChecksumMismatchError,
+    FileChangedError,
     OpenAIError,
     UploadCompletionError,
     UploadError,
@@ -18,7 +19,7 @@ class TransferAborted(Exception):
     """Raised inside an in-flight part's body stream to stop it once the transfer failed."""
 
 
-ALWAYS_CANCEL = (ChecksumMismatchError, UploadVetoedError, UploadExpiredError)
+ALWAYS_CANCEL = (ChecksumMismatchError, UploadVetoedError, UploadExpiredError, FileChangedError)
 """Failures that a resume could not fix: the Upload is cancelled even when kept otherwise."""
 
 

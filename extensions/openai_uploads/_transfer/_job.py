@@ -41,7 +41,7 @@ from ._errors import TransferAborted, should_cancel, translate_failure
 from ._options import TransferOptions
 from ._plan import DEFAULT_PART_SIZE, Part, PartPlan, TransferState
 from ._resume import ResumeState, StateFile
-from ._source import Source, open_source
+from ._source import Source, SourceRange, open_source
 
 log = logging.getLogger("openai_uploads")
 
@@ -104,6 +104,7 @@ class Job:
         self._attempts: dict[int, int] = {}
         self._last_sent: dict[int, int] = {}
         self.stopping = False
+        self._generation = 0
         self._final_totals: dict[int, int | None] = {}
         self.digests: dict[str, str] = {}
         self.reset(self.opts.part_size or DEFAULT_PART_SIZE)
@@ -113,6 +114,7 @@ class Job:
     def reset(self, part_size: int) -> None:
         """Start over (a fresh Upload): no parts done, new hashers."""
         self.stopping = False
+        self._generation += 1
         self.plan = PartPlan(total_bytes=self.source.size, part_size=part_size)
         self.state = TransferState(self.plan)
         self.upload_id = None
@@ -125,6 +127,13 @@ class Job:
         self.hashers: dict[str, Hasher] = {
             name: factory() for name, factory in self.plugins.digest_algorithms(setup).items()
         }
+
+    @property
+    def streams(self) -> bool:
+        """Parts are read from the source as they are sent (:meth:`part_body`), and the
+        digests by :meth:`hash_source` beside them; else parts go through a buffer pool
+        (:meth:`read_part`), read and hashed in order."""
+        return self.source.random_access
 
     @property
     def buffer_size(self) -> int:
@@ -218,6 +227,29 @@ class Job:
             hasher.update(view)  # type: ignore[arg-type]  # hashlib takes any buffer
         return view
 
+    def part_body(self, part: Part) -> SourceRange:
+        """``part``, to be read from the source slice by slice as it is sent."""
+        return SourceRange(self.source, part.offset, part.size)
+
+    def hash_source(self) -> None:
+        """The one sequential read of a streamed transfer: feed every digest, in order.
+
+        Blocking; runs beside the parts (the source is read again for sending, so the
+        change stamp is checked before ``complete``). Stops at its next slice once the
+        transfer stops or starts over.
+        """
+        generation = self._generation
+        hashers = list(self.hashers.values())
+        for view in self.source.chunks():
+            if self.stopping or generation != self._generation:
+                raise TransferAborted("the digest read stopped: the transfer is stopping")
+            for hasher in hashers:
+                hasher.update(view)  # type: ignore[arg-type]  # hashlib takes any buffer
+
+    def check_unchanged(self) -> None:
+        """Raise :class:`FileChangedError` if the input changed since the transfer began."""
+        self.source.check_unchanged()
+
     def needs_sending(self, part: Part) -> bool:
         return part.number not in self.state.done
 
@@ -279,7 +311,8 @@ class Job:
         )
 
     def stop(self) -> None:
-        """The transfer failed: parts still streaming abort at their next chunk."""
+        """The transfer failed: parts still streaming abort at their next chunk, and the
+        digest read at its next slice."""
         self.stopping = True
 
     def body_sent(self, part: Part) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol, Unpack
 
 from openai_uploads_client.sdk import CreateUploadParams
 
+from .._base_client import PartBody
 from .._types import ExpiresAfter, FilePurpose, Omit, Upload, UploadPart
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class SyncPartsAPI(Protocol):
         self,
         upload_id: str,
         *,
-        body: bytes | bytearray | memoryview,
+        body: bytes | bytearray | memoryview | PartBody,
         filename: str = ...,
         on_progress: Callable[[int], None] | None = ...,
         on_attempt: Callable[[], None] | None = ...,
@@ -76,7 +77,7 @@ class AsyncPartsAPI(Protocol):
         self,
         upload_id: str,
         *,
-        body: bytes | bytearray | memoryview,
+        body: bytes | bytearray | memoryview | PartBody,
         filename: str = ...,
         on_progress: Callable[[int], None] | None = ...,
         on_attempt: Callable[[], None] | None = ...,

@@ -1,9 +1,14 @@
 """The thread-pool driver: only I/O; every decision is the :class:`Job`'s.
 
-The calling thread is the single reader (so Ctrl-C lands where it can stop everything);
-up to ``max_concurrency`` worker threads send parts. A pool of ``max_concurrency + 1``
-buffers is the back-pressure: the reader waits for a buffer to come back before it
-reads further, so memory stays at about (max_concurrency + 1) * part_size.
+The calling thread runs the loop (so Ctrl-C lands where it can stop everything); up to
+``max_concurrency`` worker threads send parts.
+
+* Paths, in-memory data and seekable file objects stream: each part is read from the
+  source slice by slice as it is sent, and one more thread reads the whole input in
+  order for the digests. Memory does not depend on the part size or the concurrency.
+* Non-seekable streams go through a pool of ``max_concurrency + 1`` buffers, filled (and
+  hashed) in order by the calling thread; waiting for a buffer to come back is the
+  back-pressure, so memory stays at about (max_concurrency + 1) * part_size.
 """
 
 from __future__ import annotations
@@ -11,11 +16,13 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
 
 from .._types import Upload, UploadPart
 from ._job import Job
 from ._plan import Part
 from ._protocols import SyncTransferClient
+from ._source import SourceRange
 
 log = logging.getLogger("openai_uploads")
 
@@ -23,10 +30,17 @@ POLL_INTERVAL = 0.2
 """How often the reader wakes while waiting, so signals are handled promptly."""
 CANCEL_TIMEOUT = 4.0
 """Seconds the ``cancel`` request may take after a failure (Ctrl-C must return fast)."""
+STOP_GRACE = 2.0
+"""How long a failed transfer waits for its digest read to stop (it stops at its next
+1 MiB slice), so that a fresh attempt never shares the source with it."""
 LANDING_GRACE = 2.0
 """When the Upload is kept for resuming: how long to wait for the answers to parts
 whose bodies had all left, so the state file names them. The API cannot list an
 Upload's parts, and a part that landed unrecorded makes a resume start over."""
+
+
+InFlight = dict[Future[UploadPart], tuple[Part, bytearray | None]]
+"""The parts being sent, with the pool buffer each holds (None when streamed)."""
 
 
 def upload_sync(client: SyncTransferClient, job: Job) -> Upload:
@@ -72,57 +86,85 @@ def _attempt(client: SyncTransferClient, job: Job) -> Upload:
 def _send_all(client: SyncTransferClient, job: Job) -> None:
     parts = client.uploads.parts
     upload_id = job.active_upload_id
-    # Buffers are made as they are first needed, so that the first part goes out
-    # without waiting for the whole pool to be allocated (and zeroed).
+    streams = job.streams
+    concurrency = job.opts.max_concurrency
+    # Buffers (non-seekable streams only) are made as they are first needed, so that the
+    # first part goes out without waiting for the whole pool to be allocated (and zeroed).
     free: list[bytearray | None] = []
     allocated = 0
     in_flight: InFlight = {}
 
+    executor = ThreadPoolExecutor(
+        concurrency + (1 if streams else 0), thread_name_prefix="openai-upload"
+    )
+    # A streamed transfer's digests come from one sequential read beside the parts.
+    hashing: Future[None] | None = executor.submit(job.hash_source) if streams else None
+
     def reap(block: bool) -> None:
-        timeout = POLL_INTERVAL if block else 0
-        done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        waiting: set[Future[Any]] = set(in_flight)
+        if hashing is not None and not hashing.done():
+            waiting.add(hashing)
+        done, _ = wait(waiting, timeout=POLL_INTERVAL if block else 0, return_when=FIRST_COMPLETED)
+        if hashing is not None and hashing in done:
+            hashing.result()  # raises what stopped the digest read
         for future in done:
+            if future is hashing:
+                continue
             part, buffer = in_flight.pop(future)
             result = future.result()  # raises the part's final error
             free.append(buffer)
             job.part_done(part, result)
             job.save_state()
             job.announce_part(part)
+            job.check_unchanged()
 
-    executor = ThreadPoolExecutor(job.opts.max_concurrency, thread_name_prefix="openai-upload")
     try:
         for part in job.plan:
-            if not free and allocated < job.buffer_count:
-                free.append(job.new_buffer())
-                allocated += 1
-            while not free:
-                reap(block=True)
-            buffer = free.pop()
-            view = job.read_part(part, buffer)
-            if not job.needs_sending(part):
-                free.append(buffer)
-                continue
+            body: memoryview | SourceRange
+            buffer: bytearray | None = None
+            if streams:
+                if not job.needs_sending(part):
+                    continue
+                while len(in_flight) >= concurrency:
+                    reap(block=True)
+                body = job.part_body(part)
+            else:
+                if not free and allocated < job.buffer_count:
+                    free.append(job.new_buffer())
+                    allocated += 1
+                while not free:
+                    reap(block=True)
+                buffer = free.pop()
+                body = job.read_part(part, buffer)
+                if not job.needs_sending(part):
+                    free.append(buffer)
+                    continue
             job.check_expiry()
             future = executor.submit(
-                parts._create_part, upload_id, body=view, **job.part_arguments(part)
+                parts._create_part, upload_id, body=body, **job.part_arguments(part)
             )
             in_flight[future] = (part, buffer)
             reap(block=False)
         while in_flight:
             reap(block=True)
+        if hashing is not None:
+            while not hashing.done():
+                wait([hashing], timeout=POLL_INTERVAL)
+            hashing.result()
+        job.check_unchanged()
+    except BaseException:
+        # Queued parts never start, running ones abort at their next chunk and the
+        # digest read at its next slice; the part threads are not waited for.
+        job.stop()
+        if in_flight and job.opts.keep_on_failure:
+            _record_landed_parts(job, in_flight)
+        for future in in_flight:
+            future.cancel()
+        if hashing is not None:
+            wait([hashing], timeout=STOP_GRACE)
+        raise
     finally:
-        # On failure, queued parts never start and running ones abort at their next
-        # chunk; their threads are not waited for.
-        if in_flight:
-            job.stop()
-            if job.opts.keep_on_failure:
-                _record_landed_parts(job, in_flight)
-            for future in in_flight:
-                future.cancel()
         executor.shutdown(wait=not in_flight, cancel_futures=True)
-
-
-InFlight = dict[Future[UploadPart], tuple[Part, bytearray | None]]
 
 
 def _record_landed_parts(job: Job, in_flight: InFlight) -> None:

@@ -18,6 +18,7 @@ from openai_uploads_client.types import File
 
 from .._base_client import (
     APICall,
+    PartBody,
     PartReader,
     RequestOptions,
     needs_random_boundary,
@@ -95,7 +96,7 @@ def coerce_part_data(data: FileTypes) -> tuple[str, memoryview, str | None]:
 def add_part_call(
     upload_id: str,
     *,
-    body: memoryview,
+    body: memoryview | PartBody,
     filename: str,
     mime_type: str | None,
     on_progress: Callable[[int], None] | None,
@@ -112,7 +113,11 @@ def add_part_call(
     # contain it gets a random one instead. Without ``fixed_boundary`` the boundary is
     # always random (128 bits: it cannot plausibly occur in the data), which spares
     # scanning the whole part for it (about 0.5 CPU s per GiB).
-    if not fixed_boundary or needs_random_boundary([body]):
+    if (
+        not fixed_boundary
+        or not isinstance(body, memoryview)  # streamed: not in memory to scan
+        or needs_random_boundary([body])
+    ):
         boundary: str | None = random_boundary()
     else:
         boundary = None
@@ -142,7 +147,7 @@ def add_part_call(
 
 def _internal_part_call(
     upload_id: str,
-    body: bytes | bytearray | memoryview,
+    body: bytes | bytearray | memoryview | PartBody,
     filename: str,
     on_progress: Callable[[int], None] | None,
     on_attempt: Callable[[], None] | None,
@@ -152,7 +157,7 @@ def _internal_part_call(
 ) -> APICall[UploadPart]:
     return add_part_call(
         upload_id,
-        body=_as_view(body),
+        body=_as_view(body) if isinstance(body, bytes | bytearray | memoryview) else body,
         filename=filename,
         mime_type=None,
         on_progress=on_progress,
@@ -208,7 +213,7 @@ class Parts(SyncAPIResource):
         self,
         upload_id: str,
         *,
-        body: bytes | bytearray | memoryview,
+        body: bytes | bytearray | memoryview | PartBody,
         filename: str = DEFAULT_PART_FILENAME,
         on_progress: Callable[[int], None] | None = None,
         on_attempt: Callable[[], None] | None = None,
@@ -217,6 +222,9 @@ class Parts(SyncAPIResource):
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
     ) -> UploadPart:
         """The transfer engine's entry point: send ``body`` without copying it.
+
+        ``body`` is the part in memory, or a :class:`PartBody` read slice by slice as it
+        is sent (again for a retry), so a streamed part never sits in memory whole.
 
         ``on_progress(n)``: bytes of this part handed to the socket so far in the current
         attempt (restarts from 0 on a retry). ``on_attempt()``: called as each attempt
@@ -270,7 +278,7 @@ class AsyncParts(AsyncAPIResource):
         self,
         upload_id: str,
         *,
-        body: bytes | bytearray | memoryview,
+        body: bytes | bytearray | memoryview | PartBody,
         filename: str = DEFAULT_PART_FILENAME,
         on_progress: Callable[[int], None] | None = None,
         on_attempt: Callable[[], None] | None = None,
