@@ -17,11 +17,13 @@ from ._sync import upload_sync
 
 _DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
 
-The file is read once, in order: each part is hashed (md5, plus any digest a plugin
-asks for) and sent while later parts are read, with at most ``max_concurrency`` parts
-in flight and about ``(max_concurrency + 1) * part_size`` bytes of memory. Each part is
-retried on its own (``part_retries`` times, within the Upload's hour). The md5 is sent
-with ``complete``, so the server checks the assembled bytes.
+Parts of a path, in-memory data or a seekable file object are streamed: each is read
+from its offset 1 MiB at a time as it is sent (again on a retry), so memory does not
+grow with ``part_size`` or ``max_concurrency``; one sequential read beside them computes
+the md5 (and any digest a plugin asks for). A non-seekable stream is read once, in
+order, into ``max_concurrency + 1`` part buffers. Each part is retried on its own
+(``part_retries`` times, within the Upload's hour). The md5 is sent with ``complete``,
+so the server checks the assembled bytes.
 
 Args:
     file: a path (``str`` or ``os.PathLike``), ``bytes`` / ``bytearray`` /
@@ -63,8 +65,8 @@ Raises:
         ``err.upload_id`` names the Upload and ``err.upload_cancelled`` says whether
         it was cancelled.
     UploadError: an engine-level failure (``ChecksumMismatchError``,
-        ``UploadVetoedError``, ``UploadExpiredError``, the input changed while read),
-        with ``upload_id`` and ``cancelled``.
+        ``UploadVetoedError``, ``UploadExpiredError``, ``FileChangedError`` when the
+        file changed while it was uploaded), with ``upload_id`` and ``cancelled``.
     KeyboardInterrupt, asyncio.CancelledError: re-raised after cancelling the Upload
         (or leaving it pending for ``resume``), with a note naming it.
 

@@ -400,7 +400,7 @@ def _stored_md5(client: OpenAI, file_id: str) -> tuple[str, int]:
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
-    help="Parts in flight; memory is about (concurrency + 1) x part size.",
+    help="Parts in flight; a file's parts are streamed, so memory does not grow with it.",
 )
 @click.option("--md5", type=Md5Param(), default=None, help="Expected md5 of the file (hex).")
 @click.option(
