@@ -346,3 +346,48 @@ async def test_async_upload_file_chunked_through_azure_is_byte_exact(
         assert upload.file is not None
         assert await client.files.content(upload.file.id) == data
     assert emulator.store.file_path(upload.file.id).read_bytes() == data
+
+
+def test_a_provider_that_is_not_callable_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="callable"):
+        AzureOpenAI(
+            azure_endpoint=ENDPOINT,
+            api_version=VERSION,
+            azure_ad_token_provider="not-a-function",  # type: ignore[arg-type]
+        )
+
+
+def test_an_empty_api_key_is_refused_before_any_request() -> None:
+    with pytest.raises(OpenAIError, match="non-empty"):
+        AzureOpenAI(azure_endpoint=ENDPOINT, api_version=VERSION, api_key="")
+
+
+def test_per_call_headers_and_query_go_with_the_azure_auth(scripted: ScriptedServer) -> None:
+    with AzureOpenAI(
+        base_url=scripted.base_url,
+        api_version=VERSION,
+        api_key=KEY,
+        default_headers={"x-team": "ml"},
+        default_query={"tenant": "t1"},
+    ) as client:
+        client.with_options(max_retries=0).uploads.cancel(
+            "upload_abc", extra_headers={"x-trace": "a"}, extra_query={"q": "1"}
+        )
+    (request,) = scripted.requests
+    assert request.query == f"tenant=t1&api-version={VERSION}&q=1"
+    assert request.headers["api-key"] == KEY
+    assert request.headers["x-team"] == "ml"
+    assert request.headers["x-trace"] == "a"
+    assert "authorization" not in request.headers
+
+
+async def test_async_with_options_keeps_the_azure_settings(scripted: ScriptedServer) -> None:
+    tokens = Tokens()
+    async with AsyncAzureOpenAI(
+        base_url=scripted.base_url, api_version=VERSION, azure_ad_token_provider=tokens
+    ) as client:
+        copy = client.with_options(timeout=5, api_version="2024-10-21")
+        await copy.uploads.cancel("upload_abc")
+    (request,) = scripted.requests
+    assert request.query == "api-version=2024-10-21"
+    assert request.headers["authorization"] == "Bearer entra-1"
