@@ -16,7 +16,12 @@ import anyio
 import httpx
 
 from openai_uploads_client.api.files import delete_file, download_file, list_files, retrieve_file
-from openai_uploads_client.sdk import ListFilesParams
+from openai_uploads_client.sdk import (
+    DeleteFileParams,
+    DownloadFileParams,
+    ListFilesParams,
+    RetrieveFileParams,
+)
 
 from .._base_client import (
     HTTPX_ERRORS,
@@ -51,22 +56,26 @@ def _page_query(query: Mapping[str, Any], after: str | None) -> dict[str, Any]:
     return {**query, "after": after} if after is not None else dict(query)
 
 
-def retrieve_file_call(file_id: str, options: RequestOptions) -> APICall[FileObject]:
+def retrieve_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[FileObject]:
     file_id = require_id("file_id", file_id)
     return APICall(
         operation="retrieve_file",
-        make_kwargs=lambda: retrieve_file._get_kwargs(file_id),
+        make_kwargs=lambda: retrieve_file._get_kwargs(file_id, **(query or {})),
         parse=parse_json_model(FileObject),
         options=options,
     )
 
 
-def download_file_call(file_id: str, options: RequestOptions) -> APICall[bytes]:
+def download_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[bytes]:
     """``files.content``: the body, read once into one buffer (see ``read_once``)."""
     file_id = require_id("file_id", file_id)
     return APICall(
         operation="download_file",
-        make_kwargs=lambda: download_file._get_kwargs(file_id),
+        make_kwargs=lambda: download_file._get_kwargs(file_id, **(query or {})),
         parse=parse_bytes,
         options=options,
     )
@@ -81,22 +90,26 @@ class Writable(Protocol):
     def write(self, data: bytes, /) -> object: ...
 
 
-def stream_file_call(file_id: str, options: RequestOptions) -> APICall[httpx.Response]:
+def stream_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[httpx.Response]:
     file_id = require_id("file_id", file_id)
     return APICall(
         operation="download_file",
-        make_kwargs=lambda: download_file._get_kwargs(file_id),
+        make_kwargs=lambda: download_file._get_kwargs(file_id, **(query or {})),
         parse=parse_stream,
         options=options,
         stream=True,
     )
 
 
-def delete_file_call(file_id: str, options: RequestOptions) -> APICall[FileDeleted]:
+def delete_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[FileDeleted]:
     file_id = require_id("file_id", file_id)
     return APICall(
         operation="delete_file",
-        make_kwargs=lambda: delete_file._get_kwargs(file_id),
+        make_kwargs=lambda: delete_file._get_kwargs(file_id, **(query or {})),
         parse=parse_json_model(FileDeleted),
         options=options,
     )
@@ -140,6 +153,7 @@ class Files(SyncAPIResource):
 
         return fetch(None)
 
+    @spec_method("retrieveFile")
     def retrieve(
         self,
         file_id: str,
@@ -148,6 +162,7 @@ class Files(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[RetrieveFileParams],
     ) -> FileObject:
         """Return the File object with this id."""
         options = RequestOptions(
@@ -156,8 +171,11 @@ class Files(SyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return self._client._execute(retrieve_file_call(file_id, options))
+        return self._client._execute(
+            retrieve_file_call(file_id, options, split_params("retrieveFile", params).query)
+        )
 
+    @spec_method("downloadFile")
     def content(
         self,
         file_id: str,
@@ -166,6 +184,7 @@ class Files(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DownloadFileParams],
     ) -> bytes:
         """Download the File's bytes.
 
@@ -179,8 +198,11 @@ class Files(SyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return self._client._execute(download_file_call(file_id, options))
+        return self._client._execute(
+            download_file_call(file_id, options, split_params("downloadFile", params).query)
+        )
 
+    @spec_method("downloadFile")
     def download(
         self,
         file_id: str,
@@ -190,6 +212,7 @@ class Files(SyncAPIResource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DownloadFileParams],
     ) -> int:
         """Stream the File's bytes to a path or a writable object; returns the byte count.
 
@@ -211,7 +234,9 @@ class Files(SyncAPIResource):
         target = _Replacement(destination) if isinstance(destination, str | os.PathLike) else None
         try:
             expected = self.retrieve(file_id, extra_headers=extra_headers, timeout=timeout).bytes
-            response = self._client._execute(stream_file_call(file_id, options))
+            response = self._client._execute(
+                stream_file_call(file_id, options, split_params("downloadFile", params).query)
+            )
             try:
                 out = destination if target is None else target.file
                 assert not isinstance(out, str | os.PathLike)
@@ -226,6 +251,7 @@ class Files(SyncAPIResource):
             if target is not None:
                 target.discard()
 
+    @spec_method("deleteFile")
     def delete(
         self,
         file_id: str,
@@ -234,6 +260,7 @@ class Files(SyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DeleteFileParams],
     ) -> FileDeleted:
         """Delete the File."""
         options = RequestOptions(
@@ -242,7 +269,9 @@ class Files(SyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return self._client._execute(delete_file_call(file_id, options))
+        return self._client._execute(
+            delete_file_call(file_id, options, split_params("deleteFile", params).query)
+        )
 
 
 class AsyncFiles(AsyncAPIResource):
@@ -281,6 +310,7 @@ class AsyncFiles(AsyncAPIResource):
 
         return AsyncPaginator(lambda: fetch(None))
 
+    @spec_method("retrieveFile")
     async def retrieve(
         self,
         file_id: str,
@@ -289,6 +319,7 @@ class AsyncFiles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[RetrieveFileParams],
     ) -> FileObject:
         """Return the File object with this id."""
         options = RequestOptions(
@@ -297,8 +328,11 @@ class AsyncFiles(AsyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return await self._client._execute(retrieve_file_call(file_id, options))
+        return await self._client._execute(
+            retrieve_file_call(file_id, options, split_params("retrieveFile", params).query)
+        )
 
+    @spec_method("downloadFile")
     async def content(
         self,
         file_id: str,
@@ -307,6 +341,7 @@ class AsyncFiles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DownloadFileParams],
     ) -> bytes:
         """Download the File's bytes."""
         options = RequestOptions(
@@ -315,8 +350,11 @@ class AsyncFiles(AsyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return await self._client._execute(download_file_call(file_id, options))
+        return await self._client._execute(
+            download_file_call(file_id, options, split_params("downloadFile", params).query)
+        )
 
+    @spec_method("downloadFile")
     async def download(
         self,
         file_id: str,
@@ -326,6 +364,7 @@ class AsyncFiles(AsyncAPIResource):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DownloadFileParams],
     ) -> int:
         """Stream the File's bytes to a path or a writable object; returns the byte count.
 
@@ -337,7 +376,9 @@ class AsyncFiles(AsyncAPIResource):
         target = _Replacement(destination) if isinstance(destination, str | os.PathLike) else None
         try:
             retrieved = await self.retrieve(file_id, extra_headers=extra_headers, timeout=timeout)
-            response = await self._client._execute(stream_file_call(file_id, options))
+            response = await self._client._execute(
+                stream_file_call(file_id, options, split_params("downloadFile", params).query)
+            )
             try:
                 written = 0
                 async for chunk in _checked(response.aiter_bytes(chunk_size), response):
@@ -357,6 +398,7 @@ class AsyncFiles(AsyncAPIResource):
             if target is not None:
                 target.discard()
 
+    @spec_method("deleteFile")
     async def delete(
         self,
         file_id: str,
@@ -365,6 +407,7 @@ class AsyncFiles(AsyncAPIResource):
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DeleteFileParams],
     ) -> FileDeleted:
         """Delete the File."""
         options = RequestOptions(
@@ -373,7 +416,9 @@ class AsyncFiles(AsyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return await self._client._execute(delete_file_call(file_id, options))
+        return await self._client._execute(
+            delete_file_call(file_id, options, split_params("deleteFile", params).query)
+        )
 
 
 def _copy(chunks: Iterator[bytes], out: Writable, response: httpx.Response) -> int:
