@@ -131,8 +131,11 @@ def one_line(text: str) -> str:
 
 
 def assert_usage_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    """Exit 2 and one line on stderr, like every other error, pointing at ``--help``."""
     assert result.returncode == 2, result
-    assert "Traceback" not in result.stderr
     assert result.stdout == ""
+    line = one_line(result.stderr)
+    assert line.startswith("openai-uploads: "), line
+    assert line.endswith("--help')"), line
     for needle in needles:
-        assert needle in result.stderr, result.stderr
+        assert needle in line, line

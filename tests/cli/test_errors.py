@@ -1,4 +1,4 @@
-"""Usage errors exit 2 with click's message; API and network errors exit 1 with one line."""
+"""Usage errors exit 2 with one line; API and network errors exit 1 with one line."""
 
 from __future__ import annotations
 
@@ -118,3 +118,25 @@ def test_local_without_the_emulator_extra_is_one_line_naming_the_install_command
     assert result.returncode == 1
     line = one_line(result.stderr)
     assert "pip install 'openai-uploads[emulator]'" in line
+
+
+def test_an_unknown_option_is_one_line() -> None:
+    result = run_cli("upload", "--purpos", "batch", env=cli_env(api_key="k"))
+    assert_usage_error(result, "No such option '--purpos'", "openai-uploads upload --help")
+
+
+def test_an_unknown_command_is_one_line() -> None:
+    result = run_cli("uplaod", env=cli_env(api_key="k"))
+    assert_usage_error(result, "No such command 'uplaod'", "openai-uploads --help")
+
+
+def test_upload_help_names_the_environment_variables() -> None:
+    result = run_cli("upload", "--help", env=cli_env())
+    assert result.returncode == 0
+    assert "OPENAI_API_KEY" in result.stdout
+    assert "OPENAI_BASE_URL" in result.stdout
+
+
+def test_help_and_version_exit_0() -> None:
+    assert run_cli("--help", env=cli_env()).returncode == 0
+    assert run_cli("--version", env=cli_env()).returncode == 0

@@ -123,17 +123,36 @@ class _NotTheFailureLog(logging.Filter):
         return os.path.normcase(os.path.abspath(record.pathname)) != self._path
 
 
-def _setup_logging(quiet: bool, verbose: bool) -> None:
+class _ConsoleHandler(logging.Handler):
+    """Log lines through the progress bar's rich console: printed above the bar, never
+    into its line."""
+
+    def __init__(self, console: Any) -> None:
+        super().__init__()
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.console.print(self.format(record), markup=False, highlight=False, soft_wrap=True)
+        except Exception:  # pragma: no cover - logging must never raise
+            self.handleError(record)
+
+
+def _setup_logging(quiet: bool, verbose: bool, console: Any = None) -> None:
     """The SDK's warnings as one prefixed line each on stderr (errors only with --quiet;
-    the logging plugin's request and part lines with --verbose)."""
+    the logging plugin's request and part lines with --verbose); with a progress bar,
+    through its ``console`` so that they print above the bar."""
     logger = logging.getLogger("openai_uploads")
-    if not any(getattr(h, "_openai_uploads_cli", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(f"{PROG}: %(levelname)s: %(message)s"))
-        handler._openai_uploads_cli = True  # type: ignore[attr-defined]
-        if not verbose:
-            handler.addFilter(_NotTheFailureLog())
-        logger.addHandler(handler)
+    for old in [h for h in logger.handlers if getattr(h, "_openai_uploads_cli", False)]:
+        logger.removeHandler(old)
+    handler: logging.Handler = (
+        logging.StreamHandler(sys.stderr) if console is None else _ConsoleHandler(console)
+    )
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(levelname)s: %(message)s"))
+    handler._openai_uploads_cli = True  # type: ignore[attr-defined]
+    if not verbose:
+        handler.addFilter(_NotTheFailureLog())
+    logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
     logger.propagate = False
 
@@ -254,7 +273,25 @@ class _Tracker:
 
 
 class _Group(click.Group):
-    """Ctrl-C anywhere exits 130 (click's default would print "Aborted!" and exit 1)."""
+    """Ctrl-C anywhere exits 130 (click's default would print "Aborted!" and exit 1);
+    usage errors are one line, like every other error (click's default is a usage block,
+    a hint and the message)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx is not None else PROG
+            _error(f"{exc.format_message()} (see '{command} --help')")
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            _error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            _error("aborted")
+            sys.exit(EXIT_ERROR)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -457,6 +494,9 @@ def upload(
 ) -> None:
     """Upload PATH in parallel Parts and print the File id (or the Upload, with --json).
 
+    Talks to the API at OPENAI_BASE_URL (default https://api.openai.com/v1) with the key
+    in OPENAI_API_KEY; --local needs neither.
+
     \b
     Examples:
       openai-uploads upload train.jsonl --purpose fine-tune
@@ -481,7 +521,6 @@ def upload(
         api_version = None
     azure = _azure_settings(azure_endpoint, api_version)
     show_notes = not quiet and _stderr_is_terminal()
-    _setup_logging(quiet, verbose)
 
     plugins: list[object] = []
     progress: Any = None
@@ -491,10 +530,12 @@ def upload(
         except ImportError:  # pragma: no cover - depends on the installed extras
             _fail("the progress bar needs rich: pip install 'openai-uploads[cli]'")
         try:
-            progress = ProgressBar(transient=False)
+            # With --verify the bar stays up after complete, for the "verifying" phase.
+            progress = ProgressBar(transient=False, finish_on_complete=not verify)
         except ImportError:  # pragma: no cover - depends on the installed extras
             _fail("the progress bar needs rich: pip install 'openai-uploads[cli]'")
         plugins.append(progress)
+    _setup_logging(quiet, verbose, None if progress is None else progress.console)
     tracker = _Tracker()
     plugins.append(tracker)
 
@@ -538,16 +579,26 @@ def upload(
             started = time.monotonic()
             result = client.uploads.upload_file_chunked(**kwargs)
             elapsed = time.monotonic() - started
-            if progress is not None:
-                progress.close()
             file_id = result.file.id if result.file else None
             if file_id is None:  # pragma: no cover - a completed Upload carries its File
                 _fail(f"Upload {result.id} ended {result.status} without a File")
-            if show_notes:
-                _note_uploaded(path, result.id, file_id, result.bytes, elapsed, tracker)
             if verify:
+                if progress is not None:
+                    progress.set_phase(result.id, "verifying")
                 local_md5 = _file_md5(path)
                 stored_md5, stored_size = _stored_md5(client, file_id)
+                if progress is not None:
+                    progress.set_phase(
+                        result.id, "verified" if stored_md5 == local_md5 else "verify failed"
+                    )
+            if progress is not None:
+                progress.close()
+            if show_notes:
+                # The rate the bar showed: the bytes of this run over the time from the
+                # first part to the last (complete and verify send no part bytes).
+                rate = None if progress is None else progress.send_rate(result.id)
+                _note_uploaded(path, result.id, file_id, result.bytes, elapsed, tracker, rate)
+            if verify:
                 if stored_md5 != local_md5:
                     _fail(
                         f"verify failed: File {file_id} has md5 {stored_md5} "
@@ -579,16 +630,23 @@ def upload(
 
 
 def _note_uploaded(
-    path: Path, upload_id: str, file_id: str, size: int, elapsed: float, tracker: _Tracker
+    path: Path,
+    upload_id: str,
+    file_id: str,
+    size: int,
+    elapsed: float,
+    tracker: _Tracker,
+    rate: float | None,
 ) -> None:
-    sent = size - tracker.resumed_bytes
-    rate = sent / elapsed if elapsed > 0 else 0.0
+    if rate is None:  # no bar: the bytes of this run over the whole call
+        sent = size - tracker.resumed_bytes
+        rate = sent / elapsed if elapsed > 0 else 0.0
     resumed = (
         f", resumed after {_human_bytes(tracker.resumed_bytes)}" if tracker.resumed_bytes else ""
     )
     _error(
         f"uploaded {path.name}: {_human_bytes(size)} in {elapsed:.1f} s "
-        f"({_human_bytes(rate)}/s{resumed}) -> Upload {upload_id}, File {file_id}"
+        f"(parts sent at {_human_bytes(rate)}/s{resumed}) -> Upload {upload_id}, File {file_id}"
     )
 
 

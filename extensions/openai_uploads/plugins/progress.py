@@ -26,6 +26,7 @@ from ..hookspecs import (
     UploadStarted,
     hookimpl,
 )
+from ._rate import SendRate
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,9 +39,13 @@ def _binary_speed_column() -> Any:
     from rich.text import Text
 
     class BinarySpeedColumn(ProgressColumn):
+        """The average rate of this run's part bytes (:class:`SendRate`), the figure the
+        command line's summary shows too; rich's own is a moving sample."""
+
         def render(self, task: Task) -> Text:
-            speed = task.finished_speed or task.speed
-            if speed is None:
+            rate = task.fields.get("rate")
+            speed = rate.rate(int(task.completed)) if isinstance(rate, SendRate) else None
+            if not speed:
                 return Text("?", style="progress.data.speed")
             unit, suffix = pick_unit_and_suffix(int(speed), ["B", "KiB", "MiB", "GiB", "TiB"], 1024)
             return Text(f"{speed / unit:.1f} {suffix}/s", style="progress.data.speed")
@@ -51,12 +56,25 @@ def _binary_speed_column() -> Any:
 class ProgressBar:
     """Draws one bar per Upload on a terminal; does nothing when output is not a terminal.
 
+    After the last part the bar names the phase it waits in: ``completing`` while the
+    Upload is completed, then ``completed`` (an app that checks the File afterwards can
+    show ``verifying`` and the like with :meth:`set_phase`).
+
     Args:
-        console: the rich Console to draw on (default: standard error).
+        console: the rich Console to draw on (default: standard error). Print through
+            it (``bar.console.print``) to put lines above the bar.
         transient: remove the bar when the upload ends.
+        finish_on_complete: stop drawing when the Upload completes; False keeps the bar
+            for phases of the caller's until :meth:`close`.
     """
 
-    def __init__(self, console: Console | None = None, *, transient: bool = False) -> None:
+    def __init__(
+        self,
+        console: Console | None = None,
+        *,
+        transient: bool = False,
+        finish_on_complete: bool = True,
+    ) -> None:
         try:
             from rich.console import Console
             from rich.progress import (
@@ -80,12 +98,15 @@ class ProgressBar:
             _binary_speed_column(),
             TimeRemainingColumn(),
             TextColumn("parts {task.fields[parts_done]}/{task.fields[part_count]}"),
+            TextColumn("{task.fields[phase]}"),
             console=self.console,
             transient=transient,
             disable=not self.console.is_terminal,
         )
         self._tasks: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._finish_on_complete = finish_on_complete
+        self._rates: dict[str, tuple[SendRate, int]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -95,7 +116,9 @@ class ProgressBar:
     def on_upload_started(self, event: UploadStarted) -> None:
         # Parts already on the server when resuming: whole parts, plus the short last one.
         full, rest = divmod(event.resumed_bytes, event.part_size) if event.part_size else (0, 0)
+        rate = SendRate(event.resumed_bytes)
         with self._lock:
+            self._rates[event.upload_id] = (rate, event.total_bytes)
             if not self._tasks:
                 self._progress.start()
             self._tasks[event.upload_id] = self._progress.add_task(
@@ -104,6 +127,8 @@ class ProgressBar:
                 completed=event.resumed_bytes,
                 parts_done=min(full + (1 if rest else 0), event.part_count),
                 part_count=event.part_count,
+                phase="sending",
+                rate=rate,
             )
 
     @hookimpl
@@ -124,16 +149,43 @@ class ProgressBar:
                 fields = self._progress.tasks[self._index(task)].fields
                 if event.parts_done > fields.get("parts_done", 0):
                     self._progress.update(task, parts_done=event.parts_done)
+                if event.parts_done >= event.part_count:
+                    fields["rate"].stop()
+                    self._progress.update(task, phase="completing")
 
     @hookimpl
     def on_upload_completed(self, event: UploadCompleted) -> None:
         with self._lock:
             task = self._tasks.get(event.upload_id)
             if task is not None:
+                self._progress.tasks[self._index(task)].fields["rate"].stop()
                 self._progress.update(
-                    task, completed=event.total_bytes, parts_done=self._part_count(task)
+                    task,
+                    completed=event.total_bytes,
+                    parts_done=self._part_count(task),
+                    phase="completed",
                 )
-        self._finish(event.upload_id)
+        if self._finish_on_complete:
+            self._finish(event.upload_id)
+
+    def send_rate(self, upload_id: str) -> float | None:
+        """The rate the bar shows (bytes per second of this run's parts), or None for an
+        Upload it has not seen; kept after the bar is closed."""
+        with self._lock:
+            found = self._rates.get(upload_id)
+        if found is None:
+            return None
+        rate, total = found
+        rate.stop()
+        return rate.rate(total)
+
+    def set_phase(self, upload_id: str, phase: str) -> None:
+        """Show ``phase`` (e.g. ``verifying``) at the end of the Upload's bar."""
+        with self._lock:
+            task = self._tasks.get(upload_id)
+            if task is not None:
+                self._progress.update(task, phase=phase)
+                self._progress.refresh()
 
     @hookimpl
     def on_upload_failed(self, event: UploadFailed) -> None:
