@@ -8,6 +8,7 @@ the emulator: the resume sends the missing parts again and completes the same Up
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -18,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from openai_uploads._client import OpenAI
+from openai_uploads._client import AsyncOpenAI, OpenAI
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 
@@ -116,5 +117,41 @@ def test_a_resumed_upload_the_server_refuses_is_cancelled_before_starting_over(
         assert upload.id != refused
         assert upload.file is not None
         assert client.files.content(upload.file.id) == data
+    assert status_of(server, refused) == "cancelled"
+    assert refused not in server.store.upload_ids("pending")
+
+
+class AsyncRefusesPartsOf(httpx.AsyncBaseTransport):
+    """:class:`RefusesPartsOf` for ``AsyncOpenAI``."""
+
+    def __init__(self, upload_id: str) -> None:
+        self.upload_id = upload_id
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(f"/uploads/{self.upload_id}/parts"):
+            error = {"message": "No more parts.", "type": "invalid_request_error"}
+            return httpx.Response(400, json={"error": {**error, "param": None, "code": None}})
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_async_a_resumed_upload_the_server_refuses_is_cancelled_before_starting_over(
+    server: EmulatorServer, tmp_path: Path
+) -> None:
+    server.faults = SLOW
+    data = random_bytes(PART * 6)
+    path = tmp_path / "data.bin"
+    path.write_bytes(data)
+    refused = await asyncio.to_thread(_kill_after_parts, server, path, 2)
+    server.faults = FaultConfig()
+    http = httpx.AsyncClient(transport=AsyncRefusesPartsOf(refused))
+    async with AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, http_client=http) as client:
+        upload = await client.uploads.upload_file_chunked(file=path, **ARGS)
+        assert upload.id != refused
+        assert upload.file is not None
+        assert await client.files.content(upload.file.id) == data
     assert status_of(server, refused) == "cancelled"
     assert refused not in server.store.upload_ids("pending")
