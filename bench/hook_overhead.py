@@ -101,7 +101,7 @@ def _upload(spec: dict[str, Any]) -> None:
         with Measure() as m:
             upload = client.uploads.upload_file_chunked(
                 file=spec["path"],
-                mime_type="application/octet-stream",
+                mime_type="application/jsonl",
                 purpose="batch",
                 part_size=spec["part_size"],
                 max_concurrency=spec["concurrency"],

@@ -30,7 +30,7 @@ def child(base_url: str, path: str, part_size: int, concurrency: int) -> None:
         started = time.monotonic()
         upload = client.uploads.upload_file_chunked(
             file=path,
-            mime_type="application/octet-stream",
+            mime_type="application/jsonl",
             purpose="batch",
             part_size=part_size,
             max_concurrency=concurrency,

@@ -54,7 +54,7 @@ from _common import (
     write_random_file,
 )
 
-MIME = "application/octet-stream"
+MIME = "application/jsonl"
 PURPOSE = "batch"
 PROFILES: dict[str, dict[str, Any]] = {
     "loopback": {},
@@ -188,7 +188,11 @@ def _file_chunks(path: str, chunk: int) -> Iterator[bytes]:
 def _raw(spec: dict[str, Any]) -> None:
     import httpx
 
-    headers = {"Authorization": f"Bearer {API_KEY}", "Content-Length": str(spec["size"])}
+    headers = {
+        "Authorization": f"Bearer {API_KEY}",
+        "Content-Length": str(spec["size"]),
+        "Content-Type": "application/octet-stream",
+    }
     with httpx.Client(timeout=600) as http:
         with Measure() as m:
             response = http.post(
@@ -209,7 +213,11 @@ def _raw_async(spec: dict[str, Any]) -> None:
             yield block
 
     async def run() -> None:
-        headers = {"Authorization": f"Bearer {API_KEY}", "Content-Length": str(spec["size"])}
+        headers = {
+            "Authorization": f"Bearer {API_KEY}",
+            "Content-Length": str(spec["size"]),
+            "Content-Type": "application/octet-stream",
+        }
         async with httpx.AsyncClient(timeout=600) as http:
             with Measure() as m:
                 response = await http.post(

@@ -198,7 +198,7 @@ def test_part_without_data_field_is_bad_request(emulator: EmulatorServer) -> Non
     with httpx.Client(base_url=emulator.base_url, headers=headers) as http:
         upload = http.post(
             "/uploads",
-            json={"bytes": 3, "filename": "x", "mime_type": "t/p", "purpose": "batch"},
+            json={"bytes": 3, "filename": "x", "mime_type": "text/jsonl", "purpose": "batch"},
         ).json()
         response = http.post(f"/uploads/{upload['id']}/parts", files={"other": b"abc"})
     assert response.status_code == 400

@@ -50,7 +50,7 @@ def test_file_past_expires_after_is_gone(client: openai.OpenAI, clock: ManualClo
     upload = client.uploads.create(
         bytes=3,
         filename="x",
-        mime_type="text/plain",
+        mime_type="text/jsonl",
         purpose="batch",
         expires_after={"anchor": "created_at", "seconds": 3600},
     )

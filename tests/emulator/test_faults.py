@@ -13,6 +13,7 @@ from openai_uploads.emulator import EmulatorServer, FaultConfig
 
 from .conftest import new_upload
 
+OCTETS = {"Content-Type": "application/octet-stream"}
 CONNECTION_ERRORS = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
@@ -127,7 +128,7 @@ def test_latency_is_added_to_each_request(server: EmulatorServer) -> None:
     with httpx.Client(base_url=server.base_url) as http:
         started = time.monotonic()
         for _ in range(3):
-            http.post("/_sink", content=b"x")
+            http.post("/_sink", content=b"x", headers=OCTETS)
         elapsed = time.monotonic() - started
     assert elapsed >= 0.3
     assert server.fault_stats()["latency"] == 3
@@ -136,7 +137,7 @@ def test_latency_is_added_to_each_request(server: EmulatorServer) -> None:
 def test_bandwidth_cap_is_roughly_honoured(server: EmulatorServer) -> None:
     server.faults = FaultConfig(bandwidth=5_000_000)
     started = time.monotonic()
-    response = httpx.post(f"{server.base_url}/_sink", content=b"\0" * 2_500_000)
+    response = httpx.post(f"{server.base_url}/_sink", content=b"\0" * 2_500_000, headers=OCTETS)
     elapsed = time.monotonic() - started
     assert response.json()["bytes"] == 2_500_000
     assert 0.4 <= elapsed < 2.0

@@ -65,7 +65,7 @@ def test_cancel_reports_cancelled_without_file_key(emulator: EmulatorServer) -> 
     with httpx.Client(base_url=emulator.base_url, headers=headers) as http:
         created = http.post(
             "/uploads",
-            json={"bytes": 10, "filename": "x", "mime_type": "text/plain", "purpose": "vision"},
+            json={"bytes": 10, "filename": "x", "mime_type": "image/png", "purpose": "vision"},
         ).json()
         assert "file" not in created
         cancelled = http.post(f"/uploads/{created['id']}/cancel")
@@ -130,8 +130,13 @@ def test_delete_file_then_not_found(client: openai.OpenAI) -> None:
 
 def test_every_response_has_a_request_id(emulator: EmulatorServer) -> None:
     with httpx.Client(base_url=emulator.base_url) as http:
-        ok = http.post("/_sink", content=b"x" * 10)
+        ok = http.post(
+            "/_sink",
+            content=b"x" * 10,
+            headers={"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"},
+        )
         unauthorized = http.get("/files/file-nope")
+    assert ok.status_code == 200
     assert ok.headers["x-request-id"].startswith("req_")
     assert unauthorized.headers["x-request-id"].startswith("req_")
     assert ok.headers["x-request-id"] != unauthorized.headers["x-request-id"]
@@ -143,5 +148,10 @@ def test_sink_counts_and_discards_the_body(emulator: EmulatorServer) -> None:
         for _ in range(20):
             yield chunk
 
-    response = httpx.post(f"{emulator.base_url}/_sink", content=body())  # type: ignore[arg-type]
+    headers = {"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/octet-stream"}
+    response = httpx.post(
+        f"{emulator.base_url}/_sink",
+        content=body(),  # type: ignore[arg-type]
+        headers=headers,
+    )
     assert response.json() == {"object": "emulator.sink", "bytes": 20_000_000}

@@ -9,7 +9,7 @@ from openai_uploads import BadRequestError, OpenAIError, UploadError
 
 from .conftest import FIGURES
 
-MIME = "application/octet-stream"
+MIME = "application/jsonl"
 
 
 def upload_kwargs(data: bytes, part_size: int, concurrency: int, **extra: Any) -> dict[str, Any]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import IO, Any, Final
 
 import anyio.to_thread
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -31,6 +31,8 @@ from openai_uploads_client.sdk import OPERATIONS
 from ._azure import AzureSurface
 from ._errors import ApiError, bad_request
 from ._faults import FaultInjector, FaultMiddleware
+from ._input import parse_json
+from ._limits import BodyLimitMiddleware, CrashMiddleware
 from ._store import Store, assemble
 
 # The request fields and query parameters each route accepts are the spec's, read from
@@ -50,14 +52,9 @@ def _error_response(error: ApiError) -> Response:
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
+    """The body as a JSON object (strict: see ``_input.parse_json``)."""
     raw = await request.body()
-    try:
-        data = json.loads(raw) if raw else None
-    except ValueError:
-        raise bad_request(
-            "We could not parse the JSON body of your request. (HINT: This likely means you "
-            "aren't using your HTTP library correctly.)"
-        ) from None
+    data = parse_json(raw) if raw else None
     if not isinstance(data, dict):
         raise bad_request("The request body must be a JSON object.")
     return data
@@ -308,6 +305,11 @@ class Emulator:
                         await anyio.to_thread.run_sync(receiver.flush)
                 parser.finalize()
                 receiver.flush()
+                if parser.state != MultipartState.END:
+                    raise bad_request(
+                        "Malformed multipart body: it ends before its closing boundary.",
+                        param="data",
+                    )
             except ApiError:
                 raise
             except Exception as exc:
@@ -410,8 +412,27 @@ class Emulator:
             self.store.file_path(file.id), media_type="application/octet-stream", stat_result=None
         )
 
+    def authorize_control(self, request: Request, *content_types: str) -> None:
+        """Emulator-only routes: the key when one is set, and (for a body) only the given
+        content types, none of which a browser page may send without a CORS preflight
+        (which the emulator never grants)."""
+        if self.api_key is not None:
+            self.authorize(request)
+        if request.method in ("POST", "PUT"):
+            content_type = request.headers.get("content-type", "")
+            essence = content_type.split(";", 1)[0].strip().lower()
+            if essence not in content_types:
+                raise ApiError(
+                    415,
+                    f"Unsupported Content-Type {content_type!r}: this route accepts only "
+                    + " or ".join(content_types)
+                    + ".",
+                    code="unsupported_media_type",
+                )
+
     async def sink(self, request: Request) -> Response:
         """Emulator only: read a body of any size, discard it, report its length."""
+        self.authorize_control(request, "application/octet-stream", "application/json")
         total = 0
         async for chunk in request.stream():
             total += len(chunk)
@@ -419,6 +440,7 @@ class Emulator:
 
     async def faults(self, request: Request) -> Response:
         """Emulator only: GET the fault config and counts; POST a new config (JSON)."""
+        self.authorize_control(request, "application/json")
         if request.method == "POST":
             from ._faults import FaultConfig
 
@@ -441,9 +463,6 @@ class Emulator:
         message = f"Invalid URL ({request.method} {request.url.path})"
         status = exc.status_code if exc.status_code in (404, 405) else 400
         return _error_response(ApiError(status, message))
-
-    async def _on_crash(self, request: Request, exc: Exception) -> Response:
-        return _error_response(ApiError(500, f"The emulator failed: {exc!r}", type="server_error"))
 
     def routes(self) -> list[Route]:
         return [
@@ -492,8 +511,8 @@ def create_app(
         exception_handlers={
             ApiError: emulator._on_api_error,
             HTTPException: emulator._on_http_error,
-            Exception: emulator._on_crash,
         },
         lifespan=lifespan,
+        middleware=[Middleware(CrashMiddleware), Middleware(BodyLimitMiddleware)],
     )
     return FaultMiddleware(AzureSurface(app, api_key=api_key), injector)

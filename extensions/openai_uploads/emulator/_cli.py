@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import sys
@@ -21,6 +22,30 @@ _UNITS = {
     "gb": 1000**3,
     "gib": 1024**3,
 }
+
+
+API_KEY_ENV = "OPENAI_UPLOADS_EMULATOR_API_KEY"
+"""The environment variable ``serve`` reads its key from when ``--api-key`` is not given."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names only this machine (127.0.0.0/8, ::1 or localhost)."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_exposure(host: str, api_key: str | None, allow_no_key: bool) -> None:
+    """Refuse to serve a non-loopback address without a key, unless allowed explicitly."""
+    if api_key is None and not allow_no_key and not is_loopback(host):
+        raise ValueError(
+            f"refusing to listen on {host} without an API key: anyone who can reach it could "
+            f"use and reconfigure the emulator. Set ${API_KEY_ENV} (or --api-key), or pass "
+            "--allow-no-key if that is really wanted."
+        )
 
 
 def parse_rate(text: str) -> float:
@@ -54,7 +79,19 @@ class _Rate(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     default=None,
     help="Where uploads and files are kept (default: a temporary dir, removed on exit).",
 )
-@click.option("--api-key", default=None, help="Accept only this bearer key (default: any).")
+@click.option(
+    "--api-key",
+    envvar=API_KEY_ENV,
+    default=None,
+    help=f"Accept only this bearer key (default: any). Better set ${API_KEY_ENV}, which "
+    "other users cannot see in the process list.",
+)
+@click.option(
+    "--allow-no-key",
+    is_flag=True,
+    default=False,
+    help="Serve on a non-loopback --host without a key (anyone who can reach it may use it).",
+)
 @click.option("--latency-ms", type=float, default=0.0, help="Added latency per request.")
 @click.option(
     "--bandwidth", type=_Rate(), default=None, help="Per-connection request-body cap, e.g. 20MB."
@@ -79,6 +116,7 @@ def serve(
     port: int,
     data_dir: str | None,
     api_key: str | None,
+    allow_no_key: bool,
     latency_ms: float,
     bandwidth: float | None,
     p_500: float,
@@ -95,8 +133,16 @@ def serve(
     """Run the local Uploads API emulator; prints its base URL (http://HOST:PORT/v1).
 
     Emulator-only routes: POST /v1/_sink (discards a body, returns its size) and
-    GET/POST/DELETE /v1/_emulator/faults (fault settings and counts).
+    GET/POST/DELETE /v1/_emulator/faults (fault settings and counts). With a key set,
+    these need it too, and accept bodies only as application/json (the sink also as
+    application/octet-stream).
     """
+    if api_key == "":
+        api_key = None
+    try:
+        check_exposure(host, api_key, allow_no_key)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     try:
         from ._faults import FaultConfig
         from ._server import serve_forever

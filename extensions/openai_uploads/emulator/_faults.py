@@ -24,6 +24,11 @@ ENDPOINTS: Final = frozenset({"create", "parts", "complete", "cancel", "files"})
 """The endpoint names faults can apply to; ``sink`` can be named too (off by default)."""
 
 FAULT_KINDS: Final = ("500", "503", "429", "drop")
+MAX_LATENCY: Final = 60.0
+"""Largest added latency (seconds) a FaultConfig accepts."""
+MAX_RETRY_AFTER: Final = 3600.0
+MIN_BANDWIDTH: Final = 1024.0
+"""Smallest bandwidth cap (bytes per second) a FaultConfig accepts."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,36 @@ class FaultConfig:
     """Seed of the fault draws; None draws from a random seed."""
 
     def __post_init__(self) -> None:
+        numbers = {
+            "latency": self.latency,
+            "retry_after": self.retry_after,
+            "p_500": self.p_500,
+            "p_503": self.p_503,
+            "p_429": self.p_429,
+            "p_drop": self.p_drop,
+        }
+        if self.bandwidth is not None:
+            numbers["bandwidth"] = self.bandwidth
+        for name, number in numbers.items():
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                raise TypeError(f"{name} must be a number")
+            if not math.isfinite(number):
+                raise ValueError(f"{name} must be a finite number")
+        for name, whole in (("drop_after", self.drop_after), ("seed", self.seed)):
+            if whole is not None and (isinstance(whole, bool) or not isinstance(whole, int)):
+                raise TypeError(f"{name} must be an integer (or null)")
+        if self.latency > MAX_LATENCY or self.retry_after > MAX_RETRY_AFTER:
+            raise ValueError(
+                f"latency must be at most {MAX_LATENCY} s and retry_after at most "
+                f"{MAX_RETRY_AFTER} s"
+            )
+        if self.bandwidth is not None and 0 < self.bandwidth < MIN_BANDWIDTH:
+            raise ValueError(f"bandwidth must be at least {MIN_BANDWIDTH} bytes/s")
+        endpoints: object = self.endpoints
+        if not isinstance(endpoints, frozenset | set | list | tuple) or not all(
+            isinstance(e, str) for e in endpoints
+        ):
+            raise TypeError("endpoints must be a list of endpoint names")
         probs = (self.p_500, self.p_503, self.p_429, self.p_drop)
         if any(p < 0 or p > 1 for p in probs) or sum(probs) > 1 + 1e-9:
             raise ValueError("fault probabilities must lie in [0, 1] and sum to at most 1")
@@ -75,7 +110,10 @@ class FaultConfig:
             raise ValueError(f"unknown fault settings: {sorted(unknown)}")
         kwargs = dict(data)
         if "endpoints" in kwargs:
-            kwargs["endpoints"] = frozenset(kwargs["endpoints"])
+            endpoints = kwargs["endpoints"]
+            if not isinstance(endpoints, list) or not all(isinstance(e, str) for e in endpoints):
+                raise TypeError("endpoints must be a list of endpoint names")
+            kwargs["endpoints"] = frozenset(endpoints)
         return cls(**kwargs)
 
 

@@ -21,6 +21,7 @@ import httpx
 import uvicorn
 
 from ._app import create_app
+from ._cli import API_KEY_ENV, check_exposure
 from ._faults import FaultConfig, FaultInjector
 from ._store import Clock, Store
 
@@ -90,7 +91,9 @@ class EmulatorServer:
         port: int = 0,
         clock: Clock | None = None,
         log_level: str = "warning",
+        allow_no_key: bool = False,
     ) -> None:
+        check_exposure(host, api_key, allow_no_key)
         self._own_dir = data_dir is None
         self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-"))
         self.api_key = api_key
@@ -260,7 +263,10 @@ class EmulatorProcess:
         port: int = 0,
         extra_args: Sequence[str] = (),
         startup_timeout: float = 30.0,
+        allow_no_key: bool = False,
     ) -> None:
+        check_exposure(host, api_key, allow_no_key)
+        self.allow_no_key = allow_no_key
         self._own_dir = data_dir is None
         self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-"))
         self.api_key = api_key
@@ -281,18 +287,28 @@ class EmulatorProcess:
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "openai_uploads.emulator", "--host", self.host]
         cmd += ["--port", str(self.port), "--data-dir", str(self.data_dir)]
-        if self.api_key is not None:
-            cmd += ["--api-key", self.api_key]
+        if self.allow_no_key:
+            cmd += ["--allow-no-key"]
         if self.initial_faults is not None:
             import json
 
             cmd += ["--faults-json", json.dumps(self.initial_faults.to_json())]
         return cmd + self.extra_args
 
+    def environment(self) -> dict[str, str]:
+        """The process's environment: the key travels here, not in the command line."""
+        env = dict(os.environ)
+        env.pop(API_KEY_ENV, None)
+        if self.api_key is not None:
+            env[API_KEY_ENV] = self.api_key
+        return env
+
     def start(self) -> EmulatorProcess:
         if self.process is not None:
             return self
-        process = subprocess.Popen(self.command(), stdout=subprocess.PIPE, text=True, bufsize=1)
+        process = subprocess.Popen(
+            self.command(), stdout=subprocess.PIPE, text=True, bufsize=1, env=self.environment()
+        )
         line: list[str] = []
         reader = threading.Thread(
             target=lambda: line.append(process.stdout.readline() if process.stdout else ""),
@@ -346,11 +362,16 @@ class EmulatorProcess:
         """The ``azure_endpoint`` of the Azure surface (``/openai/...``, same store)."""
         return self.base_url.removesuffix("/v1")
 
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key is not None else {}
+
     def set_faults(self, config: FaultConfig) -> None:
-        httpx.post(f"{self.base_url}/_emulator/faults", json=config.to_json()).raise_for_status()
+        httpx.post(
+            f"{self.base_url}/_emulator/faults", json=config.to_json(), headers=self._headers()
+        ).raise_for_status()
 
     def fault_stats(self) -> dict[str, int]:
-        response = httpx.get(f"{self.base_url}/_emulator/faults")
+        response = httpx.get(f"{self.base_url}/_emulator/faults", headers=self._headers())
         response.raise_for_status()
         stats: dict[str, int] = response.json()["stats"]
         return stats

@@ -1,0 +1,203 @@
+"""The emulator's own costs: CPU per GiB received and completed, ``complete`` latency and
+content download throughput, against the raw sink measured in the same run.
+
+Starts the emulator in its own process and drives it with a plain httpx client (the
+client's own costs are not measured). Per repetition:
+
+* ``sink``: the file streamed in one request to ``POST /v1/_sink`` (read and discarded):
+  the emulator CPU the bytes cost with no parsing and no disk at all: the baseline;
+* ``upload``: an Upload of the file in parts (created in file order, one at a time),
+  then ``complete`` with the file's md5, which the emulator checks; emulator CPU seconds
+  per GiB over both, and ``complete``'s wall time on its own;
+* ``content``: the File's bytes streamed back from ``GET /v1/files/{id}/content`` and
+  discarded: MiB/s.
+
+    python bench/emulator_bench.py                    # 1 GiB, 64 MiB parts, 2 reps
+    python bench/emulator_bench.py --size-mib 256 --reps 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _common import API_KEY, GiB, MiB, machine_summary, median, write_random_file
+
+CHUNK = MiB
+HEADERS = {"Authorization": f"Bearer {API_KEY}"}
+
+
+def _server_cpu(pid: int) -> float:
+    """CPU seconds the emulator process has used so far (user + sys, all threads)."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
+def _read(path: Path, offset: int, size: int) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        f.seek(offset)
+        left = size
+        while left > 0:
+            chunk = f.read(min(CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+
+
+def _multipart(path: Path, offset: int, size: int, boundary: str) -> Iterator[bytes]:
+    yield (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="data"; filename="part"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    yield from _read(path, offset, size)
+    yield f"\r\n--{boundary}--\r\n".encode()
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    for chunk in _read(path, 0, path.stat().st_size):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run_once(http: httpx.Client, pid: int, path: Path, part_size: int, md5: str) -> dict[str, Any]:
+    size = path.stat().st_size
+    out: dict[str, Any] = {}
+
+    cpu = _server_cpu(pid)
+    t = time.perf_counter()
+    r = http.post(
+        "/_sink",
+        content=_read(path, 0, size),
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    r.raise_for_status()
+    out["sink_s"] = time.perf_counter() - t
+    out["sink_cpu"] = _server_cpu(pid) - cpu
+
+    created = http.post(
+        "/uploads",
+        json={
+            "bytes": size,
+            "filename": "bench.jsonl",
+            "mime_type": "application/jsonl",
+            "purpose": "batch",
+        },
+    )
+    created.raise_for_status()
+    upload_id = created.json()["id"]
+    cpu = _server_cpu(pid)
+    t = time.perf_counter()
+    part_ids = []
+    for offset in range(0, size, part_size):
+        boundary = secrets.token_hex(16)
+        r = http.post(
+            f"/uploads/{upload_id}/parts",
+            content=_multipart(path, offset, min(part_size, size - offset), boundary),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        r.raise_for_status()
+        part_ids.append(r.json()["id"])
+    out["parts_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    r = http.post(f"/uploads/{upload_id}/complete", json={"part_ids": part_ids, "md5": md5})
+    r.raise_for_status()
+    out["complete_s"] = time.perf_counter() - t
+    out["upload_cpu"] = _server_cpu(pid) - cpu
+    file_id = r.json()["file"]["id"]
+
+    cpu = _server_cpu(pid)
+    t = time.perf_counter()
+    got = 0
+    with http.stream("GET", f"/files/{file_id}/content") as response:
+        response.raise_for_status()
+        for chunk in response.iter_raw(CHUNK):
+            got += len(chunk)
+    out["content_s"] = time.perf_counter() - t
+    out["content_cpu"] = _server_cpu(pid) - cpu
+    if got != size:
+        raise RuntimeError(f"content returned {got} bytes, expected {size}")
+    http.delete(f"/files/{file_id}").raise_for_status()
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mib", type=int, default=1024, help="file size (default 1024)")
+    parser.add_argument("--part-mib", type=int, default=64, help="part size (default 64)")
+    parser.add_argument("--reps", type=int, default=2, help="repetitions (default 2)")
+    parser.add_argument("--label", default="", help="a name for this run in the output")
+    parser.add_argument("--json-out", type=Path, help="write every run and the medians here")
+    parser.add_argument("--dir", type=Path, help="where to put the file and the emulator data")
+    args = parser.parse_args(argv)
+
+    from openai_uploads.emulator import EmulatorProcess
+
+    size, part_size = args.size_mib * MiB, args.part_mib * MiB
+    machine = machine_summary()
+    print(
+        f"{machine['date']}: {os.cpu_count()} CPUs, load {machine['loadavg']}; "
+        f"file {args.size_mib} MiB, parts {args.part_mib} MiB, reps {args.reps} {args.label}",
+        flush=True,
+    )
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="emulator-bench-", dir=args.dir) as tmp:
+        path = write_random_file(Path(tmp) / "random.bin", size)
+        md5 = _md5(path)
+        with (
+            EmulatorProcess(data_dir=Path(tmp) / "emulator", api_key=API_KEY) as emulator,
+            httpx.Client(base_url=emulator.base_url, headers=HEADERS, timeout=600) as http,
+        ):
+            for rep in range(args.reps):
+                run = run_once(http, emulator.pid, path, part_size, md5)
+                runs.append(run)
+                gib = size / GiB
+                print(
+                    f"  rep {rep}: sink {run['sink_cpu'] / gib:5.2f} CPU s/GiB; "
+                    f"upload+complete {run['upload_cpu'] / gib:5.2f} CPU s/GiB "
+                    f"(parts {run['parts_s']:.2f} s, complete {run['complete_s']:.3f} s); "
+                    f"content {size / MiB / run['content_s']:7.0f} MiB/s",
+                    flush=True,
+                )
+    gib = size / GiB
+    summary = {
+        "sink_cpu_per_gib": median([r["sink_cpu"] / gib for r in runs]),
+        "upload_cpu_per_gib": median([r["upload_cpu"] / gib for r in runs]),
+        "complete_s": median([r["complete_s"] for r in runs]),
+        "content_mib_s": median([size / MiB / r["content_s"] for r in runs]),
+        "content_cpu_per_gib": median([r["content_cpu"] / gib for r in runs]),
+    }
+    summary["upload_over_sink"] = summary["upload_cpu_per_gib"] / max(
+        summary["sink_cpu_per_gib"], 1e-9
+    )
+    print()
+    print(f"emulator CPU, upload + complete (md5): {summary['upload_cpu_per_gib']:.2f} s/GiB")
+    print(f"emulator CPU, raw sink (baseline):     {summary['sink_cpu_per_gib']:.2f} s/GiB")
+    print(f"  ratio upload / sink:                 {summary['upload_over_sink']:.1f}x")
+    print(f"complete latency:                      {summary['complete_s']:.3f} s")
+    print(f"content download:                      {summary['content_mib_s']:.0f} MiB/s")
+    if args.json_out:
+        args.json_out.write_text(
+            json.dumps(
+                {"machine": machine, "label": args.label, "summary": summary, "runs": runs},
+                indent=2,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
