@@ -32,7 +32,12 @@ from ._azure import AzureSurface
 from ._errors import ApiError, bad_request
 from ._faults import FaultInjector, FaultMiddleware
 from ._input import parse_json
-from ._limits import BodyLimitMiddleware, CrashMiddleware
+from ._limits import (
+    BodyLimitMiddleware,
+    BodyTimeoutMiddleware,
+    CrashMiddleware,
+    ServerLimits,
+)
 from ._store import Store, assemble
 
 # The request fields and query parameters each route accepts are the spec's, read from
@@ -485,6 +490,7 @@ def create_app(
     api_key: str | None = None,
     injector: FaultInjector | None = None,
     sweep_interval: float = 30.0,
+    limits: ServerLimits | None = None,
 ) -> ASGIApp:
     """The emulator as an ASGI app over ``store`` (faults and request ids outermost, then
     the Azure surface, ``/openai/...``, mapped onto the OpenAI routes)."""
@@ -515,4 +521,7 @@ def create_app(
         lifespan=lifespan,
         middleware=[Middleware(CrashMiddleware), Middleware(BodyLimitMiddleware)],
     )
-    return FaultMiddleware(AzureSurface(app, api_key=api_key), injector)
+    limits = limits or ServerLimits()
+    return BodyTimeoutMiddleware(
+        FaultMiddleware(AzureSurface(app, api_key=api_key), injector), limits.body_timeout
+    )

@@ -1,6 +1,8 @@
 """Request limits applied to every route alike, as an ASGI layer inside the app.
 
 * An unexpected exception is a 500 in the API's error shape, without internals.
+* Deadlines for request headers and for each read of a body, and a cap on requests in
+  progress (:class:`ServerLimits`).
 * Bodies other than multipart uploads and the sink are capped at ``MAX_JSON_BODY``: a
   larger ``Content-Length`` gets a 413 before a byte is read, a longer streamed body a
   413 as soon as it passes the cap.
@@ -8,12 +10,123 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass
+from typing import Any
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ._errors import ApiError
 from ._faults import send_json
 from ._input import MAX_JSON_BODY, too_large
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """How long the server waits for a client, and how many it serves at once."""
+
+    header_timeout: float = 10.0
+    """Seconds a connection has to deliver a request's headers, counted from the moment it
+    opens or the request's first byte arrives; then it is closed."""
+    keep_alive: float = 30.0
+    """Seconds an idle connection is kept open between requests."""
+    body_timeout: float = 30.0
+    """Seconds the server waits for the next bytes of a request body (per read, so a slow
+    but moving upload is fine); then 408 and the connection is closed."""
+    max_concurrency: int = 256
+    """Connections and requests in progress at once; beyond it, a 503."""
+
+    def __post_init__(self) -> None:
+        for name in ("header_timeout", "keep_alive", "body_timeout"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive")
+        if self.max_concurrency < 1:
+            raise ValueError("max_concurrency must be at least 1")
+
+
+def http_protocol(limits: ServerLimits) -> Any:
+    """uvicorn's httptools protocol with a deadline for request headers (uvicorn has none:
+    a client that connects and sends nothing, or trickles its headers, would hold the
+    connection for ever); plain ``"auto"`` where httptools is missing."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
+        return "auto"
+
+    class HeaderDeadlineProtocol(HttpToolsProtocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._header_timer = self.loop.call_later(limits.header_timeout, self._expire)
+
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _expire(self) -> None:
+            self._header_timer = None
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return HeaderDeadlineProtocol
+
+
+class BodyTimeoutMiddleware:
+    """408 (and the connection closed) when a request body stalls for ``timeout`` seconds.
+
+    Outermost, so the waits of an emulated slow link are not counted."""
+
+    def __init__(self, app: ASGIApp, timeout: float) -> None:
+        self.app = app
+        self.timeout = timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        timeout = self.timeout
+        body_done = False
+
+        async def timed() -> Message:
+            nonlocal body_done
+            if body_done:  # e.g. a streaming response listening for the disconnect
+                return await receive()
+            try:
+                with anyio.fail_after(timeout):
+                    message = await receive()
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    body_done = True
+                return message
+            except TimeoutError:
+                raise ApiError(
+                    408,
+                    f"The request body stalled: no bytes for {timeout:g} s.",
+                    code="request_timeout",
+                    headers={"connection": "close"},
+                ) from None
+
+        await self.app(scope, timed, send)
+
 
 _log = logging.getLogger("openai_uploads.emulator")
 
@@ -93,7 +206,9 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise too_large(limit)
+                    error = too_large(limit)
+                    error.headers["connection"] = "close"
+                    raise error
             return message
 
         await self.app(scope, limited, send)

@@ -23,6 +23,7 @@ import uvicorn
 from ._app import create_app
 from ._cli import API_KEY_ENV, check_exposure
 from ._faults import FaultConfig, FaultInjector
+from ._limits import ServerLimits, http_protocol
 from ._store import Clock, Store
 
 
@@ -60,16 +61,17 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _uvicorn_config(app: Any, log_level: str) -> uvicorn.Config:
+def _uvicorn_config(app: Any, log_level: str, limits: ServerLimits) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         loop="auto",  # uvloop when installed
-        http="auto",  # httptools when installed
+        http=http_protocol(limits),  # httptools, with a deadline for request headers
         lifespan="on",
         log_level=log_level,
         log_config=None,
         access_log=False,
-        timeout_keep_alive=30,
+        timeout_keep_alive=limits.keep_alive,  # type: ignore[arg-type]  # a float works
+        limit_concurrency=limits.max_concurrency,
         timeout_graceful_shutdown=5,
     )
 
@@ -92,8 +94,10 @@ class EmulatorServer:
         clock: Clock | None = None,
         log_level: str = "warning",
         allow_no_key: bool = False,
+        limits: ServerLimits | None = None,
     ) -> None:
         check_exposure(host, api_key, allow_no_key)
+        self.limits = limits or ServerLimits()
         self._own_dir = data_dir is None
         self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-"))
         self.api_key = api_key
@@ -146,8 +150,10 @@ class EmulatorServer:
         sock = _bind(self.host, self.port)
         self.port = sock.getsockname()[1]
         self._store = Store(self.data_dir, clock=lambda: self.clock())
-        app = create_app(self._store, api_key=self.api_key, injector=self.injector)
-        server = uvicorn.Server(_uvicorn_config(app, self.log_level))
+        app = create_app(
+            self._store, api_key=self.api_key, injector=self.injector, limits=self.limits
+        )
+        server = uvicorn.Server(_uvicorn_config(app, self.log_level, self.limits))
         thread = threading.Thread(
             target=server.run,
             kwargs={"sockets": [sock]},
@@ -223,6 +229,7 @@ def serve_forever(
     faults: FaultConfig,
     log_level: str = "warning",
     announce: Any = print,
+    limits: ServerLimits | None = None,
 ) -> None:
     """Serve in the foreground until SIGINT/SIGTERM; ``announce`` gets the base URL."""
     own_dir = data_dir is None
@@ -230,8 +237,9 @@ def serve_forever(
     sock = _bind(host, port)
     store = Store(directory)
     try:
-        app = create_app(store, api_key=api_key, injector=FaultInjector(faults))
-        server = uvicorn.Server(_uvicorn_config(app, log_level))
+        limits = limits or ServerLimits()
+        app = create_app(store, api_key=api_key, injector=FaultInjector(faults), limits=limits)
+        server = uvicorn.Server(_uvicorn_config(app, log_level, limits))
         announce(f"http://{_url_host(host)}:{sock.getsockname()[1]}/v1")
         # uvicorn re-raises the signal that stopped it once it has shut down; with these
         # handlers in place that re-raise is a no-op, so the clean-up below runs and the
