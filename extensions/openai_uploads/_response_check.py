@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, Literal, Union
 
 import attrs
@@ -52,38 +53,64 @@ def _models_in(hint: Any) -> list[Any]:
     return [option for option in _options(hint) if attrs.has(option)]
 
 
+Check = Callable[[Any], bool]
+_COMPILED: dict[Any, Check] = {}
+
+
 def fits(value: Any, hint: Any) -> bool:
     """Whether ``value`` has the (resolved) type ``hint``, as far as JSON values go."""
+    return _compile(hint)(value)
+
+
+def _compile(hint: Any) -> Check:
+    """A predicate for ``hint``, built once per hint (responses are checked on every call)."""
+    try:
+        return _COMPILED[hint]
+    except (KeyError, TypeError):
+        pass
+    check = _build(hint)
+    try:
+        _COMPILED[hint] = check
+    except TypeError:  # an unhashable hint: not cached
+        pass
+    return check
+
+
+def _build(hint: Any) -> Check:
     if hint is Any or hint is object:
-        return True
+        return lambda value: True
     if typing.is_typeddict(hint):
-        if not isinstance(value, dict):
-            return False
-        fields = typing.get_type_hints(hint)
-        return all(key in fields and fits(v, fields[key]) for key, v in value.items())
+        fields = {key: _compile(h) for key, h in typing.get_type_hints(hint).items()}
+        return lambda value: (
+            isinstance(value, dict)
+            and all(key in fields and fields[key](v) for key, v in value.items())
+        )
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
-        return any(fits(value, option) for option in typing.get_args(hint))
+        options = [_compile(option) for option in typing.get_args(hint)]
+        return lambda value: any(option(value) for option in options)
     if origin is Literal:
-        return value in typing.get_args(hint)
+        allowed = typing.get_args(hint)
+        return lambda value: value in allowed
     if hint is None or hint is type(None):
-        return value is None
+        return lambda value: value is None
     if origin is list:
-        (item,) = typing.get_args(hint) or (Any,)
-        return isinstance(value, list) and all(fits(v, item) for v in value)
+        (item_hint,) = typing.get_args(hint) or (Any,)
+        item = _compile(item_hint)
+        return lambda value: isinstance(value, list) and all(item(v) for v in value)
     if origin is dict:
         args = typing.get_args(hint)
-        value_hint = args[1] if len(args) == 2 else Any
-        return isinstance(value, dict) and all(fits(v, value_hint) for v in value.values())
+        inner = _compile(args[1] if len(args) == 2 else Any)
+        return lambda value: isinstance(value, dict) and all(inner(v) for v in value.values())
     if hint is bool:
-        return isinstance(value, bool)
+        return lambda value: isinstance(value, bool)
     if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
     if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
+        return lambda value: isinstance(value, int | float) and not isinstance(value, bool)
     if isinstance(hint, type):
-        return isinstance(value, hint)
-    return True  # a construct this check does not know: trust the generated parser
+        return lambda value: isinstance(value, hint)
+    return lambda value: True  # a construct this check does not know: trust the parser
 
 
 def _why_not(value: Any, hint: Any) -> str:
@@ -106,23 +133,35 @@ def _name(hint: Any) -> str:
     return str(hint).replace("typing.", "").replace("openai_uploads_client.types.", "")
 
 
+_PLANS: dict[type, list[tuple[str, Any, Check]]] = {}
+
+
+def _plan(cls: type) -> list[tuple[str, Any, Check]]:
+    """(attribute, hint, predicate) of each field of a generated model, built once."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = _hints(cls)
+        plan = _PLANS[cls] = [
+            (field.name, hints[field.name], _compile(hints[field.name]))
+            for field in attrs.fields(cls)
+            if field.name != "additional_properties"
+        ]
+    return plan
+
+
 def check_model(model: Any, path: str | None = None) -> None:
     """Check ``model`` (a generated attrs instance) in place; see the module docstring."""
     cls = type(model)
-    path = path or cls.__name__
-    hints = _hints(cls)
-    for field in attrs.fields(cls):
-        if field.name == "additional_properties":
-            continue
-        hint = hints[field.name]
-        value = getattr(model, field.name)
-        where = f"{path}.{field.name.rstrip('_')}"
+    for name, hint, check in _plan(cls):
+        value = getattr(model, name)
         if isinstance(value, Unset):
-            setattr(model, field.name, None)
+            setattr(model, name, None)
             continue
-        if not fits(value, hint):
+        if not check(value):
+            where = f"{path or cls.__name__}.{name.rstrip('_')}"
             raise ResponseShapeError(where, _why_not(value, hint))
-        _check_nested(value, where)
+        if isinstance(value, list) or attrs.has(type(value)):
+            _check_nested(value, f"{path or cls.__name__}.{name.rstrip('_')}")
 
 
 def _check_nested(value: Any, where: str) -> None:
