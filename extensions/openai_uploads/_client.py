@@ -131,12 +131,14 @@ class OpenAI(BaseClient):
         """One attempt, bounded by its total deadline (:func:`total_timeout`)."""
         request = action.request
         limit = total_timeout(request)
+        started = time.monotonic()
         try:
             response = self._http.send(request, stream=True)
         except SEND_ERRORS as exc:
             return exc
         if limit is not None:
-            response.stream = DeadlineStream(response.stream, time.monotonic() + limit, request)
+            # From the start of the attempt: connecting and sending count too.
+            response.stream = DeadlineStream(response.stream, started + limit, request)
         if action.stream and response.is_success:
             return response
         try:
@@ -281,13 +283,13 @@ class AsyncOpenAI(BaseClient):
         request = action.request
         http = self._pool.get()
         limit = total_timeout(request)
+        started = time.monotonic()
         try:
             with anyio.fail_after(limit):
                 response = await http.send(request, stream=True)
                 if limit is not None:
-                    response.stream = DeadlineStream(
-                        response.stream, time.monotonic() + limit, request
-                    )
+                    # A streamed body is read after this scope: it gets the rest.
+                    response.stream = DeadlineStream(response.stream, started + limit, request)
                 if action.stream and response.is_success:
                     return response
                 try:

@@ -8,6 +8,7 @@ seconds, so the tests assert the timeout error, not a duration.
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -68,6 +69,42 @@ class TrickleHeaders(Trickle):
     headers_too = True
 
 
+class SlowStart(BaseHTTPRequestHandler):
+    """Headers after 0.4 s, then the body in four pieces 0.1 s apart: no read waits
+    long, but the whole answer takes 0.7 s."""
+
+    protocol_version = "HTTP/1.1"
+    slow_metadata = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        try:
+            if self.slow_metadata or self.path.endswith("/content"):
+                time.sleep(0.4)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(FILE_JSON)))
+            self.end_headers()
+            self.wfile.flush()
+            quarter = len(FILE_JSON) // 4 + 1
+            for i in range(0, len(FILE_JSON), quarter):
+                if self.slow_metadata or self.path.endswith("/content"):
+                    time.sleep(0.1)
+                self.wfile.write(FILE_JSON[i : i + quarter])
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+
+
+class SlowContent(SlowStart):
+    """:class:`SlowStart` for the File's content only; the File itself comes at once."""
+
+    slow_metadata = False
+
+
 def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
@@ -89,6 +126,16 @@ def trickling() -> Iterator[str]:
 @pytest.fixture
 def trickling_headers() -> Iterator[str]:
     yield from serve(TrickleHeaders)
+
+
+@pytest.fixture
+def slow_start() -> Iterator[str]:
+    yield from serve(SlowStart)
+
+
+@pytest.fixture
+def slow_content() -> Iterator[str]:
+    yield from serve(SlowContent)
 
 
 def test_a_trickling_body_cannot_outlast_the_timeout(trickling: str) -> None:
@@ -136,3 +183,45 @@ async def test_async_trickling_headers_cannot_outlast_the_timeout(trickling_head
     ) as client:
         with pytest.raises(APITimeoutError):
             await client.files.retrieve("file-1")
+
+
+def test_the_deadline_of_a_streamed_body_counts_from_the_start(slow_content: str) -> None:
+    with (
+        OpenAI(
+            api_key=TEST_API_KEY,
+            base_url=slow_content,
+            max_retries=0,
+            timeout=0.6,
+            load_plugins=False,
+        ) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.files.download("file-1", io.BytesIO())
+
+
+def test_the_deadline_counts_from_the_start_of_the_attempt(slow_start: str) -> None:
+    with (
+        OpenAI(
+            api_key=TEST_API_KEY,
+            base_url=slow_start,
+            max_retries=0,
+            timeout=0.6,
+            load_plugins=False,
+        ) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.files.retrieve("file-1")
+
+
+async def test_async_the_deadline_of_a_streamed_body_counts_from_the_start(
+    slow_content: str,
+) -> None:
+    async with AsyncOpenAI(
+        api_key=TEST_API_KEY,
+        base_url=slow_content,
+        max_retries=0,
+        timeout=0.6,
+        load_plugins=False,
+    ) as client:
+        with pytest.raises(APITimeoutError):
+            await client.files.download("file-1", io.BytesIO())
