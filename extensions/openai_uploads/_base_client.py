@@ -18,7 +18,15 @@ import os
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+)
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Generic, Protocol, Self, TypeVar
@@ -38,7 +46,7 @@ from ._plugins import PluginHost
 from ._response_check import ResponseShapeError, check_model
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
-from .hookspecs import RequestFinished, RequestStarted, RetryContext
+from .hookspecs import OutgoingRequest, RequestFinished, RequestStarted, RetryContext
 
 log = logging.getLogger("openai_uploads")
 
@@ -92,6 +100,10 @@ class APICall(Generic[T]):
     stream: bool = False
     """Send with ``stream=True``: a 2xx body is left unread for ``parse`` (an error body
     is read first, so errors look the same as for any other call)."""
+    upload_id: str | None = None
+    """The Upload the call is about, for the request hooks' events."""
+    part_number: int | None = None
+    """For the parts of ``upload_file_chunked``: the part's 1-based position."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +384,44 @@ def hide_credentials(request: httpx.Request) -> None:
     for name in CREDENTIAL_HEADERS:
         if name in request.headers:
             request.headers[name] = "<hidden>"
+
+
+class OutgoingHeaders(MutableMapping[str, str]):
+    """A request's headers as ``prepare_request`` sees them.
+
+    Changes go to the request itself; the credentials read as ``<hidden>`` and cannot be
+    changed or removed (a plugin that tries raises ``PluginError``).
+    """
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: httpx.Headers) -> None:
+        self._headers = headers
+
+    def _check(self, key: str) -> None:
+        if key.lower() in CREDENTIAL_HEADERS:
+            raise ValueError(f"the {key} header carries the credentials: a plugin cannot change it")
+
+    def __getitem__(self, key: str) -> str:
+        value = self._headers[key]
+        return "<hidden>" if key.lower() in CREDENTIAL_HEADERS else value
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self._check(key)
+        self._headers[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        self._check(key)
+        del self._headers[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._headers)
+
+    def __len__(self) -> int:
+        return len(self._headers)
+
+    def __repr__(self) -> str:
+        return f"OutgoingHeaders({dict(self.items())!r})"
 
 
 def make_transport_error(request: httpx.Request, error: Exception) -> APIError:
@@ -670,7 +720,13 @@ class BaseClient:
             ) from exc
 
     def _flow(self, call: APICall[T]) -> Flow[T]:
-        """The attempts of one call: yields what to do, returns the parsed result or raises."""
+        """The attempts of one call: yields what to do, returns the parsed result or raises.
+
+        Around each attempt: ``on_request_start``, then ``prepare_request`` (which may
+        change the headers), the send, then ``on_request_end`` -- always, also when the
+        attempt is stopped by an exception the driver throws in (``KeyboardInterrupt``,
+        task cancellation, a transfer stopping) or by ``prepare_request`` itself.
+        """
         options = call.options
         max_retries = self.max_retries if options.max_retries is None else options.max_retries
         plugins = self._plugins
@@ -682,33 +738,51 @@ class BaseClient:
                 assert isinstance(granted, dict)
                 auth = granted
             request = self._build_request(call, attempt, auth)
-            url = str(request.url)
-            if plugins.wants_requests:
+            observed = plugins.wants_requests
+            url = ""
+            body_size = 0
+            if observed or plugins.wants_prepare:
+                url = str(request.url)
+                body_size = int(request.headers.get("content-length") or 0)
+            if observed:
                 plugins.request_started(
                     RequestStarted(
-                        operation=call.operation, method=request.method, url=url, attempt=attempt
-                    )
-                )
-            started = time.monotonic()
-            outcome = yield Send(request, stream=call.stream)
-            elapsed = time.monotonic() - started
-            hide_credentials(request)
-            response = outcome if isinstance(outcome, httpx.Response) else None
-            error = outcome if isinstance(outcome, Exception) else None
-            if plugins.wants_requests:
-                plugins.request_finished(
-                    RequestFinished(
                         operation=call.operation,
                         method=request.method,
                         url=url,
                         attempt=attempt,
-                        elapsed=elapsed,
-                        status_code=None if response is None else response.status_code,
-                        request_id=None
-                        if response is None
-                        else response.headers.get("x-request-id"),
-                        error=error,
+                        upload_id=call.upload_id,
+                        part_number=call.part_number,
+                        body_size=body_size,
                     )
+                )
+            started = time.monotonic()
+            try:
+                if plugins.wants_prepare:
+                    plugins.prepare_request(
+                        OutgoingRequest(
+                            operation=call.operation,
+                            method=request.method,
+                            url=url,
+                            attempt=attempt,
+                            upload_id=call.upload_id,
+                            part_number=call.part_number,
+                            body_size=body_size,
+                            headers=OutgoingHeaders(request.headers),
+                        )
+                    )
+                outcome = yield Send(request, stream=call.stream)
+            except BaseException as exc:
+                hide_credentials(request)
+                if observed:
+                    self._request_finished(call, request, url, attempt, body_size, started, exc)
+                raise
+            hide_credentials(request)
+            response = outcome if isinstance(outcome, httpx.Response) else None
+            error = outcome if isinstance(outcome, Exception) else None
+            if observed:
+                self._request_finished(
+                    call, request, url, attempt, body_size, started, error, response
                 )
             if response is not None and response.is_success:
                 return self._parse(call, response)
@@ -743,3 +817,30 @@ class BaseClient:
             )
             yield Sleep(decision.delay)
             attempt += 1
+
+    def _request_finished(
+        self,
+        call: APICall[Any],
+        request: httpx.Request,
+        url: str,
+        attempt: int,
+        body_size: int,
+        started: float,
+        error: BaseException | None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        self._plugins.request_finished(
+            RequestFinished(
+                operation=call.operation,
+                method=request.method,
+                url=url,
+                attempt=attempt,
+                elapsed=time.monotonic() - started,
+                status_code=None if response is None else response.status_code,
+                request_id=None if response is None else response.headers.get("x-request-id"),
+                error=error,
+                upload_id=call.upload_id,
+                part_number=call.part_number,
+                body_size=body_size,
+            )
+        )

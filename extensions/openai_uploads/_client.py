@@ -125,7 +125,12 @@ class OpenAI(BaseClient):
             if isinstance(action, Authorize):
                 outcome = self._attempt_auth_headers()
                 continue
-            outcome = self._send(action)
+            try:
+                outcome = self._send(action)
+            except BaseException as exc:
+                # Anything else stops the call: the flow reports the attempt's end, re-raises.
+                flow.throw(exc)
+                raise
 
     def _send(self, action: Send) -> Outcome:
         """One attempt, bounded by its total deadline (:func:`total_timeout`)."""
@@ -276,7 +281,13 @@ class AsyncOpenAI(BaseClient):
             if isinstance(action, Authorize):
                 outcome = await self._attempt_auth_headers()
                 continue
-            outcome = await self._send(action)
+            try:
+                outcome = await self._send(action)
+            except BaseException as exc:
+                # Anything else stops the call (cancellation included): the flow reports
+                # the attempt's end and re-raises.
+                flow.throw(exc)
+                raise
 
     async def _send(self, action: Send) -> Outcome:
         """One attempt; the whole of it (connect to last byte) within its total deadline."""

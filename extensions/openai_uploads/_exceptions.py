@@ -176,11 +176,28 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
 
 
 class PluginError(OpenAIError):
-    """A plugin raised inside a decision hook (retry, digests, veto)."""
+    """A plugin is at fault: it could not be loaded or registered, it raised in a
+    decision hook (retry, request headers, digests, veto), or it returned a result of
+    the wrong kind. The message names the plugin (and its distribution when installed).
 
-    def __init__(self, message: str, *, hook: str) -> None:
+    Attributes:
+        plugin: the plugin's registered name (None when no single plugin is to blame).
+        distribution: ``"name version"`` of the installed package it comes from, if any.
+        hook: the hook it failed in (None when it failed to load or register).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hook: str | None = None,
+        plugin: str | None = None,
+        distribution: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.hook = hook
+        self.plugin = plugin
+        self.distribution = distribution
 
 
 class UploadError(OpenAIError):

@@ -1,32 +1,46 @@
 """The hooks that plugins implement.
 
-Every hook takes exactly one argument, ``event``: a frozen, keyword-only dataclass, so
-that fields can be added to an event later without breaking any plugin. A plugin is any
+Every hook takes one argument, ``event``: a frozen, keyword-only dataclass, so that
+fields can be added to an event later without breaking any plugin. A plugin is any
 object or module with functions marked by :data:`openai_uploads.hookimpl` whose names
 are hook names below; pass it as ``OpenAI(plugins=[...])`` or publish it under the
-``openai_uploads`` entry-point group.
+``openai_uploads`` entry-point group. Every hook is called through pluggy
+(``pm.hook.<name>(event=...)``), so ``tryfirst`` / ``trylast``, ``wrapper=True`` /
+``hookwrapper=True``, hook-call monitoring and tracing work on all of them, and an
+impl may take no argument at all (pluggy passes only the arguments an impl names).
 
-Three families:
+Four families:
 
-* **progress** (``on_upload_started``, ``on_bytes_sent``, ``on_part_completed``,
-  ``on_upload_completed``, ``on_upload_failed``, ``on_upload_cancelled``): observers.
-  An exception raised here is logged and ignored: a progress plugin can never corrupt
-  or stop an upload.
+* **progress** (``on_transfer_started``, ``on_upload_started``, ``on_bytes_sent``,
+  ``on_part_completed``, ``on_upload_completed``, ``on_upload_failed``,
+  ``on_upload_cancelled``): observers. An exception raised here is logged once (naming
+  the plugin) and ignored: a progress plugin can never corrupt or stop an upload, nor
+  keep the other plugins from being called.
+* **requests** (``on_request_start``, ``prepare_request``, ``on_request_end``): around
+  every HTTP attempt. The two ``on_`` hooks observe (they always come in pairs, an end
+  for every start); ``prepare_request`` may change the outgoing request's headers.
 * **retries** (``decide_retry``): a ``firstresult`` decision. The first plugin that
   returns a :class:`RetryDecision` decides; the built-in policy (openai-python's) runs
-  last.
+  last. The client caps it: never more than ``max_retries`` retries.
 * **checksums** (``digest_algorithms``, ``check_digests``): which digests to compute in
   the single read of the file, and a veto over completion once they are known.
 
-And **lifecycle** hooks around every HTTP request (``on_request_start``,
-``on_request_end``), for timing and logging. Like progress hooks, they only observe.
+Hooks are synchronous: an ``async def`` impl is refused when the plugin is registered.
+They run on the thread that does the work: with :class:`openai_uploads.OpenAI` the
+request and ``on_bytes_sent`` hooks of parts run on the transfer's worker threads (at
+most ``max_concurrency`` at once), the others on the calling thread; with
+:class:`openai_uploads.AsyncOpenAI` every hook runs on the event loop's thread, except
+hashers, which are fed in a worker thread.
+
+A fault of a plugin in a decision hook (an exception, a result of the wrong type) raises
+:class:`openai_uploads.PluginError` naming the plugin.
 
 .. versionadded:: 0.1.0
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -43,6 +57,19 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 # --------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TransferStarted:
+    """``upload_file_chunked`` checked its arguments; no request was made yet."""
+
+    filename: str
+    total_bytes: int
+    part_size: int
+    """Bytes per part (a resumed Upload may switch to the part size it was made with)."""
+    part_count: int
+    resume: bool
+    """True when the call may pick up an Upload left pending by an earlier one."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -131,6 +158,30 @@ class RequestStarted:
     url: str
     attempt: int
     """0 for the first try, 1 for the first retry, ..."""
+    upload_id: str | None = None
+    """The Upload the request is about (None for ``create_upload`` and File calls)."""
+    part_number: int | None = None
+    """For ``add_part`` sent by ``upload_file_chunked``: the part's 1-based position."""
+    body_size: int = 0
+    """Bytes of the request body (for ``add_part``: the part plus the multipart framing)."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OutgoingRequest:
+    """An HTTP attempt about to leave: ``headers`` may be changed (nothing else)."""
+
+    operation: str
+    method: str
+    url: str
+    attempt: int
+    upload_id: str | None = None
+    part_number: int | None = None
+    body_size: int = 0
+    headers: MutableMapping[str, str]
+    """The request's own headers: set, replace or delete entries. The credentials
+    (``Authorization``, ``api-key``) read as ``<hidden>``; they and ``Content-Length``,
+    ``Content-Type``, ``Transfer-Encoding`` and ``Host`` (which describe the body) must
+    not change: a plugin that changes them raises ``PluginError``."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -146,6 +197,12 @@ class RequestFinished:
     """None when no response arrived (``error`` says why)."""
     request_id: str | None
     error: BaseException | None
+    """Why no response arrived: a transport error, a plugin's ``PluginError``, or the
+    interruption that stopped the attempt (``KeyboardInterrupt``, task cancellation,
+    the transfer stopping after another part failed)."""
+    upload_id: str | None = None
+    part_number: int | None = None
+    body_size: int = 0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -185,9 +242,14 @@ class RetryDecision:
 
 
 class Hasher(Protocol):
-    """What a digest algorithm must offer; every ``hashlib`` object qualifies."""
+    """What a digest algorithm must offer; every ``hashlib`` object qualifies.
 
-    def update(self, data: bytes, /) -> None: ...
+    ``update`` gets a **read-only** ``memoryview`` of the file's bytes (no copy is made;
+    ``bytes(data)`` copies it when an API insists on ``bytes``). ``hexdigest`` must
+    return the digest as hexadecimal digits.
+    """
+
+    def update(self, data: memoryview, /) -> None: ...
 
     def hexdigest(self) -> str: ...
 
@@ -222,9 +284,26 @@ class Veto:
 
     reason: str
     plugin: str = field(default="")
+    """The registered name of the plugin that vetoed; filled in by the client."""
 
 
 # --------------------------------------------------------------------------- hooks
+
+
+@hookspec
+def on_transfer_started(event: TransferStarted) -> None:
+    """Called when ``upload_file_chunked`` starts, before its first request.
+
+    ``on_upload_started`` follows once the Upload exists (or ``on_upload_failed`` if it
+    could not be created). Both run in the same thread (or task), so a plugin may keep
+    per-transfer state in a ``contextvars.ContextVar``.
+
+    Example::
+
+        @hookimpl
+        def on_transfer_started(event):
+            print(f"sending {event.filename} in {event.part_count} parts")
+    """
 
 
 @hookspec
@@ -305,11 +384,34 @@ def on_upload_cancelled(event: UploadCancelled) -> None:
 def on_request_start(event: RequestStarted) -> None:
     """Called before each HTTP request attempt (retries included).
 
+    Every start is followed by exactly one ``on_request_end`` for the same attempt, in
+    the same thread (or task), whatever happens in between.
+
     Example::
 
         @hookimpl
         def on_request_start(event):
             print(event.method, event.url, "attempt", event.attempt)
+    """
+
+
+@hookspec
+def prepare_request(event: OutgoingRequest) -> None:
+    """Change the headers of an HTTP attempt just before it is sent (retries included).
+
+    Called after ``on_request_start``, once the request is complete: default headers,
+    the call's ``extra_headers`` and ``x-retry-count`` are already set, so a plugin sees
+    them and may override them. Plugins are called in pluggy's order (``tryfirst``
+    first, then the most recently registered first, ``trylast`` last); each sees the
+    changes of those before it, so for a header two plugins set, the last one called
+    wins. An exception raises ``PluginError`` (the attempt is not sent and not retried).
+
+    Example (an audit header, and W3C trace context)::
+
+        @hookimpl
+        def prepare_request(event):
+            event.headers["x-audit-user"] = getpass.getuser()
+            opentelemetry.propagate.inject(event.headers)
     """
 
 
@@ -330,7 +432,11 @@ def decide_retry(event: RetryContext) -> RetryDecision | None:
     """Decide whether a failed request is retried, and after how long.
 
     Return :meth:`RetryDecision.after` or :meth:`RetryDecision.give_up`, or ``None`` to
-    let the next plugin (finally the built-in policy) decide. The built-in policy is
+    let the next plugin (finally the built-in policy) decide. **The client caps
+    retries**: whatever a plugin decides, a call is retried at most ``event.max_retries``
+    times (the client's ``max_retries``, or ``part_retries`` for the parts of
+    ``upload_file_chunked``); raise those to allow more. A plugin can retry less, or
+    choose the delays. The built-in policy is
     openai-python's: retry connection errors, timeouts, 408, 409, 429 and 5xx up to
     ``max_retries`` times, honouring ``retry-after-ms`` / ``retry-after``, otherwise
     ``min(0.5 * 2**attempt, 8)`` seconds with up to 25% jitter, never past the Upload's
@@ -348,9 +454,13 @@ def decide_retry(event: RetryContext) -> RetryDecision | None:
 def digest_algorithms(event: DigestSetup) -> Mapping[str, HasherFactory] | None:
     """Name the digests to compute over the file, in the same single read that sends it.
 
-    Return a mapping from a name to a zero-argument factory of a hasher (anything with
-    ``update(bytes)`` and ``hexdigest()``). The results of all plugins are merged; the
-    built-in plugin adds ``md5``, which is sent with ``complete``.
+    Return a mapping from a name to a zero-argument factory of a :class:`Hasher`
+    (``update(data)`` with a read-only ``memoryview``, and ``hexdigest()``). The results
+    of all plugins are merged (for a name two plugins use, the plugin called first
+    wins). ``md5`` is reserved for the built-in plugin, which sends it with
+    ``complete``: a plugin claiming it is refused when registered. Results are checked:
+    a wrong type, a hasher that raises or a ``hexdigest`` that is not hexadecimal raises
+    ``PluginError`` naming the plugin.
 
     Example::
 
@@ -364,9 +474,12 @@ def digest_algorithms(event: DigestSetup) -> Mapping[str, HasherFactory] | None:
 def check_digests(event: DigestsComputed) -> Veto | None:
     """See the final digests before ``complete`` and return a :class:`Veto` to stop it.
 
-    A veto cancels the Upload and raises :class:`openai_uploads.UploadVetoedError`
-    carrying the reason. The built-in md5 plugin vetoes when the caller's ``md5`` differs
-    from the computed one.
+    Every plugin is asked; a veto cancels the Upload and raises
+    :class:`openai_uploads.UploadVetoedError` carrying every veto's reason (its
+    ``vetoes`` lists them, each with ``plugin`` set to the registered name of the plugin
+    that returned it). The built-in md5 plugin vetoes when the caller's ``md5`` differs
+    from the computed one (that raises ``ChecksumMismatchError``). A result that is not a
+    ``Veto`` or ``None`` raises ``PluginError``.
 
     Example::
 
@@ -375,3 +488,49 @@ def check_digests(event: DigestsComputed) -> Veto | None:
             if event.digests["sha256"] != KNOWN_SHA256:
                 return Veto(reason="sha256 differs from the catalog")
     """
+
+
+# --------------------------------------------------------------------------- for type checkers
+
+
+class UploadsPlugin(Protocol):
+    """Every hook with its exact signature, for plugin authors' type checkers.
+
+    Subclass it and override the hooks you implement (marked ``@hookimpl``); mypy or
+    pyright then checks each one against the hook's signature. The hooks you do not
+    override are plain methods without the marker, which pluggy ignores::
+
+        class Metrics(UploadsPlugin):
+            @hookimpl
+            def on_part_completed(self, event: PartCompleted) -> None:
+                histogram.record(event.elapsed)
+
+    (pluggy also accepts an impl that takes no ``event``; a type checker would flag such
+    an override, so leave those classes unchecked.)
+    """
+
+    def on_transfer_started(self, event: TransferStarted) -> None: ...
+
+    def on_upload_started(self, event: UploadStarted) -> None: ...
+
+    def on_bytes_sent(self, event: BytesSent) -> None: ...
+
+    def on_part_completed(self, event: PartCompleted) -> None: ...
+
+    def on_upload_completed(self, event: UploadCompleted) -> None: ...
+
+    def on_upload_failed(self, event: UploadFailed) -> None: ...
+
+    def on_upload_cancelled(self, event: UploadCancelled) -> None: ...
+
+    def on_request_start(self, event: RequestStarted) -> None: ...
+
+    def prepare_request(self, event: OutgoingRequest) -> None: ...
+
+    def on_request_end(self, event: RequestFinished) -> None: ...
+
+    def decide_retry(self, event: RetryContext) -> RetryDecision | None: ...
+
+    def digest_algorithms(self, event: DigestSetup) -> Mapping[str, HasherFactory] | None: ...
+
+    def check_digests(self, event: DigestsComputed) -> Veto | None: ...

@@ -10,6 +10,7 @@ import pytest
 from openai_uploads import (
     AsyncOpenAI,
     BadRequestError,
+    InternalServerError,
     OpenAI,
     RateLimitError,
     RequestFinished,
@@ -133,10 +134,30 @@ def test_a_plugin_decides_retries(scripted: ScriptedServer) -> None:
             return RetryDecision.after(0) if event.attempt < 5 else RetryDecision.give_up()
 
     scripted.script(*[Reply(status=400, body=ERROR)] * 5)
-    client = OpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url, plugins=[FiveQuickRetries()])
+    client = OpenAI(
+        api_key=TEST_API_KEY,
+        base_url=scripted.base_url,
+        max_retries=5,
+        plugins=[FiveQuickRetries()],
+    )
     with client:
         assert client.uploads.cancel("upload_abc").id == UPLOAD_JSON["id"]
     assert len(scripted.requests) == 6
+
+
+def test_a_plugin_cannot_retry_more_than_max_retries(scripted: ScriptedServer) -> None:
+    class AlwaysRetry:
+        @hookimpl
+        def decide_retry(self, event: RetryContext) -> RetryDecision:
+            return RetryDecision.after(0)
+
+    scripted.script(*[Reply(status=500, body=ERROR)] * 6)
+    client = OpenAI(
+        api_key=TEST_API_KEY, base_url=scripted.base_url, max_retries=2, plugins=[AlwaysRetry()]
+    )
+    with client, pytest.raises(InternalServerError):
+        client.uploads.cancel("upload_abc")
+    assert len(scripted.requests) == 3
 
 
 def test_request_hooks_fire_around_every_attempt(scripted: ScriptedServer) -> None:

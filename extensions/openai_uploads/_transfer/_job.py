@@ -224,7 +224,7 @@ class Job:
         """Read the next part (parts are read in order) and feed every digest. Blocking."""
         view = self.source.read_part(part.size, buffer)
         for hasher in self.hashers.values():
-            hasher.update(view)  # type: ignore[arg-type]  # hashlib takes any buffer
+            hasher.update(view)
         return view
 
     def part_body(self, part: Part) -> SourceRange:

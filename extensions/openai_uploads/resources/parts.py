@@ -104,6 +104,7 @@ def add_part_call(
     fixed_boundary: bool = True,
     on_attempt: Callable[[], None] | None = None,
     params: Mapping[str, object] | None = None,
+    part_number: int | None = None,
 ) -> APICall[UploadPart]:
     """``params``: the spec-derived keyword arguments (``AddUploadPartParams``), sent as
     form fields beside ``data``."""
@@ -142,6 +143,8 @@ def add_part_call(
         make_kwargs=make_kwargs,
         parse=parse_json_model(UploadPart),
         options=options,
+        upload_id=upload_id,
+        part_number=part_number,
     )
 
 
@@ -154,6 +157,7 @@ def _internal_part_call(
     expires_at: float | None,
     max_retries: int | None,
     timeout: float | httpx.Timeout | NotGiven,
+    part_number: int | None,
 ) -> APICall[UploadPart]:
     return add_part_call(
         upload_id,
@@ -164,6 +168,7 @@ def _internal_part_call(
         options=RequestOptions(timeout=timeout, max_retries=max_retries, expires_at=expires_at),
         fixed_boundary=False,
         on_attempt=on_attempt,
+        part_number=part_number,
     )
 
 
@@ -220,6 +225,7 @@ class Parts(SyncAPIResource):
         expires_at: float | None = None,
         max_retries: int | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        part_number: int | None = None,
     ) -> UploadPart:
         """The transfer engine's entry point: send ``body`` without copying it.
 
@@ -230,9 +236,18 @@ class Parts(SyncAPIResource):
         attempt (restarts from 0 on a retry). ``on_attempt()``: called as each attempt
         starts, the first included. ``expires_at`` (unix seconds) bounds the
         retries (``RetryContext.time_left``); ``max_retries`` overrides the client's.
+        ``part_number`` goes into the request hooks' events.
         """
         call = _internal_part_call(
-            upload_id, body, filename, on_progress, on_attempt, expires_at, max_retries, timeout
+            upload_id,
+            body,
+            filename,
+            on_progress,
+            on_attempt,
+            expires_at,
+            max_retries,
+            timeout,
+            part_number,
         )
         return self._client._execute(call)
 
@@ -285,9 +300,18 @@ class AsyncParts(AsyncAPIResource):
         expires_at: float | None = None,
         max_retries: int | None = None,
         timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        part_number: int | None = None,
     ) -> UploadPart:
         """The transfer engine's entry point; see :meth:`Parts._create_part`."""
         call = _internal_part_call(
-            upload_id, body, filename, on_progress, on_attempt, expires_at, max_retries, timeout
+            upload_id,
+            body,
+            filename,
+            on_progress,
+            on_attempt,
+            expires_at,
+            max_retries,
+            timeout,
+            part_number,
         )
         return await self._client._execute(call)

@@ -114,6 +114,7 @@ def complete_upload_call(
     request = request_body("completeUpload", fields)
     return APICall(
         operation="complete_upload",
+        upload_id=upload_id,
         make_kwargs=lambda: complete_upload._get_kwargs(upload_id, body=request),
         parse=_parse_upload,
         options=options,
@@ -127,6 +128,7 @@ def cancel_upload_call(
     split_params("cancelUpload", params)
     return APICall(
         operation="cancel_upload",
+        upload_id=upload_id,
         make_kwargs=lambda: cancel_upload._get_kwargs(upload_id),
         parse=_parse_upload,
         options=options,
