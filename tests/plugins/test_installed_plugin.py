@@ -8,17 +8,30 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
+import os
 import subprocess
 import sys
+import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
-from openai_uploads import InternalServerError, OpenAI, UploadVetoedError
+from openai_uploads import APIConnectionError, InternalServerError, OpenAI, UploadVetoedError
+from openai_uploads._plugins import PLUGINS_ENV, PluginHost
 from openai_uploads.emulator import EmulatorServer, FaultConfig
-from openai_uploads.hookspecs import BytesSent, UploadCancelled, UploadCompleted
+from openai_uploads.hookspecs import (
+    BytesSent,
+    PartCompleted,
+    RequestFinished,
+    RequestStarted,
+    UploadCancelled,
+    UploadCompleted,
+)
 
 EXAMPLE = Path(__file__).parent / "example_plugin"
 API_KEY = "sk-plugin-test"
@@ -54,8 +67,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]
 def client(
     example_plugin: ModuleType, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[OpenAI]:
-    example_plugin.EVENTS.clear()
-    example_plugin.RETRY_DECISIONS.clear()
+    for record in ("EVENTS", "RETRY_DECISIONS", "REQUESTS", "WRAPPED", "UPLOADS_STARTED"):
+        getattr(example_plugin, record).clear()
+    monkeypatch.delenv(PLUGINS_ENV, raising=False)
     server.faults = FaultConfig()
     server.reset_fault_stats()
     with OpenAI(base_url=server.base_url, api_key=API_KEY, load_plugins=True) as c:
@@ -133,4 +147,138 @@ def test_installed_plugin_veto_stops_the_upload_and_cancels_it(
     assert server.store.get_upload(upload_id).status == "cancelled"
     assert any(
         isinstance(e, UploadCancelled) and e.upload_id == upload_id for e in example_plugin.EVENTS
+    )
+
+
+def test_a_wrapper_on_an_observer_hook_runs_around_the_other_impls(
+    client: OpenAI, example_plugin: ModuleType, data_file: Path
+) -> None:
+    upload(client, data_file)
+    parts = [e.part_number for e in example_plugin.EVENTS if isinstance(e, PartCompleted)]
+    assert len(parts) == 4
+    assert sorted(example_plugin.WRAPPED) == sorted(
+        [("before", n) for n in parts] + [("after", n) for n in parts]
+    )
+
+
+def test_hook_call_monitoring_sees_on_bytes_sent(
+    client: OpenAI, example_plugin: ModuleType, data_file: Path
+) -> None:
+    seen: list[tuple[str, list[str]]] = []
+
+    def before(hook_name: str, impls: list[Any], kwargs: dict[str, Any]) -> None:
+        seen.append((hook_name, [impl.plugin_name for impl in impls]))
+
+    def after(outcome: Any, hook_name: str, impls: list[Any], kwargs: dict[str, Any]) -> None:
+        pass
+
+    undo = client.plugins.pm.add_hookcall_monitoring(before, after)
+    try:
+        upload(client, data_file)
+    finally:
+        undo()
+    sent = [impls for name, impls in seen if name == "on_bytes_sent"]
+    assert sent
+    assert all("example" in impls for impls in sent)
+
+
+def test_an_impl_without_arguments_is_called(
+    client: OpenAI, example_plugin: ModuleType, data_file: Path
+) -> None:
+    upload(client, data_file)
+    assert example_plugin.UPLOADS_STARTED == [1]
+
+
+def test_request_starts_and_ends_pair_up_on_a_failed_transfer(
+    client: OpenAI, server: EmulatorServer, example_plugin: ModuleType, data_file: Path
+) -> None:
+    # One part's connection drops at once; the others are slowed down so that they are
+    # still streaming when the transfer fails, and are aborted in flight.
+    server.faults = FaultConfig(
+        p_drop=0.5, drop_after=1, bandwidth=PART, endpoints=frozenset({"parts"}), seed=3
+    )
+    with pytest.raises(APIConnectionError):
+        client.uploads.upload_file_chunked(
+            file=data_file,
+            mime_type="application/octet-stream",
+            purpose="assistants",
+            part_size=PART,
+            part_retries=0,
+        )
+    # Parts aborted in flight end on their worker threads, which the call does not wait for.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        starts, ends = request_events(example_plugin)
+        if len(starts) == len(ends):
+            break
+        time.sleep(0.05)
+    starts, ends = request_events(example_plugin)
+    key = lambda e: (e.operation, e.part_number, e.attempt)  # noqa: E731
+    assert sorted(map(key, starts)) == sorted(map(key, ends))
+    parts = [e for e in ends if e.operation == "add_part"]
+    assert len(parts) >= 2
+    assert all(e.upload_id and e.part_number and e.body_size > 0 for e in parts)
+    assert max(e.body_size for e in parts) > PART  # a whole part, plus the form's framing
+    aborted = [e for e in parts if type(e.error).__name__ == "TransferAborted"]
+    assert aborted, [(e.part_number, e.status_code, e.error) for e in parts]
+
+
+def request_events(plugin: ModuleType) -> tuple[list[Any], list[Any]]:
+    events = list(plugin.REQUESTS)
+    return (
+        [e for e in events if isinstance(e, RequestStarted)],
+        [e for e in events if isinstance(e, RequestFinished)],
+    )
+
+
+def test_a_hasher_that_needs_read_only_buffers_works(
+    client: OpenAI, example_plugin: ModuleType, data_file: Path
+) -> None:
+    upload(client, data_file)
+    [completed] = [e for e in example_plugin.EVENTS if isinstance(e, UploadCompleted)]
+    assert completed.digests["crc32"] == f"{zlib.crc32(data_file.read_bytes()):08x}"
+
+
+@pytest.mark.parametrize("name", ["example", "openai-uploads-example"])
+def test_an_installed_plugin_is_turned_off_by_name(
+    example_plugin: ModuleType,
+    server: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+    data_file: Path,
+    name: str,
+) -> None:
+    example_plugin.EVENTS.clear()
+    monkeypatch.setenv(PLUGINS_ENV, f"no:{name}")
+    with OpenAI(base_url=server.base_url, api_key=API_KEY) as c:
+        assert "example" not in c.plugins.list_plugin_names()
+        [info] = [i for i in c.plugins.list_plugins() if i.name == "example"]
+        assert info.status == "disabled"
+        upload(c, data_file)
+    assert example_plugin.EVENTS == []
+
+
+def test_an_allow_list_loads_only_the_plugins_named(
+    example_plugin: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PLUGINS_ENV, "someone-else")
+    assert "example" not in PluginHost().list_plugin_names()
+    monkeypatch.setenv(PLUGINS_ENV, "example")
+    assert "example" in PluginHost().list_plugin_names()
+
+
+def test_plugins_command_lists_the_installed_plugin_as_json(example_plugin: ModuleType) -> None:
+    env = {k: v for k, v in os.environ.items() if k != PLUGINS_ENV}
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "openai-uploads"), "plugins", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    [example] = [p for p in json.loads(result.stdout) if p["name"] == "example"]
+    assert example["distribution"] == "openai-uploads-example"
+    assert example["version"] == "1.0.0"
+    assert example["status"] == "loaded"
+    assert {"on_bytes_sent", "on_part_completed", "digest_algorithms", "decide_retry"} <= set(
+        example["hooks"]
     )

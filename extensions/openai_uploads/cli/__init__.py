@@ -7,6 +7,7 @@
                    [--resume] [--local [--data-dir DIR]] [--verify] [--json] [--quiet]
                    [--azure-endpoint URL --api-version V]
     openai-uploads cancel UPLOAD_ID [--json] [--azure-endpoint URL --api-version V]
+    openai-uploads plugins [--json]
     openai-uploads serve ...
 
 Conventions of ``aws s3 cp``, ``gh`` and ``rclone``: the result (a File id, or JSON with
@@ -66,6 +67,7 @@ from ._params import (
     parse_duration,
     parse_size,
 )
+from ._plugins_cmd import plugins
 
 if TYPE_CHECKING:
     from openai_uploads import OpenAI
@@ -312,6 +314,7 @@ def main() -> None:
 
 
 main.add_command(serve)
+main.add_command(plugins)
 
 
 def _import_client() -> type[OpenAI]:

@@ -1,18 +1,24 @@
 """An example openai-uploads plugin, installed through its entry point.
 
-It shows one hook of each family:
+It shows one hook of each family, and the pluggy features plugins rely on:
 
-* progress: records every event, so a caller can check what it saw;
-* retries: retries anything five times without waiting;
-* checksums: adds sha256 to the digests, and vetoes completion when the environment
-  variable ``EXAMPLE_PLUGIN_EXPECT_SHA256`` names another digest.
+* progress: records every event, so a caller can check what it saw; a new-style
+  wrapper (``wrapper=True``) around ``on_part_completed``; an impl that takes no
+  argument (``on_upload_started``);
+* requests: records every attempt's start and end;
+* retries: retries anything five times without waiting (within the caller's cap);
+* checksums: adds sha256, and a CRC-32 whose hasher, like ``google_crc32c``, refuses
+  writable buffers; vetoes completion when the environment variable
+  ``EXAMPLE_PLUGIN_EXPECT_SHA256`` names another digest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+import threading
+import zlib
+from collections.abc import Generator, Mapping
 
 from openai_uploads import RetryDecision, Veto, hookimpl
 from openai_uploads.hookspecs import (
@@ -21,10 +27,11 @@ from openai_uploads.hookspecs import (
     DigestSetup,
     HasherFactory,
     PartCompleted,
+    RequestFinished,
+    RequestStarted,
     RetryContext,
     UploadCancelled,
     UploadCompleted,
-    UploadStarted,
 )
 
 EVENTS: list[object] = []
@@ -32,10 +39,39 @@ EVENTS: list[object] = []
 
 RETRY_DECISIONS: list[RetryContext] = []
 
+REQUESTS: list[RequestStarted | RequestFinished] = []
+"""Every request attempt's start and end (appended from the transfer's threads)."""
+WRAPPED: list[tuple[str, int]] = []
+"""What the wrapper around ``on_part_completed`` saw: before and after, per part."""
+UPLOADS_STARTED: list[int] = []
+"""One entry per call of the argument-less ``on_upload_started``."""
+
+_lock = threading.Lock()
+
 
 @hookimpl
-def on_upload_started(event: UploadStarted) -> None:
-    EVENTS.append(event)
+def on_upload_started() -> None:
+    UPLOADS_STARTED.append(1)
+
+
+@hookimpl(wrapper=True)
+def on_part_completed(event: PartCompleted) -> Generator[None, object, object]:
+    WRAPPED.append(("before", event.part_number))
+    result = yield
+    WRAPPED.append(("after", event.part_number))
+    return result
+
+
+@hookimpl
+def on_request_start(event: RequestStarted) -> None:
+    with _lock:
+        REQUESTS.append(event)
+
+
+@hookimpl
+def on_request_end(event: RequestFinished) -> None:
+    with _lock:
+        REQUESTS.append(event)
 
 
 @hookimpl
@@ -43,8 +79,8 @@ def on_bytes_sent(event: BytesSent) -> None:
     EVENTS.append(event)
 
 
-@hookimpl
-def on_part_completed(event: PartCompleted) -> None:
+@hookimpl(specname="on_part_completed")
+def record_part_completed(event: PartCompleted) -> None:
     EVENTS.append(event)
 
 
@@ -66,9 +102,24 @@ def decide_retry(event: RetryContext) -> RetryDecision:
     return RetryDecision.give_up()
 
 
+class StrictCrc32:
+    """CRC-32 that, like ``google_crc32c.Checksum``, refuses writable buffers."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def update(self, data: memoryview) -> None:
+        if not memoryview(data).readonly:
+            raise TypeError("a read-only bytes-like object is required")
+        self.value = zlib.crc32(data, self.value)
+
+    def hexdigest(self) -> str:
+        return f"{self.value:08x}"
+
+
 @hookimpl
 def digest_algorithms(event: DigestSetup) -> Mapping[str, HasherFactory]:
-    return {"sha256": hashlib.sha256}
+    return {"sha256": hashlib.sha256, "crc32": StrictCrc32}
 
 
 @hookimpl
