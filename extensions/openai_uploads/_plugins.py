@@ -612,7 +612,6 @@ class PluginHost:
         return decision
 
     def digest_algorithms(self, event: DigestSetup) -> dict[str, HasherFactory]:
-        self.check_loaded()
         results: list[Mapping[str, HasherFactory] | None] = self._decide("digest_algorithms", event)
         merged: dict[str, HasherFactory] = {}
         # pluggy's call order: the plugin called first wins a name.
@@ -857,8 +856,6 @@ def _check_digests(ctx: _Ctx, result: Any) -> Any:
         return None
     if not isinstance(result, Veto):
         raise ctx.fault("check_digests", f"returned {result!r} (not a Veto or None)")
-    if ctx.builtin and result.plugin:
-        return result
     return dataclasses.replace(result, plugin=ctx.name)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from openai_uploads import APIConnectionError, InternalServerError, OpenAI, UploadVetoedError
-from openai_uploads._plugins import PLUGINS_ENV, PluginHost
+from openai_uploads._plugins import DISABLE_AUTOLOAD_ENV, PLUGINS_ENV, PluginHost
 from openai_uploads.emulator import EmulatorServer, FaultConfig
 from openai_uploads.hookspecs import (
     BytesSent,
@@ -190,19 +190,26 @@ def test_an_impl_without_arguments_is_called(
 
 
 def test_request_starts_and_ends_pair_up_on_a_failed_transfer(
-    client: OpenAI, server: EmulatorServer, example_plugin: ModuleType, data_file: Path
+    client: OpenAI, server: EmulatorServer, example_plugin: ModuleType, tmp_path: Path
 ) -> None:
-    # One part's connection drops at once; the others are slowed down so that they are
-    # still streaming when the transfer fails, and are aborted in flight.
+    # Parts stream slowly (1 MiB/s) and one connection drops half-way through its part,
+    # when every part is in flight; the others end aborted or refused (the Upload is
+    # cancelled under them), some after the call returned.
+    part_size = 4 * 1024 * 1024
+    path = tmp_path / "big.bin"
+    path.write_bytes(os.urandom(4 * part_size))
     server.faults = FaultConfig(
-        p_drop=0.5, drop_after=1, bandwidth=PART, endpoints=frozenset({"parts"}), seed=3
+        p_drop=0.5,
+        bandwidth=part_size / 4,
+        endpoints=frozenset({"parts"}),
+        seed=3,
     )
     with pytest.raises(APIConnectionError):
         client.uploads.upload_file_chunked(
-            file=data_file,
+            file=path,
             mime_type="application/octet-stream",
             purpose="assistants",
-            part_size=PART,
+            part_size=part_size,
             part_retries=0,
         )
     # Parts aborted in flight end on their worker threads, which the call does not wait for.
@@ -217,10 +224,8 @@ def test_request_starts_and_ends_pair_up_on_a_failed_transfer(
     assert sorted(map(key, starts)) == sorted(map(key, ends))
     parts = [e for e in ends if e.operation == "add_part"]
     assert len(parts) >= 2
-    assert all(e.upload_id and e.part_number and e.body_size > 0 for e in parts)
-    assert max(e.body_size for e in parts) > PART  # a whole part, plus the form's framing
-    aborted = [e for e in parts if type(e.error).__name__ == "TransferAborted"]
-    assert aborted, [(e.part_number, e.status_code, e.error) for e in parts]
+    assert all(e.upload_id and e.part_number and e.body_size > part_size for e in parts)
+    assert any(e.status_code is None and e.error is not None for e in parts)
 
 
 def request_events(plugin: ModuleType) -> tuple[list[Any], list[Any]]:
@@ -249,7 +254,7 @@ def test_an_installed_plugin_is_turned_off_by_name(
 ) -> None:
     example_plugin.EVENTS.clear()
     monkeypatch.setenv(PLUGINS_ENV, f"no:{name}")
-    with OpenAI(base_url=server.base_url, api_key=API_KEY) as c:
+    with OpenAI(base_url=server.base_url, api_key=API_KEY, load_plugins=True) as c:
         assert "example" not in c.plugins.list_plugin_names()
         [info] = [i for i in c.plugins.list_plugins() if i.name == "example"]
         assert info.status == "disabled"
@@ -261,13 +266,13 @@ def test_an_allow_list_loads_only_the_plugins_named(
     example_plugin: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(PLUGINS_ENV, "someone-else")
-    assert "example" not in PluginHost().list_plugin_names()
+    assert "example" not in PluginHost(load_entrypoints=True).list_plugin_names()
     monkeypatch.setenv(PLUGINS_ENV, "example")
-    assert "example" in PluginHost().list_plugin_names()
+    assert "example" in PluginHost(load_entrypoints=True).list_plugin_names()
 
 
 def test_plugins_command_lists_the_installed_plugin_as_json(example_plugin: ModuleType) -> None:
-    env = {k: v for k, v in os.environ.items() if k != PLUGINS_ENV}
+    env = {k: v for k, v in os.environ.items() if k not in (PLUGINS_ENV, DISABLE_AUTOLOAD_ENV)}
     result = subprocess.run(
         [str(Path(sys.executable).parent / "openai-uploads"), "plugins", "--json"],
         capture_output=True,

@@ -30,6 +30,7 @@ InFlight = dict[asyncio.Task[UploadPart], tuple[Part, bytearray | None]]
 async def upload_async(client: AsyncTransferClient, job: Job) -> Upload:
     """Run ``job`` against ``client`` (an ``AsyncOpenAI``); returns the completed Upload."""
     try:
+        job.transfer_started()
         while True:
             try:
                 return await _attempt(client, job)

@@ -24,7 +24,7 @@ from .._exceptions import (
     UploadExpiredError,
     UploadVetoedError,
 )
-from .._plugins import PluginHost
+from .._plugins import CHECKSUM_PLUGIN, PluginHost
 from .._types import ExpiresAfter, FilePurpose, Omit, Upload, UploadPart
 from ..hookspecs import (
     BytesSent,
@@ -32,6 +32,7 @@ from ..hookspecs import (
     DigestSetup,
     Hasher,
     PartCompleted,
+    TransferStarted,
     UploadCancelled,
     UploadCompleted,
     UploadFailed,
@@ -70,12 +71,15 @@ class PartArguments(TypedDict):
     on_attempt: Callable[[], None]
     expires_at: float | None
     max_retries: int
+    part_number: int
 
 
 class Job:
     """The state of one transfer that the drivers share (the sans-I/O part of a call)."""
 
     def __init__(self, plugins: PluginHost, file: object, opts: TransferOptions) -> None:
+        # A plugin the environment installed but that failed to load: no transfer.
+        plugins.check_loaded()
         self.opts = opts
         self.source: Source = open_source(
             file, filename=opts.filename, declared=opts.declared_bytes
@@ -204,6 +208,18 @@ class Job:
                 create_params=self.opts.create_params,
             )
 
+    def transfer_started(self) -> None:
+        """Fire ``on_transfer_started`` (once per call, before its first request)."""
+        self.plugins.transfer_started(
+            TransferStarted(
+                filename=self.source.filename,
+                total_bytes=self.source.size,
+                part_size=self.plan.part_size,
+                part_count=self.plan.part_count,
+                resume=self.opts.resume,
+            )
+        )
+
     def start(self) -> None:
         assert self.upload_id is not None
         self._started = time.monotonic()
@@ -221,10 +237,15 @@ class Job:
     # ------------------------------------------------------------------ the transfer
 
     def read_part(self, part: Part, buffer: bytearray | None) -> memoryview:
-        """Read the next part (parts are read in order) and feed every digest. Blocking."""
+        """Read the next part (parts are read in order) and feed every digest. Blocking.
+
+        Hashers get a read-only view of the part: the same bytes, not a copy.
+        """
         view = self.source.read_part(part.size, buffer)
-        for hasher in self.hashers.values():
-            hasher.update(view)
+        if self.hashers:
+            readonly = view.toreadonly()
+            for hasher in self.hashers.values():
+                hasher.update(readonly)
         return view
 
     def part_body(self, part: Part) -> SourceRange:
@@ -271,6 +292,7 @@ class Job:
             on_attempt=self._attempt_callback(part),
             expires_at=self.expires_at,
             max_retries=self.opts.part_retries,
+            part_number=part.number,
         )
 
     def _attempt_callback(self, part: Part) -> Callable[[], None]:
@@ -371,12 +393,15 @@ class Job:
                 expected_md5=self.opts.expected_md5,
             )
         )
-        for veto in vetoes:
-            cls = ChecksumMismatchError if veto.plugin == "md5" else UploadVetoedError
+        if vetoes:
+            # Every veto is reported; the built-in md5's makes it a checksum mismatch.
+            mismatch = any(veto.plugin == CHECKSUM_PLUGIN for veto in vetoes)
+            cls = ChecksumMismatchError if mismatch else UploadVetoedError
             raise cls(
-                veto.reason,
+                "; ".join(veto.reason for veto in vetoes),
                 upload_id=self.upload_id,
-                plugin=veto.plugin,
+                plugin=vetoes[0].plugin,
+                vetoes=list(vetoes),
                 digests=dict(self.digests),
             )
         md5 = self.digests.get("md5")

@@ -34,6 +34,7 @@ class SyncPartsAPI(Protocol):
         on_attempt: Callable[[], None] | None = ...,
         expires_at: float | None = ...,
         max_retries: int | None = ...,
+        part_number: int | None = ...,
     ) -> UploadPart: ...
 
 
@@ -83,6 +84,7 @@ class AsyncPartsAPI(Protocol):
         on_attempt: Callable[[], None] | None = ...,
         expires_at: float | None = ...,
         max_retries: int | None = ...,
+        part_number: int | None = ...,
     ) -> UploadPart: ...
 
 

@@ -46,6 +46,7 @@ InFlight = dict[Future[UploadPart], tuple[Part, bytearray | None]]
 def upload_sync(client: SyncTransferClient, job: Job) -> Upload:
     """Run ``job`` against ``client`` (an ``OpenAI``); returns the completed Upload."""
     try:
+        job.transfer_started()
         while True:
             try:
                 return _attempt(client, job)

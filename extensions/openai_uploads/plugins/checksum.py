@@ -24,6 +24,5 @@ def check_digests(event: DigestsComputed) -> Veto | None:
     if expected is not None and actual is not None and expected.lower() != actual:
         return Veto(
             reason=f"md5 mismatch: expected {expected.lower()}, the file read has {actual}",
-            plugin="md5",
         )
     return None
