@@ -2,8 +2,9 @@
 
 ``bare``: ``upload_file_chunked`` with only the built-in plugins (retry, md5, logging with
 its logger silent). ``hooked``: the same plus a plugin implementing every progress and
-lifecycle hook with minimal work (a counter), and the ``openai_uploads`` logger at DEBUG
-into a ``NullHandler`` (so the built-in logging plugin formats every record). The two
+request hook with minimal work (a counter; ``prepare_request`` also sets a header), and
+the ``openai_uploads`` logger at DEBUG into a ``NullHandler`` (so the built-in logging
+plugin formats every record). Every hook call goes through pluggy. The two
 alternate, each run in a process of its own, over several repetitions; the figure is
 the difference of the medians as a percentage of the bare upload time (wall and CPU).
 
@@ -30,6 +31,7 @@ from _common import API_KEY, Measure, MiB, median, report, run_worker, worker_ma
 from _common import write_random_file as _write
 
 HOOKS = (
+    "on_transfer_started",
     "on_upload_started",
     "on_bytes_sent",
     "on_part_completed",
@@ -37,6 +39,7 @@ HOOKS = (
     "on_upload_failed",
     "on_upload_cancelled",
     "on_request_start",
+    "prepare_request",
     "on_request_end",
 )
 
@@ -49,6 +52,10 @@ def _counting_plugin() -> Any:
 
         def __init__(self) -> None:
             self.calls: dict[str, int] = dict.fromkeys(HOOKS, 0)
+
+        @hookimpl
+        def on_transfer_started(self, event: Any) -> None:
+            self.calls["on_transfer_started"] += 1
 
         @hookimpl
         def on_upload_started(self, event: Any) -> None:
@@ -77,6 +84,11 @@ def _counting_plugin() -> Any:
         @hookimpl
         def on_request_start(self, event: Any) -> None:
             self.calls["on_request_start"] += 1
+
+        @hookimpl
+        def prepare_request(self, event: Any) -> None:
+            self.calls["prepare_request"] += 1
+            event.headers["x-bench"] = "1"
 
         @hookimpl
         def on_request_end(self, event: Any) -> None:
