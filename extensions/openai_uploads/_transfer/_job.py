@@ -264,8 +264,9 @@ class Job:
         for view in self.source.chunks():
             if self.stopping or generation != self._generation:
                 raise TransferAborted("the digest read stopped: the transfer is stopping")
+            readonly = view.toreadonly()  # hashers get read-only views (not copies)
             for hasher in hashers:
-                hasher.update(view)  # type: ignore[arg-type]  # hashlib takes any buffer
+                hasher.update(readonly)
 
     def check_unchanged(self) -> None:
         """Raise :class:`FileChangedError` if the input changed since the transfer began."""
