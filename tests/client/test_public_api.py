@@ -14,6 +14,7 @@ EXPECTED = {
     "UploadPart",
     "FileObject",
     "FileDeleted",
+    "FileList",
     "FilePurpose",
     "FileTypes",
     "FileContent",

@@ -8,7 +8,8 @@ folders first on ``PYTHONPATH``, in a separate interpreter):
 * an optional request field (``CreateUploadRequest.metadata``) and an optional response
   field (``Upload.region``): ``uploads.create(metadata=...)`` and
   ``upload_file_chunked(metadata=...)`` put it on the wire to the copy's emulator (sync and
-  async), ``upload.region`` reads ``None`` when absent, and mypy sees both;
+  async), the resume state keeps it, ``upload.region`` reads ``None`` when absent, and
+  mypy sees both;
 * a new operation: the drift test fails, naming it;
 * a breaking type change (``Upload.bytes`` becomes a string): the public types test fails,
   naming the field.
@@ -99,11 +100,11 @@ def with_new_fields(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 USE_NEW_FIELDS = """
-import asyncio, inspect, json, sys
+import asyncio, inspect, json, pathlib, sys, tempfile
 import httpx
 import openai_uploads
-from openai_uploads import AsyncOpenAI, OpenAI
-from openai_uploads.emulator import EmulatorServer
+from openai_uploads import AsyncOpenAI, InternalServerError, OpenAI
+from openai_uploads.emulator import EmulatorServer, FaultConfig
 
 assert openai_uploads.__file__.startswith(sys.argv[1]), openai_uploads.__file__
 sent = []
@@ -130,6 +131,22 @@ with EmulatorServer(api_key="sk-e2e") as server:
         )
         assert sent[-1]["metadata"] == {"run": "7"}, sent
         assert done.status == "completed" and done.region is None
+
+        # The resume state keeps it: an interrupted upload resumes only with the same value.
+        path = pathlib.Path(tempfile.mkdtemp()) / "d.bin"
+        path.write_bytes(b"x" * 3000)
+        chunked = dict(file=path, mime_type="text/plain", purpose="assistants", part_size=1000,
+                       resume=True)
+        server.faults = FaultConfig(p_500=1.0, endpoints=frozenset({"parts"}), seed=1)
+        try:
+            client.uploads.upload_file_chunked(**chunked, part_retries=0, metadata={"run": "8"})
+        except InternalServerError:
+            pass
+        server.faults = FaultConfig()
+        state = json.loads(pathlib.Path(str(path) + ".openai-upload.json").read_text())
+        assert state["create_params"] == {"metadata": {"run": "8"}}, state
+        resumed = client.uploads.upload_file_chunked(**chunked, metadata={"run": "8"})
+        assert resumed.id == state["upload_id"]
 
     async def main():
         ahttp = httpx.AsyncClient(event_hooks={"request": [arecord]})
