@@ -12,7 +12,13 @@ Example::
     completed = client.uploads.complete(upload_id=upload.id, part_ids=[part.id])
 """
 
-from ._azure import AsyncAzureOpenAI, AzureOpenAI
+from ._azure import (
+    AsyncAzureADTokenProvider,
+    AsyncAzureOpenAI,
+    AzureADTokenProvider,
+    AzureOpenAI,
+    MutuallyExclusiveAuthError,
+)
 from ._client import AsyncOpenAI, OpenAI
 from ._exceptions import (
     APIConnectionError,
@@ -80,6 +86,8 @@ __all__ = [
     "AsyncOpenAI",
     "AzureOpenAI",
     "AsyncAzureOpenAI",
+    "AzureADTokenProvider",
+    "AsyncAzureADTokenProvider",
     # types
     "Upload",
     "UploadPart",
@@ -117,6 +125,7 @@ __all__ = [
     "UploadCompletionError",
     "UploadExpiredError",
     "FileChangedError",
+    "MutuallyExclusiveAuthError",
     # plugins
     "hookimpl",
     "UploadsPlugin",

@@ -15,7 +15,6 @@ does not change their URLs (as in openai-python).
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Self
@@ -29,8 +28,9 @@ from ._base_client import (
     Outcome,
     Send,
     TimeoutTypes,
+    checked_secret,
 )
-from ._client import AsyncOpenAI, OpenAI
+from ._client import AsyncApiKey, AsyncOpenAI, OpenAI, resolve
 from ._exceptions import OpenAIError
 from ._types import NOT_GIVEN, NotGiven
 
@@ -69,12 +69,12 @@ def _env(name: str) -> str | None:
 
 
 def _credentials(
-    api_key: str | None,
+    api_key: str | Callable[[], object] | None,
     azure_ad_token: str | None,
     provider: Callable[[], object] | None,
     *,
     from_env: bool,
-) -> tuple[str | None, str | None, Callable[[], object] | None]:
+) -> tuple[str | Callable[[], object] | None, str | None, Callable[[], object] | None]:
     """The one credential to use: explicit arguments first, then (if none) the environment,
     where ``AZURE_OPENAI_AD_TOKEN`` wins over ``AZURE_OPENAI_API_KEY``."""
     given = sum(x is not None for x in (api_key, azure_ad_token, provider))
@@ -90,9 +90,12 @@ def _credentials(
             "azure_ad_token_provider, or set the AZURE_OPENAI_API_KEY or "
             "AZURE_OPENAI_AD_TOKEN environment variable."
         )
-    for name, value in (("api_key", api_key), ("azure_ad_token", azure_ad_token)):
-        if value is not None and (not isinstance(value, str) or not value):
-            raise OpenAIError(f"{name} must be a non-empty string.")
+    if api_key is not None and not isinstance(api_key, str) and callable(api_key):
+        pass  # a key provider, asked before every attempt
+    elif api_key is not None and (not isinstance(api_key, str) or not api_key):
+        raise OpenAIError("api_key must be a non-empty string or a callable returning one.")
+    if azure_ad_token is not None and (not isinstance(azure_ad_token, str) or not azure_ad_token):
+        raise OpenAIError("azure_ad_token must be a non-empty string.")
     if provider is not None and not callable(provider):
         raise TypeError(f"azure_ad_token_provider must be callable, got {type(provider)!r}")
     return api_key, azure_ad_token, provider
@@ -128,11 +131,11 @@ def _base_url(
 
 
 def _checked_token(token: object) -> str:
-    if isinstance(token, str):
-        token = str.__str__(token)  # a str subclass could override its own formatting
-    if not isinstance(token, str) or not token:
-        raise ValueError("Expected azure_ad_token_provider to return a non-empty string.")
-    return token
+    return checked_secret(token, "azure_ad_token_provider")
+
+
+def _checked_key(key: object) -> str:
+    return checked_secret(key, "the api_key callable")
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -167,7 +170,7 @@ class _AzureConfig(BaseClient):
         api_version: str,
         azure_endpoint: str | None,
         azure_deployment: str | None,
-        api_key: str | None,
+        api_key: str | Callable[[], object] | None,
         azure_ad_token: str | None,
         azure_ad_token_provider: Callable[[], object] | None,
         default_query: Mapping[str, object] | None,
@@ -175,19 +178,28 @@ class _AzureConfig(BaseClient):
         self.api_version = api_version
         self.azure_endpoint = azure_endpoint
         self.azure_deployment = azure_deployment if azure_endpoint is not None else None
-        self._azure_api_key = api_key
+        if api_key is None or isinstance(api_key, str):
+            self._azure_api_key = api_key
+            self._api_key_provider = None
+            self.api_key = api_key or API_KEY_PLACEHOLDER
+        else:
+            self._azure_api_key = None
+            self._api_key_provider = api_key
+            self.api_key = ""  # asked for before every attempt, never kept
         self._azure_ad_token = azure_ad_token
         self._azure_ad_token_provider = azure_ad_token_provider
         self._user_query = dict(default_query or {})
         self._default_query = {**self._user_query, "api-version": api_version}
-        self._authorize_each_attempt = azure_ad_token_provider is not None
+        self._authorize_each_attempt = (
+            azure_ad_token_provider is not None or self._api_key_provider is not None
+        )
 
     def _auth_headers(self) -> dict[str, str]:
         if self._azure_ad_token is not None:
             return {"Authorization": f"Bearer {self._azure_ad_token}"}
         if self._azure_api_key is not None:
             return {"api-key": self._azure_api_key}
-        return {}  # a token provider: Authorize, before every attempt
+        return {}  # a token or key provider: Authorize, before every attempt
 
     def _build_request(
         self, call: APICall[Any], attempt: int, auth: Mapping[str, str] | None = None
@@ -200,6 +212,8 @@ class _AzureConfig(BaseClient):
         # Never the key or a token.
         if self._azure_api_key is not None:
             auth = "api_key='<hidden>'"
+        elif self._api_key_provider is not None:
+            auth = "api_key=<provider>"
         elif self._azure_ad_token is not None:
             auth = "azure_ad_token='<hidden>'"
         else:
@@ -214,7 +228,7 @@ class _AzureConfig(BaseClient):
         self,
         copy: Self,
         *,
-        api_key: str | None,
+        api_key: str | Callable[[], object] | None,
         azure_ad_token: str | None,
         azure_ad_token_provider: Callable[[], object] | None,
         api_version: str | None,
@@ -222,7 +236,7 @@ class _AzureConfig(BaseClient):
         default_query: Mapping[str, object] | None,
     ) -> Self:
         if api_key is None and azure_ad_token is None and azure_ad_token_provider is None:
-            api_key = self._azure_api_key
+            api_key = self._azure_api_key or self._api_key_provider
             azure_ad_token = self._azure_ad_token
             azure_ad_token_provider = self._azure_ad_token_provider
         else:
@@ -240,7 +254,6 @@ class _AzureConfig(BaseClient):
             azure_ad_token_provider=azure_ad_token_provider,
             default_query=query,
         )
-        copy.api_key = api_key or API_KEY_PLACEHOLDER
         return copy
 
 
@@ -272,7 +285,7 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         azure_endpoint: str | None = None,
         azure_deployment: str | None = None,
         api_version: str | None = None,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         azure_ad_token: str | None = None,
         azure_ad_token_provider: AzureADTokenProvider | None = None,
         organization: str | None = None,
@@ -286,13 +299,13 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         plugins: Iterable[object] = (),
         load_plugins: bool | None = None,
     ) -> None:
-        api_key, azure_ad_token, provider = _credentials(
+        key, azure_ad_token, provider = _credentials(
             api_key, azure_ad_token, azure_ad_token_provider, from_env=True
         )
         version = _api_version(api_version)
         url, endpoint = _base_url(azure_endpoint, base_url)
         super().__init__(
-            api_key=api_key or API_KEY_PLACEHOLDER,
+            api_key=API_KEY_PLACEHOLDER,  # the credential is set by _set_azure
             organization=organization,
             project=project,
             base_url=url,
@@ -307,7 +320,7 @@ class AzureOpenAI(_AzureConfig, OpenAI):
             api_version=version,
             azure_endpoint=endpoint,
             azure_deployment=azure_deployment,
-            api_key=api_key,
+            api_key=key,
             azure_ad_token=azure_ad_token,
             azure_ad_token_provider=provider,
             default_query=default_query,
@@ -320,15 +333,16 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         return super()._send(action)
 
     def _attempt_auth_headers(self) -> dict[str, str]:
-        provider = self._azure_ad_token_provider
-        if provider is None:
-            return self._auth_headers()
-        return {"Authorization": f"Bearer {_checked_token(provider())}"}
+        if self._azure_ad_token_provider is not None:
+            return {"Authorization": f"Bearer {_checked_token(self._azure_ad_token_provider())}"}
+        if self._api_key_provider is not None:
+            return {"api-key": _checked_key(self._api_key_provider())}
+        return self._auth_headers()
 
     def with_options(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         azure_ad_token: str | None = None,
         azure_ad_token_provider: AzureADTokenProvider | None = None,
         api_version: str | None = None,
@@ -345,7 +359,7 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         A new credential replaces the old one (pass at most one).
         """
         copy = super().with_options(
-            api_key=api_key or self.api_key,
+            api_key=API_KEY_PLACEHOLDER,  # the credential is set by _azure_copy
             organization=organization,
             project=project,
             base_url=base_url,
@@ -392,7 +406,7 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         azure_endpoint: str | None = None,
         azure_deployment: str | None = None,
         api_version: str | None = None,
-        api_key: str | None = None,
+        api_key: AsyncApiKey | None = None,
         azure_ad_token: str | None = None,
         azure_ad_token_provider: AsyncAzureADTokenProvider | None = None,
         organization: str | None = None,
@@ -406,13 +420,13 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         plugins: Iterable[object] = (),
         load_plugins: bool | None = None,
     ) -> None:
-        api_key, azure_ad_token, provider = _credentials(
+        key, azure_ad_token, provider = _credentials(
             api_key, azure_ad_token, azure_ad_token_provider, from_env=True
         )
         version = _api_version(api_version)
         url, endpoint = _base_url(azure_endpoint, base_url)
         super().__init__(
-            api_key=api_key or API_KEY_PLACEHOLDER,
+            api_key=API_KEY_PLACEHOLDER,  # the credential is set by _set_azure
             organization=organization,
             project=project,
             base_url=url,
@@ -427,7 +441,7 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
             api_version=version,
             azure_endpoint=endpoint,
             azure_deployment=azure_deployment,
-            api_key=api_key,
+            api_key=key,
             azure_ad_token=azure_ad_token,
             azure_ad_token_provider=provider,
             default_query=default_query,
@@ -441,18 +455,17 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         return await super()._send(action)
 
     async def _attempt_auth_headers(self) -> dict[str, str]:
-        provider = self._azure_ad_token_provider
-        if provider is None:
-            return self._auth_headers()
-        token = provider()
-        if inspect.isawaitable(token):
-            token = await token
-        return {"Authorization": f"Bearer {_checked_token(token)}"}
+        if self._azure_ad_token_provider is not None:
+            token = await resolve(self._azure_ad_token_provider())
+            return {"Authorization": f"Bearer {_checked_token(token)}"}
+        if self._api_key_provider is not None:
+            return {"api-key": _checked_key(await resolve(self._api_key_provider()))}
+        return self._auth_headers()
 
     def with_options(
         self,
         *,
-        api_key: str | None = None,
+        api_key: AsyncApiKey | None = None,
         azure_ad_token: str | None = None,
         azure_ad_token_provider: AsyncAzureADTokenProvider | None = None,
         api_version: str | None = None,
@@ -469,7 +482,7 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         A new credential replaces the old one (pass at most one).
         """
         copy = super().with_options(
-            api_key=api_key or self.api_key,
+            api_key=API_KEY_PLACEHOLDER,  # the credential is set by _azure_copy
             organization=organization,
             project=project,
             base_url=base_url,

@@ -521,6 +521,15 @@ def _env(name: str) -> str | None:
     return value if value else None
 
 
+def checked_secret(value: object, source: str) -> str:
+    """What a credential callable returned, as a plain non-empty ``str``, or ValueError."""
+    if isinstance(value, str):
+        value = str.__str__(value)  # a str subclass could override its own formatting
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"Expected {source} to return a non-empty string.")
+    return value
+
+
 class BaseClient:
     """Configuration and the request pipeline; subclasses only add the I/O."""
 
@@ -537,11 +546,13 @@ class BaseClient:
     """Query parameters sent with every request (``extra_query`` adds to them)."""
     _authorize_each_attempt: bool = False
     """Whether the flow yields :class:`Authorize` before every attempt."""
+    _api_key_provider: Callable[[], object] | None = None
+    """``api_key`` given as a callable: asked for the key before every attempt."""
 
     def _configure(
         self,
         *,
-        api_key: str | None,
+        api_key: str | Callable[[], object] | None,
         organization: str | None,
         project: str | None,
         base_url: str | httpx.URL | None,
@@ -559,7 +570,15 @@ class BaseClient:
             )
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise ValueError(f"max_retries must be a non-negative int, got {max_retries!r}")
-        self.api_key = api_key
+        if isinstance(api_key, str):
+            self.api_key = api_key
+            self._api_key_provider = None
+        elif callable(api_key):
+            self.api_key = ""  # asked for before every attempt, never kept
+            self._api_key_provider = api_key
+        else:
+            raise TypeError(f"api_key must be a str or a callable, got {type(api_key)!r}")
+        self._authorize_each_attempt = self._api_key_provider is not None
         self.organization = organization if organization is not None else _env("OPENAI_ORG_ID")
         self.project = project if project is not None else _env("OPENAI_PROJECT_ID")
         if base_url is None:
@@ -595,7 +614,9 @@ class BaseClient:
         return headers
 
     def _auth_headers(self) -> dict[str, str]:
-        """The auth headers that do not change between attempts."""
+        """The auth headers that do not change between attempts (none for a callable key)."""
+        if self._api_key_provider is not None:
+            return {}
         return {"Authorization": f"Bearer {self.api_key}"}
 
     def __repr__(self) -> str:
@@ -613,7 +634,7 @@ class BaseClient:
     def with_options(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], Any] | None = None,
         organization: str | None = None,
         project: str | None = None,
         base_url: str | httpx.URL | None = None,
@@ -632,7 +653,7 @@ class BaseClient:
             headers.update(default_headers)
         copy = type(self).__new__(type(self))
         copy._configure(
-            api_key=api_key if api_key is not None else self.api_key,
+            api_key=api_key if api_key is not None else self._api_key_provider or self.api_key,
             organization=organization if organization is not None else self.organization,
             project=project if project is not None else self.project,
             base_url=base_url if base_url is not None else self.base_url,

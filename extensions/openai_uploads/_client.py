@@ -7,9 +7,10 @@ The request logic lives in :mod:`._base_client`; the two classes here only carry
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Self, TypeVar, cast
 
@@ -30,6 +31,7 @@ from ._base_client import (
     Sleep,
     TimeoutTypes,
     aread_once,
+    checked_secret,
     read_once,
     total_timeout,
 )
@@ -40,6 +42,17 @@ from .resources import AsyncFiles, AsyncUploads, Files, Uploads
 __all__ = ["AsyncOpenAI", "OpenAI"]
 
 T = TypeVar("T")
+
+AsyncApiKey = str | Callable[[], "str | Awaitable[str]"]
+"""``api_key`` of the async clients: a key, or a callable (plain or async) returning one."""
+
+
+async def resolve(value: object) -> object:
+    """``value``, awaited if it is awaitable (what a plain or async callable returned)."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
 
 SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
 """What sending may raise besides cancellation: httpx's errors, and RuntimeError from a
@@ -54,6 +67,9 @@ class OpenAI(BaseClient):
     timeouts, 408, 409, 429 and 5xx up to ``max_retries`` times (the decision is the
     ``decide_retry`` plugin hook's). Close it (or use ``with``) to release connections;
     a caller's own ``http_client`` is left open.
+
+    ``api_key`` may be a callable returning the key (or a bearer token, e.g. an Entra ID
+    token provider for Azure's v1 endpoint): it is called before every attempt.
 
     Example::
 
@@ -72,7 +88,7 @@ class OpenAI(BaseClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         organization: str | None = None,
         project: str | None = None,
         base_url: str | httpx.URL | None = None,
@@ -108,7 +124,10 @@ class OpenAI(BaseClient):
 
     def _attempt_auth_headers(self) -> dict[str, str]:
         """The auth headers of one attempt (see :class:`~._base_client.Authorize`)."""
-        return self._auth_headers()
+        provider = self._api_key_provider
+        if provider is None:
+            return self._auth_headers()
+        return {"Authorization": f"Bearer {checked_secret(provider(), 'the api_key callable')}"}
 
     def _execute(self, call: APICall[T]) -> T:
         flow = self._flow(call)
@@ -181,7 +200,8 @@ class AsyncOpenAI(BaseClient):
     Safe to share between tasks, and usable from one event loop after another (one
     client across several ``asyncio.run`` calls): its own connection pool is replaced
     when the loop changes, since connections cannot outlive their loop. A caller's own
-    ``http_client`` is used as given; keep such a client within one loop.
+    ``http_client`` is used as given; keep such a client within one loop. A callable
+    ``api_key`` may be a coroutine function.
 
     Example::
 
@@ -199,7 +219,7 @@ class AsyncOpenAI(BaseClient):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: AsyncApiKey | None = None,
         organization: str | None = None,
         project: str | None = None,
         base_url: str | httpx.URL | None = None,
@@ -236,7 +256,7 @@ class AsyncOpenAI(BaseClient):
     def with_options(
         self,
         *,
-        api_key: str | None = None,
+        api_key: AsyncApiKey | None = None,
         organization: str | None = None,
         project: str | None = None,
         base_url: str | httpx.URL | None = None,
@@ -264,7 +284,11 @@ class AsyncOpenAI(BaseClient):
 
     async def _attempt_auth_headers(self) -> dict[str, str]:
         """The auth headers of one attempt (see :class:`~._base_client.Authorize`)."""
-        return self._auth_headers()
+        provider = self._api_key_provider
+        if provider is None:
+            return self._auth_headers()
+        key = await resolve(provider())
+        return {"Authorization": f"Bearer {checked_secret(key, 'the api_key callable')}"}
 
     async def _execute(self, call: APICall[T]) -> T:
         flow = self._flow(call)

@@ -157,6 +157,7 @@ CONFIGS: dict[str, Callable[[], dict[str, Any]]] = {
         "azure_ad_token_provider": _counting_provider(),
     },
     "static token": lambda: {"azure_endpoint": ENDPOINT, "azure_ad_token": "entra-static"},
+    "api key callable": lambda: {"azure_endpoint": ENDPOINT, "api_key": _counting_provider()},
     "deployment": lambda: {
         "azure_endpoint": ENDPOINT + "/",
         "azure_deployment": "gpt-4o-mini",
@@ -214,3 +215,51 @@ def test_extra_query_adds_to_the_api_version() -> None:
     assert seen[0]["url"] == (
         f"{ENDPOINT}/openai/uploads/upload_abc/cancel?api-version={API_VERSION}&trace=1"
     )
+
+
+def test_a_callable_api_key_is_asked_for_every_request_and_sent_as_api_key() -> None:
+    provider = _counting_provider()
+    client, seen = _ours(api_version=API_VERSION, azure_endpoint=ENDPOINT, api_key=provider)
+    with client:
+        _calls(client)
+    assert [s["api-key"] for s in seen] == [f"entra-token-{i}" for i in range(1, 8)]
+    assert {s["authorization"] for s in seen} == {None}
+
+
+def test_v1_surface_with_a_token_provider_as_api_key_equals_openai_pythons() -> None:
+    """Azure's v1 API with Entra ID: ``OpenAI(base_url=.../openai/v1/, api_key=provider)``."""
+    ours_seen: list[dict[str, Any]] = []
+    theirs_seen: list[dict[str, Any]] = []
+
+    def ours_handler(request: httpx.Request) -> httpx.Response:
+        ours_seen.append(
+            _summary(request.method, str(request.url), request.headers, request.read())
+        )
+        return httpx.Response(200, json=_answer(request.method, request.url.path))
+
+    def theirs_handler(request: Any) -> Any:
+        theirs_seen.append(
+            _summary(request.method, str(request.url), request.headers, request.read())
+        )
+        return httpx2.Response(200, json=_answer(request.method, request.url.path))
+
+    base_url = ENDPOINT + "/openai/v1/"
+    ours = openai_uploads.OpenAI(
+        base_url=base_url,
+        api_key=_counting_provider(),
+        http_client=httpx.Client(transport=httpx.MockTransport(ours_handler)),
+        load_plugins=False,
+    )
+    theirs = openai.OpenAI(
+        base_url=base_url,
+        api_key=_counting_provider(),
+        http_client=httpx2.Client(transport=httpx2.MockTransport(theirs_handler)),
+    )
+    with ours, theirs:
+        _calls(ours)
+        _calls(theirs)
+    assert ours_seen == theirs_seen
+    assert ours_seen[0]["url"] == f"{ENDPOINT}/openai/v1/uploads"
+    assert [s["authorization"] for s in ours_seen] == [
+        f"Bearer entra-token-{i}" for i in range(1, 8)
+    ]

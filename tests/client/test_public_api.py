@@ -10,6 +10,9 @@ EXPECTED = {
     "AsyncOpenAI",
     "AzureOpenAI",
     "AsyncAzureOpenAI",
+    "AzureADTokenProvider",
+    "AsyncAzureADTokenProvider",
+    "MutuallyExclusiveAuthError",
     "Upload",
     "UploadPart",
     "FileObject",
@@ -77,3 +80,13 @@ def test_every_public_name_is_importable() -> None:
 def test_clients_and_models_are_documented() -> None:
     for name in ("OpenAI", "AsyncOpenAI", "Upload", "UploadPart", "FileObject", "FileDeleted"):
         assert getattr(openai_uploads, name).__doc__, name
+
+
+def test_azure_names_are_openai_pythons() -> None:
+    """What ``openai.lib.azure`` offers besides the clients, importable from the top level."""
+    import openai.lib.azure as openai_azure
+
+    for name in ("AzureADTokenProvider", "AsyncAzureADTokenProvider", "MutuallyExclusiveAuthError"):
+        assert hasattr(openai_azure, name), name
+        assert getattr(openai_uploads, name) is getattr(openai_uploads._azure, name), name
+    assert issubclass(openai_uploads.MutuallyExclusiveAuthError, openai_uploads.OpenAIError)

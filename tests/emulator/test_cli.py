@@ -54,6 +54,30 @@ def test_console_script_prints_base_url(tmp_path: Path) -> None:
             process.stdout.close()
 
 
+def test_console_script_prints_the_azure_endpoint_second(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("openai-uploads")
+    process = subprocess.Popen(
+        [str(script), "serve", "--port", "0", "--data-dir", str(tmp_path / "d")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        second = process.stdout.readline().strip()
+        endpoint = url.removesuffix("/v1")
+        assert second.startswith(f"Azure OpenAI endpoint: {endpoint} ")
+        response = httpx.get(
+            f"{endpoint}/openai/files?api-version=2024-10-21", headers={"api-key": "k"}
+        )
+        assert response.status_code == 200
+    finally:
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+        if process.stdout is not None:
+            process.stdout.close()
+
+
 def test_emulator_process_with_key_and_faults(tmp_path: Path) -> None:
     faults = FaultConfig(p_500=1.0, endpoints=frozenset({"files"}), seed=1)
     with EmulatorProcess(api_key="sk-p", faults=faults) as server:

@@ -130,7 +130,8 @@ def serve(
     faults_json: str | None,
     log_level: str,
 ) -> None:
-    """Run the local Uploads API emulator; prints its base URL (http://HOST:PORT/v1).
+    """Run the local Uploads API emulator; prints its base URL (http://HOST:PORT/v1), then
+    its Azure OpenAI endpoint (http://HOST:PORT, for --azure-endpoint / azure_endpoint).
 
     Emulator-only routes: POST /v1/_sink (discards a body, returns its size) and
     GET/POST/DELETE /v1/_emulator/faults (fault settings and counts). With a key set,
@@ -174,7 +175,12 @@ def serve(
         raise click.BadParameter(str(exc)) from None
 
     def announce(url: str) -> None:
-        click.echo(url)
+        click.echo(url)  # the first line: what scripts read
+        endpoint = url.removesuffix("/v1")
+        click.echo(
+            f"Azure OpenAI endpoint: {endpoint} (/openai/...?api-version=..., "
+            f"and {endpoint}/openai/v1)"
+        )
         sys.stdout.flush()
 
     serve_forever(
