@@ -14,8 +14,12 @@ Starts the emulator in its own process, writes one random file, and measures on 
 * ``md5``: hashing the file with md5 in a process of its own. ``md5`` + ``raw`` CPU
   seconds is the *CPU floor*: what reading, hashing and sending the bytes must cost.
 
-under network profiles ``loopback`` (no shaping) and ``wan`` (the emulator adds 100 ms
-to every request and caps every connection at 20 MiB/s). Every run is a process of its
+under network profiles ``loopback`` (no shaping), ``wan`` (the emulator adds 100 ms
+to every request and caps every connection at 20 MiB/s) and ``link`` (100 ms, and one
+100 MiB/s cap shared by all connections; needs an emulator with a link cap). ``1st ms``
+is the time from ``create``'s answer to the first part's request; ``busy`` how much of
+the parts phase the capacity was used (``link``: the shared cap; ``wan``: 20 MiB/s per
+connection in use). Every run is a process of its
 own (``--worker``), reporting wall time, CPU seconds (user + sys, ``getrusage``) and
 peak RSS (``ru_maxrss``); the table shows medians over the repetitions, with ratios to
 the peer and to the raw limit. MiB/s are 2^20 bytes per second.
@@ -56,9 +60,13 @@ from _common import (
 
 MIME = "application/jsonl"
 PURPOSE = "batch"
+WAN_BANDWIDTH = 20 * MiB
+LINK_BANDWIDTH = 100 * MiB
 PROFILES: dict[str, dict[str, Any]] = {
     "loopback": {},
-    "wan": {"latency": 0.1, "bandwidth": 20 * MiB},
+    "wan": {"latency": 0.1, "bandwidth": WAN_BANDWIDTH},
+    # A cap shared by all connections (needs an emulator with FaultConfig.link_bandwidth).
+    "link": {"latency": 0.1, "link_bandwidth": LINK_BANDWIDTH},
 }
 ALL_RUNNERS = ("ours-sync", "ours-async", "openai", "openai-async", "raw", "raw-async", "md5")
 DEFAULT_RUNNERS = ("ours-sync", "ours-async", "openai", "raw", "md5")
@@ -81,11 +89,14 @@ def _first_part_timer() -> Any:
     class FirstPartTimer:
         created: float | None = None
         first_part: float | None = None
+        last_part_end: float | None = None
 
         @hookimpl
         def on_request_end(self, event: Any) -> None:
             if event.operation == "create_upload" and event.status_code == 200:
                 self.created = time.perf_counter()
+            if event.operation == "add_part":
+                self.last_part_end = time.perf_counter()
 
         @hookimpl
         def on_request_start(self, event: Any) -> None:
@@ -96,6 +107,12 @@ def _first_part_timer() -> Any:
             if self.created is None or self.first_part is None:
                 return None
             return self.first_part - self.created
+
+        def parts_phase(self) -> float | None:
+            """Seconds from the first part's request to the last part's answer."""
+            if self.first_part is None or self.last_part_end is None:
+                return None
+            return self.last_part_end - self.first_part
 
     return FirstPartTimer()
 
@@ -115,7 +132,7 @@ def _ours_sync(spec: dict[str, Any]) -> None:
             )
         _check(upload, spec["size"])
         client.files.delete(upload.file.id)
-    report(m.result(spec["size"], first_part=timer.seconds()))
+    report(m.result(spec["size"], first_part=timer.seconds(), parts_phase=timer.parts_phase()))
 
 
 def _ours_async(spec: dict[str, Any]) -> None:
@@ -137,7 +154,7 @@ def _ours_async(spec: dict[str, Any]) -> None:
                 )
             _check(upload, spec["size"])
             await client.files.delete(upload.file.id)
-        report(m.result(spec["size"], first_part=timer.seconds()))
+        report(m.result(spec["size"], first_part=timer.seconds(), parts_phase=timer.parts_phase()))
 
     asyncio.run(run())
 
@@ -294,6 +311,9 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]
                 first_part=median(firsts)
                 if (firsts := [r["first_part"] for r in rs if r.get("first_part") is not None])
                 else None,
+                parts_phase=median(phases)
+                if (phases := [r["parts_phase"] for r in rs if r.get("parts_phase") is not None])
+                else None,
                 concurrency=rs[0].get("concurrency"),
                 part_size=rs[0].get("part_size"),
             )
@@ -308,6 +328,27 @@ CPU_TARGET = 1.1
 """Loopback CPU s/GiB against the floor (md5 + raw send)."""
 WAN_TARGETS = {"c4": 3.5, "c8": 7.0}
 """Wide-area throughput against openai-python, by concurrency."""
+
+
+BUSY_TARGET = 0.9
+"""Share of the parts phase the link (or, on ``wan``, the connections in use) is busy."""
+
+
+def link_busy(profile: str, entry: dict[str, Any]) -> float | None:
+    """How busy the parts phase kept the capacity it had: the time the bytes need at the
+    cap (``link``: the shared link; ``wan``: 20 MiB/s per connection in use) over the
+    measured time from the first part's request to the last part's answer."""
+    phase = entry.get("parts_phase")
+    if not phase or entry.get("concurrency") is None:
+        return None
+    if profile == "link":
+        cap = LINK_BANDWIDTH
+    elif profile == "wan":
+        parts = -(-entry["bytes"] // entry["part_size"])
+        cap = min(entry["concurrency"], parts) * WAN_BANDWIDTH
+    else:
+        return None
+    return float(entry["bytes"] / cap / phase)
 
 
 def evaluate(summary: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -349,6 +390,17 @@ def evaluate(summary: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, An
                     "met": entry["peak_rss"] <= RSS_TARGET,
                 }
             )
+            busy = link_busy(profile, entry)
+            if busy is not None:
+                checks.append(
+                    {
+                        "target": f"{profile}, {name} parts phase keeps the "
+                        f"{'link' if profile == 'link' else 'connections'} >= "
+                        f"{BUSY_TARGET:.0%} busy",
+                        "value": round(busy, 3),
+                        "met": busy >= BUSY_TARGET,
+                    }
+                )
             if entry.get("first_part") is not None:
                 checks.append(
                     {
@@ -366,7 +418,7 @@ def table(summary: dict[str, dict[str, dict[str, Any]]]) -> str:
     head = (
         f"{'profile':<9} {'runner':<15} {'reps':>4} {'MiB/s':>8} {'s':>7} {'x peer':>7} "
         f"{'x raw':>6} {'CPU s':>7} {'CPU s/GiB':>9} {'x floor':>7} {'RSS MiB':>8} "
-        f"{'1st ms':>6}"
+        f"{'1st ms':>6} {'busy':>5}"
     )
     lines += [head, "-" * len(head)]
     for profile, entries in summary.items():
@@ -381,10 +433,12 @@ def table(summary: dict[str, dict[str, dict[str, Any]]]) -> str:
             x_raw = f"{e['mib_s'] / raw['mib_s']:.2f}" if raw and name != "md5" else "-"
             x_floor = f"{e['cpu_per_gib'] / floor:.2f}" if floor and name != "md5" else "-"
             first = "-" if e.get("first_part") is None else f"{e['first_part'] * 1000:.0f}"
+            busy_share = link_busy(profile, e)
+            busy = "-" if busy_share is None else f"{busy_share:.0%}"
             lines.append(
                 f"{profile:<9} {name:<15} {e['reps']:>4} {e['mib_s']:>8.1f} {e['elapsed']:>7.2f} "
                 f"{x_peer:>7} {x_raw:>6} {e['cpu']:>7.2f} {e['cpu_per_gib']:>9.2f} "
-                f"{x_floor:>7} {e['peak_rss'] / MiB:>8.1f} {first:>6}"
+                f"{x_floor:>7} {e['peak_rss'] / MiB:>8.1f} {first:>6} {busy:>5}"
             )
     if floor is not None:
         lines.append(f"CPU floor (loopback md5 + raw send): {floor:.2f} CPU s/GiB")
@@ -430,6 +484,11 @@ def main(argv: list[str]) -> int:
             parser.error(f"unknown profile {p!r}")
 
     from openai_uploads.emulator import EmulatorProcess, FaultConfig
+
+    for p in profiles:
+        missing = set(PROFILES[p]) - set(FaultConfig.__dataclass_fields__)
+        if missing:
+            parser.error(f"profile {p!r} needs an emulator with {sorted(missing)}")
 
     machine = machine_summary()
     command = "python " + " ".join(shlex.quote(a) for a in [sys.argv[0], *argv])
