@@ -236,3 +236,45 @@ def test_async_a_path_is_uploaded_without_holding_a_part_in_memory(
 
     peak = _peak_while(run())
     assert peak < BIG_PART // 2, f"{peak / MiB:.1f} MiB allocated at the peak"
+
+
+# --------------------------------------------------------------------------- file objects
+
+
+def test_a_file_object_that_transforms_its_file_is_read_through_the_object(
+    client: OpenAI, tmp_path: Path
+) -> None:
+    """A GzipFile is seekable and has the compressed file's descriptor: its own bytes count."""
+    import gzip
+
+    data = random_bytes(PART * 3 + 5)
+    with gzip.open(tmp_path / "data.gz", "wb") as f:
+        f.write(data)
+    with gzip.open(tmp_path / "data.gz", "rb") as stream:
+        upload = client.uploads.upload_file_chunked(
+            file=stream,  # type: ignore[arg-type]
+            filename="data.bin",
+            mime_type="application/octet-stream",
+            purpose="batch",
+            part_size=PART,
+            max_concurrency=3,
+        )
+    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+
+
+def test_a_plain_file_object_is_uploaded_from_its_position_and_left_there(
+    client: OpenAI, tmp_path: Path
+) -> None:
+    data = random_bytes(PART * 3 + 5)
+    path = write(tmp_path, b"skip" + data)
+    with open(path, "rb") as stream:
+        stream.seek(4)
+        upload = client.uploads.upload_file_chunked(
+            file=stream,
+            mime_type="application/octet-stream",
+            purpose="batch",
+            part_size=PART,
+            max_concurrency=3,
+        )
+        assert stream.tell() == 4  # read with positional reads: its position untouched
+    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]

@@ -341,6 +341,15 @@ class _StreamSource(Source):
         self._opened = True
 
     def _descriptor_reads(self, start: int) -> _FileReads | None:
+        stream = self._stream
+        # Only a plain file's bytes are its descriptor's bytes (a GzipFile, say, has the
+        # compressed file's descriptor but yields other bytes): read others through it.
+        plain = isinstance(stream, io.FileIO) or (
+            isinstance(stream, io.BufferedReader | io.BufferedRandom)
+            and isinstance(stream.raw, io.FileIO)
+        )
+        if not plain:
+            return None
         try:
             fd = self._stream.fileno()
         except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation included
@@ -442,7 +451,8 @@ def open_source(file: object, *, filename: str | None, declared: int | None) -> 
         return _path_source(os.fspath(file), filename, declared)
     if isinstance(file, bytes | bytearray | memoryview):
         return _memory_source(file, filename, declared)
-    if isinstance(file, io.TextIOBase) or "b" not in getattr(file, "mode", "b"):
+    mode = getattr(file, "mode", "b")  # a GzipFile's mode is an int
+    if isinstance(file, io.TextIOBase) or (isinstance(mode, str) and "b" not in mode):
         raise TypeError("file must be opened in binary mode ('rb'), not text mode")
     if callable(getattr(file, "read", None)):
         return _stream_source(file, filename, declared)
