@@ -1,7 +1,7 @@
 """The asyncio driver: the same requests in the same order as :mod:`._sync`.
 
 Parts are sent by up to ``max_concurrency`` tasks. A streamed part's slices are read
-from the file as they are sent (``os.pread`` of 1 MiB, on the loop: page-cache reads);
+from the file as they are sent (``os.pread`` of 512 KiB, on the loop: page-cache reads);
 the digest read, and a non-seekable stream's pool reads, run in a worker thread
 (``asyncio.to_thread``) so the event loop is never blocked for long.
 """

@@ -18,7 +18,7 @@ from ._sync import upload_sync
 _DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
 
 Parts of a path, in-memory data or a seekable file object are streamed: each is read
-from its offset 1 MiB at a time as it is sent (again on a retry), so memory does not
+from its offset 512 KiB at a time as it is sent (again on a retry), so memory does not
 grow with ``part_size`` or ``max_concurrency``; one sequential read beside them computes
 the md5 (and any digest a plugin asks for). A non-seekable stream is read once, in
 order, into ``max_concurrency + 1`` part buffers. Each part is retried on its own
@@ -39,7 +39,8 @@ Args:
     md5: the expected md5 (hex); a mismatch stops before ``complete`` with
         :class:`ChecksumMismatchError` and cancels the Upload. Omitted: the md5 read
         is sent with ``complete`` so the server checks it. ``None``: no md5 is sent.
-    max_concurrency: parts in flight at once (default 4).
+    max_concurrency: parts in flight at once (default 8; lower it on a slow uplink,
+        so that each part finishes well within the request timeout).
     expires_after: when the resulting File expires, e.g.
         ``{"anchor": "created_at", "days": 7}``.
     resume: keep a state file so that calling again with the same arguments after an

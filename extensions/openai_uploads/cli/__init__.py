@@ -50,6 +50,7 @@ from openai_uploads._constants import (
     UPLOAD_PURPOSES,
 )
 from openai_uploads._exceptions import OpenAIError
+from openai_uploads._transfer._options import DEFAULT_MAX_CONCURRENCY
 from openai_uploads.emulator._cli import serve
 from openai_uploads.hookspecs import (
     UploadCancelled,
@@ -438,7 +439,7 @@ def _stored_md5(client: OpenAI, file_id: str) -> tuple[str, int]:
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
-    default=4,
+    default=DEFAULT_MAX_CONCURRENCY,
     show_default=True,
     help="Parts in flight; a file's parts are streamed, so memory does not grow with it.",
 )
