@@ -751,6 +751,8 @@ class BaseClient:
         options = call.options
         max_retries = self.max_retries if options.max_retries is None else options.max_retries
         plugins = self._plugins
+        if plugins.unreported:
+            plugins.report_failed()  # a plugin failed to load: say so once, in one line
         attempt = 0
         while True:
             auth = None

@@ -42,6 +42,7 @@ import pluggy
 
 from . import hookspecs
 from ._exceptions import PluginError
+from ._version import __version__
 from .hookspecs import (
     BytesSent,
     DigestsComputed,
@@ -276,6 +277,8 @@ class PluginHost:
         self.failed: list[PluginInfo] = []
         """Installed (or optional) plugins that could not be loaded."""
         self.disabled: list[PluginInfo] = []
+        self.unreported = False
+        """A plugin failed to load and no request has said so yet (see report_failed)."""
         self.wants_progress = False
         self.wants_requests = False
         self.wants_prepare = False
@@ -493,11 +496,22 @@ class PluginHost:
                 error=line,
             )
         )
-        with self._warn_lock:
-            first = line not in _REPORTED
-            _REPORTED.add(line)
-        if first:
-            log.warning("%s", line)
+        self.unreported = True
+
+    def report_failed(self) -> None:
+        """Log each load failure once (one line each), at the client's first request.
+
+        Not when the client is made: a command that only lists plugins shows them, and
+        ``upload_file_chunked`` raises the same line instead.
+        """
+        self.unreported = False
+        for info in self.failed:
+            line = info.error or info.name
+            with self._warn_lock:
+                first = line not in _REPORTED
+                _REPORTED.add(line)
+            if first:
+                log.warning("%s", line)
 
     def check_loaded(self) -> None:
         """Raise :class:`PluginError` when a plugin that should be loaded failed to.
@@ -507,6 +521,7 @@ class PluginHost:
         """
         if not self.failed:
             return
+        self.unreported = False  # the error says it
         first = self.failed[0]
         more = f" (and {len(self.failed) - 1} more)" if len(self.failed) > 1 else ""
         raise PluginError(
@@ -525,6 +540,8 @@ class PluginHost:
         infos: list[PluginInfo] = []
         for name, plugin in self.pm.list_name_plugin():
             kind, dist, version = self._origins.get(name, ("given", None, None))
+            if kind == "built-in":
+                dist, version = "openai-uploads", __version__
             hooks = tuple(sorted(c.name for c in self.pm.get_hookcallers(plugin) or []))
             infos.append(
                 PluginInfo(
@@ -536,7 +553,13 @@ class PluginHost:
                     version=version,
                 )
             )
-        return infos + self.failed + self.disabled
+        others = [
+            dataclasses.replace(info, distribution="openai-uploads", version=__version__)
+            if info.kind == "built-in"
+            else info
+            for info in self.failed + self.disabled
+        ]
+        return infos + others
 
     # ------------------------------------------------------------------ observers
 

@@ -140,3 +140,41 @@ def test_the_broken_plugin_is_turned_off_by_name(monkeypatch: pytest.MonkeyPatch
 
 def test_turning_a_whole_distribution_off_by_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
     assert host(monkeypatch, f"no:{DIST}").failed == []
+
+
+def test_upload_refuses_in_one_line_naming_the_distribution(
+    server: EmulatorServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"{}\n")
+    env = {k: v for k, v in os.environ.items() if k not in (PLUGINS_ENV, DISABLE_AUTOLOAD_ENV)}
+    env |= {
+        "OPENAI_API_KEY": API_KEY,
+        "OPENAI_BASE_URL": server.base_url,
+        PLUGINS_ENV: "missing",
+    }
+    result = subprocess.run(
+        [str(CLI), "upload", str(path), "--purpose", "batch"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert f"plugin 'missing' from {DIST} 0.3.0 failed to load" in line
+    assert f"{PLUGINS_ENV}=no:missing" in line
+
+
+def test_plugins_command_shows_the_failure() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in (PLUGINS_ENV, DISABLE_AUTOLOAD_ENV)}
+    env[PLUGINS_ENV] = "typo"
+    result = subprocess.run(
+        [str(CLI), "plugins"], capture_output=True, text=True, env=env, timeout=60, check=True
+    )
+    [row] = [line for line in result.stdout.splitlines() if line.startswith("typo ")]
+    assert "failed" in row
+    assert f"{DIST} 0.3.0" in row
+    assert "'on_bytes_snt' is not a hook" in result.stdout
+    assert result.stderr == ""

@@ -11,7 +11,8 @@ from openai_uploads._plugins import PluginHost, PluginInfo
 
 def _origin(info: PluginInfo) -> str:
     if info.distribution:
-        return f"{info.distribution} {info.version}" if info.version else info.distribution
+        dist = f"{info.distribution} {info.version}" if info.version else info.distribution
+        return f"{dist} ({info.kind})" if info.kind == "built-in" else dist
     return info.kind
 
 
