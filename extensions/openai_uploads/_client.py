@@ -35,6 +35,7 @@ from ._base_client import (
     read_once,
     total_timeout,
 )
+from ._deadline import CALL_DEADLINE, deadline_transport
 from ._plugins import PluginHost
 from ._types import NOT_GIVEN, NotGiven
 from .resources import AsyncFiles, AsyncUploads, Files, Uploads
@@ -113,7 +114,9 @@ class OpenAI(BaseClient):
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(
-            timeout=self.timeout, limits=DEFAULT_LIMITS, follow_redirects=True
+            timeout=self.timeout,
+            follow_redirects=True,
+            transport=deadline_transport(DEFAULT_LIMITS),
         )
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
         self._init_resources()
@@ -156,22 +159,27 @@ class OpenAI(BaseClient):
         request = action.request
         limit = total_timeout(request)
         started = time.monotonic()
+        # Our own pool's sockets wait at most what is left of the deadline (._deadline).
+        token = CALL_DEADLINE.set(None if limit is None else started + limit)
         try:
-            response = self._http.send(request, stream=True)
-        except SEND_ERRORS as exc:
-            return exc
-        if limit is not None:
-            # From the start of the attempt: connecting and sending count too.
-            response.stream = DeadlineStream(response.stream, started + limit, request)
-        if action.stream and response.is_success:
+            try:
+                response = self._http.send(request, stream=True)
+            except SEND_ERRORS as exc:
+                return exc
+            if limit is not None:
+                # From the start of the attempt: connecting and sending count too.
+                response.stream = DeadlineStream(response.stream, started + limit, request)
+            if action.stream and response.is_success:
+                return response
+            try:
+                # Not response.read(): that joins a list of chunks, holding the body twice.
+                response._content = read_once(response.iter_bytes())
+            except HTTPX_ERRORS as exc:
+                response.close()
+                return exc
             return response
-        try:
-            # Not response.read(): that joins a list of chunks, holding the body twice.
-            response._content = read_once(response.iter_bytes())
-        except HTTPX_ERRORS as exc:
-            response.close()
-            return exc
-        return response
+        finally:
+            CALL_DEADLINE.reset(token)
 
     @property
     def is_closed(self) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
 import pytest
 
 from openai_uploads import APITimeoutError, AsyncOpenAI, OpenAI
@@ -39,14 +40,18 @@ STEP = 0.02
 class Trickle(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     headers_too = False
+    left_during_headers = threading.Event()
+    """Set when the client hung up before the headers were all sent."""
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
+        in_headers = self.headers_too
         try:
             head = (
                 f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                f"X-Filler: {'x' * 200}\r\n"
                 f"Content-Length: {len(FILE_JSON)}\r\n\r\n"
             ).encode()
             if self.headers_too:
@@ -56,16 +61,20 @@ class Trickle(BaseHTTPRequestHandler):
                     time.sleep(STEP)
             else:
                 self.wfile.write(head)
+            in_headers = False
             for i in range(len(FILE_JSON)):
                 self.wfile.write(FILE_JSON[i : i + 1])
                 self.wfile.flush()
                 time.sleep(STEP)
         except (BrokenPipeError, ConnectionResetError):
-            pass
+            if in_headers:
+                self.left_during_headers.set()
         self.close_connection = True
 
 
 class TrickleHeaders(Trickle):
+    """Headers a byte at a time, for about five seconds."""
+
     headers_too = True
 
 
@@ -125,6 +134,7 @@ def trickling() -> Iterator[str]:
 
 @pytest.fixture
 def trickling_headers() -> Iterator[str]:
+    Trickle.left_during_headers.clear()
     yield from serve(TrickleHeaders)
 
 
@@ -173,6 +183,37 @@ async def test_async_a_trickling_body_cannot_outlast_the_timeout(trickling: str)
             await client.files.retrieve("file-1")
 
 
+def test_trickling_headers_cannot_outlast_the_timeout(trickling_headers: str) -> None:
+    with (
+        OpenAI(
+            api_key=TEST_API_KEY,
+            base_url=trickling_headers,
+            max_retries=0,
+            timeout=0.5,
+            load_plugins=False,
+        ) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.files.retrieve("file-1")
+    # The call gave up while the headers were still coming, not once they were in.
+    assert Trickle.left_during_headers.wait(timeout=10)
+
+
+def test_a_callers_http_client_is_used_as_given_with_the_body_check(trickling: str) -> None:
+    with (
+        OpenAI(
+            api_key=TEST_API_KEY,
+            base_url=trickling,
+            max_retries=0,
+            timeout=0.5,
+            http_client=httpx.Client(),
+            load_plugins=False,
+        ) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.files.retrieve("file-1")
+
+
 async def test_async_trickling_headers_cannot_outlast_the_timeout(trickling_headers: str) -> None:
     async with AsyncOpenAI(
         api_key=TEST_API_KEY,
@@ -183,6 +224,7 @@ async def test_async_trickling_headers_cannot_outlast_the_timeout(trickling_head
     ) as client:
         with pytest.raises(APITimeoutError):
             await client.files.retrieve("file-1")
+    assert Trickle.left_during_headers.wait(timeout=10)
 
 
 def test_the_deadline_of_a_streamed_body_counts_from_the_start(slow_content: str) -> None:

@@ -1,0 +1,113 @@
+"""The total deadline of a blocking call, down to each socket operation.
+
+httpx's timeouts are per operation: each read may wait the read timeout, so a server
+sending its headers a byte at a time could hold a call for ever. ``OpenAI``'s own
+connection pool gets a network backend whose sockets never wait past the deadline of
+the call in progress (:data:`CALL_DEADLINE`, set around each attempt): every connect,
+read and write waits at most what is left of it. (``AsyncOpenAI`` bounds the attempt
+with a cancel scope instead.)
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+import typing
+from contextvars import ContextVar
+
+import httpcore
+import httpx
+
+__all__ = ["CALL_DEADLINE", "DeadlineBackend", "deadline_transport"]
+
+CALL_DEADLINE: ContextVar[float | None] = ContextVar("openai_uploads_call_deadline", default=None)
+"""``time.monotonic()`` by which the attempt in progress on this thread must end."""
+
+SocketOption = (
+    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
+)
+
+
+def _capped(timeout: float | None, error: type[Exception]) -> float | None:
+    deadline = CALL_DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the call took longer than its timeout")
+    return left if timeout is None else min(timeout, left)
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose operations end by the call's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _capped(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _capped(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _capped(timeout, httpcore.ConnectTimeout)
+        return DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """Opens :class:`DeadlineStream` sockets through another backend."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[SocketOption] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _capped(timeout, httpcore.ConnectTimeout)
+        return DeadlineStream(
+            self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        )
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[SocketOption] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _capped(timeout, httpcore.ConnectTimeout)
+        return DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def deadline_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
+    """httpx's transport, its sockets bounded by :data:`CALL_DEADLINE`.
+
+    httpx takes no network backend, so it is swapped into the transport's pool; should a
+    future httpx lay its pool out differently, the transport is used as it is (the
+    deadline is then still checked as the body arrives).
+    """
+    transport = httpx.HTTPTransport(limits=limits)
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if pool is not None and isinstance(backend, httpcore.NetworkBackend):
+        pool._network_backend = DeadlineBackend(backend)
+    return transport
