@@ -134,6 +134,16 @@ def test_delete_file_reports_deleted(recorded: Recorded) -> None:
     assert deleted.id == completed.file.id
 
 
+def test_list_files_pages_through_every_file(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        ids = [_completed(client).file.id for _ in range(3)]  # type: ignore[union-attr]
+        first = client.files.list(limit=2, order="asc")
+        listed = [file.id for file in first]
+    assert [file.id for file in first.data] == ids[:2]
+    assert first.has_more
+    assert listed == ids
+
+
 # --------------------------------------------------------------------------- success, async
 
 
@@ -179,6 +189,15 @@ async def test_async_file_content_returns_the_uploaded_bytes(recorded: Recorded)
         completed = await _acompleted(client)
         assert completed.file
         assert await client.files.content(completed.file.id) == DATA
+
+
+async def test_async_list_files_pages_through_every_file(recorded: Recorded) -> None:
+    async with recorded.async_client() as client:
+        ids = [(await _acompleted(client)).file.id for _ in range(3)]  # type: ignore[union-attr]
+        first = await client.files.list(limit=2, order="asc")
+        listed = [file.id async for file in client.files.list(limit=2, order="asc")]
+    assert [file.id for file in first.data] == ids[:2]
+    assert listed == ids
 
 
 async def test_async_delete_file_reports_deleted(recorded: Recorded) -> None:
