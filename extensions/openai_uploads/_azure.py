@@ -58,8 +58,8 @@ class MutuallyExclusiveAuthError(OpenAIError):
 
     def __init__(self) -> None:
         super().__init__(
-            "The api_key, azure_ad_token and azure_ad_token_provider arguments are mutually "
-            "exclusive; pass only one of them."
+            "The `api_key`, `azure_ad_token` and `azure_ad_token_provider` arguments are "
+            "mutually exclusive; Only one can be passed at a time"
         )
 
 
@@ -86,9 +86,9 @@ def _credentials(
             api_key = _env("AZURE_OPENAI_API_KEY")
     if api_key is None and azure_ad_token is None and provider is None:
         raise OpenAIError(
-            "Missing credentials. Pass one of api_key, azure_ad_token or "
-            "azure_ad_token_provider, or set the AZURE_OPENAI_API_KEY or "
-            "AZURE_OPENAI_AD_TOKEN environment variable."
+            "Missing credentials. Please pass one of `api_key`, `azure_ad_token`, "
+            "`azure_ad_token_provider`, or the `AZURE_OPENAI_API_KEY` or "
+            "`AZURE_OPENAI_AD_TOKEN` environment variables."
         )
     if api_key is not None and not isinstance(api_key, str) and callable(api_key):
         pass  # a key provider, asked before every attempt
@@ -106,9 +106,11 @@ def _api_version(api_version: str | None) -> str:
         api_version = _env("OPENAI_API_VERSION")
     if api_version is None:
         raise ValueError(
-            "Must provide either the api_version argument or the OPENAI_API_VERSION "
-            "environment variable."
+            "Must provide either the `api_version` argument or the `OPENAI_API_VERSION` "
+            "environment variable"
         )
+    if not isinstance(api_version, str) or not api_version.strip():
+        raise ValueError(f"api_version must be a non-empty string, got {api_version!r}")
     return api_version
 
 
@@ -124,10 +126,24 @@ def _base_url(
         azure_endpoint = _env("AZURE_OPENAI_ENDPOINT")
     if azure_endpoint is None:
         raise ValueError(
-            "Must provide one of the base_url or azure_endpoint arguments, or the "
-            "AZURE_OPENAI_ENDPOINT environment variable."
+            "Must provide one of the `base_url` or `azure_endpoint` arguments, or the "
+            "`AZURE_OPENAI_ENDPOINT` environment variable"
         )
+    _check_endpoint(azure_endpoint)
     return f"{azure_endpoint.rstrip('/')}/openai", azure_endpoint
+
+
+def _check_endpoint(azure_endpoint: object) -> None:
+    """An endpoint without ``https://`` would only fail at the first request, after retries."""
+    try:
+        url = httpx.URL(azure_endpoint) if isinstance(azure_endpoint, str) else None
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(
+            "azure_endpoint must be an http(s) URL such as "
+            f"https://my-resource.openai.azure.com, got {azure_endpoint!r}"
+        )
 
 
 def _checked_token(token: object) -> str:

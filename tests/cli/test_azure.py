@@ -78,6 +78,14 @@ def test_azure_endpoint_without_api_version_is_a_usage_error(tmp_path: Path, emu
     assert_usage_error(result, "--api-version")
 
 
+def test_an_azure_endpoint_without_a_scheme_is_a_usage_error(emulator: Any) -> None:
+    result = run_cli(
+        "cancel", "upload_abc", "--azure-endpoint", "my-resource.openai.azure.com",
+        "--api-version", VERSION, env=_azure_env(emulator),
+    )  # fmt: skip
+    assert_usage_error(result, "--azure-endpoint", "http(s) URL")
+
+
 def test_azure_without_a_key_fails_in_one_line(tmp_path: Path, emulator: Any) -> None:
     data = make_file(tmp_path / "a.jsonl", 10)
     result = run_cli(

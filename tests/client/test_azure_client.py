@@ -96,6 +96,58 @@ def test_base_url_and_azure_endpoint_are_exclusive() -> None:
         )
 
 
+CONSTRUCTOR_ERRORS: dict[str, dict[str, Any]] = {
+    "no credential": {"azure_endpoint": ENDPOINT, "api_version": VERSION},
+    "no api_version": {"azure_endpoint": ENDPOINT, "api_key": KEY},
+    "no endpoint": {"api_version": VERSION, "api_key": KEY},
+    "base_url and azure_endpoint": {
+        "azure_endpoint": ENDPOINT,
+        "base_url": ENDPOINT + "/openai",
+        "api_version": VERSION,
+        "api_key": KEY,
+    },
+    "key and token": {
+        "azure_endpoint": ENDPOINT,
+        "api_version": VERSION,
+        "api_key": KEY,
+        "azure_ad_token": "t",
+    },
+}
+
+
+@pytest.mark.parametrize("case", list(CONSTRUCTOR_ERRORS))
+def test_constructor_errors_equal_openai_pythons(case: str) -> None:
+    import openai
+
+    def error_of(make: Callable[..., object]) -> Exception:
+        try:
+            make(**CONSTRUCTOR_ERRORS[case])
+        except Exception as exc:  # whichever it is, it must be theirs
+            return exc
+        raise AssertionError(f"{make!r} accepted {case}")
+
+    theirs, ours = error_of(openai.AzureOpenAI), error_of(AzureOpenAI)
+    assert type(ours).__name__ == type(theirs).__name__
+    assert str(ours) == str(theirs)
+
+
+def test_an_empty_api_version_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="api_version must be a non-empty string"):
+        AzureOpenAI(azure_endpoint=ENDPOINT, api_key=KEY, api_version="")
+
+
+@pytest.mark.parametrize("endpoint", ["", "my-resource.openai.azure.com", "ftp://host"])
+def test_an_endpoint_that_is_not_an_http_url_is_a_value_error(endpoint: str) -> None:
+    with pytest.raises(ValueError, match="azure_endpoint must be an http"):
+        AzureOpenAI(azure_endpoint=endpoint, api_key=KEY, api_version=VERSION)
+
+
+def test_an_endpoint_from_the_environment_is_checked_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "my-resource.openai.azure.com")
+    with pytest.raises(ValueError, match="azure_endpoint must be an http"):
+        AzureOpenAI(api_key=KEY, api_version=VERSION)
+
+
 @pytest.mark.parametrize(
     "credentials",
     [

@@ -393,6 +393,11 @@ def _azure_settings(azure_endpoint: str | None, api_version: str | None) -> tupl
             "--azure-endpoint needs --api-version (or OPENAI_API_VERSION), "
             "e.g. --api-version 2025-04-01-preview"
         )
+    if not azure_endpoint.lower().startswith(("https://", "http://")):
+        raise click.UsageError(
+            "--azure-endpoint (or AZURE_OPENAI_ENDPOINT) must be an http(s) URL such as "
+            f"https://NAME.openai.azure.com, got {azure_endpoint!r}"
+        )
     if not (os.environ.get("AZURE_OPENAI_API_KEY") or os.environ.get("AZURE_OPENAI_AD_TOKEN")):
         _fail(
             "AZURE_OPENAI_API_KEY is not set: export the resource's key "
