@@ -21,7 +21,14 @@ from typing import Any
 
 import pytest
 
-from openai_uploads import APIConnectionError, InternalServerError, OpenAI, UploadVetoedError
+from openai_uploads import (
+    APIConnectionError,
+    InternalServerError,
+    OpenAI,
+    UploadVetoedError,
+    Veto,
+    hookimpl,
+)
 from openai_uploads._plugins import DISABLE_AUTOLOAD_ENV, PLUGINS_ENV, PluginHost
 from openai_uploads.emulator import EmulatorServer, FaultConfig
 from openai_uploads.hookspecs import (
@@ -287,3 +294,21 @@ def test_plugins_command_lists_the_installed_plugin_as_json(example_plugin: Modu
     assert {"on_bytes_sent", "on_part_completed", "digest_algorithms", "decide_retry"} <= set(
         example["hooks"]
     )
+
+
+def test_every_veto_is_reported_with_the_plugin_that_made_it(
+    client: OpenAI, data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Catalog:
+        @hookimpl
+        def check_digests(self) -> Veto:
+            return Veto(reason="not in the catalog")
+
+    monkeypatch.setenv("EXAMPLE_PLUGIN_EXPECT_SHA256", "0" * 64)
+    client.plugins.register(Catalog())
+    with pytest.raises(
+        UploadVetoedError, match=r"^not in the catalog; sha256 .* is not the expected"
+    ) as info:
+        upload(client, data_file)
+    vetoes = info.value.details["vetoes"]
+    assert sorted(v.plugin for v in vetoes) == ["Catalog", "example"]

@@ -25,6 +25,7 @@ from openai_uploads.hookspecs import (
     HasherFactory,
     RetryContext,
     RetryDecision,
+    UploadsPlugin,
     UploadStarted,
     Veto,
     hookimpl,
@@ -575,3 +576,13 @@ def test_a_builtin_plugin_is_turned_off_by_name(monkeypatch: pytest.MonkeyPatch)
     host = PluginHost(load_entrypoints=False)
     assert "openai_uploads.builtin.logging" not in host.list_plugin_names()
     assert "openai_uploads.builtin.retry" in host.list_plugin_names()
+
+
+def test_a_subclass_of_the_typed_protocol_registers_only_the_hooks_it_implements() -> None:
+    class Metrics(UploadsPlugin):
+        @hookimpl
+        def on_upload_started(self, event: UploadStarted) -> None: ...
+
+    host = PluginHost([Metrics()], load_entrypoints=False)
+    [info] = [i for i in host.list_plugins() if i.name == "Metrics"]
+    assert info.hooks == ("on_upload_started",)
