@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from openai_uploads import AsyncOpenAI, OpenAI
+from openai_uploads import AsyncOpenAI, OpenAI, omit
 from openai_uploads.pagination import AsyncCursorPage, AsyncPaginator, SyncCursorPage
 
 FILE_COUNT = 7
@@ -109,3 +109,25 @@ async def test_async_await_gives_the_first_page_and_pages_follow(
     assert [f.id for f in second.data] == uploaded[PAGE : 2 * PAGE]
     assert [len(p.data) async for p in page.iter_pages()] == [3, 3, 1]
     assert [f.id async for f in page] == uploaded
+
+
+@pytest.mark.parametrize("client_cls", [OpenAI, AsyncOpenAI])
+def test_list_signature_shows_the_spec_arguments_before_the_request_options(
+    client_cls: type[OpenAI] | type[AsyncOpenAI],
+) -> None:
+    import inspect
+
+    client = client_cls(api_key="sk-sig", base_url="http://127.0.0.1:9/v1")
+    parameters = inspect.signature(client.files.list).parameters
+    assert list(parameters) == [
+        "purpose",
+        "limit",
+        "order",
+        "after",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "timeout",
+    ]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
+    assert parameters["limit"].default is omit
