@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Re-extract the reference contract excerpt from a full official OpenAI OpenAPI document.
 
-    python scripts/extract_reference.py path/to/openapi.yaml [--source "commit ..."] \\
-        [--out spec/reference/openai-uploads-spec-excerpt.yaml]
+    python scripts/extract_reference.py path/to/openapi.yaml --out EXCERPT.yaml \\
+        [--source "commit ..."]
 
 ``path/to/openapi.yaml`` is OpenAI's whole spec (the openai-openapi repository's
-``openapi.yaml``). The excerpt keeps what tests/spec/test_contract_with_reference.py
+``openapi.yaml``). The excerpt is not kept in this repository: point the contract tests
+at it with ``OPENAI_UPLOADS_REFERENCE=EXCERPT.yaml`` (by default they read
+``../shared/reference/openai-uploads-spec-excerpt.yaml`` beside the checkout). The excerpt keeps what tests/spec/test_contract_with_reference.py
 compares: the path items of the Uploads operations, every component schema they
 reference (transitively), ``Error`` / ``ErrorResponse`` (the error shape),
 ``CreateFileRequest`` (for the purpose list), the ``TooManyRequests`` response and the
@@ -26,8 +28,6 @@ import yaml
 OPERATIONS = ("createUpload", "addUploadPart", "completeUpload", "cancelUpload")
 EXTRA_SCHEMAS = ("Error", "ErrorResponse", "CreateFileRequest")
 EXTRA_RESPONSES = ("TooManyRequests",)
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = REPO_ROOT / "spec" / "reference" / "openai-uploads-spec-excerpt.yaml"
 
 
 def refs_in(node: Any) -> set[str]:
@@ -100,7 +100,7 @@ def extract(full: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("full_spec", type=Path, help="OpenAI's whole openapi.yaml")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--out", type=Path, required=True, help="where to write the excerpt")
     parser.add_argument(
         "--source", default="", help='where the document came from, e.g. "commit <sha>"'
     )

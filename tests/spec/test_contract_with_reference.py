@@ -1,10 +1,10 @@
 """spec/openapi.yaml honours the official contract of the four Uploads operations.
 
-The reference is the verbatim excerpt of OpenAI's own OpenAPI document in
-``spec/reference/openai-uploads-spec-excerpt.yaml`` (``scripts/extract_reference.py``
-re-extracts it from a full official spec; ``OPENAI_UPLOADS_REFERENCE`` points elsewhere).
-Without it every case is skipped with that reason, except in CI (``CI=true``), where
-a missing reference is a failure.
+The reference is an excerpt of OpenAI's own OpenAPI document, kept outside this
+repository: ``../shared/reference/openai-uploads-spec-excerpt.yaml`` beside the checkout,
+or the file ``OPENAI_UPLOADS_REFERENCE`` names (``scripts/extract_reference.py`` makes
+one from a full official spec). Without it every case is skipped with that reason,
+except in CI (``CI=true``), where a missing reference is a failure.
 
 Our spec may differ from it only as ``spec/contract-allowlist.yaml`` lists, each
 difference with its reason: request enum additions, bounds the reference lacks, open
@@ -26,7 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = REPO_ROOT / "spec" / "openapi.yaml"
 REFERENCE_PATH = Path(
     os.environ.get("OPENAI_UPLOADS_REFERENCE")
-    or REPO_ROOT / "spec" / "reference" / "openai-uploads-spec-excerpt.yaml"
+    or REPO_ROOT.parent / "shared" / "reference" / "openai-uploads-spec-excerpt.yaml"
 )
 ALLOWLIST_PATH = REPO_ROOT / "spec" / "contract-allowlist.yaml"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -69,7 +69,7 @@ ANNOTATION_FORMATS = set(ALLOWED["annotation_formats"])
 
 REFERENCE_ABSENT = (
     f"reference contract not found at {REFERENCE_PATH} "
-    "(spec/reference/ is part of the repository; scripts/extract_reference.py rebuilds it)"
+    "(set OPENAI_UPLOADS_REFERENCE to an excerpt made by scripts/extract_reference.py)"
 )
 
 

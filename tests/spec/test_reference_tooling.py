@@ -8,10 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = REPO_ROOT / "spec" / "reference" / "openai-uploads-spec-excerpt.yaml"
+REFERENCE = Path(
+    os.environ.get("OPENAI_UPLOADS_REFERENCE")
+    or REPO_ROOT.parent / "shared" / "reference" / "openai-uploads-spec-excerpt.yaml"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SCRIPT = REPO_ROOT / "scripts" / "extract_reference.py"
 CONTRACT_TESTS = REPO_ROOT / "tests" / "spec" / "test_contract_with_reference.py"
 
@@ -36,6 +41,11 @@ def _full_spec_around(excerpt: dict) -> dict:
 
 
 def test_script_extracts_the_same_contract_from_a_full_spec(tmp_path: Path) -> None:
+    if not REFERENCE.is_file():
+        message = f"reference contract not found at {REFERENCE}"
+        if IN_CI:
+            pytest.fail(f"{message}; in CI the contract tests must run", pytrace=False)
+        pytest.skip(message)
     excerpt = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
     full_path = tmp_path / "openapi.yaml"
     full_path.write_text(yaml.safe_dump(_full_spec_around(excerpt)), encoding="utf-8")
