@@ -7,12 +7,13 @@
 ``path/to/openapi.yaml`` is OpenAI's whole spec (the openai-openapi repository's
 ``openapi.yaml``). The excerpt is not kept in this repository: point the contract tests
 at it with ``OPENAI_UPLOADS_REFERENCE=EXCERPT.yaml`` (by default they read
-``../shared/reference/openai-uploads-spec-excerpt.yaml`` beside the checkout). The excerpt keeps what tests/spec/test_contract_with_reference.py
-compares: the path items of the Uploads operations, every component schema they
-reference (transitively), ``Error`` / ``ErrorResponse`` (the error shape),
-``CreateFileRequest`` (for the purpose list), the ``TooManyRequests`` response and the
-security schemes. Values are copied as they are; only the selection and the header
-comment are the script's.
+``../shared/reference/openai-uploads-spec-excerpt.yaml`` beside the checkout).
+
+The excerpt keeps what tests/spec/test_contract_with_reference.py compares: the path
+items of the Uploads operations, every component schema they reference (transitively),
+``Error`` / ``ErrorResponse`` (the error shape), ``CreateFileRequest`` (for the purpose
+list), the ``TooManyRequests`` response and the security schemes. Values are copied as
+they are; only the selection and the header comment are the script's.
 """
 
 from __future__ import annotations
