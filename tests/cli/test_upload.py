@@ -115,8 +115,13 @@ def test_local_verify_uploads_to_the_embedded_emulator_and_verifies(tmp_path: Pa
     assert result.returncode == 0, result.stderr
     file_id = result.stdout.strip()
     assert file_id.startswith("file-")
-    stored = keep / "files" / file_id
-    assert stored.read_bytes() == data.read_bytes()
+    from openai_uploads.emulator import Store
+
+    store = Store(keep)  # the data dir is free again once the command has exited
+    try:
+        assert store.read_file(file_id) == data.read_bytes()
+    finally:
+        store.close()
 
 
 def test_local_without_data_dir_leaves_nothing_behind(tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ def test_hostile_filename_is_stored_and_served_safely(
     assert client.files.content(done.file.id).content == b"hello"
     # nothing outside the data dir, and inside it only generated names
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
-    generated = re.compile(r"(part_|file-)[A-Za-z0-9]{24}|emulator\.sqlite3.*")
+    generated = re.compile(r"(part_|file-)[A-Za-z0-9]{24}|emulator\.sqlite3.*|emulator\.lock")
     for path in emulator.data_dir.rglob("*"):
         if path.is_file():
             assert generated.fullmatch(path.name), path

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from ._app import create_app
     from ._errors import ApiError
     from ._faults import ENDPOINTS, FaultConfig, FaultInjector
+    from ._limits import ServerLimits
     from ._server import EmulatorProcess, EmulatorServer, ManualClock, run_emulator
-    from ._store import Clock, Store
+    from ._store import Clock, DataDirInUse, Store
 
 _WHERE = {
     "create_app": "._app",
@@ -24,6 +25,8 @@ _WHERE = {
     "ENDPOINTS": "._faults",
     "FaultConfig": "._faults",
     "FaultInjector": "._faults",
+    "ServerLimits": "._limits",
+    "DataDirInUse": "._store",
     "EmulatorProcess": "._server",
     "EmulatorServer": "._server",
     "ManualClock": "._server",
@@ -36,11 +39,13 @@ __all__ = [
     "ENDPOINTS",
     "ApiError",
     "Clock",
+    "DataDirInUse",
     "EmulatorProcess",
     "EmulatorServer",
     "FaultConfig",
     "FaultInjector",
     "ManualClock",
+    "ServerLimits",
     "Store",
     "create_app",
     "run_emulator",

@@ -14,9 +14,9 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from openai_uploads._constants import (
     MAX_FILE_EXPIRY_SECONDS,
@@ -38,7 +38,7 @@ from ._limits import (
     CrashMiddleware,
     ServerLimits,
 )
-from ._store import Store, assemble
+from ._store import Store, open_private
 
 # The request fields and query parameters each route accepts are the spec's, read from
 # the operation table codegen.sh writes (openai_uploads_client.sdk): a field added to
@@ -48,6 +48,8 @@ _CREATE_FIELDS: Final = frozenset(name for name, _ in OPERATIONS["createUpload"]
 _COMPLETE_FIELDS: Final = frozenset(name for name, _ in OPERATIONS["completeUpload"].body_fields)
 _LIST_FILES_PARAMS: Final = frozenset(name for name, *_ in OPERATIONS["listFiles"].query_params)
 _LIST_FILES_MAX: Final = 10_000
+_READ_BYTES: Final = 4 * 1024 * 1024
+"""Bytes read per thread hop when a File's content is sent."""
 _FLUSH_BYTES: Final = 1024 * 1024
 """Part bytes gathered before they are written out in a worker thread."""
 
@@ -186,7 +188,7 @@ class _PartReceiver:
             return
         self.seen_data = True
         self._in_data = True
-        self.file = open(self.tmp, "wb", buffering=0)  # noqa: SIM115 - closed in close()
+        self.file = open_private(self.tmp)
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if not self._in_data or self.error is not None or self.file is None:
@@ -222,6 +224,42 @@ class _PartReceiver:
         if self.file is not None:
             self.file.close()
             self.file = None
+
+
+class PiecesResponse(Response):
+    """Streams a File's bodies one after the other, in large reads off the event loop.
+
+    The bodies are opened before the first byte is sent, so a File deleted meanwhile is
+    still sent whole."""
+
+    def __init__(self, pieces: list[tuple[Path, int]], size: int) -> None:
+        super().__init__(media_type="application/octet-stream")
+        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
+        self.raw_headers.append((b"content-length", str(size).encode()))
+        self.pieces = pieces
+
+    def _open(self) -> list[IO[bytes]]:
+        files: list[IO[bytes]] = []
+        try:
+            for path, _ in self.pieces:
+                files.append(open(path, "rb", buffering=0))  # noqa: SIM115 - closed by caller
+        except BaseException:
+            for f in files:
+                f.close()
+            raise
+        return files
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        files = await anyio.to_thread.run_sync(self._open)
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            for f in files:
+                while chunk := await anyio.to_thread.run_sync(f.read, _READ_BYTES):
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            for f in files:
+                f.close()
 
 
 class Emulator:
@@ -342,24 +380,21 @@ class Emulator:
         if md5 is not None and not isinstance(md5, str):
             raise bad_request("Invalid type for 'md5': expected a string.", param="md5")
         _check_with_model(data, "completeUpload")
-        record, paths = self.store.begin_complete(upload_id, part_ids)
-        tmp = self.store.tmp_path(".file")
+        completion = self.store.begin_complete(upload_id, part_ids)
         try:
-            size, digest = await anyio.to_thread.run_sync(assemble, paths, tmp)
-            if size != record.bytes:
-                raise bad_request(
-                    f"Assembled {size} bytes, expected {record.bytes}.", param="part_ids"
-                )
-            if md5 and md5.strip().lower() != digest:
-                raise bad_request(
-                    f"The md5 checksum {md5!r} does not match the md5 of the uploaded bytes.",
-                    param="md5",
-                    code="md5_mismatch",
-                )
-            file = self.store.finish_complete(record, tmp)
+            if md5:
+                # ready at once when the parts are named in the order they were created
+                # (hashed as they arrived); else read now, off the event loop
+                digest = await anyio.to_thread.run_sync(self.store.md5_of_completion, completion)
+                if md5.strip().lower() != digest:
+                    raise bad_request(
+                        f"The md5 checksum {md5!r} does not match the md5 of the uploaded bytes.",
+                        param="md5",
+                        code="md5_mismatch",
+                    )
+            file = self.store.finish_complete(completion)
         finally:
             self.store.abort_complete(upload_id)
-            tmp.unlink(missing_ok=True)
         return JSONResponse(self.store.get_upload(upload_id).to_json(file))
 
     async def cancel_upload(self, request: Request) -> Response:
@@ -413,9 +448,7 @@ class Emulator:
     async def file_content(self, request: Request) -> Response:
         self.authorize(request)
         file = self.store.get_file(request.path_params["file_id"])
-        return FileResponse(
-            self.store.file_path(file.id), media_type="application/octet-stream", stat_result=None
-        )
+        return PiecesResponse(self.store.file_pieces(file.id), file.bytes)
 
     def authorize_control(self, request: Request, *content_types: str) -> None:
         """Emulator-only routes: the key when one is set, and (for a body) only the given

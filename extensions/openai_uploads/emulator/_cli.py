@@ -96,6 +96,12 @@ class _Rate(click.ParamType):  # type: ignore[type-arg,unused-ignore]
 @click.option(
     "--bandwidth", type=_Rate(), default=None, help="Per-connection request-body cap, e.g. 20MB."
 )
+@click.option(
+    "--link-bandwidth",
+    type=_Rate(),
+    default=None,
+    help="Request-body cap shared by all connections together (an uplink), e.g. 50MB.",
+)
 @click.option("--p-500", type=float, default=0.0, help="Probability of a 500 response.")
 @click.option("--p-503", type=float, default=0.0, help="Probability of a 503 response.")
 @click.option("--p-429", type=float, default=0.0, help="Probability of a 429 + Retry-After.")
@@ -119,6 +125,7 @@ def serve(
     allow_no_key: bool,
     latency_ms: float,
     bandwidth: float | None,
+    link_bandwidth: float | None,
     p_500: float,
     p_503: float,
     p_429: float,
@@ -162,6 +169,7 @@ def serve(
             faults = FaultConfig(
                 latency=latency_ms / 1000,
                 bandwidth=bandwidth,
+                link_bandwidth=link_bandwidth,
                 p_500=p_500,
                 p_503=p_503,
                 p_429=p_429,
@@ -183,12 +191,18 @@ def serve(
         )
         sys.stdout.flush()
 
-    serve_forever(
-        host=host,
-        port=port,
-        data_dir=data_dir,
-        api_key=api_key,
-        faults=faults,
-        log_level=log_level,
-        announce=announce,
-    )
+    from ._store import DataDirInUse
+
+    try:
+        serve_forever(
+            host=host,
+            port=port,
+            data_dir=data_dir,
+            api_key=api_key,
+            faults=faults,
+            log_level=log_level,
+            announce=announce,
+        )
+    except DataDirInUse as exc:
+        click.echo(f"openai-uploads serve: {exc}", err=True)
+        sys.exit(1)

@@ -40,6 +40,9 @@ class FaultConfig:
     """Seconds added before every request is handled (all endpoints but ``_emulator``)."""
     bandwidth: float | None = None
     """Cap on request-body bytes per second, per connection (None: unlimited)."""
+    link_bandwidth: float | None = None
+    """Cap on request-body bytes per second over all connections together, as an uplink
+    they share (None: unlimited). Applies beside ``bandwidth``."""
     p_500: float = 0.0
     p_503: float = 0.0
     p_429: float = 0.0
@@ -65,6 +68,8 @@ class FaultConfig:
         }
         if self.bandwidth is not None:
             numbers["bandwidth"] = self.bandwidth
+        if self.link_bandwidth is not None:
+            numbers["link_bandwidth"] = self.link_bandwidth
         for name, number in numbers.items():
             if isinstance(number, bool) or not isinstance(number, int | float):
                 raise TypeError(f"{name} must be a number")
@@ -78,8 +83,11 @@ class FaultConfig:
                 f"latency must be at most {MAX_LATENCY} s and retry_after at most "
                 f"{MAX_RETRY_AFTER} s"
             )
-        if self.bandwidth is not None and 0 < self.bandwidth < MIN_BANDWIDTH:
-            raise ValueError(f"bandwidth must be at least {MIN_BANDWIDTH} bytes/s")
+        for name, cap in (("bandwidth", self.bandwidth), ("link_bandwidth", self.link_bandwidth)):
+            if cap is not None and cap <= 0:
+                raise ValueError(f"{name} must be positive (or None for no cap)")
+            if cap is not None and cap < MIN_BANDWIDTH:
+                raise ValueError(f"{name} must be at least {MIN_BANDWIDTH} bytes/s")
         endpoints: object = self.endpoints
         if not isinstance(endpoints, frozenset | set | list | tuple) or not all(
             isinstance(e, str) for e in endpoints
@@ -90,8 +98,6 @@ class FaultConfig:
             raise ValueError("fault probabilities must lie in [0, 1] and sum to at most 1")
         if self.latency < 0 or self.retry_after < 0:
             raise ValueError("latency and retry_after must not be negative")
-        if self.bandwidth is not None and self.bandwidth <= 0:
-            raise ValueError("bandwidth must be positive (or None for no cap)")
         unknown = set(self.endpoints) - ENDPOINTS - {"sink"}
         if unknown:
             raise ValueError(f"unknown endpoint names: {sorted(unknown)}")
@@ -125,6 +131,7 @@ class FaultInjector:
         self._stats: Counter[str] = Counter()
         self._config = FaultConfig()
         self._rngs: dict[str, random.Random] = {}
+        self.link = Link()
         self.configure(config or FaultConfig())
 
     @property
@@ -244,9 +251,9 @@ class FaultMiddleware:
         if cfg.latency > 0:
             injector.count("latency")
             await anyio.sleep(cfg.latency)
-        if cfg.bandwidth is not None:
+        if cfg.bandwidth is not None or cfg.link_bandwidth is not None:
             injector.count("throttled")
-            receive = _throttle(receive, cfg.bandwidth)
+            receive = _throttle(receive, cfg.bandwidth, injector.link, cfg.link_bandwidth)
         fault = injector.draw(endpoint)
         if fault is None:
             await self.app(scope, receive, send_with_id)
@@ -265,7 +272,25 @@ class FaultMiddleware:
             await send_json(send_with_id, status, body, headers)
 
 
-def _throttle(receive: Receive, bandwidth: float) -> Receive:
+class Link:
+    """The shared uplink: each body chunk, from any connection, books the next free slot
+    of ``len / rate`` seconds; a chunk waits until its slot has passed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._free_at = 0.0
+
+    def book(self, nbytes: int, rate: float) -> float:
+        """Seconds to wait before ``nbytes`` have crossed a link of ``rate`` bytes/s."""
+        with self._lock:
+            now = time.monotonic()
+            self._free_at = max(self._free_at, now) + nbytes / rate
+            return self._free_at - now
+
+
+def _throttle(
+    receive: Receive, bandwidth: float | None, link: Link, link_bandwidth: float | None
+) -> Receive:
     start = time.monotonic()
     received = 0
 
@@ -273,8 +298,13 @@ def _throttle(receive: Receive, bandwidth: float) -> Receive:
         nonlocal received
         message = await receive()
         if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            delay = start + received / bandwidth - time.monotonic()
+            size = len(message.get("body", b""))
+            received += size
+            delay = 0.0
+            if bandwidth is not None:
+                delay = start + received / bandwidth - time.monotonic()
+            if link_bandwidth is not None and size:
+                delay = max(delay, link.book(size, link_bandwidth))
             if delay > 0:
                 await anyio.sleep(delay)
         return message

@@ -147,9 +147,14 @@ class EmulatorServer:
     def start(self) -> EmulatorServer:
         if self.running:
             return self
-        sock = _bind(self.host, self.port)
-        self.port = sock.getsockname()[1]
         self._store = Store(self.data_dir, clock=lambda: self.clock())
+        try:
+            sock = _bind(self.host, self.port)
+        except BaseException:
+            self._store.close()
+            self._store = None
+            raise
+        self.port = sock.getsockname()[1]
         app = create_app(
             self._store, api_key=self.api_key, injector=self.injector, limits=self.limits
         )
@@ -165,6 +170,8 @@ class EmulatorServer:
         while not server.started:
             if not thread.is_alive() or time.monotonic() > deadline:
                 sock.close()
+                self._store.close()
+                self._store = None
                 raise RuntimeError("the emulator did not start")
             time.sleep(0.005)
         self._server, self._thread, self._sock = server, thread, sock
@@ -234,8 +241,12 @@ def serve_forever(
     """Serve in the foreground until SIGINT/SIGTERM; ``announce`` gets the base URL."""
     own_dir = data_dir is None
     directory = Path(data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-"))
-    sock = _bind(host, port)
     store = Store(directory)
+    try:
+        sock = _bind(host, port)
+    except BaseException:
+        store.close()
+        raise
     try:
         limits = limits or ServerLimits()
         app = create_app(store, api_key=api_key, injector=FaultInjector(faults), limits=limits)

@@ -1,15 +1,24 @@
 """Metadata in SQLite (WAL, one connection behind a lock), bodies on disk under generated ids.
 
-Layout of a data dir::
+Layout of a data dir (0700; every file in it 0600)::
 
-    emulator.sqlite3   uploads, parts and files
-    parts/<part_id>    the bytes of a received Part
-    files/<file_id>    the bytes of a completed File
-    tmp/               bodies being received or assembled (emptied at start)
+    emulator.sqlite3   uploads, parts, files and each File's ordered list of parts
+    emulator.lock      held (flock) by the one server using the dir; names its pid
+    parts/<part_id>    the bytes of a received Part; a completed Upload's parts become
+                       its File's bytes, in order, without being copied
+    files/<file_id>    the bytes of a File completed by an older version (read only)
+    tmp/               bodies being received (emptied at start)
+
+Crash safety: a body is written and renamed into place before the row that names it is
+committed, and a row is deleted (committed) before the body it named is unlinked. A crash
+between the two steps leaves only a body no row names, which the start-up sweep removes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import os
 import secrets
@@ -18,11 +27,11 @@ import sqlite3
 import string
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from openai_uploads._constants import MAX_UPLOAD_BYTES, UPLOAD_TTL_SECONDS
 
@@ -53,6 +62,13 @@ CREATE TABLE IF NOT EXISTS parts (
     size INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS parts_by_upload ON parts (upload_id);
+CREATE TABLE IF NOT EXISTS file_parts (
+    file_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    part_id TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    PRIMARY KEY (file_id, position)
+);
 CREATE TABLE IF NOT EXISTS files (
     id TEXT PRIMARY KEY,
     created_at INTEGER NOT NULL,
@@ -62,6 +78,21 @@ CREATE TABLE IF NOT EXISTS files (
     purpose TEXT NOT NULL
 );
 """
+
+
+DIR_MODE: Final = 0o700
+FILE_MODE: Final = 0o600
+_READ_SIZE: Final = 4 * 1024 * 1024
+
+
+class DataDirInUse(RuntimeError):
+    """Another emulator is serving from the same data dir."""
+
+
+def open_private(path: Path) -> IO[bytes]:
+    """A new file at ``path``, readable and writable by this user only (unbuffered)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
+    return os.fdopen(fd, "wb", buffering=0)
 
 
 def new_id(prefix: str, length: int = 24) -> str:
@@ -136,8 +167,129 @@ class PartRecord:
         }
 
 
+@dataclass
+class _Digest:
+    """The md5 of an Upload's parts in creation order, as far as the hasher has read."""
+
+    md5: Any = field(default_factory=lambda: hashlib.md5(usedforsecurity=False))
+    part_ids: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    """``prefixes[k]``: the md5 hex of the first k + 1 parts."""
+    failed: bool = False
+
+
+class _Hasher:
+    """Hashes each Upload's parts in the order they were created, in one background
+    thread, as they arrive; ``complete`` then finds the md5 ready instead of reading the
+    parts again. Only in memory: after a restart it starts again from the first part."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="emulator-md5")
+        self._cond = threading.Condition()
+        self._digests: dict[str, _Digest] = {}
+        self._queued: set[str] = set()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def forget(self, upload_id: str) -> None:
+        with self._cond:
+            self._digests.pop(upload_id, None)
+            self._cond.notify_all()
+
+    def schedule(self, upload_id: str) -> None:
+        with self._cond:
+            if upload_id in self._queued:
+                return
+            self._queued.add(upload_id)
+        try:
+            self._pool.submit(self._run, upload_id)
+        except RuntimeError:  # shut down
+            with self._cond:
+                self._queued.discard(upload_id)
+
+    def _run(self, upload_id: str) -> None:
+        with self._cond:
+            self._queued.discard(upload_id)
+            digest = self._digests.setdefault(upload_id, _Digest())
+        if digest.failed:
+            return
+        try:
+            # parts are only ever appended to a pending Upload: the hashed ones are a prefix
+            created = self._store.part_ids_in_creation_order(upload_id)
+            for part_id in created[len(digest.part_ids) :]:
+                with self._cond:
+                    if self._digests.get(upload_id) is not digest:
+                        return  # forgotten: completed, cancelled or expired
+                _update_md5(digest.md5, self._store.part_path(part_id))
+                with self._cond:
+                    digest.part_ids.append(part_id)
+                    digest.prefixes.append(digest.md5.copy().hexdigest())
+                    self._cond.notify_all()
+        except OSError:
+            with self._cond:
+                digest.failed = True
+                self._cond.notify_all()
+
+    def prefix_md5(self, upload_id: str, part_ids: list[str], timeout: float) -> str | None:
+        """The md5 of ``part_ids`` if they are the first parts created for the Upload, in
+        creation order (waiting up to ``timeout`` s for the hasher); else None."""
+        if not part_ids:
+            return None
+        created = self._store.part_ids_in_creation_order(upload_id)
+        if created[: len(part_ids)] != part_ids:
+            return None
+        self.schedule(upload_id)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                digest = self._digests.get(upload_id)
+                if digest is not None and digest.failed:
+                    return None
+                if digest is not None and len(digest.part_ids) >= len(part_ids):
+                    if digest.part_ids[: len(part_ids)] != part_ids:
+                        return None
+                    return digest.prefixes[len(part_ids) - 1]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._cond.wait(left)
+
+
+def _update_md5(digest: Any, path: Path) -> int:
+    size = 0
+    with open(path, "rb", buffering=0) as src:
+        while chunk := src.read(_READ_SIZE):
+            digest.update(chunk)
+            size += len(chunk)
+    return size
+
+
+def md5_of(paths: Iterable[Path]) -> str:
+    """The md5 hex of the concatenation of ``paths`` (blocking)."""
+    digest = hashlib.md5(usedforsecurity=False)
+    for path in paths:
+        _update_md5(digest, path)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A completion request that passed the checks: the Upload and its parts in order."""
+
+    record: UploadRecord
+    part_ids: list[str]
+    paths: list[Path]
+    size: int
+
+
 class Store:
-    """The emulator's state. Safe to call from the event loop and from worker threads."""
+    """The emulator's state. Safe to call from the event loop and from worker threads.
+
+    One Store per data dir at a time: a second one (in this process or another) raises
+    :class:`DataDirInUse`.
+    """
 
     def __init__(self, data_dir: str | os.PathLike[str], clock: Clock | None = None) -> None:
         self.data_dir = Path(data_dir).resolve()
@@ -145,27 +297,74 @@ class Store:
         self.parts_dir = self.data_dir / "parts"
         self.files_dir = self.data_dir / "files"
         self.tmp_dir = self.data_dir / "tmp"
-        for d in (self.parts_dir, self.files_dir, self.tmp_dir):
-            d.mkdir(parents=True, exist_ok=True)
-        for leftover in self.tmp_dir.iterdir():
-            leftover.unlink(missing_ok=True)
-        self._lock = threading.RLock()
-        self._busy: set[str] = set()
-        self._db = sqlite3.connect(
-            self.data_dir / "emulator.sqlite3", check_same_thread=False, isolation_level=None
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(_SCHEMA)
-        self.expire_due()
+        self.data_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(self.data_dir, DIR_MODE)
+        self._lock_file = self._take_dir_lock()
+        try:
+            for d in (self.parts_dir, self.files_dir, self.tmp_dir):
+                d.mkdir(mode=DIR_MODE, exist_ok=True)
+                os.chmod(d, DIR_MODE)
+            for leftover in self.tmp_dir.iterdir():
+                leftover.unlink(missing_ok=True)
+            self._lock = threading.RLock()
+            self._busy: set[str] = set()
+            db_path = self.data_dir / "emulator.sqlite3"
+            # SQLite gives its -wal and -shm files the database file's mode
+            os.close(os.open(db_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE))
+            for path in self.data_dir.glob("emulator.sqlite3*"):
+                os.chmod(path, FILE_MODE)
+            self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.executescript(_SCHEMA)
+            self.sweep_orphans()
+            self._hasher = _Hasher(self)
+            self.expire_due()
+        except BaseException:
+            self._release_dir_lock()
+            raise
+
+    def _take_dir_lock(self) -> IO[str]:
+        path = self.data_dir / "emulator.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        lock_file = os.fdopen(fd, "r+")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = lock_file.read().strip() or "unknown"
+            lock_file.close()
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise DataDirInUse(
+                    f"the data dir {self.data_dir} is in use by another emulator "
+                    f"(pid {holder}); stop it, or give this one its own --data-dir"
+                ) from None
+            raise
+        lock_file.seek(0)
+        lock_file.truncate()
+        lock_file.write(f"{os.getpid()}\n")
+        lock_file.flush()
+        return lock_file
+
+    def _release_dir_lock(self) -> None:
+        lock_file, self._lock_file = self._lock_file, None  # type: ignore[assignment]
+        if lock_file is not None:
+            with contextlib.suppress(OSError):
+                lock_file.seek(0)
+                lock_file.truncate()
+            lock_file.close()  # closing drops the flock
 
     def close(self) -> None:
+        self._hasher.close()
         with self._lock:
             self._db.close()
+        self._release_dir_lock()
 
     def now(self) -> int:
         return int(self.clock())
+
+    def _checkpoint(self, name: str) -> None:
+        """A named step of a multi-step change (tests make a crash happen here)."""
 
     # -- helpers ---------------------------------------------------------------
 
@@ -173,20 +372,55 @@ class Store:
         row: tuple[Any, ...] | None = self._db.execute(sql, tuple(args)).fetchone()
         return row
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One atomic change of the database (call with ``self._lock`` held)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     def part_path(self, part_id: str) -> Path:
         return self.parts_dir / part_id
 
-    def file_path(self, file_id: str) -> Path:
+    def legacy_file_path(self, file_id: str) -> Path:
         return self.files_dir / file_id
 
     def tmp_path(self, suffix: str) -> Path:
         return self.tmp_dir / (secrets.token_hex(16) + suffix)
 
-    def _delete_parts(self, upload_id: str) -> None:
-        rows = self._db.execute("SELECT id FROM parts WHERE upload_id = ?", (upload_id,))
-        for (part_id,) in rows.fetchall():
+    def _unlink_parts(self, part_ids: Iterable[str]) -> None:
+        for part_id in part_ids:
             self.part_path(part_id).unlink(missing_ok=True)
+
+    def _drop_parts(self, upload_id: str) -> list[str]:
+        """Delete the Upload's part rows (inside a transaction); returns their ids, whose
+        bodies the caller unlinks once the transaction is committed."""
+        rows = self._db.execute("SELECT id FROM parts WHERE upload_id = ?", (upload_id,))
+        part_ids = [part_id for (part_id,) in rows.fetchall()]
         self._db.execute("DELETE FROM parts WHERE upload_id = ?", (upload_id,))
+        return part_ids
+
+    def sweep_orphans(self) -> int:
+        """Remove bodies no row names (left by a crash between two steps); returns how many."""
+        with self._lock:
+            named = {r[0] for r in self._db.execute("SELECT id FROM parts")}
+            named |= {r[0] for r in self._db.execute("SELECT part_id FROM file_parts")}
+            files = {r[0] for r in self._db.execute("SELECT id FROM files")}
+        removed = 0
+        for path in self.parts_dir.iterdir():
+            if path.name not in named:
+                path.unlink(missing_ok=True)
+                removed += 1
+        for path in self.files_dir.iterdir():
+            if path.name not in files:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     # -- uploads ---------------------------------------------------------------
 
@@ -237,8 +471,12 @@ class Store:
             if row is None:
                 raise not_found("Upload", upload_id, param="upload_id")
             record = UploadRecord(*row)
-            if record.status == "pending" and self.now() >= record.expires_at:
-                self._expire(record.id)
+            if (
+                record.status == "pending"
+                and self.now() >= record.expires_at
+                and upload_id not in self._busy
+            ):
+                self._end(record.id, "expired")
                 record = UploadRecord(*(*row[:7], "expired", *row[8:]))
             return record
 
@@ -254,9 +492,15 @@ class Store:
             rows = self._db.execute(sql + " ORDER BY created_at, rowid", args).fetchall()
             return [str(row[0]) for row in rows]
 
-    def _expire(self, upload_id: str) -> None:
-        self._db.execute("UPDATE uploads SET status = 'expired' WHERE id = ?", (upload_id,))
-        self._delete_parts(upload_id)
+    def _end(self, upload_id: str, status: str) -> None:
+        """Mark a pending Upload expired or cancelled and delete its parts."""
+        with self._lock:
+            with self._transaction():
+                self._db.execute("UPDATE uploads SET status = ? WHERE id = ?", (status, upload_id))
+                part_ids = self._drop_parts(upload_id)
+            self._checkpoint(f"{status}:committed")
+            self._hasher.forget(upload_id)
+            self._unlink_parts(part_ids)
 
     def expire_due(self) -> int:
         """Expire every pending Upload past its hour; returns how many."""
@@ -267,7 +511,7 @@ class Store:
             ).fetchall()
             for (upload_id,) in rows:
                 if upload_id not in self._busy:
-                    self._expire(upload_id)
+                    self._end(upload_id, "expired")
             return len(rows)
 
     def check_accepts_parts(self, upload_id: str) -> tuple[UploadRecord, int]:
@@ -290,6 +534,13 @@ class Store:
             )
             return int(row[0]) if row else 0
 
+    def part_ids_in_creation_order(self, upload_id: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM parts WHERE upload_id = ? ORDER BY rowid", (upload_id,)
+            )
+            return [part_id for (part_id,) in rows.fetchall()]
+
     def commit_part(self, upload_id: str, tmp: Path, size: int) -> PartRecord:
         """Keep a received body as a Part, if the Upload still accepts it."""
         with self._lock:
@@ -309,16 +560,16 @@ class Store:
                 raise
             part = PartRecord(new_id("part_"), upload_id, self.now(), size)
             os.replace(tmp, self.part_path(part.id))
+            self._checkpoint("part:stored")
             self._db.execute(
                 "INSERT INTO parts VALUES (?, ?, ?, ?)",
                 (part.id, part.upload_id, part.created_at, part.size),
             )
-            return part
+        self._hasher.schedule(upload_id)
+        return part
 
-    def begin_complete(
-        self, upload_id: str, part_ids: list[str]
-    ) -> tuple[UploadRecord, list[Path]]:
-        """Check a completion request and reserve the Upload; returns the part paths in order."""
+    def begin_complete(self, upload_id: str, part_ids: list[str]) -> Completion:
+        """Check a completion request and reserve the Upload."""
         with self._lock:
             record = self.get_upload(upload_id)
             if record.status != "pending":
@@ -348,14 +599,22 @@ class Store:
                     param="part_ids",
                 )
             self._busy.add(upload_id)
-            return record, paths
+            return Completion(record, list(part_ids), paths, total)
+
+    def md5_of_completion(self, completion: Completion) -> str:
+        """The md5 of the parts in ``completion``'s order: from the hasher when they are
+        the first parts created, in creation order; else read now (blocking)."""
+        ready = self._hasher.prefix_md5(completion.record.id, completion.part_ids, 3600.0)
+        return ready if ready is not None else md5_of(completion.paths)
 
     def abort_complete(self, upload_id: str) -> None:
         with self._lock:
             self._busy.discard(upload_id)
 
-    def finish_complete(self, record: UploadRecord, assembled: Path) -> FileRecord:
-        """Turn the assembled bytes into the Upload's File and free the parts."""
+    def finish_complete(self, completion: Completion) -> FileRecord:
+        """Make the Upload's File from its parts, in one transaction: the parts named
+        become the File's bytes in order (not copied); any other parts are deleted."""
+        record = completion.record
         with self._lock:
             try:
                 now = self.now()
@@ -368,25 +627,32 @@ class Store:
                     bytes=record.bytes,
                     purpose=record.purpose,
                 )
-                os.replace(assembled, self.file_path(file.id))
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.execute(
-                    "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        file.id,
-                        file.created_at,
-                        file.expires_at,
-                        file.filename,
-                        file.bytes,
-                        file.purpose,
-                    ),
-                )
-                self._db.execute(
-                    "UPDATE uploads SET status = 'completed', file_id = ? WHERE id = ?",
-                    (file.id, record.id),
-                )
-                self._delete_parts(record.id)
-                self._db.execute("COMMIT")
+                with self._transaction():
+                    self._db.execute(
+                        "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            file.id,
+                            file.created_at,
+                            file.expires_at,
+                            file.filename,
+                            file.bytes,
+                            file.purpose,
+                        ),
+                    )
+                    for position, part_id in enumerate(completion.part_ids):
+                        self._db.execute(
+                            "INSERT INTO file_parts SELECT ?, ?, id, size FROM parts WHERE id = ?",
+                            (file.id, position, part_id),
+                        )
+                    self._db.execute(
+                        "UPDATE uploads SET status = 'completed', file_id = ? WHERE id = ?",
+                        (file.id, record.id),
+                    )
+                    self._checkpoint("complete:before-commit")
+                    unused = set(self._drop_parts(record.id)) - set(completion.part_ids)
+                self._checkpoint("complete:committed")
+                self._hasher.forget(record.id)
+                self._unlink_parts(unused)
                 return file
             finally:
                 self._busy.discard(record.id)
@@ -401,8 +667,7 @@ class Store:
                 )
             if upload_id in self._busy:
                 raise bad_request("The Upload is being completed.", param="upload_id")
-            self._db.execute("UPDATE uploads SET status = 'cancelled' WHERE id = ?", (upload_id,))
-            self._delete_parts(upload_id)
+            self._end(upload_id, "cancelled")
             return self.get_upload(upload_id)
 
     # -- files -----------------------------------------------------------------
@@ -417,6 +682,40 @@ class Store:
                 self.delete_file(file_id)
                 raise not_found("File object", file_id, param="file_id")
             return file
+
+    def file_pieces(self, file_id: str) -> list[tuple[Path, int]]:
+        """The bodies that make up a File's bytes, in order, with their sizes."""
+        with self._lock:
+            file = self.get_file(file_id)
+            rows = self._db.execute(
+                "SELECT part_id, size FROM file_parts WHERE file_id = ? ORDER BY position",
+                (file_id,),
+            ).fetchall()
+        if rows:
+            return [(self.part_path(part_id), int(size)) for part_id, size in rows]
+        legacy = self.legacy_file_path(file_id)  # a File completed by an older version
+        if legacy.exists():
+            return [(legacy, file.bytes)]
+        return []
+
+    def read_file(self, file_id: str) -> bytes:
+        """A File's bytes, whole (for tests and small files)."""
+        return b"".join(path.read_bytes() for path, _ in self.file_pieces(file_id))
+
+    def file_path(self, file_id: str) -> Path:
+        """A path holding a File's bytes, for tests and debugging: its parts concatenated
+        into ``files/<file_id>`` on first call (the content route streams the parts)."""
+        pieces = self.file_pieces(file_id)
+        path = self.legacy_file_path(file_id)
+        if pieces and pieces[0][0] == path:
+            return path
+        tmp = self.tmp_path(".file")
+        with open_private(tmp) as out:
+            for piece, _ in pieces:
+                with open(piece, "rb") as src:
+                    shutil.copyfileobj(src, out, _READ_SIZE)
+        os.replace(tmp, path)
+        return path
 
     def list_files(
         self, *, purpose: str | None, limit: int, order: str, after: str | None
@@ -459,49 +758,14 @@ class Store:
 
     def delete_file(self, file_id: str) -> None:
         with self._lock:
-            cursor = self._db.execute("DELETE FROM files WHERE id = ?", (file_id,))
-            if cursor.rowcount == 0:
-                raise not_found("File object", file_id, param="file_id")
-            self.file_path(file_id).unlink(missing_ok=True)
-
-
-def _copy_into(paths: list[Path], dest: Path) -> None:
-    """Concatenate ``paths`` into ``dest``, in the kernel where it can (copy_file_range)."""
-    with open(dest, "wb", buffering=0) as out:
-        for path in paths:
-            with open(path, "rb", buffering=0) as src:
-                remaining = os.fstat(src.fileno()).st_size
-                try:
-                    while remaining > 0:
-                        copied = os.copy_file_range(src.fileno(), out.fileno(), remaining)
-                        if copied == 0:
-                            break
-                        remaining -= copied
-                except (AttributeError, OSError):
-                    shutil.copyfileobj(src, out, 1024 * 1024)
-
-
-def _hash(paths: list[Path], chunk_size: int) -> tuple[int, str]:
-    digest = hashlib.md5(usedforsecurity=False)
-    buffer = bytearray(chunk_size)
-    view = memoryview(buffer)
-    size = 0
-    for path in paths:
-        with open(path, "rb", buffering=0) as src:
-            while n := src.readinto(buffer):
-                digest.update(view[:n])
-                size += n
-    return size, digest.hexdigest()
-
-
-def assemble(paths: list[Path], dest: Path, chunk_size: int = 1024 * 1024) -> tuple[int, str]:
-    """Concatenate ``paths`` into ``dest`` in order and hash them; returns (size, md5 hex).
-
-    The copy (in the kernel) and the md5 (which releases the GIL) run side by side in two
-    threads. Blocking: call it from a worker thread.
-    """
-    with ThreadPoolExecutor(1, thread_name_prefix="emulator-assemble") as pool:
-        copying = pool.submit(_copy_into, paths, dest)
-        size, md5 = _hash(paths, chunk_size)
-        copying.result()
-    return size, md5
+            with self._transaction():
+                cursor = self._db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+                if cursor.rowcount == 0:
+                    raise not_found("File object", file_id, param="file_id")
+                rows = self._db.execute(
+                    "SELECT part_id FROM file_parts WHERE file_id = ?", (file_id,)
+                ).fetchall()
+                self._db.execute("DELETE FROM file_parts WHERE file_id = ?", (file_id,))
+            self._checkpoint("delete:committed")
+            self._unlink_parts(part_id for (part_id,) in rows)
+            self.legacy_file_path(file_id).unlink(missing_ok=True)
