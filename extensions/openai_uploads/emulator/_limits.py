@@ -15,7 +15,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._errors import ApiError
@@ -91,6 +90,41 @@ def http_protocol(limits: ServerLimits) -> Any:
     return HeaderDeadlineProtocol
 
 
+class _Stall:
+    """Watches one request's body reads with a single timer, re-armed lazily, so a read
+    costs a timestamp rather than a cancel scope (thousands of reads per GiB)."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.loop = asyncio.get_running_loop()
+        self.waiting_since: float | None = None
+        self.task: asyncio.Task[Any] | None = None
+        self.handle: asyncio.TimerHandle | None = None
+        self.fired = False
+
+    def start_wait(self) -> None:
+        self.waiting_since = self.loop.time()
+        self.task = asyncio.current_task()
+        if self.handle is None:
+            self.handle = self.loop.call_later(self.timeout, self._check)
+
+    def _check(self) -> None:
+        self.handle = None
+        if self.waiting_since is None:
+            return  # not reading now: the next read re-arms the timer
+        left = self.waiting_since + self.timeout - self.loop.time()
+        if left > 0:
+            self.handle = self.loop.call_later(left, self._check)
+        elif self.task is not None:
+            self.fired = True
+            self.task.cancel()
+
+    def stop(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle = None
+
+
 class BodyTimeoutMiddleware:
     """408 (and the connection closed) when a request body stalls for ``timeout`` seconds.
 
@@ -104,28 +138,39 @@ class BodyTimeoutMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        timeout = self.timeout
+        stall = _Stall(self.timeout)
         body_done = False
 
         async def timed() -> Message:
             nonlocal body_done
             if body_done:  # e.g. a streaming response listening for the disconnect
                 return await receive()
+            stall.start_wait()
             try:
-                with anyio.fail_after(timeout):
-                    message = await receive()
-                if message["type"] != "http.request" or not message.get("more_body", False):
-                    body_done = True
-                return message
-            except TimeoutError:
+                message = await receive()
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not stall.fired or task is None:
+                    raise
+                task.uncancel()
+                stall.fired = False
                 raise ApiError(
                     408,
-                    f"The request body stalled: no bytes for {timeout:g} s.",
+                    f"The request body stalled: no bytes for {stall.timeout:g} s.",
                     code="request_timeout",
                     headers={"connection": "close"},
                 ) from None
+            finally:
+                stall.waiting_since = None
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+                stall.stop()
+            return message
 
-        await self.app(scope, timed, send)
+        try:
+            await self.app(scope, timed, send)
+        finally:
+            stall.stop()
 
 
 _log = logging.getLogger("openai_uploads.emulator")
