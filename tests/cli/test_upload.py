@@ -52,7 +52,12 @@ def test_mime_type_is_guessed_from_the_file_name(
     }
     for name, mime_type in expected.items():
         result = run_cli(
-            "upload", str(make_file(tmp_path / name, 1000)), "--purpose", "batch", "--json", env=env
+            "upload",
+            str(make_file(tmp_path / name, 1000)),
+            "--purpose",
+            "user_data",
+            "--json",
+            env=env,
         )
         assert result.returncode == 0, result.stderr
         upload_id = json.loads(result.stdout)["id"]
@@ -64,7 +69,14 @@ def test_mime_type_option_overrides_the_guess(
 ) -> None:
     data = make_file(tmp_path / "a.jsonl", 1000)
     result = run_cli(
-        "upload", str(data), "--purpose", "batch", "--mime-type", "text/plain", "--json", env=env
+        "upload",
+        str(data),
+        "--purpose",
+        "assistants",
+        "--mime-type",
+        "text/plain",
+        "--json",
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert emulator.store.get_upload(json.loads(result.stdout)["id"]).mime_type == "text/plain"

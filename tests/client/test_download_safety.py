@@ -146,7 +146,7 @@ async def test_async_content_of_a_body_shorter_than_its_content_length_raises() 
 
 def stored(client: OpenAI) -> str:
     upload = client.uploads.upload_file_chunked(
-        file=BODY, filename="d.bin", bytes=len(BODY), mime_type="text/plain", purpose="batch"
+        file=BODY, filename="d.bin", bytes=len(BODY), mime_type="application/jsonl", purpose="batch"
     )
     assert upload.file is not None
     return upload.file.id

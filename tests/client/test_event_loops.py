@@ -16,7 +16,7 @@ from openai_uploads import AsyncOpenAI
 
 from .conftest import TEST_API_KEY
 
-CREATE = {"bytes": 3, "filename": "a.txt", "mime_type": "text/plain", "purpose": "batch"}
+CREATE = {"bytes": 3, "filename": "a.txt", "mime_type": "application/jsonl", "purpose": "batch"}
 
 
 def test_ten_asyncio_runs_on_one_client_all_succeed(emulator: Any) -> None:

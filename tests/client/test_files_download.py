@@ -28,7 +28,7 @@ class Md5Sink:
 
 def stored(client: OpenAI) -> str:
     upload = client.uploads.upload_file_chunked(
-        file=DATA, filename="d.bin", bytes=len(DATA), mime_type="text/plain", purpose="batch"
+        file=DATA, filename="d.bin", bytes=len(DATA), mime_type="application/jsonl", purpose="batch"
     )
     return str(upload.file.id)
 

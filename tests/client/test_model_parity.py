@@ -143,7 +143,7 @@ def test_an_unknown_mode_is_refused() -> None:
 def test_models_from_the_emulator_dump_like_openai(client: OpenAI) -> None:
     data = b"hello parity\n"
     upload = client.uploads.upload_file_chunked(
-        file=data, filename="p.txt", bytes=len(data), mime_type="text/plain", purpose="batch"
+        file=data, filename="p.txt", bytes=len(data), mime_type="application/jsonl", purpose="batch"
     )
     theirs = TheirUpload.model_validate(upload.to_dict())
     assert upload.model_dump() == theirs.model_dump()

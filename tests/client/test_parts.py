@@ -21,7 +21,7 @@ def _complete_one_part(client: OpenAI, data: Any, size: int | None = None) -> by
     upload = client.uploads.create(
         bytes=len(data) if size is None else size,
         filename="t.bin",
-        mime_type="application/octet-stream",
+        mime_type="application/jsonl",
         purpose="batch",
     )
     part = client.uploads.parts.create(upload.id, data=data)

@@ -46,7 +46,7 @@ def test_official_azure_client_uploads_byte_exact(emulator: EmulatorServer) -> N
         assert client.files.content(done.file.id).content == data
         assert done.file.id in [f.id for f in client.files.list()]
         other = client.uploads.create(
-            bytes=1, filename="x", mime_type="text/plain", purpose="batch"
+            bytes=1, filename="x", mime_type="application/jsonl", purpose="batch"
         )
         assert client.uploads.cancel(other.id).status == "cancelled"
 
@@ -79,7 +79,7 @@ def test_v1_surface_takes_the_key_as_api_key_header(emulator: EmulatorServer) ->
     response = httpx.post(
         emulator.azure_endpoint + "/openai/v1/uploads",
         headers={"api-key": API_KEY},
-        json={"bytes": 1, "filename": "a", "mime_type": "text/plain", "purpose": "batch"},
+        json={"bytes": 1, "filename": "a", "mime_type": "application/jsonl", "purpose": "batch"},
     )
     assert response.status_code == 200
     assert response.json()["object"] == "upload"
@@ -89,7 +89,7 @@ def test_missing_api_version_is_azures_404(emulator: EmulatorServer) -> None:
     response = httpx.post(
         emulator.azure_endpoint + "/openai/uploads",
         headers={"api-key": API_KEY},
-        json={"bytes": 1, "filename": "a", "mime_type": "text/plain", "purpose": "batch"},
+        json={"bytes": 1, "filename": "a", "mime_type": "application/jsonl", "purpose": "batch"},
     )
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "404", "message": "Resource not found"}}
@@ -141,4 +141,4 @@ def test_faults_apply_to_azure_paths(emulator: EmulatorServer) -> None:
     assert classify("POST", "/openai/v1/uploads") == "create"
     emulator.faults = FaultConfig(p_503=1.0, endpoints=frozenset({"create"}))
     with _azure(emulator) as client, pytest.raises(openai.InternalServerError):
-        client.uploads.create(bytes=1, filename="a", mime_type="text/plain", purpose="batch")
+        client.uploads.create(bytes=1, filename="a", mime_type="application/jsonl", purpose="batch")

@@ -28,7 +28,7 @@ def main() -> None:
         try:
             client.uploads.upload_file_chunked(
                 file=path,
-                mime_type="application/octet-stream",
+                mime_type="application/jsonl",
                 purpose="batch",
                 part_size=int(part_size),
                 max_concurrency=2,

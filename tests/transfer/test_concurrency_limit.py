@@ -48,7 +48,7 @@ def _kwargs(concurrency: int) -> dict[str, Any]:
         "file": data,
         "filename": "f.bin",
         "bytes": len(data),
-        "mime_type": "application/octet-stream",
+        "mime_type": "application/jsonl",
         "purpose": "batch",
         "part_size": PART,
         "max_concurrency": concurrency,

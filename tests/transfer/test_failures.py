@@ -47,7 +47,7 @@ def _kwargs(data: bytes) -> dict[str, object]:
         "file": data,
         "filename": "f.bin",
         "bytes": len(data),
-        "mime_type": "application/octet-stream",
+        "mime_type": "application/jsonl",
         "purpose": "batch",
         "part_size": PART,
     }
@@ -138,7 +138,7 @@ def test_a_file_that_shrinks_while_read_fails_with_upload_error(
     client.plugins.register(Shrink())
     with pytest.raises(UploadError, match="changed while") as caught:
         client.uploads.upload_file_chunked(
-            file=path, mime_type="application/octet-stream", purpose="batch", part_size=PART
+            file=path, mime_type="application/jsonl", purpose="batch", part_size=PART
         )
     assert status_of(server, caught.value.upload_id or "") == "cancelled"
     assert FastRetries  # the client fixture's fast retries are in place

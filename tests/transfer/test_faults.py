@@ -24,7 +24,7 @@ def _upload(client: OpenAI, data: bytes) -> object:
         file=data,
         filename="f.bin",
         bytes=len(data),
-        mime_type="application/octet-stream",
+        mime_type="application/jsonl",
         purpose="batch",
         part_size=PART,
         max_concurrency=4,
@@ -51,7 +51,7 @@ async def test_async_upload_completes_byte_exact_with_20_percent_of_part_request
         file=data,
         filename="f.bin",
         bytes=len(data),
-        mime_type="application/octet-stream",
+        mime_type="application/jsonl",
         purpose="batch",
         part_size=PART,
     )
@@ -85,7 +85,7 @@ async def test_async_persistent_faults_cancel_the_upload_and_name_it(
             file=random_bytes(PART * 6),
             filename="f.bin",
             bytes=PART * 6,
-            mime_type="application/octet-stream",
+            mime_type="application/jsonl",
             purpose="batch",
             part_size=PART,
         )
@@ -101,7 +101,7 @@ def test_each_part_gets_part_retries_attempts_on_its_own(
             file=random_bytes(PART),
             filename="f.bin",
             bytes=PART,
-            mime_type="application/octet-stream",
+            mime_type="application/jsonl",
             purpose="batch",
             part_retries=3,
         )

@@ -20,7 +20,7 @@ from openai_uploads.hookspecs import hookimpl
 from .conftest import API_KEY, PART, Recorder, random_bytes, status_of
 
 ARGS: dict[str, Any] = {
-    "mime_type": "application/octet-stream",
+    "mime_type": "application/jsonl",
     "purpose": "batch",
     "part_size": PART,
     "resume": True,
@@ -188,7 +188,7 @@ def test_resume_record_keeps_the_spec_derived_create_arguments() -> None:
         expires_at=2e9,
         part_size=1,
         filename="a",
-        mime_type="text/plain",
+        mime_type="application/jsonl",
         purpose="batch",
         identity=Identity(1, None, "f"),
         create_params={"metadata": {"team": "ml"}},
@@ -199,7 +199,7 @@ def test_resume_record_keeps_the_spec_derived_create_arguments() -> None:
         identity=Identity(1, None, "f"),
         part_size=None,
         filename="a",
-        mime_type="text/plain",
+        mime_type="application/jsonl",
         purpose="batch",
         now=1e9,
     )

@@ -28,7 +28,7 @@ from .conftest import API_KEY, PART, Recorder, random_bytes, status_of
 ROOT = Path(__file__).resolve().parents[2]
 SLOW = FaultConfig(bandwidth=256 * 1024, endpoints=frozenset())
 ARGS: dict[str, Any] = {
-    "mime_type": "application/octet-stream",
+    "mime_type": "application/jsonl",
     "purpose": "batch",
     "part_size": PART,
     "resume": True,

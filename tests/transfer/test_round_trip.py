@@ -159,7 +159,9 @@ async def test_async_round_trip_is_byte_exact_and_md5_checked(
 def test_empty_file_completes_with_zero_parts(client: OpenAI, tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    upload = client.uploads.upload_file_chunked(file=path, mime_type="text/plain", purpose="batch")
+    upload = client.uploads.upload_file_chunked(
+        file=path, mime_type="application/jsonl", purpose="batch"
+    )
     assert upload.status == "completed"
     assert client.files.content(upload.file.id) == b""
 
@@ -168,7 +170,7 @@ def test_file_object_is_read_from_its_current_position(client: OpenAI) -> None:
     stream = io.BytesIO(b"header" + b"payload")
     stream.seek(6)
     upload = client.uploads.upload_file_chunked(
-        file=stream, filename="p.bin", mime_type="application/octet-stream", purpose="batch"
+        file=stream, filename="p.bin", mime_type="application/jsonl", purpose="batch"
     )
     assert client.files.content(upload.file.id) == b"payload"
 
@@ -179,7 +181,7 @@ def test_given_md5_that_matches_completes(client: OpenAI) -> None:
         file=data,
         filename="d",
         bytes=len(data),
-        mime_type="application/octet-stream",
+        mime_type="application/jsonl",
         purpose="batch",
         part_size=PART,
         md5=md5(data).upper(),
@@ -190,7 +192,9 @@ def test_given_md5_that_matches_completes(client: OpenAI) -> None:
 def test_default_filename_is_the_path_basename(client: OpenAI, tmp_path: Path) -> None:
     path = tmp_path / "report.csv"
     path.write_bytes(b"a,b\n")
-    upload = client.uploads.upload_file_chunked(file=path, mime_type="text/csv", purpose="batch")
+    upload = client.uploads.upload_file_chunked(
+        file=path, mime_type="application/jsonl", purpose="batch"
+    )
     assert upload.filename == "report.csv"
     assert os.path.exists(path)
 
@@ -213,7 +217,7 @@ def test_md5_none_completes_without_sending_an_md5(server: EmulatorServer) -> No
             file=data,
             filename="no-md5.bin",
             bytes=len(data),
-            mime_type="application/octet-stream",
+            mime_type="application/jsonl",
             purpose="batch",
             part_size=PART,
             md5=None,

@@ -87,7 +87,7 @@ def test_after_kill_9_resume_sends_only_the_missing_parts_and_completes_byte_exa
     server.faults = FaultConfig()
     upload = client.uploads.upload_file_chunked(
         file=path,
-        mime_type="application/octet-stream",
+        mime_type="application/jsonl",
         purpose="batch",
         part_size=PART,
         resume=True,

@@ -58,7 +58,7 @@ class EditAfterFirstPart:
 def _kwargs(path: Path, **extra: object) -> dict[str, object]:
     return {
         "file": path,
-        "mime_type": "application/octet-stream",
+        "mime_type": "application/jsonl",
         "purpose": "batch",
         "part_size": PART,
         "max_concurrency": 1,
@@ -132,7 +132,7 @@ def test_retried_streamed_parts_resend_the_exact_bytes(
     server.faults = DROPS
     upload = client.uploads.upload_file_chunked(
         file=path,
-        mime_type="application/octet-stream",
+        mime_type="application/jsonl",
         purpose="batch",
         part_size=STREAMED_PART,
         max_concurrency=3,
@@ -155,7 +155,7 @@ async def test_async_retried_streamed_parts_resend_the_exact_bytes(
     with open(write(tmp_path, data), "rb") as f:  # noqa: ASYNC230
         upload = await async_client.uploads.upload_file_chunked(
             file=f,
-            mime_type="application/octet-stream",
+            mime_type="application/jsonl",
             purpose="batch",
             part_size=STREAMED_PART,
             max_concurrency=3,
@@ -209,7 +209,7 @@ def test_a_path_is_uploaded_without_holding_a_part_in_memory(
         def run() -> None:
             upload = c.uploads.upload_file_chunked(
                 file=big_file,
-                mime_type="application/octet-stream",
+                mime_type="application/jsonl",
                 purpose="batch",
                 part_size=BIG_PART,
                 max_concurrency=3,
@@ -227,7 +227,7 @@ def test_async_a_path_is_uploaded_without_holding_a_part_in_memory(
         async with AsyncOpenAI(api_key=API_KEY, base_url=other_process.base_url) as c:
             upload = await c.uploads.upload_file_chunked(
                 file=big_file,
-                mime_type="application/octet-stream",
+                mime_type="application/jsonl",
                 purpose="batch",
                 part_size=BIG_PART,
                 max_concurrency=3,

@@ -31,7 +31,7 @@ from openai_uploads_client.sdk import OPERATIONS
 from ._azure import AzureSurface
 from ._errors import ApiError, bad_request
 from ._faults import FaultInjector, FaultMiddleware
-from ._input import parse_json
+from ._input import check_mime_type, parse_json
 from ._limits import (
     BodyLimitMiddleware,
     BodyTimeoutMiddleware,
@@ -312,6 +312,7 @@ class Emulator:
             )
         file_expires_seconds = _file_expiry(data)
         _check_with_model(data, "createUpload")
+        check_mime_type(purpose, mime_type)
         record = self.store.create_upload(
             filename=filename,
             bytes=size,

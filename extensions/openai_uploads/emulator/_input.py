@@ -65,6 +65,8 @@ _ASSISTANTS: Final = frozenset(
         "text/xml",
         "application/zip",
         *_IMAGES,
+        # JSONL: a text format the tools read (and the purpose the Files list filters on)
+        *_JSONL,
     }
 )
 SUPPORTED_MIME_TYPES: Final[dict[str, frozenset[str] | None]] = {
