@@ -31,7 +31,12 @@ def answers(emulator: EmulatorServer) -> dict[str, dict[str, Any]]:
     """One answer of each kind, by the generated model it must parse as."""
     headers = {"Authorization": f"Bearer {API_KEY}"}
     with httpx.Client(base_url=emulator.base_url, headers=headers) as http:
-        create = {"bytes": 3, "filename": "a.txt", "mime_type": "text/plain", "purpose": "batch"}
+        create = {
+            "bytes": 3,
+            "filename": "a.txt",
+            "mime_type": "application/jsonl",
+            "purpose": "batch",
+        }
         upload = http.post("/uploads", json=create).json()
         part = http.post(f"/uploads/{upload['id']}/parts", files={"data": b"abc"}).json()
         done = http.post(

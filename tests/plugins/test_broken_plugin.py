@@ -102,7 +102,7 @@ def test_a_transfer_refuses_to_start_without_a_plugin_that_failed(
         pytest.raises(PluginError, match="'missing' from openai-uploads-broken") as info,
     ):
         client.uploads.upload_file_chunked(
-            file=path, mime_type="application/octet-stream", purpose="batch"
+            file=path, mime_type="application/jsonl", purpose="batch"
         )
     assert info.value.plugin == "missing"
     assert requests == []  # refused before the first request
@@ -113,7 +113,7 @@ def test_cancel_works_with_a_broken_plugin_installed_and_says_so_in_one_line(
 ) -> None:
     with OpenAI(base_url=server.base_url, api_key=API_KEY, load_plugins=False) as client:
         upload = client.uploads.create(
-            bytes=10, filename="a.bin", mime_type="application/octet-stream", purpose="batch"
+            bytes=10, filename="a.bin", mime_type="application/jsonl", purpose="batch"
         )
     env = {k: v for k, v in os.environ.items() if k not in (PLUGINS_ENV, DISABLE_AUTOLOAD_ENV)}
     env |= {

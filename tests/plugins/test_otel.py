@@ -50,7 +50,7 @@ def four_parts(tmp_path: Path) -> Path:
 
 def upload(client: OpenAI, path: Path) -> Any:
     return client.uploads.upload_file_chunked(
-        file=path, mime_type="application/octet-stream", purpose="batch", part_size=PART
+        file=path, mime_type="application/jsonl", purpose="batch", part_size=PART
     )
 
 
@@ -146,7 +146,7 @@ def test_a_failed_upload_ends_its_span_with_the_error(
     with pytest.raises(InternalServerError):
         client.with_options(max_retries=0).uploads.upload_file_chunked(
             file=four_parts(tmp_path),
-            mime_type="application/octet-stream",
+            mime_type="application/jsonl",
             purpose="batch",
             part_size=PART,
         )

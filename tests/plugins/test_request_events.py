@@ -46,7 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]
 
 def new_upload(client: OpenAI) -> str:
     upload = client.uploads.create(
-        bytes=PART, filename="a.bin", mime_type="application/octet-stream", purpose="batch"
+        bytes=PART, filename="a.bin", mime_type="application/jsonl", purpose="batch"
     )
     return upload.id
 
@@ -90,7 +90,7 @@ async def test_a_cancelled_task_still_ends_its_attempt(server: EmulatorServer) -
         base_url=server.base_url, api_key=API_KEY, plugins=[recorder, Gate()], load_plugins=False
     ) as client:
         upload = await client.uploads.create(
-            bytes=PART, filename="a.bin", mime_type="application/octet-stream", purpose="batch"
+            bytes=PART, filename="a.bin", mime_type="application/jsonl", purpose="batch"
         )
         recorder.events.clear()
 
@@ -129,7 +129,7 @@ def test_prepare_request_adds_a_header_that_reaches_the_server(
         base_url=server.base_url, api_key=HEADERS_API_KEY, plugins=[Audit()], load_plugins=False
     ) as client:
         client.uploads.create(
-            bytes=1, filename="a.bin", mime_type="application/octet-stream", purpose="batch"
+            bytes=1, filename="a.bin", mime_type="application/jsonl", purpose="batch"
         )
     [(method, path, headers)] = log.requests
     assert (method, path) == ("POST", "/v1/uploads")
@@ -156,7 +156,7 @@ def test_prepare_request_may_not_change_the_body_headers(server: EmulatorServer)
         pytest.raises(PluginError, match=r"'Meddler'.*content-length") as info,
     ):
         client.uploads.create(
-            bytes=1, filename="a.bin", mime_type="application/octet-stream", purpose="batch"
+            bytes=1, filename="a.bin", mime_type="application/jsonl", purpose="batch"
         )
     assert info.value.plugin == "Meddler"
     assert info.value.hook == "prepare_request"
@@ -177,5 +177,5 @@ def test_prepare_request_may_not_touch_the_credentials(server: EmulatorServer) -
         pytest.raises(PluginError, match=r"'Thief'.*credentials"),
     ):
         client.uploads.create(
-            bytes=1, filename="a.bin", mime_type="application/octet-stream", purpose="batch"
+            bytes=1, filename="a.bin", mime_type="application/jsonl", purpose="batch"
         )
