@@ -227,7 +227,7 @@ class _Hasher:
                     digest.part_ids.append(part_id)
                     digest.prefixes.append(digest.md5.copy().hexdigest())
                     self._cond.notify_all()
-        except OSError:
+        except Exception:  # e.g. a part file gone: complete then reads the parts itself
             with self._cond:
                 digest.failed = True
                 self._cond.notify_all()
