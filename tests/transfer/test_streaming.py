@@ -254,7 +254,7 @@ def test_a_file_object_that_transforms_its_file_is_read_through_the_object(
         upload = client.uploads.upload_file_chunked(
             file=stream,  # type: ignore[arg-type]
             filename="data.bin",
-            mime_type="application/octet-stream",
+            mime_type="application/jsonl",
             purpose="batch",
             part_size=PART,
             max_concurrency=3,
@@ -271,7 +271,7 @@ def test_a_plain_file_object_is_uploaded_from_its_position_and_left_there(
         stream.seek(4)
         upload = client.uploads.upload_file_chunked(
             file=stream,
-            mime_type="application/octet-stream",
+            mime_type="application/jsonl",
             purpose="batch",
             part_size=PART,
             max_concurrency=3,
