@@ -46,7 +46,7 @@ def _upload(spec: dict[str, Any]) -> None:
     runner = spec["runner"]
     args = {
         "file": spec["path"],
-        "mime_type": "application/octet-stream",
+        "mime_type": "application/jsonl",
         "purpose": "batch",
         "part_size": spec["part_size"],
         "max_concurrency": spec["concurrency"],
@@ -77,7 +77,7 @@ def _upload(spec: dict[str, Any]) -> None:
             with Measure() as m:
                 done = official.uploads.upload_file_chunked(
                     file=Path(spec["path"]),
-                    mime_type="application/octet-stream",
+                    mime_type="application/jsonl",
                     purpose="batch",
                     part_size=spec["part_size"],
                 )

@@ -82,7 +82,7 @@ def main() -> int:
         with EmulatorProcess(data_dir=Path(tmp) / "emulator", api_key=API_KEY) as emulator:
             with OpenAI(api_key=API_KEY, base_url=emulator.base_url, load_plugins=False) as c:
                 upload = c.uploads.upload_file_chunked(
-                    file=path, mime_type="application/octet-stream", purpose="batch"
+                    file=path, mime_type="application/jsonl", purpose="batch"
                 )
             assert upload.file is not None
             path.unlink()

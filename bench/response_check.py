@@ -89,7 +89,7 @@ def main() -> None:
         EmulatorServer(api_key="sk-bench") as server,
         OpenAI(api_key="sk-bench", base_url=server.base_url, load_plugins=False) as client,
     ):
-        create = {"bytes": 1, "filename": "a", "mime_type": "text/plain", "purpose": "batch"}
+        create = {"bytes": 1, "filename": "a", "mime_type": "application/jsonl", "purpose": "batch"}
         calls = [per_call(lambda: client.uploads.create(**create), 200) for _ in range(3)]
         print(f"\nloopback uploads.create round trip: {statistics.median(calls) * 1e6:.0f} µs")
 
