@@ -178,7 +178,6 @@ class _AzureConfig(BaseClient):
     _azure_api_key: str | None
     _azure_ad_token: str | None
     _azure_ad_token_provider: Callable[[], object] | None
-    _user_query: dict[str, object]
 
     def _set_azure(
         self,
@@ -204,8 +203,8 @@ class _AzureConfig(BaseClient):
             self.api_key = ""  # asked for before every attempt, never kept
         self._azure_ad_token = azure_ad_token
         self._azure_ad_token_provider = azure_ad_token_provider
-        self._user_query = dict(default_query or {})
-        self._default_query = {**self._user_query, "api-version": api_version}
+        # api-version keeps its place if the query has one (a copy's does), as in openai-python
+        self._default_query = {**(default_query or {}), "api-version": api_version}
         self._authorize_each_attempt = (
             azure_ad_token_provider is not None or self._api_key_provider is not None
         )
@@ -259,8 +258,7 @@ class _AzureConfig(BaseClient):
             api_key, azure_ad_token, azure_ad_token_provider = _credentials(
                 api_key, azure_ad_token, azure_ad_token_provider, from_env=False
             )
-        query = dict(self._user_query)
-        query.update(default_query or {})
+        query = {**self._default_query, **(default_query or {})}
         copy._set_azure(
             api_version=api_version or self.api_version,
             azure_endpoint=self.azure_endpoint if base_url is None else None,

@@ -263,3 +263,23 @@ def test_v1_surface_with_a_token_provider_as_api_key_equals_openai_pythons() -> 
     assert [s["authorization"] for s in ours_seen] == [
         f"Bearer entra-token-{i}" for i in range(1, 8)
     ]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"default_query": {"b": "2"}},
+        {"api_version": "2024-10-21"},
+        {"azure_ad_token": "entra-x"},
+        {"base_url": "https://gateway.example.com/azure/openai"},
+    ],
+    ids=["default_query", "api_version", "azure_ad_token", "base_url"],
+)
+def test_with_options_requests_equal_openai_pythons(changes: dict[str, Any]) -> None:
+    options = {"azure_endpoint": ENDPOINT, "api_key": KEY, "default_query": {"a": "1"}}
+    ours, ours_seen = _ours(api_version=API_VERSION, **options)
+    theirs, theirs_seen = _theirs(api_version=API_VERSION, **options)
+    with ours, theirs:
+        ours.with_options(**changes).uploads.cancel("upload_abc")
+        theirs.with_options(**changes).uploads.cancel("upload_abc")
+    assert ours_seen == theirs_seen

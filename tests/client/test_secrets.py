@@ -88,7 +88,9 @@ def test_azure_client_reprs_hide_the_key_and_token() -> None:
             assert AZURE_TOKEN not in text
 
 
-@pytest.mark.parametrize("credential", ["api_key", "azure_ad_token", "azure_ad_token_provider"])
+@pytest.mark.parametrize(
+    "credential", ["api_key", "api_key callable", "azure_ad_token", "azure_ad_token_provider"]
+)
 def test_azure_errors_hooks_and_logs_do_not_contain_the_key_or_token(
     scripted: ScriptedServer, caplog: pytest.LogCaptureFixture, credential: str
 ) -> None:
@@ -104,13 +106,13 @@ def test_azure_errors_hooks_and_logs_do_not_contain_the_key_or_token(
             seen.append(repr(event.request.headers))
             seen.append(str(dict(event.request.headers)))
 
-    secret = TEST_API_KEY if credential == "api_key" else AZURE_TOKEN
-    value: Any = (lambda: secret) if credential == "azure_ad_token_provider" else secret
+    secret = TEST_API_KEY if credential.startswith("api_key") else AZURE_TOKEN
+    value: Any = (lambda: secret) if credential.endswith(("callable", "provider")) else secret
     client = AzureOpenAI(
         base_url=scripted.base_url,
         api_version="2025-04-01-preview",
         plugins=[Spy()],
-        **{credential: value},
+        **{credential.removesuffix(" callable"): value},
     )
     with client, pytest.raises(APIStatusError) as info:
         client.files.retrieve("file-1")
@@ -134,7 +136,10 @@ def test_azure_errors_hooks_and_logs_do_not_contain_the_key_or_token(
         assert secret not in text
 
 
-def test_azure_resume_state_file_does_not_contain_the_key(emulator: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("credential", ["api_key", "azure_ad_token_provider"])
+def test_azure_resume_state_file_does_not_contain_the_key_or_token(
+    emulator: Any, tmp_path: Path, credential: str
+) -> None:
     data = b"x" * 3000
     path = tmp_path / "data.bin"
     path.write_bytes(data)
@@ -144,7 +149,8 @@ def test_azure_resume_state_file_does_not_contain_the_key(emulator: Any, tmp_pat
     emulator.faults = FaultConfig(p_500=1.0, endpoints=frozenset({"complete"}))
     with (
         AzureOpenAI(
-            api_key=TEST_API_KEY,
+            # the emulator takes its key as the Entra token
+            **{credential: TEST_API_KEY if credential == "api_key" else lambda: TEST_API_KEY},
             azure_endpoint=emulator.azure_endpoint,
             api_version="2025-04-01-preview",
             max_retries=0,
@@ -162,3 +168,29 @@ def test_azure_resume_state_file_does_not_contain_the_key(emulator: Any, tmp_pat
         )
     assert state.exists()
     assert TEST_API_KEY not in state.read_text()
+
+
+def test_a_callable_key_does_not_show_in_errors_or_logs(
+    scripted: ScriptedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    error = {"error": {"message": "nope", "type": "t", "param": None, "code": None}}
+    scripted.script(Reply(status=500, body=error, headers={"retry-after": "0"}))
+    scripted.script(Reply(status=401, body=error))
+    caplog.set_level(logging.DEBUG)
+    client = OpenAI(api_key=lambda: AZURE_TOKEN, base_url=scripted.base_url)
+    with client, pytest.raises(APIStatusError) as info:
+        client.files.retrieve("file-1")
+    exc: Any = info.value
+    assert scripted.requests[0].headers["authorization"] == f"Bearer {AZURE_TOKEN}"
+    rendered = [
+        str(exc),
+        repr(exc),
+        "".join(traceback.format_exception(exc)),
+        repr(exc.request.headers),
+        str(dict(exc.request.headers)),
+        repr(client),
+        str(client.default_headers),
+        caplog.text,
+    ]
+    for text in rendered:
+        assert AZURE_TOKEN not in text
