@@ -11,6 +11,7 @@ logic exists once.
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import logging
@@ -523,6 +524,13 @@ def _env(name: str) -> str | None:
 
 def checked_secret(value: object, source: str) -> str:
     """What a credential callable returned, as a plain non-empty ``str``, or ValueError."""
+    if inspect.isawaitable(value):  # a coroutine function given to a sync client
+        if inspect.iscoroutine(value):
+            value.close()  # never awaited: no "was never awaited" warning later
+        raise ValueError(
+            f"Expected {source} to return a non-empty string, not an awaitable: "
+            "a coroutine function needs the async client."
+        )
     if isinstance(value, str):
         value = str.__str__(value)  # a str subclass could override its own formatting
     if not isinstance(value, str) or not value:

@@ -102,6 +102,19 @@ def test_a_callable_returning_no_key_fails_before_sending(
     assert scripted.requests == []
 
 
+def test_a_coroutine_function_given_to_the_sync_client_is_refused_before_sending(
+    scripted: ScriptedServer, recwarn: pytest.WarningsRecorder
+) -> None:
+    async def async_key() -> str:
+        return "key"
+
+    client = OpenAI(base_url=scripted.base_url, api_key=async_key)  # type: ignore[arg-type]
+    with client, pytest.raises(ValueError, match="needs the async client"):
+        client.uploads.cancel("upload_abc")
+    assert scripted.requests == []
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]
+
+
 def test_a_callable_that_raises_surfaces_its_error_before_sending(
     scripted: ScriptedServer,
 ) -> None:

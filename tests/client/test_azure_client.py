@@ -245,6 +245,22 @@ def test_a_provider_returning_no_token_fails_before_sending(scripted: ScriptedSe
     assert scripted.requests == []
 
 
+def test_an_async_provider_given_to_the_sync_client_is_refused_before_sending(
+    scripted: ScriptedServer,
+) -> None:
+    async def token() -> str:
+        return "entra"
+
+    client = AzureOpenAI(
+        base_url=scripted.base_url,
+        api_version=VERSION,
+        azure_ad_token_provider=token,  # type: ignore[arg-type]
+    )
+    with client, pytest.raises(ValueError, match="needs the async client"):
+        client.uploads.cancel("upload_abc")
+    assert scripted.requests == []
+
+
 @pytest.mark.parametrize("kind", ["coroutine", "sync"])
 async def test_async_client_accepts_async_and_sync_providers(
     scripted: ScriptedServer, kind: str
