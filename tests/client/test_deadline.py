@@ -50,7 +50,7 @@ class Trickle(BaseHTTPRequestHandler):
         in_headers = self.headers_too
         try:
             head = (
-                f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
                 f"X-Filler: {'x' * 200}\r\n"
                 f"Content-Length: {len(FILE_JSON)}\r\n\r\n"
             ).encode()
@@ -95,6 +95,9 @@ class SlowStart(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(FILE_JSON)))
+            # It closes the connection after each answer: say so, or a client may reuse
+            # the closing connection for its next request (a RemoteProtocolError).
+            self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.flush()
             quarter = len(FILE_JSON) // 4 + 1
