@@ -52,7 +52,14 @@ ANSWERS = {
         f"of {SIZE - 1} bytes, not the {SIZE} declared",
     ),
     "still-pending": (upload_json(status="pending"), "left it 'pending'"),
+    "expired": (upload_json(status="expired"), "left it 'expired'"),
+    "a-file-that-is-not-an-object": (
+        upload_json(status="completed", file="file-1"),
+        "gave an answer that is not an Upload",
+    ),
 }
+CANCELLED_AFTER = {"still-pending", "a-file-that-is-not-an-object"}
+"""Answers after which the Upload may still be pending: the command cancels it."""
 
 
 @pytest.fixture
@@ -118,7 +125,7 @@ def test_a_wrong_answer_to_complete_fails_the_upload_in_one_line(
     line = one_line(result.stderr)
     assert UPLOAD_ID in line
     assert says in line
-    if "pending" in says:
+    if request.node.callspec.params["fake_api"] in CANCELLED_AFTER:
         assert calls[-1] == "cancel"
     else:
         assert "cancel" not in calls

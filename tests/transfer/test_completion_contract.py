@@ -13,7 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_uploads import AsyncOpenAI, OpenAI, UploadCompletionError, UploadError
+from openai_uploads import (
+    APIResponseValidationError,
+    AsyncOpenAI,
+    OpenAI,
+    UploadCompletionError,
+    UploadError,
+)
 
 DATA = b"0123456789" * 100
 UPLOAD_ID = "upload_mine"
@@ -47,15 +53,37 @@ def file_json(**changes: Any) -> dict[str, Any]:
     }
 
 
-ANSWERS: dict[str, dict[str, Any]] = {
+ANSWERS: dict[str, Any] = {
     "cancelled": upload_json(status="cancelled"),
     "completed-without-a-file": upload_json(status="completed", file=None),
     "another-uploads-id": upload_json(id="upload_other", status="completed", file=file_json()),
     "a-file-of-another-size": upload_json(status="completed", file=file_json(bytes=len(DATA) - 1)),
     "still-pending": upload_json(status="pending"),
+    "expired": upload_json(status="expired"),
+    "completed-without-a-file-key": {
+        key: value for key, value in upload_json(status="completed").items() if key != "file"
+    },
+    "an-unknown-status": upload_json(status="paused"),
+    "a-file-that-is-not-an-object": upload_json(status="completed", file="file-1"),
+    "a-file-without-bytes": upload_json(status="completed", file={"id": "file-1"}),
+    "a-file-whose-bytes-are-a-string": upload_json(
+        status="completed", file=file_json(bytes=str(len(DATA)))
+    ),
+    "no-status": {key: value for key, value in upload_json().items() if key != "status"},
+    "not-an-object": ["upload_mine"],
 }
-STILL_PENDING = {"another-uploads-id", "still-pending"}
-"""Answers after which this Upload may still be pending: it must be cancelled."""
+STILL_PENDING = {
+    "another-uploads-id",
+    "still-pending",
+    "an-unknown-status",
+    "a-file-that-is-not-an-object",
+    "a-file-without-bytes",
+    "a-file-whose-bytes-are-a-string",
+    "no-status",
+    "not-an-object",
+}
+"""Answers after which this Upload may still be pending (another id, a status that is not
+final, an answer that is not an Upload): it must be cancelled."""
 
 
 class FakeAPI:
@@ -157,3 +185,11 @@ def test_the_error_names_the_status_the_answer_gave() -> None:
         client.uploads.upload_file_chunked(**ARGS)
     assert info.value.status == "cancelled"
     assert "'cancelled'" in str(info.value)
+
+
+def test_an_answer_to_complete_that_is_not_an_upload_names_why() -> None:
+    api = FakeAPI(ANSWERS["a-file-that-is-not-an-object"])
+    with sync_client(api) as client, pytest.raises(UploadCompletionError) as info:
+        client.uploads.upload_file_chunked(**ARGS)
+    assert "not an Upload" in str(info.value)
+    assert isinstance(info.value.__cause__, APIResponseValidationError)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any, cast
 
+from .._exceptions import APIResponseValidationError
 from .._types import Upload, UploadPart
 from ._job import Job
 from ._plan import Part
@@ -73,7 +74,11 @@ async def _attempt(client: AsyncTransferClient, job: Job) -> Upload:
         await asyncio.to_thread(job.created, upload)
     job.start()
     await _send_all(client, job)
-    upload = await uploads.complete(job.active_upload_id, **job.complete_arguments())
+    arguments = job.complete_arguments()
+    try:
+        upload = await uploads.complete(job.active_upload_id, **arguments)
+    except APIResponseValidationError as exc:
+        raise job.unreadable_completion(exc) from exc
     await asyncio.to_thread(job.check_completed, upload)
     await asyncio.to_thread(job.forget_state)
     job.completed(upload)

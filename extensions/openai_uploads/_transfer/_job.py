@@ -18,6 +18,7 @@ from openai_uploads_client.sdk import CreateUploadParams
 
 from .._constants import MAX_UPLOAD_BYTES
 from .._exceptions import (
+    APIResponseValidationError,
     APIStatusError,
     ChecksumMismatchError,
     UploadCompletionError,
@@ -72,6 +73,10 @@ class PartArguments(TypedDict):
     expires_at: float | None
     max_retries: int
     part_number: int
+
+
+SETTLED_STATUSES = frozenset({"completed", "cancelled", "expired"})
+"""The statuses of an Upload that is no longer pending."""
 
 
 class Job:
@@ -434,8 +439,9 @@ class Job:
             )
         if problem is None:
             return
-        # Another id: this Upload's state is unknown, so cancel it to be sure.
-        still_pending = returned_id != self.upload_id or status == "pending"
+        # Another id or an unknown status: this Upload's state is unknown, so cancel it
+        # to be sure (a completed, cancelled or expired Upload cannot be cancelled).
+        still_pending = returned_id != self.upload_id or status not in SETTLED_STATUSES
         if not still_pending:
             self.forget_state()  # completed or cancelled: nothing left to resume
         raise UploadCompletionError(
@@ -444,6 +450,19 @@ class Job:
             status=status if isinstance(status, str) else None,
             still_pending=still_pending,
         )
+
+    def unreadable_completion(self, exc: APIResponseValidationError) -> UploadCompletionError:
+        """The error for an answer to ``complete`` that is not an Upload at all (not JSON,
+        a ``file`` that is not a File, no ``status``): the Upload's state is unknown, so
+        it is cancelled to be sure."""
+        assert self.upload_id is not None
+        error = UploadCompletionError(
+            f"complete of Upload {self.upload_id} gave an answer that is not an Upload: {exc}",
+            upload_id=self.upload_id,
+            still_pending=True,
+        )
+        error.__cause__ = exc
+        return error
 
     def completed(self, upload: Upload) -> None:
         assert self.upload_id is not None

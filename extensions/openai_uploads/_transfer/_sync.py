@@ -18,6 +18,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from .._exceptions import APIResponseValidationError
 from .._types import Upload, UploadPart
 from ._job import Job
 from ._plan import Part
@@ -77,7 +78,11 @@ def _attempt(client: SyncTransferClient, job: Job) -> Upload:
         job.created(uploads.create(**job.create_arguments()))
     job.start()
     _send_all(client, job)
-    upload = uploads.complete(job.active_upload_id, **job.complete_arguments())
+    arguments = job.complete_arguments()
+    try:
+        upload = uploads.complete(job.active_upload_id, **arguments)
+    except APIResponseValidationError as exc:
+        raise job.unreadable_completion(exc) from exc
     job.check_completed(upload)
     job.forget_state()
     job.completed(upload)
