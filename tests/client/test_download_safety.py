@@ -209,3 +209,49 @@ def test_an_unknown_file_leaves_no_temporary(client: OpenAI, tmp_path: Path) -> 
     with pytest.raises(OpenAIError):
         client.files.download("file-missing", folder / "never.bin")
     assert list(folder.iterdir()) == []
+
+
+def test_a_missing_directory_error_names_the_destination(tmp_path: Path) -> None:
+    destination = tmp_path / "no-such-dir" / "copy.bin"
+    with sync_client("short") as c, pytest.raises(FileNotFoundError) as info:
+        c.files.download("file-1", destination)
+    assert str(destination) in str(info.value)
+    assert ".download" not in str(info.value)
+
+
+async def test_async_a_missing_directory_fails_before_any_request(tmp_path: Path) -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with AsyncOpenAI(
+        api_key=TEST_API_KEY, base_url="http://x.test/v1", http_client=http
+    ) as c:
+        with pytest.raises(FileNotFoundError):
+            await c.files.download("file-1", tmp_path / "no-such-dir" / "copy.bin")
+        with pytest.raises(IsADirectoryError):
+            await c.files.download("file-1", tmp_path)
+    assert sent == []
+
+
+def test_a_relative_path_is_downloaded_into_the_working_directory(
+    client: OpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file_id = stored(client)
+    monkeypatch.chdir(tmp_path)
+    assert client.files.download(file_id, "copy.bin") == len(BODY)
+    assert (tmp_path / "copy.bin").read_bytes() == BODY
+    assert [name for name in os.listdir(tmp_path) if name.startswith(".")] == []
+
+
+async def test_async_a_relative_path_is_downloaded_into_the_working_directory(
+    client: OpenAI, async_client: AsyncOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file_id = stored(client)
+    monkeypatch.chdir(tmp_path)
+    assert await async_client.files.download(file_id, "copy.bin") == len(BODY)
+    assert (tmp_path / "copy.bin").read_bytes() == BODY
+    assert [name for name in os.listdir(tmp_path) if name.startswith(".")] == []

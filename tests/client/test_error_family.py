@@ -8,7 +8,7 @@ the emulator is a well-behaved server and does none of them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -57,7 +57,45 @@ def raises(error: Exception) -> Handler:
     return handler
 
 
+def answers(status: int, body: bytes, content_type: str = "application/json") -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, headers={"Content-Type": content_type}, content=body)
+
+    return handler
+
+
+class BreaksMidBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A few bytes of the body, then the peer closes the connection."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"id": "file-1", '
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"id": "file-1", '
+        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+
+
+def breaks_mid_body(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, headers={"Content-Length": "500"}, stream=BreaksMidBody())
+
+
 BROKEN: dict[str, tuple[Handler, type[OpenAIError]]] = {
+    "html-instead-of-json": (
+        answers(200, b"<html>oops</html>", "text/html"),
+        APIResponseValidationError,
+    ),
+    "a-json-array": (answers(200, b"[1, 2]"), APIResponseValidationError),
+    "a-json-string": (answers(200, b'"file-1"'), APIResponseValidationError),
+    "invalid-utf8": (answers(200, b'{"id": "\xff\xfe"}'), APIResponseValidationError),
+    "an-error-body-not-of-the-api": (
+        answers(500, b"<html>502</html>", "text/html"),
+        InternalServerError,
+    ),
+    "an-error-body-of-invalid-utf8": (answers(500, b"\xff\xfe\xfd"), InternalServerError),
+    "a-proxy-error": (raises(httpx.ProxyError("proxy refused")), APIConnectionError),
+    "a-local-protocol-error": (raises(httpx.LocalProtocolError("bad header")), APIConnectionError),
+    "a-body-broken-mid-way": (breaks_mid_body, APIConnectionError),
     "bad-content-encoding": (bad_encoding, APIConnectionError),
     "redirect-loop": (redirect_loop, APIConnectionError),
     "deeply-nested-json": (deep_json, APIResponseValidationError),
@@ -100,12 +138,20 @@ def calls(client: Any) -> dict[str, Callable[[], Any]]:
     }
 
 
+NOT_JSON_OBJECTS = {
+    "deeply-nested-json",
+    "html-instead-of-json",
+    "a-json-array",
+    "a-json-string",
+    "invalid-utf8",
+}
+
 CASES = [
     (broken, call)
     for broken in BROKEN
     for call in ("retrieve", "content", "create")
-    # content returns bytes: a deeply nested JSON body is just a body there.
-    if not (call == "content" and broken == "deeply-nested-json")
+    # content returns bytes: a body that is not a JSON object is just a body there.
+    if not (call == "content" and broken in NOT_JSON_OBJECTS)
 ]
 
 
@@ -172,3 +218,31 @@ async def test_async_cancellation_is_raised_as_itself() -> None:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+BAD_BASE_URL = "http://[::1/v1"
+"""A base_url httpx cannot parse (an unclosed IPv6 bracket)."""
+
+
+def test_a_base_url_httpx_cannot_parse_raises_an_api_connection_error() -> None:
+    with OpenAI(api_key=TEST_API_KEY, base_url=BAD_BASE_URL, load_plugins=False) as client:
+        with pytest.raises(APIConnectionError) as info:
+            client.files.retrieve("file-1")
+        with pytest.raises(APIConnectionError):
+            client.uploads.upload_file_chunked(
+                file=b"abc", filename="a.txt", bytes=3, mime_type="text/plain", purpose="batch"
+            )
+    assert "base_url" in str(info.value)
+    assert isinstance(info.value.__cause__, httpx.InvalidURL)
+
+
+async def test_async_a_base_url_httpx_cannot_parse_raises_an_api_connection_error() -> None:
+    async with AsyncOpenAI(
+        api_key=TEST_API_KEY, base_url=BAD_BASE_URL, load_plugins=False
+    ) as client:
+        with pytest.raises(APIConnectionError):
+            await client.files.retrieve("file-1")
+        with pytest.raises(APIConnectionError):
+            await client.uploads.upload_file_chunked(
+                file=b"abc", filename="a.txt", bytes=3, mime_type="text/plain", purpose="batch"
+            )

@@ -8,6 +8,10 @@ emulator, over real sockets.
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
+import warnings
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -74,3 +78,60 @@ async def test_calls_within_one_loop_share_one_pool(emulator: Any) -> None:
         await client.uploads.create(**CREATE)
         await client.uploads.create(**CREATE)
         assert client._pool.current is first
+
+
+def test_each_asyncio_run_closes_the_pool_it_used(emulator: Any) -> None:
+    client = AsyncOpenAI(api_key=TEST_API_KEY, base_url=emulator.base_url, load_plugins=False)
+    pools: list[httpx.AsyncClient] = []
+
+    async def one() -> None:
+        await client.uploads.create(**CREATE)
+        pools.append(client._pool.current)
+
+    asyncio.run(one())
+    asyncio.run(one())
+    assert [pool.is_closed for pool in pools] == [True, True]
+    assert not client.is_closed  # the next asyncio.run gets a new pool
+    asyncio.run(one())
+    asyncio.run(client.close())
+    assert client.is_closed
+
+
+def test_no_socket_is_left_open_after_asyncio_runs(emulator: Any) -> None:
+    client = AsyncOpenAI(api_key=TEST_API_KEY, base_url=emulator.base_url, load_plugins=False)
+    copy = client.with_options(timeout=30)
+
+    async def one(c: AsyncOpenAI) -> None:
+        await c.uploads.create(**CREATE)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        for c in (client, copy, client, copy):
+            asyncio.run(one(c))
+        asyncio.run(client.close())
+        gc.collect()
+    assert [str(w.message) for w in caught if w.category is ResourceWarning] == []
+
+
+def test_upload_and_download_work_across_asyncio_runs(emulator: Any, tmp_path: Path) -> None:
+    data = os.urandom(300_000)
+    source = tmp_path / "data.bin"
+    source.write_bytes(data)
+    client = AsyncOpenAI(api_key=TEST_API_KEY, base_url=emulator.base_url, load_plugins=False)
+
+    async def upload() -> str:
+        done = await client.uploads.upload_file_chunked(
+            file=source, mime_type="application/octet-stream", purpose="batch"
+        )
+        assert done.file is not None
+        return done.file.id
+
+    async def download(file_id: str, n: int) -> bytes:
+        await client.files.download(file_id, tmp_path / f"copy{n}.bin")
+        return await client.files.content(file_id)
+
+    file_ids = [asyncio.run(upload()) for _ in range(3)]
+    for n, file_id in enumerate(file_ids):
+        assert asyncio.run(download(file_id, n)) == data
+        assert (tmp_path / f"copy{n}.bin").read_bytes() == data
+    asyncio.run(client.close())

@@ -466,7 +466,11 @@ class _Replacement:
         folder, name = os.path.split(self.path)
         self.temp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.download")
         # O_EXCL: a fresh file of our own; mode 0o666 less the umask, like open(..., "wb").
-        fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as exc:
+            # Name the destination the caller gave, not the temporary file's name.
+            raise type(exc)(exc.errno, f"cannot write {self.path!r}: {exc.strerror}") from exc
         self.file: IO[bytes] = os.fdopen(fd, "wb")
         self._done = False
 
