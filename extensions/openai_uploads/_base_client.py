@@ -425,6 +425,14 @@ class OutgoingHeaders(MutableMapping[str, str]):
         return f"OutgoingHeaders({dict(self.items())!r})"
 
 
+def call_method(call: APICall[Any]) -> str:
+    """The HTTP method of a call whose request could not be built."""
+    try:
+        return str(call.make_kwargs().get("method", "GET")).upper()
+    except Exception:
+        return "GET"
+
+
 def make_transport_error(request: httpx.Request, error: Exception) -> APIError:
     """The ``APIConnectionError`` (``APITimeoutError`` for timeouts) for an httpx error."""
     if isinstance(error, httpx.TimeoutException):
@@ -768,7 +776,15 @@ class BaseClient:
                 granted = yield Authorize()
                 assert isinstance(granted, dict)
                 auth = granted
-            request = self._build_request(call, attempt, auth)
+            try:
+                request = self._build_request(call, attempt, auth)
+            except HTTPX_ERRORS as exc:
+                # A URL httpx cannot parse (a bad base_url): nothing can be sent.
+                raise APIConnectionError(
+                    message=f"Connection error: the request URL is invalid "
+                    f"(base_url {self.base_url!r}): {exc}",
+                    request=httpx.Request(call_method(call), ""),
+                ) from exc
             observed = plugins.wants_requests
             url = ""
             body_size = 0

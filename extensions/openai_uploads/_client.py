@@ -7,10 +7,11 @@ The request logic lives in :mod:`._base_client`; the two classes here only carry
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Self, TypeVar, cast
 
@@ -325,6 +326,7 @@ class AsyncOpenAI(BaseClient):
         """One attempt; the whole of it (connect to last byte) within its total deadline."""
         request = action.request
         http = self._pool.get()
+        await self._pool.close_at_loop_end()
         limit = total_timeout(request)
         started = time.monotonic()
         try:
@@ -348,7 +350,7 @@ class AsyncOpenAI(BaseClient):
 
     @property
     def is_closed(self) -> bool:
-        return self._pool.current.is_closed
+        return self._pool.is_closed
 
     async def close(self) -> None:
         """Close the connection pool (unless it is a caller's own ``http_client``)."""
@@ -367,14 +369,30 @@ class AsyncOpenAI(BaseClient):
         await self.close()
 
 
+async def _close_when_the_loop_ends(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    """Closes ``client`` when its event loop shuts down.
+
+    Started once per loop and left suspended: ``asyncio.run`` (and ``asyncio.Runner``)
+    close every pending async generator while the loop still runs, so the pool's
+    connections are closed there, in their own loop, instead of leaking their sockets.
+    """
+    try:
+        yield
+    finally:
+        if not client.is_closed:
+            with contextlib.suppress(RuntimeError):  # the loop is already closed
+                await client.aclose()
+
+
 class _LoopBoundPool:
     """The connection pool of an :class:`AsyncOpenAI`, one per event loop.
 
     httpx's connections belong to the event loop that opened them; once that loop is
     closed (the end of an ``asyncio.run``), reusing them fails with "Event loop is
     closed". So the client's own pool is bound to the first loop that uses it, and a
-    call from another loop gets a fresh pool (the old one, whose loop is gone, is
-    dropped). A caller's own ``http_client`` is always used as given.
+    call from another loop gets a fresh pool. Each pool is closed when its loop shuts
+    down (``asyncio.run``'s end), so no socket outlives its loop; :meth:`aclose` closes
+    the current one. A caller's own ``http_client`` is always used as given.
     """
 
     def __init__(
@@ -384,6 +402,13 @@ class _LoopBoundPool:
         self._make = make
         self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
         self._closed = False
+        self._closer: AsyncGenerator[None, None] | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed by :meth:`aclose` (a pool closed at the end of its loop does not count:
+        the next loop gets a new one)."""
+        return self._closed if self._make is not None else self.current.is_closed
 
     def get(self) -> httpx.AsyncClient:
         """The pool for the running event loop."""
@@ -396,15 +421,29 @@ class _LoopBoundPool:
         bound = None if self._loop is None else self._loop()
         if bound is loop:
             return self.current
-        if self._loop is not None:
+        if self._loop is not None or self.current.is_closed:
             # Used before, from a loop that is closed or gone: its connections are dead.
             self.current = self._make()
         self._loop = weakref.ref(loop)
+        self._closer = None
         return self.current
+
+    async def close_at_loop_end(self) -> None:
+        """Make sure the running loop's pool is closed when the loop shuts down."""
+        if self._make is None or self._closed or self._closer is not None:
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # another async library
+            return
+        closer = _close_when_the_loop_ends(self.current)
+        self._closer = closer
+        await closer.asend(None)
 
     async def aclose(self) -> None:
         # get() first: a pool of a finished loop cannot close its connections, so it is
         # swapped for a fresh one of this loop, which closes at once.
         client = self.get()
         self._closed = True
+        self._closer = None
         await client.aclose()
