@@ -17,6 +17,7 @@ from openai_uploads_client.models import ListFilesResponse as _GeneratedFileList
 from openai_uploads_client.models import OpenAIFile as _GeneratedFile
 from openai_uploads_client.models import Upload as _GeneratedUpload
 from openai_uploads_client.models import UploadPart as _GeneratedUploadPart
+from openai_uploads_client.types import Unset
 
 from ._models import ModelMethods, install
 
@@ -113,6 +114,20 @@ def _alias(name: str) -> property:
     get.__doc__ = f"The ``{name.rstrip('_')}`` field of the API object (alias of ``{name}``)."
     return property(get)
 
+
+# A copied, deep-copied or unpickled model keeps the one ``UNSET`` (a new ``Unset()``
+# would equal nothing), so a model equals its copies, as openai-python's do.
+def _the_one(self: Unset, *memo: object) -> Unset:
+    return self
+
+
+def _by_name(self: Unset) -> str:
+    return "UNSET"  # pickled as a reference to openai_uploads_client.types.UNSET
+
+
+Unset.__copy__ = _the_one  # type: ignore[attr-defined]
+Unset.__deepcopy__ = _the_one  # type: ignore[attr-defined]
+Unset.__reduce__ = _by_name  # type: ignore[method-assign,assignment]
 
 for _cls in (
     _GeneratedUpload,

@@ -7,6 +7,7 @@ the JSON strings and the repr must be the same, argument for argument.
 from __future__ import annotations
 
 import copy
+import pickle
 from typing import Any
 
 import pytest
@@ -149,3 +150,11 @@ def test_models_from_the_emulator_dump_like_openai(client: OpenAI) -> None:
     assert upload.model_dump() == theirs.model_dump()
     assert upload.model_dump_json() == theirs.model_dump_json()
     assert repr(upload) == repr(theirs)
+
+
+@pytest.mark.parametrize("sample", list(SAMPLES))
+def test_a_copied_or_unpickled_model_equals_the_original(sample: str) -> None:
+    ours, theirs = both(sample)
+    for duplicate in (copy.copy(ours), copy.deepcopy(ours), pickle.loads(pickle.dumps(ours))):
+        assert duplicate == ours
+        assert duplicate.model_dump_json() == theirs.model_dump_json()
