@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -120,14 +119,14 @@ def test_no_socket_is_left_open_after_asyncio_runs(emulator: Any) -> None:
 
 
 def test_upload_and_download_work_across_asyncio_runs(emulator: Any, tmp_path: Path) -> None:
-    data = os.urandom(300_000)
-    source = tmp_path / "data.bin"
+    data = b'{"n": 1}\n' * 40_000
+    source = tmp_path / "data.jsonl"
     source.write_bytes(data)
     client = AsyncOpenAI(api_key=TEST_API_KEY, base_url=emulator.base_url, load_plugins=False)
 
     async def upload() -> str:
         done = await client.uploads.upload_file_chunked(
-            file=source, mime_type="application/octet-stream", purpose="batch"
+            file=source, mime_type="application/jsonl", purpose="batch"
         )
         assert done.file is not None
         return done.file.id
