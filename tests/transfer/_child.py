@@ -5,6 +5,7 @@ Usage: python -m tests.transfer._child BASE_URL API_KEY PATH PART_SIZE RESUME(0|
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 
@@ -23,6 +24,9 @@ class Announce:
 
 
 def main() -> None:
+    # Ctrl-C in a terminal raises KeyboardInterrupt; a parent that ignores SIGINT (a
+    # shell's background job) would otherwise hand that ignoring down to this child.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     base_url, api_key, path, part_size, resume = sys.argv[1:6]
     with OpenAI(api_key=api_key, base_url=base_url, plugins=[Announce()]) as client:
         try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import _thread
 import json
 import logging
+import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +154,16 @@ class InterruptSoonAfterStart:
         threading.Timer(self.delay, _thread.interrupt_main).start()
 
 
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt here even when pytest was started ignoring SIGINT
+    (a shell's background job), which would make ``interrupt_main`` do nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_interrupt_with_resume_records_parts_whose_bodies_had_already_left(
     server: EmulatorServer, tmp_path: Path
 ) -> None:
