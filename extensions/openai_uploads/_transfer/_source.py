@@ -228,7 +228,22 @@ class _FileReads:
         raise _changed(self._what, how)
 
 
-class _PathSource(Source):
+class _FileBackedSource(Source):
+    """A source read through a descriptor (:class:`_FileReads`) once it is opened."""
+
+    _reads: _FileReads | None = None
+
+    def check_unchanged(self) -> None:
+        if self._reads is not None:
+            self._reads.check_unchanged()
+
+    def close(self) -> None:
+        if self._reads is not None:
+            self._reads.close()
+            self._reads = None
+
+
+class _PathSource(_FileBackedSource):
     random_access = True
     needs_buffers = False
 
@@ -261,15 +276,6 @@ class _PathSource(Source):
 
     def chunks(self) -> Iterator[memoryview]:
         return self._require().chunks()
-
-    def check_unchanged(self) -> None:
-        if self._reads is not None:
-            self._reads.check_unchanged()
-
-    def close(self) -> None:
-        if self._reads is not None:
-            self._reads.close()
-            self._reads = None
 
     def identity(self) -> Identity:
         stat = os.stat(self._path)
@@ -315,7 +321,7 @@ class _MemorySource(Source):
         )
 
 
-class _StreamSource(Source):
+class _StreamSource(_FileBackedSource):
     """A binary file object. Seekable ones are read at offsets: with ``os.pread`` on their
     descriptor when they have one (their position is left alone), else by ``seek`` +
     ``read`` under a lock."""
@@ -404,15 +410,6 @@ class _StreamSource(Source):
             return
         for offset in range(0, self.size, CHUNK_SIZE):
             yield memoryview(self.read_at(offset, min(CHUNK_SIZE, self.size - offset)))
-
-    def check_unchanged(self) -> None:
-        if self._reads is not None:
-            self._reads.check_unchanged()
-
-    def close(self) -> None:
-        if self._reads is not None:
-            self._reads.close()
-            self._reads = None
 
     def identity(self) -> Identity:
         if self._start is None:  # pragma: no cover - resume rejects these up front
