@@ -34,6 +34,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 
 import httpx
 
+from ._constants import DEFAULT_BASE_URL
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -46,6 +47,7 @@ from ._exceptions import (
 from ._plugins import PluginHost
 from ._response_check import ResponseShapeError, check_model
 from ._types import NOT_GIVEN, NotGiven
+from ._utils import is_strict_int
 from ._version import __version__
 from .hookspecs import OutgoingRequest, RequestFinished, RequestStarted, RetryContext
 
@@ -53,7 +55,6 @@ log = logging.getLogger("openai_uploads")
 
 T = TypeVar("T")
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
@@ -584,7 +585,7 @@ class BaseClient:
                 "The api_key client option must be set either by passing api_key to the "
                 "client or by setting the OPENAI_API_KEY environment variable."
             )
-        if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
+        if not is_strict_int(max_retries) or max_retries < 0:
             raise ValueError(f"max_retries must be a non-negative int, got {max_retries!r}")
         if isinstance(api_key, str):
             self.api_key = api_key

@@ -4,7 +4,7 @@ Only facts of the API live here, never logic, so that the emulator checks the cl
 instead of sharing its bugs.
 """
 
-from typing import Final
+from typing import Final, Literal, get_args
 
 MiB: Final = 1024 * 1024
 GiB: Final = 1024 * MiB
@@ -22,5 +22,11 @@ MIN_FILE_EXPIRY_SECONDS: Final = 3600
 MAX_FILE_EXPIRY_SECONDS: Final = 2_592_000
 """Bounds of `expires_after.seconds` (one hour to thirty days)."""
 
-UPLOAD_PURPOSES: Final = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
-"""The purposes an Upload may be created with."""
+FilePurpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
+"""The purposes an Upload may be created with (responses may carry other, newer ones)."""
+
+UPLOAD_PURPOSES: Final[tuple[FilePurpose, ...]] = get_args(FilePurpose)
+"""The same purposes as a tuple, for checks and choices."""
+
+DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
+"""Where the client sends requests unless given ``base_url`` or ``OPENAI_BASE_URL``."""

@@ -20,6 +20,8 @@ import attrs
 import openai_uploads_client.models as _generated_models
 from openai_uploads_client.types import Unset
 
+from ._utils import is_strict_int
+
 __all__ = ["ResponseShapeError", "check_model", "fits"]
 
 
@@ -105,9 +107,9 @@ def _build(hint: Any) -> Check:
     if hint is bool:
         return lambda value: isinstance(value, bool)
     if hint is int:
-        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+        return is_strict_int
     if hint is float:
-        return lambda value: isinstance(value, int | float) and not isinstance(value, bool)
+        return lambda value: is_strict_int(value) or isinstance(value, float)
     if isinstance(hint, type):
         return lambda value: isinstance(value, hint)
     return lambda value: True  # a construct this check does not know: trust the parser

@@ -19,6 +19,7 @@ from openai_uploads_client.models import Upload as _GeneratedUpload
 from openai_uploads_client.models import UploadPart as _GeneratedUploadPart
 from openai_uploads_client.types import Unset
 
+from ._constants import FilePurpose
 from ._models import ModelMethods, install
 
 __all__ = [
@@ -75,9 +76,6 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-
-FilePurpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
-"""The purposes an Upload may be created with (responses may carry other, newer ones)."""
 
 FileContent = IO[bytes] | bytes | bytearray | memoryview | os.PathLike[str] | str
 """Bytes, a binary file object, or a path to read."""

@@ -16,6 +16,7 @@ from typing import Any
 from .._constants import MAX_PART_SIZE, UPLOAD_PURPOSES
 from .._params import split_params
 from .._types import ExpiresAfter, FilePurpose, Omit
+from .._utils import is_strict_int
 
 _MD5_RE = re.compile(r"[0-9a-fA-F]{32}")
 
@@ -84,7 +85,7 @@ class TransferOptions:
             raise ValueError("mime_type must be a non-empty string such as 'application/pdf'")
         checked_purpose = _check_purpose(purpose)
         if part_size is not None:
-            if not isinstance(part_size, int) or isinstance(part_size, bool):
+            if not is_strict_int(part_size):
                 raise TypeError(f"part_size must be an int, got {type(part_size).__name__}")
             if not 1 <= part_size <= MAX_PART_SIZE:
                 raise ValueError(
@@ -98,7 +99,7 @@ class TransferOptions:
             expected_md5 = md5.lower()
         elif md5 is not None and not isinstance(md5, Omit):
             raise TypeError(f"md5 must be a hex string or None, got {type(md5).__name__}")
-        if not isinstance(max_concurrency, int) or isinstance(max_concurrency, bool):
+        if not is_strict_int(max_concurrency):
             raise TypeError("max_concurrency must be an int")
         if max_concurrency < 1:
             raise ValueError(f"max_concurrency must be at least 1; got {max_concurrency}")

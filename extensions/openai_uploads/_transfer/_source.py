@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 
 from .._constants import MiB
 from .._exceptions import FileChangedError, UploadError
+from .._utils import is_strict_int
 from ._errors import TransferAborted
 
 FINGERPRINT_SPAN = MiB
@@ -435,7 +436,7 @@ def open_source(file: object, *, filename: str | None, declared: int | None) -> 
     ``ValueError`` for a path that is missing, a directory or unreadable, or a ``bytes``
     that disagrees with the real size.
     """
-    if declared is not None and (not isinstance(declared, int) or isinstance(declared, bool)):
+    if declared is not None and not is_strict_int(declared):
         raise TypeError(f"bytes must be an int, got {type(declared).__name__}")
     if declared is not None and declared < 0:
         raise ValueError(f"bytes must not be negative, got {declared}")

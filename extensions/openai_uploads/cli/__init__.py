@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from openai_uploads import _exceptions as errors
 from openai_uploads._constants import (
+    DEFAULT_BASE_URL,
     UPLOAD_PURPOSES,
 )
 from openai_uploads._exceptions import OpenAIError
@@ -84,7 +85,6 @@ INTERRUPT_DEADLINE = 4.0
 """Seconds after Ctrl-C by which the process is gone, whatever is still in flight."""
 
 PROG = "openai-uploads"
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 # ----------------------------------------------------------------------------- output
 

@@ -25,6 +25,7 @@ from openai_uploads._constants import (
     MIN_FILE_EXPIRY_SECONDS,
     UPLOAD_PURPOSES,
 )
+from openai_uploads._utils import is_strict_int as _is_int
 from openai_uploads_client import models as _request_models
 from openai_uploads_client.sdk import OPERATIONS
 
@@ -89,10 +90,6 @@ def _required(data: dict[str, Any], name: str) -> Any:
     if name not in data or data[name] is None:
         raise bad_request(f"Missing required parameter: '{name}'.", param=name)
     return data[name]
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _non_empty_str(data: dict[str, Any], name: str) -> str:

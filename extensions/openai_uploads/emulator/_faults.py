@@ -20,6 +20,8 @@ from typing import Any, Final
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from openai_uploads._utils import is_strict_int
+
 ENDPOINTS: Final = frozenset({"create", "parts", "complete", "cancel", "files"})
 """The endpoint names faults can apply to; ``sink`` can be named too (off by default)."""
 
@@ -71,12 +73,12 @@ class FaultConfig:
         if self.link_bandwidth is not None:
             numbers["link_bandwidth"] = self.link_bandwidth
         for name, number in numbers.items():
-            if isinstance(number, bool) or not isinstance(number, int | float):
+            if not (is_strict_int(number) or isinstance(number, float)):
                 raise TypeError(f"{name} must be a number")
             if not math.isfinite(number):
                 raise ValueError(f"{name} must be a finite number")
         for name, whole in (("drop_after", self.drop_after), ("seed", self.seed)):
-            if whole is not None and (isinstance(whole, bool) or not isinstance(whole, int)):
+            if whole is not None and not is_strict_int(whole):
                 raise TypeError(f"{name} must be an integer (or null)")
         if self.latency > MAX_LATENCY or self.retry_after > MAX_RETRY_AFTER:
             raise ValueError(
