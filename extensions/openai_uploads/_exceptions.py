@@ -8,6 +8,7 @@ names: :class:`APIError` → :class:`APIStatusError` (one subclass per status) a
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
 import httpx
@@ -38,7 +39,19 @@ __all__ = [
 
 
 class OpenAIError(Exception):
-    """The base of every exception this package raises on purpose."""
+    """The base of every exception this package raises on purpose.
+
+    When ``upload_file_chunked`` fails, the error it raises (an API error, a
+    :class:`PluginError` or an :class:`UploadError`) names the Upload it worked on:
+
+    Attributes:
+        upload_id: the Upload's id (None when none was created, or outside a transfer).
+        upload_cancelled: whether that Upload was cancelled on the server; False when it
+            was kept for resuming (``resume=True`` / ``keep_on_failure=True``).
+    """
+
+    upload_id: str | None = None
+    upload_cancelled: bool = False
 
 
 class APIError(OpenAIError):
@@ -203,8 +216,9 @@ class PluginError(OpenAIError):
 class UploadError(OpenAIError):
     """``upload_file_chunked`` failed; ``upload_id`` names the Upload it worked on.
 
-    ``cancelled`` says whether that Upload was cancelled on the server; when the caller
-    asked to keep it (resume), it is left ``pending`` and ``cancelled`` is False.
+    ``upload_cancelled`` says whether that Upload was cancelled on the server; when the
+    caller asked to keep it (resume), it is left ``pending`` and ``upload_cancelled`` is
+    False.
     """
 
     def __init__(
@@ -212,24 +226,42 @@ class UploadError(OpenAIError):
         message: str,
         *,
         upload_id: str | None,
-        cancelled: bool = False,
+        upload_cancelled: bool = False,
         **details: Any,
     ) -> None:
         super().__init__(message)
+        if "cancelled" in details:  # the former name of upload_cancelled
+            warnings.warn(
+                "UploadError(cancelled=...) is deprecated; use upload_cancelled=",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            upload_cancelled = bool(details.pop("cancelled"))
         self.upload_id = upload_id
-        self.cancelled = cancelled
+        self.upload_cancelled = upload_cancelled
         self.details = details
+
+    @property
+    def cancelled(self) -> bool:
+        """Deprecated: the same as :attr:`upload_cancelled`, which every error carries."""
+        warnings.warn(
+            "UploadError.cancelled is deprecated; use upload_cancelled",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.upload_cancelled
 
     def __str__(self) -> str:
         text = super().__str__()
         if self.upload_id and self.upload_id not in text:
-            state = "cancelled" if self.cancelled else "left pending"
+            state = "cancelled" if self.upload_cancelled else "left pending"
             text = f"{text} (Upload {self.upload_id}, {state})"
         return text
 
 
 class ChecksumMismatchError(UploadError):
-    """The md5 the caller gave differs from the md5 of the bytes read; nothing completed."""
+    """A digest differs from the one expected (the md5 the caller gave, or another
+    plugin's :class:`~openai_uploads.hookspecs.ChecksumVeto`); nothing completed."""
 
 
 class UploadVetoedError(UploadError):
@@ -246,7 +278,7 @@ class UploadCompletionError(UploadError):
     Upload's id, a File of another size).
 
     ``status`` is the status the answer gave. When the Upload may still be pending it is
-    cancelled (``cancelled`` says whether that worked).
+    cancelled (``upload_cancelled`` says whether that worked).
     """
 
     status: str | None

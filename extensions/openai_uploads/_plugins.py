@@ -72,7 +72,7 @@ DISABLE_AUTOLOAD_ENV = "OPENAI_UPLOADS_DISABLE_PLUGIN_AUTOLOAD"
 
 BUILTIN_PREFIX = "openai_uploads.builtin."
 CHECKSUM_PLUGIN = BUILTIN_PREFIX + "checksum"
-"""The registered name of the built-in md5 plugin (its vetoes are checksum mismatches)."""
+"""The registered name of the built-in md5 plugin."""
 RESERVED_DIGEST = "md5"
 
 OBSERVER_HOOKS = frozenset(

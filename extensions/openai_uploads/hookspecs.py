@@ -287,6 +287,19 @@ class Veto:
     """The registered name of the plugin that vetoed; filled in by the client."""
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ChecksumVeto(Veto):
+    """A :class:`Veto` because a digest of the bytes read differs from the one expected.
+
+    The upload fails with :class:`~openai_uploads.ChecksumMismatchError` instead of
+    :class:`~openai_uploads.UploadVetoedError`; the built-in md5 check returns one.
+    """
+
+    algorithm: str
+    expected: str
+    actual: str
+
+
 # --------------------------------------------------------------------------- hooks
 
 

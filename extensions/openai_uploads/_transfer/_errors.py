@@ -46,7 +46,7 @@ def translate_failure(
     """The exception to raise for ``exc``, with the Upload named, and whether it was kept.
 
     * :class:`UploadError` (checksum, veto, expiry, unreadable input): itself, with
-      ``upload_id`` and ``cancelled`` filled in.
+      ``upload_id`` and ``upload_cancelled`` filled in.
     * Other errors of this package (API errors, :class:`PluginError`): the same
       exception, so ``except BadRequestError`` still works, with ``upload_id`` and
       ``upload_cancelled`` attributes and a note naming the Upload.
@@ -75,18 +75,18 @@ def translate_failure(
     if isinstance(exc, UploadError):
         if exc.upload_id is None:
             exc.upload_id = upload_id
-        exc.cancelled = cancelled
+        exc.upload_cancelled = cancelled
         error = exc
     elif isinstance(exc, OpenAIError | KeyboardInterrupt | asyncio.CancelledError):
         error = exc
         if isinstance(exc, OpenAIError):
-            exc.upload_id = upload_id  # type: ignore[attr-defined]
-            exc.upload_cancelled = cancelled  # type: ignore[attr-defined]
+            exc.upload_id = upload_id
+            exc.upload_cancelled = cancelled
     else:
         error = UploadError(
             f"upload of {filename} failed: {exc!r}",
             upload_id=upload_id,
-            cancelled=cancelled,
+            upload_cancelled=cancelled,
         )
         error.__cause__ = exc
     if note and (kept or not isinstance(error, UploadError)):

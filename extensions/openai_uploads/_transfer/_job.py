@@ -25,10 +25,11 @@ from .._exceptions import (
     UploadExpiredError,
     UploadVetoedError,
 )
-from .._plugins import CHECKSUM_PLUGIN, PluginHost
+from .._plugins import PluginHost
 from .._types import ExpiresAfter, FilePurpose, Omit, Upload, UploadPart
 from ..hookspecs import (
     BytesSent,
+    ChecksumVeto,
     DigestsComputed,
     DigestSetup,
     Hasher,
@@ -400,8 +401,8 @@ class Job:
             )
         )
         if vetoes:
-            # Every veto is reported; the built-in md5's makes it a checksum mismatch.
-            mismatch = any(veto.plugin == CHECKSUM_PLUGIN for veto in vetoes)
+            # Every veto is reported; a ChecksumVeto (the md5's) makes it a checksum mismatch.
+            mismatch = any(isinstance(veto, ChecksumVeto) for veto in vetoes)
             cls = ChecksumMismatchError if mismatch else UploadVetoedError
             raise cls(
                 "; ".join(veto.reason for veto in vetoes),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
-from ..hookspecs import DigestsComputed, DigestSetup, HasherFactory, Veto, hookimpl
+from ..hookspecs import ChecksumVeto, DigestsComputed, DigestSetup, HasherFactory, hookimpl
 
 
 @hookimpl(trylast=True)
@@ -18,11 +18,14 @@ def digest_algorithms(event: DigestSetup) -> Mapping[str, HasherFactory]:
 
 
 @hookimpl(trylast=True)
-def check_digests(event: DigestsComputed) -> Veto | None:
+def check_digests(event: DigestsComputed) -> ChecksumVeto | None:
     expected = event.expected_md5
     actual = event.digests.get("md5")
     if expected is not None and actual is not None and expected.lower() != actual:
-        return Veto(
+        return ChecksumVeto(
             reason=f"md5 mismatch: expected {expected.lower()}, the file read has {actual}",
+            algorithm="md5",
+            expected=expected.lower(),
+            actual=actual,
         )
     return None
