@@ -1,0 +1,170 @@
+"""``scripts/unasync.py``: the sync code is generated from the async code written once.
+
+The cases that edit files run the script on a copy of what it reads and writes
+(``scripts/unasync.py``, ``pyproject.toml`` for ruff's settings, ``_async/`` and
+``_sync/``), with the ruff installed in the running environment.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path("extensions") / "openai_uploads"
+SCRIPT = REPO_ROOT / "scripts" / "unasync.py"
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(root / "scripts" / "unasync.py"), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def sync_files(root: Path) -> dict[str, str]:
+    folder = root / PACKAGE / "_sync"
+    return {p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*.py")}
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("_async", "_sync"):
+        shutil.copytree(REPO_ROOT / PACKAGE / folder, tmp_path / PACKAGE / folder, ignore=ignore)
+    (tmp_path / "scripts").mkdir()
+    shutil.copy2(SCRIPT, tmp_path / "scripts" / "unasync.py")
+    shutil.copy2(REPO_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def unasync() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("unasync_script", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_check_passes_on_the_committed_tree() -> None:
+    result = run(REPO_ROOT, "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "up to date" in result.stdout
+
+
+def test_a_fresh_generation_equals_the_committed_sync_files(repo_copy: Path) -> None:
+    shutil.rmtree(repo_copy / PACKAGE / "_sync")
+    result = run(repo_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sync_files(repo_copy) == sync_files(REPO_ROOT)
+
+
+def test_check_fails_naming_a_hand_edited_sync_file(repo_copy: Path) -> None:
+    edited = repo_copy / PACKAGE / "_sync" / "uploads.py"
+    text = edited.read_text()
+    edited.write_text(text.replace("no more can be added", "no more may be added", 1))
+    assert edited.read_text() != text
+    result = run(repo_copy, "--check")
+    assert result.returncode == 1
+    assert "extensions/openai_uploads/_sync/uploads.py is out of date" in result.stdout
+    assert "_sync/__init__.py" not in result.stdout  # only the edited file is named
+    assert edited.read_text() != text  # --check writes nothing
+
+
+def test_check_fails_naming_the_twin_of_a_changed_async_module(repo_copy: Path) -> None:
+    source = repo_copy / PACKAGE / "_async" / "uploads.py"
+    source.write_text(source.read_text() + "\nCHANGED = 1\n")
+    result = run(repo_copy, "--check")
+    assert result.returncode == 1
+    assert "_sync/uploads.py is out of date" in result.stdout
+    assert "+CHANGED = 1" in result.stdout  # the diff shows what regeneration would write
+
+
+def test_check_names_a_sync_file_without_an_async_source(repo_copy: Path) -> None:
+    (repo_copy / PACKAGE / "_sync" / "orphan.py").write_text("X = 1\n")
+    result = run(repo_copy, "--check")
+    assert result.returncode == 1
+    assert "_sync/orphan.py has no source" in result.stdout
+
+
+def test_generation_rewrites_a_hand_edited_sync_file(repo_copy: Path) -> None:
+    edited = repo_copy / PACKAGE / "_sync" / "uploads.py"
+    edited.write_text(edited.read_text() + "# by hand\n")
+    assert run(repo_copy).returncode == 0
+    assert sync_files(repo_copy) == sync_files(REPO_ROOT)
+
+
+def test_each_generated_file_says_so_in_its_first_line() -> None:
+    for name, text in sync_files(REPO_ROOT).items():
+        first = text.splitlines()[0]
+        assert first == (
+            f"# Generated from openai_uploads/_async/{name} by "
+            "`python scripts/unasync.py`: do not edit."
+        )
+
+
+def test_names_and_keywords_become_their_sync_twins(unasync: ModuleType) -> None:
+    source = (
+        "async def list(self) -> AsyncCursorPage[T]:\n"
+        "    async with self._lock:\n"
+        "        async for chunk in response.aiter_bytes():\n"
+        "            await asleep(1)\n"
+        "    return await self._client._execute(call)  # AsyncOpenAI\n"
+    )
+    assert unasync.unasync_text(source, "x.py") == (
+        "def list(self) -> SyncCursorPage[T]:\n"
+        "    with self._lock:\n"
+        "        for chunk in response.iter_bytes():\n"
+        "            sleep(1)\n"
+        "    return self._client._execute(call)  # OpenAI\n"
+    )
+
+
+def test_only_whole_names_are_replaced(unasync: ModuleType) -> None:
+    source = "MyAsyncOpenAI = awaited = AsyncOpenAIX = upload_asyncly\n"
+    assert unasync.unasync_text(source, "x.py") == source
+
+
+def test_the_sync_side_of_a_marked_block_is_kept_uncommented(unasync: ModuleType) -> None:
+    source = (
+        "def f():\n"
+        "    # unasync: async-only\n"
+        '    """Async doc."""\n'
+        "    # unasync: sync-only\n"
+        '    # """Sync doc.\n'
+        "    #\n"
+        "    # More.\n"
+        '    # """\n'
+        "    # unasync: end\n"
+        "    return 1\n"
+    )
+    assert unasync.unasync_text(source, "x.py") == (
+        'def f():\n    """Sync doc.\n\n    More.\n    """\n    return 1\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("# unasync: async-only\nx = 1\n", "not closed"),
+        ("x = 1\n# unasync: end\n", "outside a block"),
+        ("# unasync: sync-only\nx = 1\n# unasync: end\n", "must be '# ...'"),
+        ("# unasync: sync-only\n# x = 1\n# unasync: async-only\n# unasync: end\n", "after"),
+    ],
+)
+def test_a_misplaced_marker_is_an_error_naming_the_line(
+    unasync: ModuleType, source: str, message: str
+) -> None:
+    with pytest.raises(unasync.GenerationError, match=message):
+        unasync.unasync_text(source, "x.py")
