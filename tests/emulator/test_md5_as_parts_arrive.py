@@ -1,19 +1,23 @@
-"""The md5 ``complete`` checks is computed as the parts arrive, in creation order; other
-orders, and a hasher that failed, fall back to reading the parts at ``complete``."""
+"""The md5 ``complete`` checks is computed as the parts arrive, in creation order: a part
+that is next in that order is hashed while it is written, others are read back by a
+background hasher; other orders, and a hasher that failed, fall back to reading the parts
+at ``complete``."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openai
 import pytest
 
-from openai_uploads.emulator import EmulatorServer, _store
+from openai_uploads.emulator import EmulatorServer, Store, _store
 
-from .conftest import md5, new_upload
+from .conftest import API_KEY, md5, new_upload
 
 
 def _parts(client: openai.OpenAI, upload_id: str, chunks: list[bytes]) -> list[str]:
@@ -47,7 +51,74 @@ def test_other_order_is_hashed_at_complete(client: openai.OpenAI) -> None:
     assert client.files.content(done.file.id).content == data
 
 
-def test_a_failed_hasher_falls_back_to_reading_the_parts(
+def _never_read(*args: Any) -> Any:
+    raise AssertionError("a part was read back from disk")
+
+
+def test_parts_sent_one_after_another_are_hashed_while_written_not_read_back(
+    client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_store, "_update_md5", _never_read)
+    monkeypatch.setattr(_store, "md5_of", _never_read)
+    chunks = [os.urandom(n) for n in (300_000, 3_000_000, 5)]
+    upload_id = new_upload(client, sum(map(len, chunks)))
+    part_ids = _parts(client, upload_id, chunks)
+    done = client.uploads.complete(upload_id, part_ids=part_ids, md5=md5(b"".join(chunks)))
+    assert done.status == "completed"
+
+
+def test_a_part_that_fails_does_not_keep_the_next_from_being_hashed_while_written(
+    client: openai.OpenAI, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_store, "_update_md5", _never_read)
+    monkeypatch.setattr(_store, "md5_of", _never_read)
+    upload_id = new_upload(client, 6)
+    boundary = secrets.token_hex(8)
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="data"; filename="p"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    with httpx.Client(
+        base_url=emulator.base_url, headers={"Authorization": f"Bearer {API_KEY}"}
+    ) as http:
+        cut = http.post(
+            f"/uploads/{upload_id}/parts",
+            content=head + b"no closing boundary",
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+    assert cut.status_code == 400
+    part_ids = _parts(client, upload_id, [b"abc", b"def"])
+    done = client.uploads.complete(upload_id, part_ids=part_ids, md5=md5(b"abcdef"))
+    assert done.status == "completed"
+
+
+def test_a_part_overtaken_while_hashed_is_read_back_in_creation_order(tmp_path: Path) -> None:
+    store = Store(tmp_path / "d")
+    try:
+        upload = store.create_upload(
+            filename="f",
+            bytes=4,
+            purpose="batch",
+            mime_type="text/jsonl",
+            file_expires_seconds=None,
+        )
+        first = store.begin_part_md5(upload.id)
+        assert first is not None
+        assert store.begin_part_md5(upload.id) is None  # one part per Upload at a time
+        bodies = {}
+        for name, data in (("overtaking", b"ab"), ("first", b"cd")):
+            bodies[name] = store.tmp_path(".part")
+            bodies[name].write_bytes(data)
+        first.update(b"cd")
+        overtaking = store.commit_part(upload.id, bodies["overtaking"], 2)  # created first
+        late = store.commit_part(upload.id, bodies["first"], 2, first)
+        completion = store.begin_complete(upload.id, [overtaking.id, late.id])
+        assert store.md5_of_completion(completion) == md5(b"abcd")
+    finally:
+        store.close()
+
+
+def test_a_failed_background_hasher_falls_back_to_reading_the_parts(
     client: openai.OpenAI, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = _store._update_md5
@@ -56,6 +127,8 @@ def test_a_failed_hasher_falls_back_to_reading_the_parts(
         raise OSError("disk trouble")
 
     monkeypatch.setattr(_store, "_update_md5", broken)
+    # as if the parts had been sent side by side: none is hashed while written
+    monkeypatch.setattr(Store, "begin_part_md5", lambda self, upload_id: None)
     chunks = [os.urandom(50_000) for _ in range(2)]
     upload_id = new_upload(client, 100_000)
     part_ids = _parts(client, upload_id, chunks)

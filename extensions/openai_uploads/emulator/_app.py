@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -39,7 +41,7 @@ from ._limits import (
     CrashMiddleware,
     ServerLimits,
 )
-from ._store import Store, open_private
+from ._store import PartMd5, Store, open_private
 
 # The request fields and query parameters each route accepts are the spec's, read from
 # the operation table codegen.sh writes (openai_uploads_client.sdk): a field added to
@@ -52,7 +54,12 @@ _LIST_FILES_MAX: Final = 10_000
 _READ_BYTES: Final = 4 * 1024 * 1024
 """Bytes read per thread hop when a File's content is sent."""
 _FLUSH_BYTES: Final = 1024 * 1024
-"""Part bytes gathered before they are written out in a worker thread."""
+"""Part bytes gathered before they are written out (and hashed) in a worker thread,
+while the next ones are received."""
+_IO_THREADS: Final = 8
+"""Parts written at the same time, at most (more wait for a thread)."""
+_INLINE_WRITE_BYTES: Final = 256 * 1024
+"""A part's last bytes are written on the event loop when no more than this."""
 
 
 def _error_response(error: ApiError) -> Response:
@@ -134,8 +141,9 @@ class _PartReceiver:
     """Callbacks for the streaming multipart parser: the ``data`` field goes straight to
     a temp file, chunk by chunk; nothing is held whole in memory."""
 
-    def __init__(self, tmp: Path, limit: int, remaining: int) -> None:
+    def __init__(self, tmp: Path, limit: int, remaining: int, md5: PartMd5 | None) -> None:
         self.tmp = tmp
+        self.md5 = md5
         self.limit = limit
         self.remaining = remaining
         self.size = 0
@@ -206,13 +214,22 @@ class _PartReceiver:
             self.pending.append(memoryview(data)[start:end])
             self.pending_bytes += end - start
 
-    def flush(self) -> None:
-        """Write the pending slices of received chunks (blocking: run in a worker thread)."""
+    def take(self) -> list[memoryview]:
+        """The pending slices of received chunks, for :meth:`write`."""
         views, self.pending = self.pending, []
         self.pending_bytes = 0
-        if self.file is not None:
-            for view in views:
-                self.file.write(view)
+        return views
+
+    def write(self, views: list[memoryview]) -> None:
+        """Write slices to the file and the md5 (blocking: in a worker thread when large;
+        hashlib lets go of the GIL for them). Never two at once for one receiver."""
+        file, md5 = self.file, self.md5
+        if file is None:
+            return
+        for view in views:
+            file.write(view)
+            if md5 is not None:
+                md5.update(view)
 
     def on_part_end(self) -> None:
         self._in_data = False
@@ -221,6 +238,33 @@ class _PartReceiver:
         if self.file is not None:
             self.file.close()
             self.file = None
+
+
+class _Writer:
+    """Runs a receiver's writes one at a time in a worker thread, each overlapping with
+    the receiving of the next batch."""
+
+    def __init__(self, pool: ThreadPoolExecutor, write: Callable[[list[memoryview]], None]) -> None:
+        self.pool = pool
+        self.write = write
+        self.running: concurrent.futures.Future[None] | None = None
+
+    async def start(self, views: list[memoryview]) -> None:
+        """Wait for the previous write, then start writing ``views``."""
+        await self.wait()
+        self.running = self.pool.submit(self.write, views)
+
+    async def wait(self) -> None:
+        running, self.running = self.running, None
+        if running is not None:
+            await asyncio.wrap_future(running)
+
+    def close(self) -> None:
+        """Block until a write still running ends (after an error or a cancellation:
+        the file must not be closed under it); its outcome no longer matters."""
+        running, self.running = self.running, None
+        if running is not None:
+            concurrent.futures.wait([running])
 
 
 class PiecesResponse(Response):
@@ -266,6 +310,8 @@ class Emulator:
         self.store = store
         self.api_key = api_key
         self.injector = injector
+        self.io_pool = ThreadPoolExecutor(_IO_THREADS, thread_name_prefix="emulator-io")
+        """Writes (and hashes) the parts being received."""
 
     def authorize(self, request: Request) -> None:
         header = request.headers.get("authorization", "")
@@ -330,10 +376,14 @@ class Emulator:
                 "The request must be multipart/form-data with a 'data' field.", param="data"
             )
         tmp = self.store.tmp_path(".part")
+        # the md5 for complete, computed while the part is written when it is the next
+        # part in creation order (else the store's hasher reads the part back later)
+        part_md5 = self.store.begin_part_md5(upload_id)
         # Parts are taken up to the 8 GB Upload maximum, not only up to ``bytes``:
         # complete checks that the parts it lists add up to ``bytes`` (as the API does).
-        receiver = _PartReceiver(tmp, MAX_PART_SIZE, MAX_UPLOAD_BYTES - received)
+        receiver = _PartReceiver(tmp, MAX_PART_SIZE, MAX_UPLOAD_BYTES - received, part_md5)
         parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
+        writer = _Writer(self.io_pool, receiver.write)
         try:
             try:
                 async for chunk in request.stream():
@@ -341,11 +391,14 @@ class Emulator:
                     if receiver.error is not None:
                         raise receiver.error
                     if receiver.pending_bytes >= _FLUSH_BYTES:
-                        # the disk write overlaps with receiving on other connections;
-                        # batched, so that the thread hop is paid per MiB, not per chunk
-                        await anyio.to_thread.run_sync(receiver.flush)
+                        # written and hashed in a worker thread while the next MiB is
+                        # received; batched, so that the thread hop is paid per MiB
+                        await writer.start(receiver.take())
                 parser.finalize()
-                receiver.flush()
+                if receiver.pending_bytes > _INLINE_WRITE_BYTES:
+                    await writer.start(receiver.take())
+                await writer.wait()
+                receiver.write(receiver.take())
                 if parser.state != MultipartState.END:
                     raise bad_request(
                         "Malformed multipart body: it ends before its closing boundary.",
@@ -356,11 +409,14 @@ class Emulator:
             except Exception as exc:
                 raise bad_request(f"Malformed multipart body: {exc}", param="data") from None
             finally:
+                writer.close()
                 receiver.close()
             if not receiver.seen_data:
                 raise bad_request("Missing required parameter: 'data'.", param="data")
-            part = self.store.commit_part(upload_id, tmp, receiver.size)
+            part = self.store.commit_part(upload_id, tmp, receiver.size, part_md5)
         finally:
+            if part_md5 is not None:
+                self.store.release_part_md5(part_md5)
             tmp.unlink(missing_ok=True)
         return JSONResponse(part.to_json())
 
@@ -542,6 +598,7 @@ def create_app(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            emulator.io_pool.shutdown(wait=False)
 
     app = Starlette(
         routes=emulator.routes(),

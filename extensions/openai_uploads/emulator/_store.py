@@ -169,7 +169,7 @@ class PartRecord:
 
 @dataclass
 class _Digest:
-    """The md5 of an Upload's parts in creation order, as far as the hasher has read."""
+    """The md5 of an Upload's parts in creation order, as far as they have been hashed."""
 
     md5: Any = field(default_factory=lambda: hashlib.md5(usedforsecurity=False))
     part_ids: list[str] = field(default_factory=list)
@@ -178,10 +178,33 @@ class _Digest:
     failed: bool = False
 
 
+class PartMd5:
+    """The md5 of an Upload's parts so far, carried on with a part's bytes while the part
+    is received (:meth:`update` from any one thread at a time). It counts only if the part
+    is committed as the next one in creation order; else the background hasher reads the
+    part from disk as usual."""
+
+    __slots__ = ("_digest", "_md5", "base", "upload_id")
+
+    def __init__(self, upload_id: str, digest: _Digest, base: int) -> None:
+        self.upload_id = upload_id
+        self._digest = digest
+        self._md5 = digest.md5.copy()
+        self.base = base
+        """How many parts the md5 had hashed when this part began."""
+
+    def update(self, data: Any) -> None:
+        self._md5.update(data)
+
+
 class _Hasher:
-    """Hashes each Upload's parts in the order they were created, in one background
-    thread, as they arrive; ``complete`` then finds the md5 ready instead of reading the
-    parts again. Only in memory: after a restart it starts again from the first part."""
+    """Keeps the md5 of each pending Upload's parts in the order they were created, so
+    that ``complete`` finds it ready instead of reading the parts again.
+
+    The part that is next in creation order when it begins is hashed while it is written
+    (:class:`PartMd5`, one per Upload at a time); parts received side by side, and any
+    whose inline md5 did not end up next, are read back by one background thread in
+    creation order. Only in memory: after a restart it starts again from the first part."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -189,6 +212,7 @@ class _Hasher:
         self._cond = threading.Condition()
         self._digests: dict[str, _Digest] = {}
         self._queued: set[str] = set()
+        self._inline: dict[str, PartMd5] = {}
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -196,7 +220,49 @@ class _Hasher:
     def forget(self, upload_id: str) -> None:
         with self._cond:
             self._digests.pop(upload_id, None)
+            self._inline.pop(upload_id, None)
             self._cond.notify_all()
+
+    def begin_inline(self, upload_id: str, committed: int) -> PartMd5 | None:
+        """A :class:`PartMd5` for a part beginning now, if the md5 covers all ``committed``
+        parts and no other part of the Upload is being hashed inline; else None."""
+        with self._cond:
+            if upload_id in self._inline:
+                return None
+            digest = self._digests.setdefault(upload_id, _Digest())
+            if digest.failed or len(digest.part_ids) != committed:
+                return None
+            part_md5 = PartMd5(upload_id, digest, committed)
+            self._inline[upload_id] = part_md5
+            return part_md5
+
+    def release_inline(self, part_md5: PartMd5) -> None:
+        with self._cond:
+            if self._inline.get(part_md5.upload_id) is part_md5:
+                del self._inline[part_md5.upload_id]
+
+    def committed(
+        self, upload_id: str, part_id: str, position: int, part_md5: PartMd5 | None
+    ) -> None:
+        """Part ``part_id`` was committed as the Upload's part number ``position`` (from 0):
+        its inline md5 extends the Upload's if it began where the md5 ends now; else the
+        background thread hashes it."""
+        if part_md5 is not None:
+            with self._cond:
+                if self._inline.get(upload_id) is part_md5:
+                    del self._inline[upload_id]
+                digest = self._digests.get(upload_id)
+                if (
+                    digest is part_md5._digest
+                    and not digest.failed
+                    and len(digest.part_ids) == part_md5.base == position
+                ):
+                    digest.md5 = part_md5._md5
+                    digest.part_ids.append(part_id)
+                    digest.prefixes.append(digest.md5.hexdigest())
+                    self._cond.notify_all()
+                    return
+        self.schedule(upload_id)
 
     def schedule(self, upload_id: str) -> None:
         with self._cond:
@@ -216,7 +282,9 @@ class _Hasher:
         if digest.failed:
             return
         try:
-            # parts are only ever appended to a pending Upload: the hashed ones are a prefix
+            # parts are only ever appended to a pending Upload: the hashed ones are a
+            # prefix; an inline md5 is only taken when the hashed ones are all of them,
+            # so none is taken while this reads
             created = self._store.part_ids_in_creation_order(upload_id)
             for part_id in created[len(digest.part_ids) :]:
                 with self._cond:
@@ -225,7 +293,7 @@ class _Hasher:
                 _update_md5(digest.md5, self._store.part_path(part_id))
                 with self._cond:
                     digest.part_ids.append(part_id)
-                    digest.prefixes.append(digest.md5.copy().hexdigest())
+                    digest.prefixes.append(digest.md5.hexdigest())
                     self._cond.notify_all()
         except Exception:  # e.g. a part file gone: complete then reads the parts itself
             with self._cond:
@@ -240,7 +308,11 @@ class _Hasher:
         created = self._store.part_ids_in_creation_order(upload_id)
         if created[: len(part_ids)] != part_ids:
             return None
-        self.schedule(upload_id)
+        with self._cond:
+            digest = self._digests.get(upload_id)
+            ready = digest is not None and len(digest.part_ids) >= len(part_ids)
+        if not ready:
+            self.schedule(upload_id)
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
@@ -528,11 +600,26 @@ class Store:
             return record, self.received_bytes(upload_id)
 
     def received_bytes(self, upload_id: str) -> int:
+        return self._received(upload_id)[1]
+
+    def _received(self, upload_id: str) -> tuple[int, int]:
+        """How many parts the Upload has, and their bytes."""
         with self._lock:
             row = self._row(
-                "SELECT COALESCE(SUM(size), 0) FROM parts WHERE upload_id = ?", (upload_id,)
+                "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM parts WHERE upload_id = ?",
+                (upload_id,),
             )
-            return int(row[0]) if row else 0
+            return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def begin_part_md5(self, upload_id: str) -> PartMd5 | None:
+        """An md5 to update with the bytes of a part being received now, so that the part
+        need not be read again for ``complete`` (pass it to :meth:`commit_part`); None
+        when another part of the Upload is being hashed so, or the hasher is behind.
+        Release it with :meth:`release_part_md5` if the part is not committed."""
+        return self._hasher.begin_inline(upload_id, self._received(upload_id)[0])
+
+    def release_part_md5(self, part_md5: PartMd5) -> None:
+        self._hasher.release_inline(part_md5)
 
     def part_ids_in_creation_order(self, upload_id: str) -> list[str]:
         with self._lock:
@@ -541,11 +628,15 @@ class Store:
             )
             return [part_id for (part_id,) in rows.fetchall()]
 
-    def commit_part(self, upload_id: str, tmp: Path, size: int) -> PartRecord:
-        """Keep a received body as a Part, if the Upload still accepts it."""
+    def commit_part(
+        self, upload_id: str, tmp: Path, size: int, part_md5: PartMd5 | None = None
+    ) -> PartRecord:
+        """Keep a received body as a Part, if the Upload still accepts it. ``part_md5``:
+        the md5 from :meth:`begin_part_md5`, updated with all of the body."""
         with self._lock:
             try:
-                _, received = self.check_accepts_parts(upload_id)
+                self.check_accepts_parts(upload_id)
+                position, received = self._received(upload_id)
                 # As the API: parts are accepted up to the 8 GB Upload maximum, whatever
                 # the declared bytes; complete checks that the parts it lists add up to
                 # them (a part left out of part_ids is ignored).
@@ -565,7 +656,7 @@ class Store:
                 "INSERT INTO parts VALUES (?, ?, ?, ?)",
                 (part.id, part.upload_id, part.created_at, part.size),
             )
-        self._hasher.schedule(upload_id)
+            self._hasher.committed(upload_id, part.id, position, part_md5)
         return part
 
     def begin_complete(self, upload_id: str, part_ids: list[str]) -> Completion:
