@@ -51,7 +51,7 @@ from ._utils import is_strict_int
 from ._version import __version__
 from .hookspecs import OutgoingRequest, RequestFinished, RequestStarted, RetryContext
 
-log = logging.getLogger("openai_uploads")
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 

@@ -63,7 +63,7 @@ from .hookspecs import (
     Veto,
 )
 
-log = logging.getLogger("openai_uploads")
+log = logging.getLogger(__name__)
 
 PLUGINS_ENV = "OPENAI_UPLOADS_PLUGINS"
 """Selects plugins by name: see :class:`PluginSelection`."""

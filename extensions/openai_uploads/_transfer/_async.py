@@ -21,7 +21,7 @@ from ._protocols import AsyncTransferClient
 from ._source import SourceRange
 from ._sync import CANCEL_TIMEOUT, LANDING_GRACE, STOP_GRACE
 
-log = logging.getLogger("openai_uploads")
+log = logging.getLogger(__name__)
 
 
 InFlight = dict[asyncio.Task[UploadPart], tuple[Part, bytearray | None]]

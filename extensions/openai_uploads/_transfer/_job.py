@@ -46,7 +46,7 @@ from ._plan import DEFAULT_PART_SIZE, Part, PartPlan, TransferState
 from ._resume import ResumeState, StateFile
 from ._source import Source, SourceRange, open_source
 
-log = logging.getLogger("openai_uploads")
+log = logging.getLogger(__name__)
 
 
 class CreateArguments(CreateUploadParams):

@@ -32,7 +32,7 @@ from typing import Any
 
 from ._source import Identity, Source
 
-log = logging.getLogger("openai_uploads")
+log = logging.getLogger(__name__)
 
 STATE_SUFFIX = ".openai-upload.json"
 VERSION = 1

@@ -25,7 +25,7 @@ from ._plan import Part
 from ._protocols import SyncTransferClient
 from ._source import SourceRange
 
-log = logging.getLogger("openai_uploads")
+log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 0.2
 """How often the reader wakes while waiting, so signals are handled promptly."""

@@ -173,7 +173,7 @@ class BodyTimeoutMiddleware:
             stall.stop()
 
 
-_log = logging.getLogger("openai_uploads.emulator")
+_log = logging.getLogger(__name__)
 
 _SERVER_ERROR = {
     "error": {

@@ -1,10 +1,12 @@
-"""Log requests and transfers to the ``openai_uploads`` logger.
+"""Log requests and transfers to the ``openai_uploads.plugins.logging`` logger.
 
 Registered by default; silent unless the logger is enabled (``INFO`` for transfers,
 ``DEBUG`` for each request and part). Only ids, sizes, statuses and timings are logged:
 never headers, bodies or the API key.
 
-Enable it with ``logging.getLogger("openai_uploads").setLevel(logging.DEBUG)``.
+Enable it with ``logging.getLogger("openai_uploads").setLevel(logging.DEBUG)``: like every
+module's logger (``logging.getLogger(__name__)``) it is a child of ``openai_uploads``,
+whose level and handlers apply to it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ..hookspecs import (
     hookimpl,
 )
 
-log = logging.getLogger("openai_uploads")
+log = logging.getLogger(__name__)
 
 
 @hookimpl
