@@ -1,0 +1,296 @@
+"""``openai-uploads upload``: upload a file in parallel Parts and print the File id."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .. import AzureOpenAI, OpenAI
+from .._constants import UPLOAD_PURPOSES
+from .._exceptions import OpenAIError
+from .._transfer._options import DEFAULT_MAX_CONCURRENCY
+from ..plugins.progress import ProgressBar
+from ._connection import DEFAULT_BASE_URL, azure_options, azure_settings, given, remote_settings
+from ._embedded import local_emulator
+from ._interrupt import InterruptGuard, caused_by_interrupt
+from ._logging import setup_logging
+from ._output import (
+    EXIT_USAGE,
+    PROG,
+    describe_api_error,
+    error,
+    fail,
+    human_bytes,
+    stderr_is_terminal,
+    upload_left_pending,
+)
+from ._params import DurationParam, Md5Param, SizeParam, guess_mime_type
+from ._tracker import Tracker
+from ._verify import file_md5, stored_md5
+
+
+@click.command(short_help="Upload a file in parallel Parts; print the File id.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.option(
+    "--purpose",
+    required=True,
+    type=click.Choice(UPLOAD_PURPOSES),
+    help="What the File is for.",
+)
+@click.option("--mime-type", default=None, help="Default: guessed from the file name.")
+@click.option(
+    "--part-size",
+    type=SizeParam(),
+    default=None,
+    help="Bytes per Part, with units: 64MiB (default and maximum), 32MB, 8388608.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=DEFAULT_MAX_CONCURRENCY,
+    show_default=True,
+    help="Parts in flight; a file's parts are streamed, so memory does not grow with it.",
+)
+@click.option("--md5", type=Md5Param(), default=None, help="Expected md5 of the file (hex).")
+@click.option(
+    "--no-md5",
+    is_flag=True,
+    help="Do not send an md5 with complete (the server then does not verify the bytes).",
+)
+@click.option(
+    "--expires-after",
+    type=DurationParam(),
+    default=None,
+    help="When the File expires after creation: 3600s, 2h, 7d (1h to 30d).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Keep a state file next to PATH; an interrupted upload picks up where it stopped "
+    "when the same command runs again.",
+)
+@click.option(
+    "--local",
+    is_flag=True,
+    help="Upload to an embedded emulator on loopback (no account, no network).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --local: keep the emulator's data here (default: a temporary directory).",
+)
+@click.option("--verify", is_flag=True, help="Download the stored File and compare its md5.")
+@click.option("--json", "as_json", is_flag=True, help="Print the completed Upload as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
+@click.option("--verbose", "-v", is_flag=True, help="Log every request and part on stderr.")
+@azure_options
+def upload(
+    path: Path,
+    purpose: str,
+    mime_type: str | None,
+    part_size: int | None,
+    concurrency: int,
+    md5: str | None,
+    no_md5: bool,
+    expires_after: int | None,
+    resume: bool,
+    local: bool,
+    data_dir: Path | None,
+    verify: bool,
+    as_json: bool,
+    quiet: bool,
+    verbose: bool,
+    azure_endpoint: str | None,
+    api_version: str | None,
+) -> None:
+    """Upload PATH in parallel Parts and print the File id (or the Upload, with --json).
+
+    Talks to the API at OPENAI_BASE_URL (default https://api.openai.com/v1) with the key
+    in OPENAI_API_KEY; --local needs neither.
+
+    \b
+    Examples:
+      openai-uploads upload train.jsonl --purpose fine-tune
+      openai-uploads upload big.pdf --purpose assistants --part-size 32MiB --json
+      openai-uploads upload data.jsonl --purpose batch --local --verify
+      openai-uploads upload train.jsonl --purpose fine-tune \\
+          --azure-endpoint https://NAME.openai.azure.com --api-version 2025-04-01-preview
+    """
+    if md5 is not None and no_md5:
+        raise click.UsageError("--md5 and --no-md5 cannot be used together")
+    if data_dir is not None and not local:
+        raise click.UsageError("--data-dir only applies with --local")
+    if resume and local and data_dir is None:
+        raise click.UsageError(
+            "--resume with --local needs --data-dir (the temporary emulator data is "
+            "removed on exit, and the Upload with it)"
+        )
+    if local:
+        if given("azure_endpoint"):
+            raise click.UsageError("--local and --azure-endpoint cannot be used together")
+        azure_endpoint = None  # the environment's Azure endpoint does not apply
+        api_version = None
+    azure = azure_settings(azure_endpoint, api_version)
+    show_notes = not quiet and stderr_is_terminal()
+
+    plugins: list[object] = []
+    progress: ProgressBar | None = None
+    if not quiet and stderr_is_terminal():
+        try:
+            # With --verify the bar stays up after complete, for the "verifying" phase.
+            progress = ProgressBar(transient=False, finish_on_complete=not verify)
+        except ImportError:  # rich is in the cli extra, not in the emulator's
+            fail("the progress bar needs rich: pip install 'openai-uploads[cli]'")
+        plugins.append(progress)
+    setup_logging(quiet, verbose, None if progress is None else progress.console)
+    tracker = Tracker()
+    plugins.append(tracker)
+
+    kwargs: dict[str, Any] = {
+        "file": path,
+        "mime_type": mime_type or guess_mime_type(path.name),
+        "purpose": purpose,
+        "max_concurrency": concurrency,
+        "resume": resume,
+    }
+    if part_size is not None:
+        kwargs["part_size"] = part_size
+    if md5 is not None:
+        kwargs["md5"] = md5
+    elif no_md5:
+        kwargs["md5"] = None
+    if expires_after is not None:
+        kwargs["expires_after"] = {"anchor": "created_at", "seconds": expires_after}
+
+    where = "the local emulator" if local else ""
+    client: Any = None
+    with InterruptGuard() as guard, contextlib.ExitStack() as stack:
+        if progress is not None:
+            guard.cleanup.append(progress.close)
+        try:
+            if azure is not None:
+                where = azure[0]
+                client = AzureOpenAI(azure_endpoint=where, api_version=azure[1], plugins=plugins)
+            else:
+                if local:
+                    base_url, api_key = stack.enter_context(local_emulator(data_dir, guard))
+                else:
+                    remote_url, api_key = remote_settings()
+                    base_url = remote_url or DEFAULT_BASE_URL
+                    where = base_url
+                client = OpenAI(api_key=api_key, base_url=base_url, plugins=plugins)
+            stack.callback(client.close)
+            started = time.monotonic()
+            result = client.uploads.upload_file_chunked(**kwargs)
+            elapsed = time.monotonic() - started
+            file_id = result.file.id if result.file else None
+            if file_id is None:  # pragma: no cover - a completed Upload carries its File
+                fail(f"Upload {result.id} ended {result.status} without a File")
+            if verify:
+                if progress is not None:
+                    progress.set_phase(result.id, "verifying")
+                local_md5 = file_md5(path)
+                remote_md5, stored_size = stored_md5(client, file_id)
+                if progress is not None:
+                    progress.set_phase(
+                        result.id, "verified" if remote_md5 == local_md5 else "verify failed"
+                    )
+            if progress is not None:
+                progress.close()
+            if show_notes:
+                # The rate the bar showed: the bytes of this run over the time from the
+                # first part to the last (complete and verify send no part bytes).
+                rate = None if progress is None else progress.send_rate(result.id)
+                _note_uploaded(path, result.id, file_id, result.bytes, elapsed, tracker, rate)
+            if verify:
+                if remote_md5 != local_md5:
+                    fail(
+                        f"verify failed: File {file_id} has md5 {remote_md5} "
+                        f"({stored_size} bytes), {path} has {local_md5}"
+                    )
+                if show_notes:
+                    error(f"verified: File {file_id} has the md5 of {path.name} ({local_md5})")
+        except KeyboardInterrupt:
+            _on_interrupt(client, tracker, resume, guard)
+        except OpenAIError as exc:
+            if caused_by_interrupt(exc):
+                _on_interrupt(client, tracker, resume, guard)
+            if progress is not None:
+                progress.close()
+            message = describe_api_error(exc, where)
+            if resume and upload_left_pending(exc):
+                message += f"; run the same command again to resume: {_resume_command()}"
+            fail(message)
+        except ValueError as exc:
+            # upload_file_chunked validates its arguments before sending anything.
+            fail(f"invalid upload: {exc}", EXIT_USAGE)
+        except OSError as exc:
+            fail(f"cannot read {path}: {exc}")
+
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(file_id)
+
+
+def _note_uploaded(
+    path: Path,
+    upload_id: str,
+    file_id: str,
+    size: int,
+    elapsed: float,
+    tracker: Tracker,
+    rate: float | None,
+) -> None:
+    if rate is None:  # no bar: the bytes of this run over the whole call
+        sent = size - tracker.resumed_bytes
+        rate = sent / elapsed if elapsed > 0 else 0.0
+    resumed = (
+        f", resumed after {human_bytes(tracker.resumed_bytes)}" if tracker.resumed_bytes else ""
+    )
+    error(
+        f"uploaded {path.name}: {human_bytes(size)} in {elapsed:.1f} s "
+        f"(parts sent at {human_bytes(rate)}/s{resumed}) -> Upload {upload_id}, File {file_id}"
+    )
+
+
+def _resume_command() -> str:
+    """The command line that resumes this upload: this one, with ``--resume``."""
+    args = list(sys.argv[1:])
+    if "--resume" not in args:
+        args.append("--resume")
+    return shlex.join([PROG, *args])
+
+
+def _on_interrupt(client: Any, tracker: Tracker, resume: bool, guard: InterruptGuard) -> NoReturn:
+    """Ctrl-C: make sure the Upload is cancelled (or kept, with --resume), say so, leave."""
+    upload_id = tracker.upload_id
+    if upload_id is None:
+        guard.hard_exit("interrupted before the Upload was created")
+    if tracker.file_id is not None:
+        guard.hard_exit(
+            f"interrupted: Upload {upload_id} had completed as File {tracker.file_id}, "
+            "which was not verified"
+        )
+    if resume and not tracker.cancelled:
+        guard.hard_exit(
+            f"interrupted: Upload {upload_id} kept; run the same command again to resume: "
+            f"{_resume_command()}"
+        )
+    if not tracker.cancelled and client is not None:
+        try:
+            client.with_options(max_retries=0, timeout=2.0).uploads.cancel(upload_id=upload_id)
+        except Exception as exc:
+            guard.hard_exit(
+                f"interrupted: Upload {upload_id} was not cancelled: "
+                f"{describe_api_error(exc, 'the server')}"
+            )
+    guard.hard_exit(f"interrupted: Upload {upload_id} cancelled")
