@@ -36,6 +36,7 @@ except ModuleNotFoundError:  # pragma: no cover - depends on the installed extra
 
 from typing import Any
 
+from .._constants import DEFAULT_BASE_URL
 from ..emulator._cli import serve
 from ._cancel_cmd import cancel
 from ._logging import setup_logging as _setup_logging  # noqa: F401  (its old name here)
@@ -44,7 +45,7 @@ from ._params import guess_mime_type, parse_duration, parse_size
 from ._plugins_cmd import plugins
 from ._upload_cmd import upload
 
-__all__ = ["guess_mime_type", "main", "parse_duration", "parse_size"]
+__all__ = ["DEFAULT_BASE_URL", "guess_mime_type", "main", "parse_duration", "parse_size"]
 
 
 class _Group(click.Group):
