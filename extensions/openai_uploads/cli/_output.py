@@ -47,9 +47,9 @@ def upload_left_pending(exc: BaseException) -> str | None:
     """The id of the Upload a failed transfer left pending (not cancelled), if any."""
     if isinstance(exc, errors.UploadCompletionError) and not exc.still_pending:
         return None  # complete left it cancelled or completed: nothing to resume
-    upload_id = getattr(exc, "upload_id", None)
-    cancelled = getattr(exc, "upload_cancelled", getattr(exc, "cancelled", False))
-    return upload_id if isinstance(upload_id, str) and upload_id and not cancelled else None
+    if not isinstance(exc, errors.OpenAIError) or exc.upload_cancelled:
+        return None
+    return exc.upload_id or None
 
 
 def describe_api_error(exc: BaseException, base_url: str) -> str:
@@ -68,8 +68,7 @@ def describe_api_error(exc: BaseException, base_url: str) -> str:
         text = f"{exc.status_code} {exc.message}"
     else:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    upload_id = getattr(exc, "upload_id", None)
-    if isinstance(upload_id, str) and upload_id:
-        state = "cancelled" if getattr(exc, "upload_cancelled", False) else "left pending"
-        text = f"{text} (Upload {upload_id}, {state})"
+    if isinstance(exc, errors.OpenAIError) and exc.upload_id:
+        state = "cancelled" if exc.upload_cancelled else "left pending"
+        text = f"{text} (Upload {exc.upload_id}, {state})"
     return text
