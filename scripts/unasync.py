@@ -20,8 +20,9 @@ Each module of ``extensions/openai_uploads/_async/`` has a twin of the same name
   differ by more than names (the connection pool, thread vs event loop) are written;
   operations that differ only in how they wait are helpers with an async and a sync
   form (``openai_uploads._concurrency``);
-* sorting the imports and formatting the result with ruff, so that the generated files
-  are what ``ruff check`` and ``ruff format`` expect.
+* dropping the imports the sync code does not use (the async-only ones), sorting the
+  rest and formatting the result with ruff, so that the generated files are what
+  ``ruff check`` and ``ruff format`` expect.
 
 The first line of each generated file says where it comes from.
 
@@ -59,12 +60,14 @@ NAMES: dict[str, str] = {
     "AsyncParts": "Parts",
     "AsyncAPIResource": "SyncAPIResource",
     "AsyncCursorPage": "SyncCursorPage",
+    "AsyncPaginator": "SyncCursorPage",  # what the async list methods return
     "AsyncChunkedUploadMixin": "ChunkedUploadMixin",
     "AsyncTransferClient": "SyncTransferClient",
     "AsyncUploadsAPI": "SyncUploadsAPI",
     "AsyncPartsAPI": "SyncPartsAPI",
     "upload_async": "upload_sync",
     "aread_once": "read_once",
+    "astrip_key_on_redirect": "strip_key_on_redirect",
     "_async": "_sync",
     # openai_uploads._concurrency: the operations with an async and a sync form
     "asleep": "sleep",
@@ -159,7 +162,11 @@ def generate(source: Path) -> str:
     """The text the sync twin of ``source`` must have."""
     target = TARGET / source.relative_to(SOURCE)
     text = header(source) + unasync_text(source.read_text(), source.name)
-    text = _ruff(["check", "--fix", "--exit-zero", "--quiet", "--select", "I"], text, target)
+    text = _ruff(
+        ["check", "--fix", "--exit-zero", "--quiet", "--select", "F401,I,UP028", "--unsafe-fixes"],
+        text,
+        target,
+    )
     return _ruff(["format", "--quiet"], text, target)
 
 

@@ -15,11 +15,10 @@ import httpx
 
 from openai_uploads_client.sdk import CancelUploadParams, CompleteUploadParams, CreateUploadParams
 
-from .._base_client import RequestOptions
 from .._params import spec_method
 from .._transfer import AsyncChunkedUploadMixin
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
-from ..resources._resource import AsyncAPIResource
+from ..resources._resource import AsyncAPIResource, request_options
 from ..resources._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
 from ..resources.parts import AsyncParts
 
@@ -77,12 +76,7 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
         #     )
         # """
         # unasync: end
-        options = RequestOptions(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
         call = create_upload_call(
             size=bytes,
             filename=filename,
@@ -118,12 +112,7 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
         #     print(completed.file.id)
         # """
         # unasync: end
-        options = RequestOptions(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
         call = complete_upload_call(
             upload_id, part_ids=part_ids, md5=md5, params=params, options=options
         )
@@ -141,12 +130,7 @@ class AsyncUploads(AsyncAPIResource, AsyncChunkedUploadMixin):
         **params: Unpack[CancelUploadParams],
     ) -> Upload:
         """Cancel the Upload; its Parts are discarded and no more can be added."""
-        options = RequestOptions(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
         return await self._client._execute(
             cancel_upload_call(upload_id, params=params, options=options)
         )

@@ -11,11 +11,10 @@ import httpx
 
 from openai_uploads_client.sdk import CancelUploadParams, CompleteUploadParams, CreateUploadParams
 
-from .._base_client import RequestOptions
 from .._params import spec_method
 from .._transfer import ChunkedUploadMixin
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
-from ..resources._resource import SyncAPIResource
+from ..resources._resource import SyncAPIResource, request_options
 from ..resources._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
 from ..resources.parts import Parts
 
@@ -64,12 +63,7 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
                 purpose="fine-tune",
             )
         """
-        options = RequestOptions(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
         call = create_upload_call(
             size=bytes,
             filename=filename,
@@ -101,12 +95,7 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
             completed = client.uploads.complete(upload.id, part_ids=[p.id for p in parts])
             print(completed.file.id)
         """
-        options = RequestOptions(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
         call = complete_upload_call(
             upload_id, part_ids=part_ids, md5=md5, params=params, options=options
         )
@@ -124,10 +113,5 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
         **params: Unpack[CancelUploadParams],
     ) -> Upload:
         """Cancel the Upload; its Parts are discarded and no more can be added."""
-        options = RequestOptions(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
         return self._client._execute(cancel_upload_call(upload_id, params=params, options=options))

@@ -5,119 +5,29 @@ the resources hand their client to a driver), so the drivers are typed end to en
 test double only has to provide these few members.
 """
 
-# The client's async signatures take ``timeout`` (the per-request httpx timeout).
-# ruff: noqa: ASYNC109
+# The async protocols are written once, in openai_uploads/_async/protocols.py; the sync
+# ones are generated from them (scripts/unasync.py).
 
 from __future__ import annotations
 
-import builtins
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, Unpack
+from .._async.protocols import AsyncPartsAPI, AsyncTransferClient, AsyncUploadsAPI
+from .._sync.protocols import SyncPartsAPI, SyncTransferClient, SyncUploadsAPI
 
-from openai_uploads_client.sdk import CreateUploadParams
+__all__ = [
+    "AsyncPartsAPI",
+    "AsyncTransferClient",
+    "AsyncUploadsAPI",
+    "SyncPartsAPI",
+    "SyncTransferClient",
+    "SyncUploadsAPI",
+]
 
-from .._base_client import PartBody
-from .._types import ExpiresAfter, FilePurpose, Omit, Upload, UploadPart
-
-if TYPE_CHECKING:
-    from .._plugins import PluginHost
-
-
-class SyncPartsAPI(Protocol):
-    def _create_part(
-        self,
-        upload_id: str,
-        *,
-        body: bytes | bytearray | memoryview | PartBody,
-        filename: str = ...,
-        on_progress: Callable[[int], None] | None = ...,
-        on_attempt: Callable[[], None] | None = ...,
-        expires_at: float | None = ...,
-        max_retries: int | None = ...,
-        part_number: int | None = ...,
-    ) -> UploadPart: ...
-
-
-class SyncUploadsAPI(Protocol):
-    @property
-    def parts(self) -> SyncPartsAPI: ...
-
-    def create(
-        self,
-        *,
-        bytes: int,
-        filename: str,
-        mime_type: str,
-        purpose: FilePurpose,
-        expires_after: ExpiresAfter | Omit = ...,
-        **params: Unpack[CreateUploadParams],
-    ) -> Upload: ...
-
-    def complete(
-        self, upload_id: str, *, part_ids: builtins.list[str], md5: str | Omit = ...
-    ) -> Upload: ...
-
-    def cancel(self, upload_id: str, *, timeout: float) -> Upload: ...
-
-
-class SyncTransferClient(Protocol):
-    """The client :func:`._sync.upload_sync` drives (``OpenAI``)."""
-
-    @property
-    def max_retries(self) -> int: ...
-
-    @property
-    def plugins(self) -> PluginHost: ...
-
-    @property
-    def uploads(self) -> SyncUploadsAPI: ...
-
-
-class AsyncPartsAPI(Protocol):
-    async def _create_part(
-        self,
-        upload_id: str,
-        *,
-        body: bytes | bytearray | memoryview | PartBody,
-        filename: str = ...,
-        on_progress: Callable[[int], None] | None = ...,
-        on_attempt: Callable[[], None] | None = ...,
-        expires_at: float | None = ...,
-        max_retries: int | None = ...,
-        part_number: int | None = ...,
-    ) -> UploadPart: ...
-
-
-class AsyncUploadsAPI(Protocol):
-    @property
-    def parts(self) -> AsyncPartsAPI: ...
-
-    async def create(
-        self,
-        *,
-        bytes: int,
-        filename: str,
-        mime_type: str,
-        purpose: FilePurpose,
-        expires_after: ExpiresAfter | Omit = ...,
-        **params: Unpack[CreateUploadParams],
-    ) -> Upload: ...
-
-    async def complete(
-        self, upload_id: str, *, part_ids: builtins.list[str], md5: str | Omit = ...
-    ) -> Upload: ...
-
-    async def cancel(self, upload_id: str, *, timeout: float) -> Upload: ...
-
-
-class AsyncTransferClient(Protocol):
-    """The client :func:`._async.upload_async` drives (``AsyncOpenAI``)."""
-
-    @property
-    def max_retries(self) -> int: ...
-
-    @property
-    def plugins(self) -> PluginHost: ...
-
-    @property
-    def uploads(self) -> AsyncUploadsAPI: ...
+for _twin in (
+    AsyncPartsAPI,
+    AsyncTransferClient,
+    AsyncUploadsAPI,
+    SyncPartsAPI,
+    SyncTransferClient,
+    SyncUploadsAPI,
+):
+    _twin.__module__ = __name__  # where they are documented and imported from

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
+
+import httpx
+
+from .._base_client import RequestOptions
+from .._types import NotGiven
 
 if TYPE_CHECKING:
     from .._client import AsyncOpenAI, OpenAI
@@ -22,6 +28,21 @@ class AsyncAPIResource:
         self._client = client
 
 
+def request_options(
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, object] | None,
+    extra_body: Mapping[str, object] | None,
+    timeout: float | httpx.Timeout | NotGiven | None,
+) -> RequestOptions:
+    """The per-request options every resource method takes, in one value."""
+    return RequestOptions(
+        extra_headers=extra_headers,
+        extra_query=extra_query,
+        extra_body=extra_body,
+        timeout=timeout,
+    )
+
+
 def require_id(name: str, value: object) -> str:
     """Reject an empty or non-string id before it becomes a confusing URL."""
     if not isinstance(value, str):
@@ -31,4 +52,4 @@ def require_id(name: str, value: object) -> str:
     return value
 
 
-__all__ = ["AsyncAPIResource", "SyncAPIResource", "require_id"]
+__all__ = ["AsyncAPIResource", "SyncAPIResource", "request_options", "require_id"]

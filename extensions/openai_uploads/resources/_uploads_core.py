@@ -15,13 +15,10 @@ from openai_uploads_client.models import FileExpirationAfter
 from .._base_client import APICall, RequestOptions, parse_json_model
 from .._params import request_body, split_params
 from .._types import ExpiresAfter, FilePurpose, Omit, Upload
+from .._utils import is_strict_int
 from ._resource import require_id
 
 SECONDS_PER_DAY = 86_400
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def expiration(expires_after: ExpiresAfter | Mapping[str, object]) -> FileExpirationAfter:
@@ -35,7 +32,7 @@ def expiration(expires_after: ExpiresAfter | Mapping[str, object]) -> FileExpira
         raise TypeError("expires_after needs exactly one of 'seconds' or 'days'")
     key = "days" if "days" in expires_after else "seconds"
     amount = expires_after[key]
-    if not isinstance(amount, int) or isinstance(amount, bool):
+    if not is_strict_int(amount):
         raise TypeError(f"expires_after[{key!r}] must be an int, got {amount!r}")
     seconds = amount * SECONDS_PER_DAY if key == "days" else amount
     anchor = expires_after.get("anchor", "created_at")
@@ -61,7 +58,7 @@ def create_upload_call(
 ) -> APICall[Upload]:
     """``params``: the spec-derived keyword arguments (``CreateUploadParams``)."""
     spec = split_params("createUpload", params)
-    if not _is_int(size):
+    if not is_strict_int(size):
         raise TypeError(f"bytes must be an int, got {type(size).__name__}")
     for name, value in (("filename", filename), ("mime_type", mime_type), ("purpose", purpose)):
         if not isinstance(value, str):

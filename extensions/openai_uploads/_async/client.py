@@ -1,0 +1,388 @@
+"""The client class: configuration, the connection pool, and the I/O driver.
+
+The request logic lives in :mod:`openai_uploads._base_client`; the client only carries out
+its ``Send`` / ``Sleep`` actions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import weakref
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Self, TypeVar, cast
+
+import anyio
+import httpx
+
+from .._base_client import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RETRIES,
+    HTTPX_ERRORS,
+    APICall,
+    Authorize,
+    BaseClient,
+    DeadlineExceeded,
+    DeadlineStream,
+    Outcome,
+    Send,
+    Sleep,
+    TimeoutTypes,
+    aread_once,
+    checked_secret,
+    total_timeout,
+)
+from .._concurrency import aresolve, asleep
+from .._plugins import PluginHost
+from .._types import NOT_GIVEN, NotGiven
+from ..resources import AsyncFiles, AsyncUploads
+
+# unasync: sync-only
+# from .._deadline import CALL_DEADLINE, deadline_transport
+# unasync: end
+
+__all__ = ["AsyncOpenAI"]
+
+T = TypeVar("T")
+
+# unasync: async-only
+AsyncApiKey = str | Callable[[], "str | Awaitable[str]"]
+"""``api_key`` of the async clients: a key, or a callable (plain or async) returning one."""
+# unasync: end
+
+SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
+"""What sending may raise besides cancellation: httpx's errors, and RuntimeError from a
+closed client or a connection of a closed event loop."""
+
+
+class AsyncOpenAI(BaseClient):
+    # unasync: async-only
+    """The asyncio client; the same options and behaviour as :class:`OpenAI`.
+
+    Safe to share between tasks, and usable from one event loop after another (one
+    client across several ``asyncio.run`` calls): its own connection pool is replaced
+    when the loop changes, since connections cannot outlive their loop. A caller's own
+    ``http_client`` is used as given; keep such a client within one loop. A callable
+    ``api_key`` may be a coroutine function.
+
+    Example::
+
+        async with AsyncOpenAI() as client:
+            upload = await client.uploads.upload_file_chunked(
+                file="data.jsonl", mime_type="application/jsonl", purpose="fine-tune"
+            )
+    """
+
+    # unasync: sync-only
+    # """A client of the Uploads API, safe to share between threads.
+    #
+    # Reads ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and
+    # ``OPENAI_PROJECT_ID`` for the options not given. Retries connection errors,
+    # timeouts, 408, 409, 429 and 5xx up to ``max_retries`` times (the decision is the
+    # ``decide_retry`` plugin hook's). Close it (or use ``with``) to release connections;
+    # a caller's own ``http_client`` is left open.
+    #
+    # ``api_key`` may be a callable returning the key (or a bearer token, e.g. an Entra ID
+    # token provider for Azure's v1 endpoint): it is called before every attempt.
+    #
+    # Example::
+    #
+    #     from openai_uploads import OpenAI
+    #
+    #     with OpenAI() as client:
+    #         upload = client.uploads.upload_file_chunked(
+    #             file="data.jsonl", mime_type="application/jsonl", purpose="batch"
+    #         )
+    # """
+    # unasync: end
+
+    uploads: AsyncUploads
+    files: AsyncFiles
+    _http: httpx.AsyncClient
+    # unasync: async-only
+    _pool: _LoopBoundPool
+    # unasync: end
+
+    def __init__(
+        self,
+        *,
+        # unasync: async-only
+        api_key: AsyncApiKey | None = None,
+        # unasync: sync-only
+        # api_key: str | Callable[[], str] | None = None,
+        # unasync: end
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        plugins: Iterable[object] = (),
+        load_plugins: bool | None = None,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client)!r}")
+        self._configure(
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_timeout=None if http_client is None else http_client.timeout,
+        )
+        self._owns_http = http_client is None
+        # unasync: async-only
+        timeout = self.timeout
+
+        def new_pool() -> httpx.AsyncClient:
+            return httpx.AsyncClient(timeout=timeout, limits=DEFAULT_LIMITS, follow_redirects=True)
+
+        self._http = http_client or new_pool()
+        self._pool = _LoopBoundPool(self._http, None if http_client is not None else new_pool)
+        # unasync: sync-only
+        # self._http = http_client or httpx.Client(
+        #     timeout=self.timeout,
+        #     follow_redirects=True,
+        #     transport=deadline_transport(DEFAULT_LIMITS),
+        # )
+        # unasync: end
+        self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
+        self._init_resources()
+
+    # unasync: async-only
+    def with_options(
+        self,
+        *,
+        api_key: AsyncApiKey | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        copy = super().with_options(
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        copy._pool = self._pool
+        return copy
+
+    with_options.__doc__ = BaseClient.with_options.__doc__
+
+    # unasync: end
+
+    def _init_resources(self) -> None:
+        self.uploads = AsyncUploads(self)
+        self.files = AsyncFiles(self)
+
+    async def _attempt_auth_headers(self) -> dict[str, str]:
+        """The auth headers of one attempt (see :class:`~._base_client.Authorize`)."""
+        provider = self._api_key_provider
+        if provider is None:
+            return self._auth_headers()
+        key = await aresolve(provider())
+        return {"Authorization": f"Bearer {checked_secret(key, 'the api_key callable')}"}
+
+    async def _execute(self, call: APICall[T]) -> T:
+        flow = self._flow(call)
+        outcome: Outcome = None
+        while True:
+            try:
+                action = flow.send(outcome)
+            except StopIteration as stop:
+                return cast(T, stop.value)
+            if isinstance(action, Sleep):
+                await asleep(action.seconds)
+                outcome = None
+                continue
+            if isinstance(action, Authorize):
+                outcome = await self._attempt_auth_headers()
+                continue
+            try:
+                outcome = await self._send(action)
+            except BaseException as exc:
+                # Anything else stops the call (cancellation included): the flow reports
+                # the attempt's end and re-raises.
+                flow.throw(exc)
+                raise
+
+    # unasync: async-only
+    async def _send(self, action: Send) -> Outcome:
+        """One attempt; the whole of it (connect to last byte) within its total deadline."""
+        request = action.request
+        http = self._pool.get()
+        await self._pool.close_at_loop_end()
+        limit = total_timeout(request)
+        started = time.monotonic()
+        try:
+            with anyio.fail_after(limit):
+                response = await http.send(request, stream=True)
+                if limit is not None:
+                    # A streamed body is read after this scope: it gets the rest.
+                    response.stream = DeadlineStream(response.stream, started + limit, request)
+                if action.stream and response.is_success:
+                    return response
+                try:
+                    response._content = await aread_once(response.aiter_bytes())
+                except BaseException:
+                    await response.aclose()
+                    raise
+                return response
+        except TimeoutError:
+            return DeadlineExceeded("the call took longer than its timeout", request=request)
+        except SEND_ERRORS as exc:
+            return exc
+
+    @property
+    def is_closed(self) -> bool:
+        return self._pool.is_closed
+
+    async def close(self) -> None:
+        """Close the connection pool (unless it is a caller's own ``http_client``)."""
+        if self._owns_http:
+            await self._pool.aclose()
+
+    # unasync: sync-only
+    # def _send(self, action: Send) -> Outcome:
+    #     """One attempt, bounded by its total deadline (:func:`total_timeout`)."""
+    #     request = action.request
+    #     limit = total_timeout(request)
+    #     started = time.monotonic()
+    #     # Our own pool's sockets wait at most what is left of the deadline (._deadline).
+    #     token = CALL_DEADLINE.set(None if limit is None else started + limit)
+    #     try:
+    #         try:
+    #             response = self._http.send(request, stream=True)
+    #         except SEND_ERRORS as exc:
+    #             return exc
+    #         if limit is not None:
+    #             # From the start of the attempt: connecting and sending count too.
+    #             response.stream = DeadlineStream(response.stream, started + limit, request)
+    #         if action.stream and response.is_success:
+    #             return response
+    #         try:
+    #             # Not response.read(): that joins a list of chunks, holding the body twice.
+    #             response._content = read_once(response.iter_bytes())
+    #         except HTTPX_ERRORS as exc:
+    #             response.close()
+    #             return exc
+    #         return response
+    #     finally:
+    #         CALL_DEADLINE.reset(token)
+    #
+    # @property
+    # def is_closed(self) -> bool:
+    #     return self._http.is_closed
+    #
+    # def close(self) -> None:
+    #     """Close the connection pool (unless it is a caller's own ``http_client``)."""
+    #     if self._owns_http:
+    #         self._http.close()
+    #
+    # unasync: end
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+# unasync: async-only
+async def _close_when_the_loop_ends(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    """Closes ``client`` when its event loop shuts down.
+
+    Started once per loop and left suspended: ``asyncio.run`` (and ``asyncio.Runner``)
+    close every pending async generator while the loop still runs, so the pool's
+    connections are closed there, in their own loop, instead of leaking their sockets.
+    """
+    try:
+        yield
+    finally:
+        if not client.is_closed:
+            with contextlib.suppress(RuntimeError):  # the loop is already closed
+                await client.aclose()
+
+
+class _LoopBoundPool:
+    """The connection pool of an :class:`AsyncOpenAI`, one per event loop.
+
+    httpx's connections belong to the event loop that opened them; once that loop is
+    closed (the end of an ``asyncio.run``), reusing them fails with "Event loop is
+    closed". So the client's own pool is bound to the first loop that uses it, and a
+    call from another loop gets a fresh pool. Each pool is closed when its loop shuts
+    down (``asyncio.run``'s end), so no socket outlives its loop; :meth:`aclose` closes
+    the current one. A caller's own ``http_client`` is always used as given.
+    """
+
+    def __init__(
+        self, client: httpx.AsyncClient, make: Callable[[], httpx.AsyncClient] | None
+    ) -> None:
+        self.current = client
+        self._make = make
+        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self._closed = False
+        self._closer: AsyncGenerator[None, None] | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed by :meth:`aclose` (a pool closed at the end of its loop does not count:
+        the next loop gets a new one)."""
+        return self._closed if self._make is not None else self.current.is_closed
+
+    def get(self) -> httpx.AsyncClient:
+        """The pool for the running event loop."""
+        if self._make is None or self._closed:
+            return self.current
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # another async library: no loop to bind to
+            return self.current
+        bound = None if self._loop is None else self._loop()
+        if bound is loop:
+            return self.current
+        if self._loop is not None or self.current.is_closed:
+            # Used before, from a loop that is closed or gone: its connections are dead.
+            self.current = self._make()
+        self._loop = weakref.ref(loop)
+        self._closer = None
+        return self.current
+
+    async def close_at_loop_end(self) -> None:
+        """Make sure the running loop's pool is closed when the loop shuts down."""
+        if self._make is None or self._closed or self._closer is not None:
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # another async library
+            return
+        closer = _close_when_the_loop_ends(self.current)
+        self._closer = closer
+        await closer.asend(None)
+
+    async def aclose(self) -> None:
+        # get() first: a pool of a finished loop cannot close its connections, so it is
+        # swapped for a fresh one of this loop, which closes at once.
+        client = self.get()
+        self._closed = True
+        self._closer = None
+        await client.aclose()
+
+
+# unasync: end

@@ -1,0 +1,136 @@
+"""``upload_file_chunked`` on the Uploads resources."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, BinaryIO, Unpack
+
+from openai_uploads_client.sdk import CreateUploadParams
+
+from .._params import spec_method
+from .._transfer._async import upload_async
+from .._transfer._job import Job
+from .._transfer._options import DEFAULT_MAX_CONCURRENCY, TransferOptions
+from .._types import ExpiresAfter, FilePurpose, Omit, Upload, omit
+from .protocols import AsyncTransferClient
+
+__all__ = ["AsyncChunkedUploadMixin"]
+
+_DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
+
+Parts of a path, in-memory data or a seekable file object are streamed: each is read
+from its offset 512 KiB at a time as it is sent (again on a retry), so memory does not
+grow with ``part_size`` or ``max_concurrency``; one sequential read beside them computes
+the md5 (and any digest a plugin asks for). A non-seekable stream is read once, in
+order, into ``max_concurrency + 1`` part buffers. Each part is retried on its own
+(``part_retries`` times, within the Upload's hour). The md5 is sent with ``complete``,
+so the server checks the assembled bytes.
+
+Args:
+    file: a path (``str`` or ``os.PathLike``), ``bytes`` / ``bytearray`` /
+        ``memoryview``, or a binary file object (read from its current position; a
+        non-seekable stream needs ``bytes``).
+    mime_type: the file's MIME type, e.g. ``"application/jsonl"``.
+    purpose: ``"assistants"``, ``"batch"``, ``"fine-tune"``, ``"vision"``,
+        ``"user_data"`` or ``"evals"``.
+    filename: required for in-memory data and nameless file objects.
+    bytes: the size; required for in-memory data and non-seekable streams, checked
+        against the real size otherwise.
+    part_size: bytes per part, 1 to 64 MiB (default 64 MiB).
+    md5: the expected md5 (hex); a mismatch stops before ``complete`` with
+        :class:`ChecksumMismatchError` and cancels the Upload. Omitted: the md5 read
+        is sent with ``complete`` so the server checks it. ``None``: no md5 is sent.
+    max_concurrency: parts in flight at once (default 8; lower it on a slow uplink,
+        so that each part finishes well within the request timeout).
+    expires_after: when the resulting File expires, e.g.
+        ``{"anchor": "created_at", "days": 7}``.
+    resume: keep a state file so that calling again with the same arguments after an
+        interruption sends only the missing parts. The state file is
+        ``<path>.openai-upload.json`` next to a path, or ``state_file``.
+    state_file: where the resume state lives (required with ``resume`` for
+        in-memory data and file objects).
+    keep_on_failure: leave the Upload pending on failure instead of cancelling it
+        (default: the value of ``resume``).
+    part_retries: retries per part (default ``max(client.max_retries, 5)``).
+    **params: any other request field of ``uploads.create`` that the spec declares
+        (``CreateUploadParams``), passed through to it and kept in the resume state.
+
+Returns:
+    The completed Upload; ``upload.file`` is the File.
+
+Raises:
+    TypeError: ``filename`` or ``bytes`` missing where required, or an unsupported input.
+    ValueError: a bad argument (missing / unreadable path, directory, wrong ``bytes``,
+        ``part_size`` outside 1..64 MiB, over 8 GB, malformed ``md5``, unknown
+        ``purpose``, ``max_concurrency`` < 1). Nothing is sent.
+    APIError: a request failed for good (the same class as any other call raises);
+        ``err.upload_id`` names the Upload and ``err.upload_cancelled`` says whether
+        it was cancelled.
+    UploadError: an engine-level failure (``ChecksumMismatchError``,
+        ``UploadVetoedError``, ``UploadExpiredError``, ``FileChangedError`` when the
+        file changed while it was uploaded), with ``upload_id`` and ``cancelled``.
+    KeyboardInterrupt, asyncio.CancelledError: re-raised after cancelling the Upload
+        (or leaving it pending for ``resume``), with a note naming it.
+
+Example::
+
+    upload = client.uploads.upload_file_chunked(
+        file="training.jsonl", mime_type="application/jsonl", purpose="fine-tune",
+        resume=True,
+    )
+    print(upload.file.id)
+"""
+
+
+class AsyncChunkedUploadMixin:
+    # unasync: async-only
+    """Adds :meth:`upload_file_chunked` to ``client.uploads`` of ``AsyncOpenAI``."""
+
+    # unasync: sync-only
+    # """Adds :meth:`upload_file_chunked` to ``client.uploads``; needs ``self._client``."""
+    # unasync: end
+
+    if TYPE_CHECKING:
+
+        @property
+        def _client(self) -> AsyncTransferClient: ...
+
+    @spec_method("createUpload")
+    async def upload_file_chunked(
+        self,
+        *,
+        file: str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO,
+        mime_type: str,
+        purpose: FilePurpose,
+        filename: str | None = None,
+        bytes: int | None = None,
+        part_size: int | None = None,
+        md5: str | Omit | None = omit,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        expires_after: ExpiresAfter | Omit = omit,
+        resume: bool = False,
+        state_file: str | os.PathLike[str] | None = None,
+        keep_on_failure: bool | None = None,
+        part_retries: int | None = None,
+        **params: Unpack[CreateUploadParams],
+    ) -> Upload:
+        client = self._client
+        options = TransferOptions.from_arguments(
+            client_max_retries=client.max_retries,
+            filename=filename,
+            bytes=bytes,
+            state_file=state_file,
+            mime_type=mime_type,
+            purpose=purpose,
+            part_size=part_size,
+            md5=md5,
+            max_concurrency=max_concurrency,
+            expires_after=expires_after,
+            resume=resume,
+            keep_on_failure=keep_on_failure,
+            part_retries=part_retries,
+            create_params=params,
+        )
+        return await upload_async(client, Job(client.plugins, file, options))
+
+    upload_file_chunked.__doc__ = _DOC

@@ -1,0 +1,190 @@
+# Generated from openai_uploads/_async/client.py by `python scripts/unasync.py`: do not edit.
+"""The client class: configuration, the connection pool, and the I/O driver.
+
+The request logic lives in :mod:`openai_uploads._base_client`; the client only carries out
+its ``Send`` / ``Sleep`` actions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Self, TypeVar, cast
+
+import httpx
+
+from .._base_client import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RETRIES,
+    HTTPX_ERRORS,
+    APICall,
+    Authorize,
+    BaseClient,
+    DeadlineStream,
+    Outcome,
+    Send,
+    Sleep,
+    TimeoutTypes,
+    checked_secret,
+    read_once,
+    total_timeout,
+)
+from .._concurrency import resolve, sleep
+from .._deadline import CALL_DEADLINE, deadline_transport
+from .._plugins import PluginHost
+from .._types import NOT_GIVEN, NotGiven
+from ..resources import Files, Uploads
+
+__all__ = ["OpenAI"]
+
+T = TypeVar("T")
+
+
+SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
+"""What sending may raise besides cancellation: httpx's errors, and RuntimeError from a
+closed client or a connection of a closed event loop."""
+
+
+class OpenAI(BaseClient):
+    """A client of the Uploads API, safe to share between threads.
+
+    Reads ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and
+    ``OPENAI_PROJECT_ID`` for the options not given. Retries connection errors,
+    timeouts, 408, 409, 429 and 5xx up to ``max_retries`` times (the decision is the
+    ``decide_retry`` plugin hook's). Close it (or use ``with``) to release connections;
+    a caller's own ``http_client`` is left open.
+
+    ``api_key`` may be a callable returning the key (or a bearer token, e.g. an Entra ID
+    token provider for Azure's v1 endpoint): it is called before every attempt.
+
+    Example::
+
+        from openai_uploads import OpenAI
+
+        with OpenAI() as client:
+            upload = client.uploads.upload_file_chunked(
+                file="data.jsonl", mime_type="application/jsonl", purpose="batch"
+            )
+    """
+
+    uploads: Uploads
+    files: Files
+    _http: httpx.Client
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Callable[[], str] | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        plugins: Iterable[object] = (),
+        load_plugins: bool | None = None,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise TypeError(f"http_client must be an httpx.Client, got {type(http_client)!r}")
+        self._configure(
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            http_timeout=None if http_client is None else http_client.timeout,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
+            timeout=self.timeout,
+            follow_redirects=True,
+            transport=deadline_transport(DEFAULT_LIMITS),
+        )
+        self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
+        self._init_resources()
+
+    def _init_resources(self) -> None:
+        self.uploads = Uploads(self)
+        self.files = Files(self)
+
+    def _attempt_auth_headers(self) -> dict[str, str]:
+        """The auth headers of one attempt (see :class:`~._base_client.Authorize`)."""
+        provider = self._api_key_provider
+        if provider is None:
+            return self._auth_headers()
+        key = resolve(provider())
+        return {"Authorization": f"Bearer {checked_secret(key, 'the api_key callable')}"}
+
+    def _execute(self, call: APICall[T]) -> T:
+        flow = self._flow(call)
+        outcome: Outcome = None
+        while True:
+            try:
+                action = flow.send(outcome)
+            except StopIteration as stop:
+                return cast(T, stop.value)
+            if isinstance(action, Sleep):
+                sleep(action.seconds)
+                outcome = None
+                continue
+            if isinstance(action, Authorize):
+                outcome = self._attempt_auth_headers()
+                continue
+            try:
+                outcome = self._send(action)
+            except BaseException as exc:
+                # Anything else stops the call (cancellation included): the flow reports
+                # the attempt's end and re-raises.
+                flow.throw(exc)
+                raise
+
+    def _send(self, action: Send) -> Outcome:
+        """One attempt, bounded by its total deadline (:func:`total_timeout`)."""
+        request = action.request
+        limit = total_timeout(request)
+        started = time.monotonic()
+        # Our own pool's sockets wait at most what is left of the deadline (._deadline).
+        token = CALL_DEADLINE.set(None if limit is None else started + limit)
+        try:
+            try:
+                response = self._http.send(request, stream=True)
+            except SEND_ERRORS as exc:
+                return exc
+            if limit is not None:
+                # From the start of the attempt: connecting and sending count too.
+                response.stream = DeadlineStream(response.stream, started + limit, request)
+            if action.stream and response.is_success:
+                return response
+            try:
+                # Not response.read(): that joins a list of chunks, holding the body twice.
+                response._content = read_once(response.iter_bytes())
+            except HTTPX_ERRORS as exc:
+                response.close()
+                return exc
+            return response
+        finally:
+            CALL_DEADLINE.reset(token)
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    def close(self) -> None:
+        """Close the connection pool (unless it is a caller's own ``http_client``)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

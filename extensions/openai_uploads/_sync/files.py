@@ -1,0 +1,190 @@
+# Generated from openai_uploads/_async/files.py by `python scripts/unasync.py`: do not edit.
+"""``client.files``: list, retrieve, download and delete the Files that Uploads produce."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from typing import Unpack
+
+import httpx
+
+from openai_uploads_client.sdk import (
+    DeleteFileParams,
+    DownloadFileParams,
+    ListFilesParams,
+    RetrieveFileParams,
+)
+
+from .._base_client import HTTPX_ERRORS, RequestOptions, make_transport_error
+from .._concurrency import run_blocking
+from .._params import spec_method, split_params
+from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
+from ..pagination import SyncCursorPage
+from ..resources._files_core import (
+    DOWNLOAD_CHUNK,
+    Replacement,
+    Writable,
+    check_download,
+    delete_file_call,
+    download_file_call,
+    list_files_call,
+    page_query,
+    retrieve_file_call,
+    stream_file_call,
+)
+from ..resources._resource import SyncAPIResource, request_options
+
+__all__ = ["Files"]
+
+
+class Files(SyncAPIResource):
+    """The Files an Upload produced: ``client.files``."""
+
+    @spec_method("listFiles")
+    def list(
+        self,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[ListFilesParams],
+    ) -> SyncCursorPage[FileObject]:
+        """List Files, newest first: ``purpose``, ``limit`` (per page), ``order``, ``after``.
+
+        The result is the first page; iterating it yields every File of every page,
+        fetching the next page as needed. The arguments come from the spec
+        (``listFiles``).
+
+        Example::
+
+            for file in client.files.list(purpose="batch"):
+                print(file.id, file.filename)
+        """
+        query = split_params("listFiles", params).query
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
+
+        def fetch(after: str | None) -> SyncCursorPage[FileObject]:
+            page = self._client._execute(list_files_call(page_query(query, after), options))
+            return SyncCursorPage(page, fetch)
+
+        return fetch(None)
+
+    @spec_method("retrieveFile")
+    def retrieve(
+        self,
+        file_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[RetrieveFileParams],
+    ) -> FileObject:
+        """Return the File object with this id."""
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
+        return self._client._execute(
+            retrieve_file_call(file_id, options, split_params("retrieveFile", params).query)
+        )
+
+    @spec_method("downloadFile")
+    def content(
+        self,
+        file_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DownloadFileParams],
+    ) -> bytes:
+        """Download the File's bytes.
+
+        Example::
+
+            data = client.files.content(upload.file.id)
+        """
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
+        return self._client._execute(
+            download_file_call(file_id, options, split_params("downloadFile", params).query)
+        )
+
+    @spec_method("downloadFile")
+    def download(
+        self,
+        file_id: str,
+        destination: str | os.PathLike[str] | Writable,
+        *,
+        chunk_size: int = DOWNLOAD_CHUNK,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DownloadFileParams],
+    ) -> int:
+        """Stream the File's bytes to a path or a writable object; returns the byte count.
+
+        Unlike :meth:`content`, memory stays at ``chunk_size`` whatever the File's size.
+        A path is written as a temporary file next to it, checked against the
+        response's ``Content-Length`` and the File's ``bytes``, then renamed into
+        place: on any failure an existing file is left untouched and no temporary file
+        is left behind, and a symlink at the path is replaced, never written through.
+        The request is retried like any other until the body starts; a failure while
+        the body streams raises :class:`APIConnectionError`.
+
+        Example::
+
+            client.files.download(upload.file.id, "copy.jsonl")
+        """
+        options = RequestOptions(
+            extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
+        )
+        target = Replacement(destination) if isinstance(destination, str | os.PathLike) else None
+        try:
+            retrieved = self.retrieve(file_id, extra_headers=extra_headers, timeout=timeout)
+            response = self._client._execute(
+                stream_file_call(file_id, options, split_params("downloadFile", params).query)
+            )
+            try:
+                written = 0
+                for chunk in _checked(response.iter_bytes(chunk_size), response):
+                    if target is not None:
+                        run_blocking(target.file.write, chunk)
+                    else:
+                        assert not isinstance(destination, str | os.PathLike)
+                        destination.write(chunk)
+                    written += len(chunk)
+                check_download(response, written, retrieved.bytes)
+            finally:
+                response.close()
+            if target is not None:
+                run_blocking(target.commit)
+            return written
+        finally:
+            if target is not None:
+                target.discard()
+
+    @spec_method("deleteFile")
+    def delete(
+        self,
+        file_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DeleteFileParams],
+    ) -> FileDeleted:
+        """Delete the File."""
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
+        return self._client._execute(
+            delete_file_call(file_id, options, split_params("deleteFile", params).query)
+        )
+
+
+def _checked(chunks: Iterator[bytes], response: httpx.Response) -> Iterator[bytes]:
+    """The body's chunks; a failure while they stream is an :class:`APIConnectionError`."""
+    try:
+        yield from chunks
+    except HTTPX_ERRORS as exc:
+        raise make_transport_error(response.request, exc) from exc

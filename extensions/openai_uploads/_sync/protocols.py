@@ -1,0 +1,71 @@
+# Generated from openai_uploads/_async/protocols.py by `python scripts/unasync.py`: do not edit.
+"""What the engine needs of a client: the calls it makes, and nothing else.
+
+``OpenAI`` and ``OpenAI`` satisfy these protocols structurally (mypy checks it where
+the resources hand their client to a driver), so the drivers are typed end to end and a
+test double only has to provide these few members.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, Unpack
+
+from openai_uploads_client.sdk import CreateUploadParams
+
+from .._base_client import PartBody
+from .._types import ExpiresAfter, FilePurpose, Omit, Upload, UploadPart
+
+if TYPE_CHECKING:
+    from .._plugins import PluginHost
+
+
+class SyncPartsAPI(Protocol):
+    def _create_part(
+        self,
+        upload_id: str,
+        *,
+        body: bytes | bytearray | memoryview | PartBody,
+        filename: str = ...,
+        on_progress: Callable[[int], None] | None = ...,
+        on_attempt: Callable[[], None] | None = ...,
+        expires_at: float | None = ...,
+        max_retries: int | None = ...,
+        part_number: int | None = ...,
+    ) -> UploadPart: ...
+
+
+class SyncUploadsAPI(Protocol):
+    @property
+    def parts(self) -> SyncPartsAPI: ...
+
+    def create(
+        self,
+        *,
+        bytes: int,
+        filename: str,
+        mime_type: str,
+        purpose: FilePurpose,
+        expires_after: ExpiresAfter | Omit = ...,
+        **params: Unpack[CreateUploadParams],
+    ) -> Upload: ...
+
+    def complete(
+        self, upload_id: str, *, part_ids: builtins.list[str], md5: str | Omit = ...
+    ) -> Upload: ...
+
+    def cancel(self, upload_id: str, *, timeout: float) -> Upload: ...
+
+
+class SyncTransferClient(Protocol):
+    """The client :func:`._sync.upload_sync` drives (``OpenAI``)."""
+
+    @property
+    def max_retries(self) -> int: ...
+
+    @property
+    def plugins(self) -> PluginHost: ...
+
+    @property
+    def uploads(self) -> SyncUploadsAPI: ...

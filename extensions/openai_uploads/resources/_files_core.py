@@ -1,0 +1,158 @@
+"""The requests of ``client.files``, built once for both ``Files`` classes.
+
+Each ``*_call`` function returns the :class:`APICall` that the client's ``_execute``
+sends; :class:`Replacement` is how a download to a path replaces the file only whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from collections.abc import Mapping
+from typing import IO, Any, Protocol
+
+import httpx
+
+from openai_uploads_client.api.files import delete_file, download_file, list_files, retrieve_file
+
+from .._base_client import (
+    APICall,
+    RequestOptions,
+    check_content_length,
+    parse_bytes,
+    parse_json_model,
+    parse_stream,
+)
+from .._exceptions import APIResponseValidationError
+from .._types import FileDeleted, FileList, FileObject
+from ._resource import require_id
+
+
+def list_files_call(query: Mapping[str, Any], options: RequestOptions) -> APICall[FileList]:
+    """One page of ``GET /files``; ``query`` holds ``_get_kwargs`` arguments."""
+    return APICall(
+        operation="list_files",
+        make_kwargs=lambda: list_files._get_kwargs(**query),
+        parse=parse_json_model(FileList),
+        options=options,
+    )
+
+
+def page_query(query: Mapping[str, Any], after: str | None) -> dict[str, Any]:
+    return {**query, "after": after} if after is not None else dict(query)
+
+
+def retrieve_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[FileObject]:
+    file_id = require_id("file_id", file_id)
+    return APICall(
+        operation="retrieve_file",
+        make_kwargs=lambda: retrieve_file._get_kwargs(file_id, **(query or {})),
+        parse=parse_json_model(FileObject),
+        options=options,
+    )
+
+
+def download_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[bytes]:
+    """``files.content``: the body, read once into one buffer (see ``read_once``)."""
+    file_id = require_id("file_id", file_id)
+    return APICall(
+        operation="download_file",
+        make_kwargs=lambda: download_file._get_kwargs(file_id, **(query or {})),
+        parse=parse_bytes,
+        options=options,
+    )
+
+
+DOWNLOAD_CHUNK = 1024 * 1024
+
+
+class Writable(Protocol):
+    """Anything with ``write(bytes)``: a binary file, or e.g. a hashing sink."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+def stream_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[httpx.Response]:
+    file_id = require_id("file_id", file_id)
+    return APICall(
+        operation="download_file",
+        make_kwargs=lambda: download_file._get_kwargs(file_id, **(query or {})),
+        parse=parse_stream,
+        options=options,
+        stream=True,
+    )
+
+
+def delete_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[FileDeleted]:
+    file_id = require_id("file_id", file_id)
+    return APICall(
+        operation="delete_file",
+        make_kwargs=lambda: delete_file._get_kwargs(file_id, **(query or {})),
+        parse=parse_json_model(FileDeleted),
+        options=options,
+    )
+
+
+def check_download(response: httpx.Response, written: int, expected: int) -> None:
+    """Raise unless the body was as long as its ``Content-Length`` and the File's bytes."""
+    check_content_length(response, written)
+    if written != expected:
+        raise APIResponseValidationError(
+            response,
+            None,
+            message=f"The download has {written} bytes but the File has {expected}.",
+        )
+
+
+class Replacement:
+    """A temporary file next to ``path`` that becomes ``path`` only by :meth:`commit`.
+
+    Created before the first request, so a directory that does not exist fails at once.
+    ``os.replace`` swaps the directory entry: a symlink at ``path`` is replaced by the
+    new file, not written through, and readers see the old file or the new one, whole.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        if os.path.isdir(self.path):
+            raise IsADirectoryError(f"{self.path!r} is a directory")
+        folder, name = os.path.split(self.path)
+        self.temp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.download")
+        # O_EXCL: a fresh file of our own; mode 0o666 less the umask, like open(..., "wb").
+        try:
+            fd = os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as exc:
+            # Name the destination the caller gave, not the temporary file's name.
+            raise type(exc)(exc.errno, f"cannot write {self.path!r}: {exc.strerror}") from exc
+        self.file: IO[bytes] = os.fdopen(fd, "wb")
+        self._done = False
+
+    def commit(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            old = os.lstat(self.path)
+            if stat.S_ISREG(old.st_mode):
+                os.chmod(self.temp, stat.S_IMODE(old.st_mode))  # keep the old file's mode
+        os.replace(self.temp, self.path)
+        self._done = True
+
+    def discard(self) -> None:
+        """Remove the temporary file unless it was committed (safe to call twice)."""
+        if self._done:
+            return
+        self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp)
+        self._done = True
