@@ -74,7 +74,7 @@ def test_resumed_parts_count_as_sent_from_the_start() -> None:
     state = TransferState(PartPlan(total_bytes=10, part_size=4))
     state.resume({1: "a", 3: "c"})
     assert state.resumed_bytes == 6
-    assert [p.number for p in state.pending()] == [2]
+    assert [p.number for p in state.plan if p.number not in state.done] == [2]
 
 
 def test_ordered_part_ids_follow_file_order_not_completion_order() -> None:

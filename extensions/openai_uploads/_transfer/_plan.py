@@ -101,9 +101,6 @@ class TransferState:
         self.resumed_bytes = sum(self.plan.part(n).size for n in self.done)
         self.bytes_sent = self.resumed_bytes
 
-    def pending(self) -> Iterator[Part]:
-        return (part for part in self.plan if part.number not in self.done)
-
     @property
     def parts_done(self) -> int:
         return len(self.done)

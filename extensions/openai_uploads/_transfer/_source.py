@@ -36,7 +36,6 @@ FINGERPRINT_SPAN = MiB
 CHUNK_SIZE = MiB
 """The sequential (digest) pass reads this much at a time."""
 
-FileInput = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 Stamp = tuple[int, int, int]
 """``(st_size, st_mtime_ns, st_ctime_ns)`` of an open file."""
 

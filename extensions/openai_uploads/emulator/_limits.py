@@ -48,11 +48,9 @@ class ServerLimits:
 def http_protocol(limits: ServerLimits) -> Any:
     """uvicorn's httptools protocol with a deadline for request headers (uvicorn has none:
     a client that connects and sends nothing, or trickles its headers, would hold the
-    connection for ever); plain ``"auto"`` where httptools is missing."""
-    try:
-        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-    except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools
-        return "auto"
+    connection for ever). httptools comes with ``uvicorn[standard]``, which the emulator
+    extra requires."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class HeaderDeadlineProtocol(HttpToolsProtocol):
         _header_timer: asyncio.TimerHandle | None = None
