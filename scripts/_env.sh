@@ -1,10 +1,30 @@
 # Shared by scripts/*.sh: make sure .venv exists and holds this project with its dev extra.
 # Re-installs only when pyproject.toml or spec/codegen-constraints.txt changed since the last install.
+#
+#   OPENAI_UPLOADS_PYTHON  the interpreter to build the venv from: a path, or a version such
+#                          as 3.13 (found on PATH or under pyenv); default 3.11, else python3
+#   OPENAI_UPLOADS_VENV    where the venv lives; default .venv
+# A venv built from another Python version than the one asked for is built anew.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${OPENAI_UPLOADS_VENV:-$ROOT/.venv}"
-PYTHON_BIN="$(command -v python3.11 || command -v python3)"
+source "$ROOT/scripts/_python.sh"
+case "${OPENAI_UPLOADS_PYTHON:-}" in
+  "") PYTHON_BIN="$(find_python 3.11 || command -v python3)" ;;
+  [0-9]*)
+    if ! PYTHON_BIN="$(find_python "$OPENAI_UPLOADS_PYTHON")"; then
+      echo "setup: Python $OPENAI_UPLOADS_PYTHON not found (looked on PATH and under pyenv)" >&2
+      exit 1
+    fi
+    ;;
+  *) PYTHON_BIN="$OPENAI_UPLOADS_PYTHON" ;;
+esac
 
+if [ -x "$VENV/bin/python" ] && [ -n "${OPENAI_UPLOADS_PYTHON:-}" ] &&
+  [ "$(python_version "$VENV/bin/python")" != "$(python_version "$PYTHON_BIN")" ]; then
+  echo "setup: $VENV holds Python $(python_version "$VENV/bin/python"), not $(python_version "$PYTHON_BIN"): building it anew" >&2
+  rm -rf "$VENV"
+fi
 if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV" >&2
   "$PYTHON_BIN" -m venv "$VENV"
