@@ -19,7 +19,8 @@ to every request and caps every connection at 20 MiB/s) and ``link`` (100 ms, an
 100 MiB/s cap shared by all connections; needs an emulator with a link cap). ``1st ms``
 is the time from ``create``'s answer to the first part's request; ``busy`` how much of
 the parts phase the capacity was used (``link``: the shared cap; ``wan``: 20 MiB/s per
-connection in use). Every run is a process of its
+connection in use); ``peak`` the most parts that were in flight at once (``--concurrency
+auto`` leaves ``max_concurrency`` out, so that it adapts). Every run is a process of its
 own (``--worker``), reporting wall time, CPU seconds (user + sys, ``getrusage``) and
 peak RSS (``ru_maxrss``); the table shows medians over the repetitions, with ratios to
 the peer and to the raw limit. MiB/s are 2^20 bytes per second.
@@ -83,25 +84,42 @@ def _check(upload: Any, size: int) -> None:
 
 
 def _first_part_timer() -> Any:
-    """A plugin timing ``create``'s answer to the first ``add_part`` request going out."""
+    """A plugin timing ``create``'s answer to the first ``add_part`` request going out,
+    and the phases of the call (``timeline``: seconds since the plugin was made ready)."""
     from openai_uploads import hookimpl
 
     class FirstPartTimer:
+        start: float = 0.0
         created: float | None = None
         first_part: float | None = None
         last_part_end: float | None = None
+        complete_start: float | None = None
+        complete_end: float | None = None
+        in_flight = 0
+        peak_in_flight = 0
 
         @hookimpl
         def on_request_end(self, event: Any) -> None:
-            if event.operation == "create_upload" and event.status_code == 200:
-                self.created = time.perf_counter()
+            now = time.perf_counter()
             if event.operation == "add_part":
-                self.last_part_end = time.perf_counter()
+                self.in_flight -= 1
+            if event.operation == "create_upload" and event.status_code == 200:
+                self.created = now
+            if event.operation == "add_part":
+                self.last_part_end = now
+            if event.operation == "complete_upload":
+                self.complete_end = now
 
         @hookimpl
         def on_request_start(self, event: Any) -> None:
+            now = time.perf_counter()
+            if event.operation == "add_part":
+                self.in_flight += 1
+                self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             if event.operation == "add_part" and self.first_part is None:
-                self.first_part = time.perf_counter()
+                self.first_part = now
+            if event.operation == "complete_upload":
+                self.complete_start = now
 
         def seconds(self) -> float | None:
             if self.created is None or self.first_part is None:
@@ -114,6 +132,25 @@ def _first_part_timer() -> Any:
                 return None
             return self.last_part_end - self.first_part
 
+        def timeline(self) -> dict[str, float | None]:
+            """When each phase began or ended, in seconds from the call's start."""
+            marks = {
+                "created": self.created,
+                "first_part": self.first_part,
+                "last_part_end": self.last_part_end,
+                "complete_start": self.complete_start,
+                "complete_end": self.complete_end,
+            }
+            return {k: None if v is None else round(v - self.start, 4) for k, v in marks.items()}
+
+        def result(self) -> dict[str, Any]:
+            return {
+                "first_part": self.seconds(),
+                "parts_phase": self.parts_phase(),
+                "timeline": self.timeline(),
+                "peak_in_flight": self.peak_in_flight,
+            }
+
     return FirstPartTimer()
 
 
@@ -123,6 +160,7 @@ def _ours_sync(spec: dict[str, Any]) -> None:
     timer = _first_part_timer()
     with OpenAI(api_key=API_KEY, base_url=spec["base_url"], timeout=600, plugins=[timer]) as client:
         with Measure() as m:
+            timer.start = time.perf_counter()
             upload = client.uploads.upload_file_chunked(
                 file=spec["path"],
                 mime_type=MIME,
@@ -132,7 +170,7 @@ def _ours_sync(spec: dict[str, Any]) -> None:
             )
         _check(upload, spec["size"])
         client.files.delete(upload.file.id)
-    report(m.result(spec["size"], first_part=timer.seconds(), parts_phase=timer.parts_phase()))
+    report(m.result(spec["size"], **timer.result()))
 
 
 def _ours_async(spec: dict[str, Any]) -> None:
@@ -145,6 +183,7 @@ def _ours_async(spec: dict[str, Any]) -> None:
             api_key=API_KEY, base_url=spec["base_url"], timeout=600, plugins=[timer]
         ) as client:
             with Measure() as m:
+                timer.start = time.perf_counter()
                 upload = await client.uploads.upload_file_chunked(
                     file=spec["path"],
                     mime_type=MIME,
@@ -154,7 +193,7 @@ def _ours_async(spec: dict[str, Any]) -> None:
                 )
             _check(upload, spec["size"])
             await client.files.delete(upload.file.id)
-        report(m.result(spec["size"], first_part=timer.seconds(), parts_phase=timer.parts_phase()))
+        report(m.result(spec["size"], **timer.result()))
 
     asyncio.run(run())
 
@@ -269,12 +308,15 @@ WORKERS = {
 # --------------------------------------------------------------------------- the driver
 
 
-def _runner_names(runners: list[str], concurrencies: list[int]) -> list[tuple[str, str, int]]:
-    """(display name, worker kind, concurrency) for every run of one repetition."""
+def _runner_names(
+    runners: list[str], concurrencies: list[int | None]
+) -> list[tuple[str, str, int | None]]:
+    """(display name, worker kind, concurrency) for every run of one repetition; a
+    concurrency of None (``auto``) leaves ``max_concurrency`` out: it adapts."""
     out = []
     for kind in runners:
         if kind.startswith("ours-"):
-            out += [(f"{kind}-c{c}", kind, c) for c in concurrencies]
+            out += [(f"{kind}-{'auto' if c is None else f'c{c}'}", kind, c) for c in concurrencies]
         else:
             out.append((kind, kind, 1))
     return out
@@ -315,6 +357,7 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]
                 if (phases := [r["parts_phase"] for r in rs if r.get("parts_phase") is not None])
                 else None,
                 concurrency=rs[0].get("concurrency"),
+                peak_in_flight=max(r.get("peak_in_flight") or 0 for r in rs) or None,
                 part_size=rs[0].get("part_size"),
             )
     return out
@@ -339,13 +382,15 @@ def link_busy(profile: str, entry: dict[str, Any]) -> float | None:
     cap (``link``: the shared link; ``wan``: 20 MiB/s per connection in use) over the
     measured time from the first part's request to the last part's answer."""
     phase = entry.get("parts_phase")
-    if not phase or entry.get("concurrency") is None:
+    # Adaptive runs: the connections in use are the most parts that were in flight.
+    concurrency = entry.get("concurrency") or entry.get("peak_in_flight")
+    if not phase or concurrency is None:
         return None
     if profile == "link":
         cap = LINK_BANDWIDTH
     elif profile == "wan":
         parts = -(-entry["bytes"] // entry["part_size"])
-        cap = min(entry["concurrency"], parts) * WAN_BANDWIDTH
+        cap = min(concurrency, parts) * WAN_BANDWIDTH
     else:
         return None
     return float(entry["bytes"] / cap / phase)
@@ -418,7 +463,7 @@ def table(summary: dict[str, dict[str, dict[str, Any]]]) -> str:
     head = (
         f"{'profile':<9} {'runner':<15} {'reps':>4} {'MiB/s':>8} {'s':>7} {'x peer':>7} "
         f"{'x raw':>6} {'CPU s':>7} {'CPU s/GiB':>9} {'x floor':>7} {'RSS MiB':>8} "
-        f"{'1st ms':>6} {'busy':>5}"
+        f"{'1st ms':>6} {'busy':>5} {'peak':>4}"
     )
     lines += [head, "-" * len(head)]
     for profile, entries in summary.items():
@@ -438,7 +483,8 @@ def table(summary: dict[str, dict[str, dict[str, Any]]]) -> str:
             lines.append(
                 f"{profile:<9} {name:<15} {e['reps']:>4} {e['mib_s']:>8.1f} {e['elapsed']:>7.2f} "
                 f"{x_peer:>7} {x_raw:>6} {e['cpu']:>7.2f} {e['cpu_per_gib']:>9.2f} "
-                f"{x_floor:>7} {e['peak_rss'] / MiB:>8.1f} {first:>6} {busy:>5}"
+                f"{x_floor:>7} {e['peak_rss'] / MiB:>8.1f} {first:>6} {busy:>5} "
+                f"{e.get('peak_in_flight') or '-':>4}"
             )
     if floor is not None:
         lines.append(f"CPU floor (loopback md5 + raw send): {floor:.2f} CPU s/GiB")
@@ -459,7 +505,11 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--size-mib", type=int, default=1024, help="file size (default 1024)")
     parser.add_argument("--part-mib", type=int, default=64, help="part size (default 64)")
-    parser.add_argument("--concurrency", default="1,4,8", help="ours: max_concurrency values")
+    parser.add_argument(
+        "--concurrency",
+        default="1,4,8",
+        help="ours: max_concurrency values; auto: left out (adapted to the throughput)",
+    )
     parser.add_argument("--reps", type=int, default=3, help="repetitions, loopback profile")
     parser.add_argument("--wan-reps", type=int, default=1, help="repetitions, wan profile")
     parser.add_argument("--profiles", default="loopback,wan", help="loopback, wan")
@@ -473,7 +523,9 @@ def main(argv: list[str]) -> int:
     if args.quick:
         args.size_mib, args.part_mib, args.reps, args.wan_reps = 128, 16, 1, 1
     size, part_size = args.size_mib * MiB, args.part_mib * MiB
-    concurrencies = [int(c) for c in args.concurrency.split(",") if c]
+    concurrencies: list[int | None] = [
+        None if c == "auto" else int(c) for c in args.concurrency.split(",") if c
+    ]
     runners = [r for r in args.runners.split(",") if r]
     profiles = [p for p in args.profiles.split(",") if p]
     for r in runners:
@@ -539,6 +591,17 @@ def main(argv: list[str]) -> int:
                                 + (
                                     f"1st part {result['first_part'] * 1000:4.0f} ms  "
                                     if result.get("first_part") is not None
+                                    else ""
+                                )
+                                + (
+                                    "timeline "
+                                    + " ".join(
+                                        f"{k}={v:.2f}"
+                                        for k, v in result["timeline"].items()
+                                        if v is not None
+                                    )
+                                    + "  "
+                                    if result.get("timeline")
                                     else ""
                                 )
                                 + f"({time.monotonic() - started:.1f} s)",

@@ -10,7 +10,7 @@ from openai_uploads_client.sdk import CreateUploadParams
 from .._params import spec_method
 from .._transfer._async import upload_async
 from .._transfer._job import Job
-from .._transfer._options import DEFAULT_MAX_CONCURRENCY, TransferOptions
+from .._transfer._options import TransferOptions
 from .._types import ExpiresAfter, FilePurpose, Omit, Upload, omit
 from .protocols import AsyncTransferClient
 
@@ -22,9 +22,9 @@ Parts of a path, in-memory data or a seekable file object are streamed: each is 
 from its offset 512 KiB at a time as it is sent (again on a retry), so memory does not
 grow with ``part_size`` or ``max_concurrency``; one sequential read beside them computes
 the md5 (and any digest a plugin asks for). A non-seekable stream is read once, in
-order, into ``max_concurrency + 1`` part buffers. Each part is retried on its own
-(``part_retries`` times, within the Upload's hour). The md5 is sent with ``complete``,
-so the server checks the assembled bytes.
+order, into one part buffer per part in flight and one read ahead. Each part is
+retried on its own (``part_retries`` times, within the Upload's hour). The md5 is
+sent with ``complete``, so the server checks the assembled bytes.
 
 Args:
     file: a path (``str`` or ``os.PathLike``), ``bytes`` / ``bytearray`` /
@@ -40,8 +40,9 @@ Args:
     md5: the expected md5 (hex); a mismatch stops before ``complete`` with
         :class:`ChecksumMismatchError` and cancels the Upload. Omitted: the md5 read
         is sent with ``complete`` so the server checks it. ``None``: no md5 is sent.
-    max_concurrency: parts in flight at once (default 8; lower it on a slow uplink,
-        so that each part finishes well within the request timeout).
+    max_concurrency: parts in flight at once, fixed. Left out (or ``None``), it adapts
+        to the measured throughput: 4 at first, doubled while that raises the rate, up
+        to 16 (8 for a non-seekable stream), halved when a part has to be retried.
     expires_after: when the resulting File expires, e.g.
         ``{"anchor": "created_at", "days": 7}``.
     resume: keep a state file so that calling again with the same arguments after an
@@ -106,7 +107,7 @@ class AsyncChunkedUploadMixin:
         bytes: int | None = None,
         part_size: int | None = None,
         md5: str | Omit | None = omit,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_concurrency: int | None = None,
         expires_after: ExpiresAfter | Omit = omit,
         resume: bool = False,
         state_file: str | os.PathLike[str] | None = None,

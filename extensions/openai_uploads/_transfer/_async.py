@@ -89,7 +89,6 @@ async def _send_all(client: AsyncTransferClient, job: Job) -> None:
     parts = client.uploads.parts
     upload_id = job.active_upload_id
     streams = job.streams
-    concurrency = job.opts.max_concurrency
     # Buffers (non-seekable streams only) are made as they are first needed, so that the
     # first part goes out without waiting for the whole pool to be allocated (and zeroed).
     free: list[bytearray | None] = []
@@ -105,7 +104,12 @@ async def _send_all(client: AsyncTransferClient, job: Job) -> None:
             waiting: set[asyncio.Future[Any]] = set(in_flight)
             if hashing is not None and not hashing.done():
                 waiting.add(hashing)
-            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            # Wakes when the adaptive concurrency wants to measure (else on a part's end).
+            done, _ = await asyncio.wait(
+                waiting,
+                timeout=job.next_concurrency_check(),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
         else:
             done = {task for task in in_flight if task.done()}
         if hashing is not None and hashing.done():
@@ -130,26 +134,28 @@ async def _send_all(client: AsyncTransferClient, job: Job) -> None:
                     continue
                 body = job.part_body(part)
             else:
-                if not free and allocated < job.buffer_count:
+                # One part is read ahead while the others are on the wire.
+                while not free and allocated >= job.buffer_count:
+                    await reap(block=True)
+                if not free:
                     free.append(job.new_buffer())
                     allocated += 1
-                while not free:
-                    await reap(block=True)
                 buffer = free.pop()
                 body = await asyncio.to_thread(job.read_part, part, buffer)
                 if not job.needs_sending(part):
                     free.append(buffer)
                     continue
-            job.check_expiry()
-            # At most max_concurrency parts on the wire (the pool's spare buffer reads
-            # one part ahead; the thread pool queues that part in the sync driver).
-            while len(in_flight) >= concurrency:
+            # At most max_concurrency parts on the wire (fewer while the adaptive
+            # concurrency holds them back); the pool's spare buffer reads one part ahead.
+            while len(in_flight) >= job.parts_allowed():
                 await reap(block=True)
+            job.check_expiry()
             task = asyncio.create_task(
                 parts._create_part(upload_id, body=body, **job.part_arguments(part))
             )
             in_flight[task] = (part, buffer)
             await reap(block=False)
+        job.all_parts_started()
         while in_flight:
             await reap(block=True)
         if hashing is not None:

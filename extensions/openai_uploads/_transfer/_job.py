@@ -41,8 +41,8 @@ from ..hookspecs import (
     UploadStarted,
 )
 from ._errors import TransferAborted, should_cancel, translate_failure
-from ._options import TransferOptions
-from ._plan import DEFAULT_PART_SIZE, Part, PartPlan, TransferState
+from ._options import DEFAULT_STREAM_CONCURRENCY, TransferOptions
+from ._plan import DEFAULT_PART_SIZE, ConcurrencyLimit, Part, PartPlan, TransferState
 from ._resume import ResumeState, StateFile
 from ._source import Source, SourceRange, open_source
 
@@ -116,7 +116,14 @@ class Job:
         self.stopping = False
         self._generation = 0
         self._final_totals: dict[int, int | None] = {}
+        self._retries = 0
+        """Part attempts that were retries, so far (the adaptive concurrency halves)."""
         self.digests: dict[str, str] = {}
+        self.max_in_flight = opts.max_concurrency
+        """The most parts in flight at once: the caller's ``max_concurrency``, or the
+        default cap (lower for a non-seekable stream, whose parts are buffered)."""
+        if opts.adaptive and not self.source.random_access:
+            self.max_in_flight = min(self.max_in_flight, DEFAULT_STREAM_CONCURRENCY)
         self.reset(self.opts.part_size or DEFAULT_PART_SIZE)
 
     # ------------------------------------------------------------------ set-up
@@ -127,6 +134,7 @@ class Job:
         self._generation += 1
         self.plan = PartPlan(total_bytes=self.source.size, part_size=part_size)
         self.state = TransferState(self.plan)
+        self.concurrency = ConcurrencyLimit(self.max_in_flight, adaptive=self.opts.adaptive)
         self.upload_id = None
         self.resumed = False
         setup = DigestSetup(
@@ -151,7 +159,32 @@ class Job:
 
     @property
     def buffer_count(self) -> int:
-        return min(self.opts.max_concurrency + 1, max(self.plan.part_count, 1))
+        """The pool's size: one buffer per part in flight, and one read ahead."""
+        return min(self.concurrency.limit + 1, max(self.plan.part_count, 1))
+
+    def parts_allowed(self) -> int:
+        """How many parts may be in flight now (adapted to the throughput measured so
+        far, unless the caller fixed it)."""
+        if not self.concurrency.adaptive:
+            return self.concurrency.limit
+        with self._lock:
+            sent, retries = self.state.bytes_sent, self._retries
+        before = self.concurrency.limit
+        limit = self.concurrency.observe(time.monotonic(), sent, retries)
+        if limit != before:
+            log.debug("parts in flight: %d -> %d (%d bytes sent)", before, limit, sent)
+        return limit
+
+    def next_concurrency_check(self) -> float | None:
+        """Seconds until :meth:`parts_allowed` may change (None: not before a part ends).
+
+        Measures first, so that a driver waiting this long never wakes for nothing."""
+        self.parts_allowed()
+        return self.concurrency.next_check(time.monotonic())
+
+    def all_parts_started(self) -> None:
+        """Every part is on its way: the concurrency no longer needs measuring."""
+        self.concurrency.stop_growing()
 
     def new_buffer(self) -> bytearray | None:
         return bytearray(self.buffer_size) if self.source.needs_buffers else None
@@ -307,6 +340,8 @@ class Job:
 
         def on_attempt() -> None:
             with self._lock:
+                if self._attempts[number]:
+                    self._retries += 1
                 self._attempts[number] += 1
                 self._last_sent[number] = 0
 

@@ -23,15 +23,21 @@ _MD5_RE = re.compile(r"[0-9a-fA-F]{32}")
 MIN_PART_RETRIES = 5
 """A part is cheap to retry, so it gets at least this many retries."""
 
-DEFAULT_MAX_CONCURRENCY = 8
-"""Parts in flight at once unless the caller says otherwise.
+DEFAULT_MAX_CONCURRENCY = 16
+"""The cap on parts in flight when the caller leaves ``max_concurrency`` out: the
+number then adapts to the measured throughput, from 4 up to this
+(:class:`._plan.ConcurrencyLimit`).
 
-Chosen from bench/RESULTS.md: a file's parts are streamed, so memory no longer grows with
-it (peak RSS 45 MiB at 1, 50 at 8, 58 at 16); on the wide-area profile (20 MiB/s per
-connection) 8 parts in flight move 1.6x as much as 4, and on loopback it costs nothing.
-Not more: on a shared uplink more connections add no bandwidth but slow every part, and
-a 64 MiB part must still finish within the per-attempt timeout (600 s by default), which
-at 8 in flight needs about 7 Mbit/s of uplink (at 16: 14 Mbit/s)."""
+A file's parts are streamed, so memory does not grow with it (peak RSS 45 MiB at 1, 58
+at 16: bench/RESULTS.md). Adapting rather than fixing it: on the wide-area profile (20
+MiB/s per connection) 16 in flight move twice as much as 8, while on a shared uplink or
+loopback more connections add nothing but slower parts (each 64 MiB part must finish
+within the per-attempt timeout, 600 s by default); the adaptation stops adding parts
+where the rate stops growing and halves on a retried part."""
+
+DEFAULT_STREAM_CONCURRENCY = 8
+"""The cap for a non-seekable stream when ``max_concurrency`` is left out: its parts go
+through ``cap + 1`` part-sized buffers, so memory grows with it (9 x 64 MiB at most)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +58,11 @@ class TransferOptions:
     send_md5: bool
     """False when the caller passed ``md5=None``: complete without an md5."""
     max_concurrency: int
+    """Parts in flight at most (the cap when :attr:`adaptive`)."""
+    adaptive: bool
+    """True when the caller left ``max_concurrency`` out: the number of parts in flight
+    adapts to the measured throughput, up to ``max_concurrency``. An explicit value is
+    used as given, fixed."""
     expires_after: ExpiresAfter | Omit
     resume: bool
     keep_on_failure: bool
@@ -99,8 +110,11 @@ class TransferOptions:
             expected_md5 = md5.lower()
         elif md5 is not None and not isinstance(md5, Omit):
             raise TypeError(f"md5 must be a hex string or None, got {type(md5).__name__}")
+        adaptive = max_concurrency is None
+        if max_concurrency is None:
+            max_concurrency = DEFAULT_MAX_CONCURRENCY
         if not is_strict_int(max_concurrency):
-            raise TypeError("max_concurrency must be an int")
+            raise TypeError("max_concurrency must be an int (or None: adapt it)")
         if max_concurrency < 1:
             raise ValueError(f"max_concurrency must be at least 1; got {max_concurrency}")
         if part_retries is None:
@@ -117,6 +131,7 @@ class TransferOptions:
             expected_md5=expected_md5,
             send_md5=md5 is not None,
             max_concurrency=max_concurrency,
+            adaptive=adaptive,
             expires_after=expires_after,
             resume=resume,
             keep_on_failure=resume if keep_on_failure is None else keep_on_failure,

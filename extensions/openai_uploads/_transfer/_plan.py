@@ -150,3 +150,118 @@ class TransferState:
         if missing:
             raise MissingPartsError(f"parts {missing} were never accepted by the server")
         return [self.done[n] for n in range(1, self.plan.part_count + 1)]
+
+
+ADAPTIVE_START = 4
+"""Parts in flight at first when the concurrency adapts (at most the cap)."""
+ADAPT_SETTLE = 0.25
+"""Seconds after a change of the limit before the rate is measured again: new
+connections first fill their socket buffers, a burst that is not throughput."""
+ADAPT_WINDOW = 0.5
+"""Seconds of sending each rate measurement covers."""
+ADAPT_GAIN = 0.25
+"""A step up is kept when the rate grew by at least this share of what the added parts
+would add if each carried as much as the ones before (doubling: +25 %)."""
+
+
+@dataclass(slots=True)
+class ConcurrencyLimit:
+    """How many parts may be in flight: fixed, or adapted to the measured throughput.
+
+    Adaptive (as AWS's CRT transfer client does): start at :data:`ADAPTIVE_START`,
+    measure the whole transfer's send rate over :data:`ADAPT_WINDOW`, double the limit
+    (up to ``cap``) while each doubling raises the rate by a meaningful margin
+    (:data:`ADAPT_GAIN`), and go back to the last limit that did once it does not. A part
+    that needs another attempt (throttled with 429 or 503, a 5xx, a dropped connection)
+    halves the limit and ends the growth. Parts already sent are never stopped: a lower
+    limit only holds back the next ones.
+
+    Sans-I/O: the drivers pass the clock and the bytes sent (:meth:`observe`).
+    """
+
+    cap: int
+    adaptive: bool = False
+    limit: int = 0
+    peak: int = 0
+    """The highest limit reached."""
+    _growing: bool = False
+    _window_start: float | None = None
+    """When the current measurement started (or, while settling, will start)."""
+    _settling: bool = False
+    _window_bytes: int = 0
+    _previous_rate: float | None = None
+    _previous_limit: int = 0
+    _retries: int = 0
+
+    def __post_init__(self) -> None:
+        if self.cap < 1:
+            raise ValueError(f"the concurrency cap must be at least 1, got {self.cap}")
+        self.limit = min(ADAPTIVE_START, self.cap) if self.adaptive else self.cap
+        self.peak = self.limit
+        self._growing = self.adaptive and self.limit < self.cap
+
+    @property
+    def growing(self) -> bool:
+        """Whether the limit may still go up (the drivers then wake to measure)."""
+        return self._growing
+
+    def next_check(self, now: float) -> float | None:
+        """Seconds until :meth:`observe` has something to do (None: nothing)."""
+        if not self._growing:
+            return None
+        if self._window_start is None:
+            return 0.0
+        if self._settling:
+            return max(0.0, self._window_start - now)
+        return max(0.0, self._window_start + ADAPT_WINDOW - now)
+
+    def observe(self, now: float, bytes_sent: int, retries: int) -> int:
+        """Account the transfer's progress at ``now``; returns the limit to use.
+
+        ``bytes_sent``: the whole file's bytes handed to the socket so far (monotonic);
+        ``retries``: how many part attempts so far were retries.
+        """
+        if not self.adaptive:
+            return self.limit
+        if retries > self._retries:
+            self._retries = retries
+            self.limit = max(1, self.limit // 2)
+            self._growing = False
+            return self.limit
+        if not self._growing:
+            return self.limit
+        if self._window_start is None or self._settling:
+            if self._window_start is None:  # the first parts just left: let them settle
+                self._settle(now)
+            elif now >= self._window_start:  # settled: the measurement starts
+                self._window_start, self._window_bytes = now, bytes_sent
+                self._settling = False
+            return self.limit
+        elapsed = now - self._window_start
+        if elapsed < ADAPT_WINDOW:
+            return self.limit
+        rate = (bytes_sent - self._window_bytes) / elapsed
+        previous = self._previous_rate
+        if previous is not None:
+            wanted = previous * (1 + ADAPT_GAIN * (self.limit / self._previous_limit - 1))
+            if rate < wanted:
+                # No meaningful gain: back to the limit that did as well, and stay there.
+                self.limit = self._previous_limit
+                self._growing = False
+                return self.limit
+        if self.limit >= self.cap:
+            self._growing = False
+            return self.limit
+        self._previous_rate, self._previous_limit = rate, self.limit
+        self.limit = min(self.cap, self.limit * 2)
+        self.peak = max(self.peak, self.limit)
+        self._settle(now)
+        return self.limit
+
+    def stop_growing(self) -> None:
+        """Keep the limit as it is (every part has been started)."""
+        self._growing = False
+
+    def _settle(self, now: float) -> None:
+        self._window_start = now + ADAPT_SETTLE
+        self._settling = True

@@ -1,14 +1,16 @@
 """The thread-pool driver: only I/O; every decision is the :class:`Job`'s.
 
 The calling thread runs the loop (so Ctrl-C lands where it can stop everything); up to
-``max_concurrency`` worker threads send parts.
+``max_concurrency`` worker threads send parts (fewer while the adaptive concurrency
+holds them back: :meth:`Job.parts_allowed`).
 
 * Paths, in-memory data and seekable file objects stream: each part is read from the
   source slice by slice as it is sent, and one more thread reads the whole input in
   order for the digests. Memory does not depend on the part size or the concurrency.
-* Non-seekable streams go through a pool of ``max_concurrency + 1`` buffers, filled (and
-  hashed) in order by the calling thread; waiting for a buffer to come back is the
-  back-pressure, so memory stays at about (max_concurrency + 1) * part_size.
+* Non-seekable streams go through a pool of one buffer per part in flight and one read
+  ahead, filled (and hashed) in order by the calling thread; waiting for a buffer to
+  come back is the back-pressure, so memory stays at about (parts in flight + 1) *
+  part_size.
 """
 
 from __future__ import annotations
@@ -93,7 +95,6 @@ def _send_all(client: SyncTransferClient, job: Job) -> None:
     parts = client.uploads.parts
     upload_id = job.active_upload_id
     streams = job.streams
-    concurrency = job.opts.max_concurrency
     # Buffers (non-seekable streams only) are made as they are first needed, so that the
     # first part goes out without waiting for the whole pool to be allocated (and zeroed).
     free: list[bytearray | None] = []
@@ -101,7 +102,7 @@ def _send_all(client: SyncTransferClient, job: Job) -> None:
     in_flight: InFlight = {}
 
     executor = ThreadPoolExecutor(
-        concurrency + (1 if streams else 0), thread_name_prefix="openai-upload"
+        job.max_in_flight + (1 if streams else 0), thread_name_prefix="openai-upload"
     )
     # A streamed transfer's digests come from one sequential read beside the parts.
     hashing: Future[None] | None = executor.submit(job.hash_source) if streams else None
@@ -110,7 +111,12 @@ def _send_all(client: SyncTransferClient, job: Job) -> None:
         waiting: set[Future[Any]] = set(in_flight)
         if hashing is not None and not hashing.done():
             waiting.add(hashing)
-        done, _ = wait(waiting, timeout=POLL_INTERVAL if block else 0, return_when=FIRST_COMPLETED)
+        timeout = 0.0
+        if block:
+            # Wake to handle signals, and when the adaptive concurrency measures next.
+            check = job.next_concurrency_check()
+            timeout = POLL_INTERVAL if check is None else min(POLL_INTERVAL, check)
+        done, _ = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
         if hashing is not None and hashing in done:
             hashing.result()  # raises what stopped the digest read
         for future in done:
@@ -131,26 +137,28 @@ def _send_all(client: SyncTransferClient, job: Job) -> None:
             if streams:
                 if not job.needs_sending(part):
                     continue
-                while len(in_flight) >= concurrency:
-                    reap(block=True)
                 body = job.part_body(part)
             else:
-                if not free and allocated < job.buffer_count:
+                # One part is read ahead while the others are on the wire.
+                while not free and allocated >= job.buffer_count:
+                    reap(block=True)
+                if not free:
                     free.append(job.new_buffer())
                     allocated += 1
-                while not free:
-                    reap(block=True)
                 buffer = free.pop()
                 body = job.read_part(part, buffer)
                 if not job.needs_sending(part):
                     free.append(buffer)
                     continue
+            while len(in_flight) >= job.parts_allowed():
+                reap(block=True)
             job.check_expiry()
             future = executor.submit(
                 parts._create_part, upload_id, body=body, **job.part_arguments(part)
             )
             in_flight[future] = (part, buffer)
             reap(block=False)
+        job.all_parts_started()
         while in_flight:
             reap(block=True)
         if hashing is not None:

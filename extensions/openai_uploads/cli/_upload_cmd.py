@@ -54,9 +54,10 @@ from ._verify import file_md5, stored_md5
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 64),
-    default=DEFAULT_MAX_CONCURRENCY,
-    show_default=True,
-    help="Parts in flight; a file's parts are streamed, so memory does not grow with it.",
+    default=None,
+    help="Parts in flight, fixed. Default: adapted to the measured throughput, from 4 up "
+    f"to {DEFAULT_MAX_CONCURRENCY}; a file's parts are streamed, so memory does not grow "
+    "with it.",
 )
 @click.option("--md5", type=Md5Param(), default=None, help="Expected md5 of the file (hex).")
 @click.option(
@@ -97,7 +98,7 @@ def upload(
     purpose: str,
     mime_type: str | None,
     part_size: int | None,
-    concurrency: int,
+    concurrency: int | None,
     md5: str | None,
     no_md5: bool,
     expires_after: int | None,
