@@ -1,8 +1,8 @@
-"""The public methods have the seed documentation's signatures, sync and async.
+"""The public methods have the signatures openai-python documents for them, sync and async.
 
-The expected signatures are transcribed from the seed (``uploads-sdk-docs.md``): names,
+The expected signatures are transcribed from openai-python's Uploads documentation: names,
 kinds (``*`` makes keyword-only) and defaults. ``upload_file_chunked`` may add
-keyword-only parameters after the seed's.
+keyword-only parameters after the documented ones.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ REQUEST_OPTIONS = [
     ("timeout", KW, NOT_GIVEN),
 ]
 
-SEED: dict[str, list[tuple[str, Any, Any]]] = {
+DOCUMENTED: dict[str, list[tuple[str, Any, Any]]] = {
     "uploads.create": [
         ("bytes", KW, REQUIRED),
         ("filename", KW, REQUIRED),
@@ -73,11 +73,11 @@ def any_client(request: pytest.FixtureRequest) -> Any:
     return cls(api_key="sk-signature", base_url="http://127.0.0.1:9/v1", load_plugins=False)
 
 
-@pytest.mark.parametrize("path", sorted(SEED))
-def test_method_matches_the_seed_signature(any_client: Any, path: str) -> None:
+@pytest.mark.parametrize("path", sorted(DOCUMENTED))
+def test_method_matches_the_documented_signature(any_client: Any, path: str) -> None:
     method = _method(any_client, path)
     params = [(p.name, p.kind, p.default) for p in inspect.signature(method).parameters.values()]
-    expected = SEED[path]
+    expected = DOCUMENTED[path]
     if path in EXTENSIBLE:
         extra = params[len(expected) :]
         params = params[: len(expected)]
@@ -85,7 +85,7 @@ def test_method_matches_the_seed_signature(any_client: Any, path: str) -> None:
     assert params == expected
 
 
-@pytest.mark.parametrize("path", sorted(SEED))
+@pytest.mark.parametrize("path", sorted(DOCUMENTED))
 def test_async_client_methods_are_coroutine_functions(path: str) -> None:
     client = AsyncOpenAI(api_key="sk-signature", base_url="http://127.0.0.1:9/v1")
     assert inspect.iscoroutinefunction(_method(client, path))

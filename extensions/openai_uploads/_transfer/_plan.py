@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .._constants import MAX_PART_SIZE, MAX_UPLOAD_BYTES, MiB
 
 DEFAULT_PART_SIZE = MAX_PART_SIZE
-"""The seed's default: 64 MB parts, the fewest requests the API allows."""
+"""The documented default: 64 MB parts, the fewest requests the API allows."""
 
 PROGRESS_MIN_BYTES = MiB
 PROGRESS_MIN_INTERVAL = 0.1

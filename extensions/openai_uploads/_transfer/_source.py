@@ -431,7 +431,7 @@ def open_source(file: object, *, filename: str | None, declared: int | None) -> 
     """Check ``file`` (and ``filename`` / ``bytes``) and wrap it; no request is made.
 
     Raises ``TypeError`` for an unsupported kind of input, or when in-memory data or a
-    nameless stream comes without ``filename`` / ``bytes`` (as the seed documents), and
+    nameless stream comes without ``filename`` / ``bytes`` (as documented), and
     ``ValueError`` for a path that is missing, a directory or unreadable, or a ``bytes``
     that disagrees with the real size.
     """

@@ -1,8 +1,8 @@
-"""The seed documentation's examples, run as written against the live emulator.
+"""The examples of openai-python's Uploads documentation, run as written against the live emulator.
 
-Only the import changed (``openai`` → ``openai_uploads``), ``import os`` added (the seed
-uses it without importing it), and ``large_file.pdf`` is a real temporary file. The
-client is configured by the environment, as ``OpenAI()`` in the seed.
+Only the import changed (``openai`` → ``openai_uploads``), ``import os`` added (the
+example uses it without importing it), and ``large_file.pdf`` is a real temporary file. The
+client is configured by the environment, as ``OpenAI()`` in the documentation.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _content(file_id: str) -> bytes:
 
 
 def test_advanced_manual_upload_example_produces_an_identical_file(large_file: bytes) -> None:
-    # ---- seed: "Advanced manual upload example" ----
+    # ---- documented example: "Advanced manual upload example" ----
     from openai_uploads import OpenAI
 
     client = OpenAI()
@@ -72,13 +72,13 @@ def test_advanced_manual_upload_example_produces_an_identical_file(large_file: b
     completed = client.uploads.complete(upload_id=upload.id, part_ids=part_ids)
 
     print(f"Upload complete! File ID: {completed.file.id}")
-    # ---- end of seed ----
+    # ---- end of the documented example ----
     assert completed.file.bytes == len(large_file)
     assert _content(completed.file.id) == large_file
 
 
 def test_parallel_upload_example_produces_an_identical_file(large_file: bytes) -> None:
-    # ---- seed: "Parallel upload example" ----
+    # ---- documented example: "Parallel upload example" ----
     from concurrent.futures import ThreadPoolExecutor
 
     from openai_uploads import OpenAI
@@ -120,12 +120,12 @@ def test_parallel_upload_example_produces_an_identical_file(large_file: bytes) -
     completed = client.uploads.complete(upload_id=upload.id, part_ids=part_ids)
 
     print(f"Parallel upload complete! File ID: {completed.file.id}")
-    # ---- end of seed ----
+    # ---- end of the documented example ----
     assert _content(completed.file.id) == large_file
 
 
 def test_parallel_parts_from_one_shared_client_assemble_in_order(large_file: bytes) -> None:
-    # The seed's parallel pattern with many small parts, so threads really overlap.
+    # The documented parallel pattern with many small parts, so threads really overlap.
     from concurrent.futures import ThreadPoolExecutor
 
     client = OpenAI()
@@ -153,7 +153,7 @@ def test_cancel_example_cancels_the_upload(large_file: bytes) -> None:
         mime_type="application/pdf",
         purpose="assistants",
     )
-    # ---- seed: "Handle errors by cancelling" ----
+    # ---- documented example: "Handle errors by cancelling" ----
     try:
         # ... upload process ...
         raise RuntimeError("simulated failure")
@@ -161,7 +161,7 @@ def test_cancel_example_cancels_the_upload(large_file: bytes) -> None:
         print(f"Error during upload: {e}")
         client.uploads.cancel(upload_id=upload.id)
         print("Upload cancelled")
-    # ---- end of seed ----
+    # ---- end of the documented example ----
     with OpenAI() as check:
         from openai_uploads import BadRequestError
 

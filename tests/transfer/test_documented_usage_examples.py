@@ -1,4 +1,4 @@
-"""The seed documentation's ``upload_file_chunked`` usage and async examples, as written.
+"""openai-python's documented ``upload_file_chunked`` usage and async examples, as written.
 
 Only the import changed (``openai`` → ``openai_uploads``). The files they name are real
 files in a temporary working directory; ``important_data.csv`` holds ``hello``, whose md5
@@ -28,7 +28,7 @@ FILES = {
 
 
 @pytest.fixture
-def seed_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: EmulatorServer) -> Path:
+def example_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: EmulatorServer) -> Path:
     for name, data in FILES.items():
         (tmp_path / name).write_bytes(data)
     monkeypatch.chdir(tmp_path)
@@ -42,8 +42,8 @@ def stored(file_id: str) -> bytes:
         return client.files.content(file_id)
 
 
-def test_seed_usage_examples_run_as_written(seed_env: Path, capsys: Any) -> None:
-    # ---- seed: "Usage examples" of upload_file_chunked ----
+def test_documented_usage_examples_run_as_written(example_env: Path, capsys: Any) -> None:
+    # ---- documented example: "Usage examples" of upload_file_chunked ----
     from pathlib import Path
 
     from openai_uploads import OpenAI
@@ -85,7 +85,7 @@ def test_seed_usage_examples_run_as_written(seed_env: Path, capsys: Any) -> None
         purpose="assistants",
         md5="5d41402abc4b2a76b9719d911017c592",
     )
-    # ---- end of seed ----
+    # ---- end of the documented example ----
 
     assert capsys.readouterr().out == f"Upload complete! File ID: {first.file.id}\n"
     assert stored(first.file.id) == FILES["training_data.jsonl"]
@@ -97,8 +97,8 @@ def test_seed_usage_examples_run_as_written(seed_env: Path, capsys: Any) -> None
     assert hashlib.md5(b"hello").hexdigest() == "5d41402abc4b2a76b9719d911017c592"
 
 
-def test_seed_async_example_runs_as_written(seed_env: Path) -> None:
-    # ---- seed: "Async Usage" (run from a plain function, as a script would) ----
+def test_documented_async_example_runs_as_written(example_env: Path) -> None:
+    # ---- documented example: "Async Usage" (run from a plain function, as a script would) ----
     import asyncio
 
     from openai_uploads import AsyncOpenAI
@@ -114,6 +114,6 @@ def test_seed_async_example_runs_as_written(seed_env: Path) -> None:
         return upload.file.id
 
     file_id = asyncio.run(upload_file())
-    # ---- end of seed ----
+    # ---- end of the documented example ----
 
     assert stored(file_id) == FILES["data.jsonl"]
