@@ -92,27 +92,44 @@ def test_a_part_that_fails_does_not_keep_the_next_from_being_hashed_while_writte
     assert done.status == "completed"
 
 
+def _store_upload(store: Store, size: int) -> str:
+    return store.create_upload(
+        filename="f", bytes=size, purpose="batch", mime_type="text/jsonl", file_expires_seconds=None
+    ).id
+
+
+def _body(store: Store, data: bytes) -> Path:
+    path = store.tmp_path(".part")
+    path.write_bytes(data)
+    return path
+
+
+def test_only_a_part_received_alone_is_hashed_while_written(tmp_path: Path) -> None:
+    store = Store(tmp_path / "d")
+    try:
+        upload_id = _store_upload(store, 4)
+        alone = store.begin_part(upload_id)
+        beside = store.begin_part(upload_id)
+        assert alone.hashing
+        assert not beside.hashing  # hashing it too would be wasted if it ends up second
+        store.end_part(beside)
+        alone.update(b"ab")
+        store.commit_part(upload_id, _body(store, b"ab"), 2, alone)
+        assert store.begin_part(upload_id).hashing  # alone again, and the md5 is ready
+    finally:
+        store.close()
+
+
 def test_a_part_overtaken_while_hashed_is_read_back_in_creation_order(tmp_path: Path) -> None:
     store = Store(tmp_path / "d")
     try:
-        upload = store.create_upload(
-            filename="f",
-            bytes=4,
-            purpose="batch",
-            mime_type="text/jsonl",
-            file_expires_seconds=None,
-        )
-        first = store.begin_part_md5(upload.id)
-        assert first is not None
-        assert store.begin_part_md5(upload.id) is None  # one part per Upload at a time
-        bodies = {}
-        for name, data in (("overtaking", b"ab"), ("first", b"cd")):
-            bodies[name] = store.tmp_path(".part")
-            bodies[name].write_bytes(data)
+        upload_id = _store_upload(store, 4)
+        first = store.begin_part(upload_id)
+        overtaking = store.begin_part(upload_id)
         first.update(b"cd")
-        overtaking = store.commit_part(upload.id, bodies["overtaking"], 2)  # created first
-        late = store.commit_part(upload.id, bodies["first"], 2, first)
-        completion = store.begin_complete(upload.id, [overtaking.id, late.id])
+        ab = store.commit_part(upload_id, _body(store, b"ab"), 2, overtaking)  # created first
+        cd = store.commit_part(upload_id, _body(store, b"cd"), 2, first)
+        completion = store.begin_complete(upload_id, [ab.id, cd.id])
         assert store.md5_of_completion(completion) == md5(b"abcd")
     finally:
         store.close()
@@ -127,11 +144,12 @@ def test_a_failed_background_hasher_falls_back_to_reading_the_parts(
         raise OSError("disk trouble")
 
     monkeypatch.setattr(_store, "_update_md5", broken)
-    # as if the parts had been sent side by side: none is hashed while written
-    monkeypatch.setattr(Store, "begin_part_md5", lambda self, upload_id: None)
     chunks = [os.urandom(50_000) for _ in range(2)]
     upload_id = new_upload(client, 100_000)
+    # another part is being received meanwhile: these are not hashed while written
+    beside = emulator.store.begin_part(upload_id)
     part_ids = _parts(client, upload_id, chunks)
+    emulator.store.end_part(beside)
     hasher = emulator.store._hasher
     deadline = time.monotonic() + 10
     while not (upload_id in hasher._digests and hasher._digests[upload_id].failed):

@@ -382,10 +382,12 @@ class Emulator:
         tmp = self.store.tmp_path(".part")
         # the md5 for complete, computed while the part is written when it is the next
         # part in creation order (else the store's hasher reads the part back later)
-        part_md5 = self.store.begin_part_md5(upload_id)
+        part = self.store.begin_part(upload_id)
         # Parts are taken up to the 8 GB Upload maximum, not only up to ``bytes``:
         # complete checks that the parts it lists add up to ``bytes`` (as the API does).
-        receiver = _PartReceiver(tmp, MAX_PART_SIZE, MAX_UPLOAD_BYTES - received, part_md5)
+        receiver = _PartReceiver(
+            tmp, MAX_PART_SIZE, MAX_UPLOAD_BYTES - received, part if part.hashing else None
+        )
         parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
         writer = _Writer(self.io_pool, receiver.write)
         try:
@@ -417,12 +419,11 @@ class Emulator:
                 receiver.close()
             if not receiver.seen_data:
                 raise bad_request("Missing required parameter: 'data'.", param="data")
-            part = self.store.commit_part(upload_id, tmp, receiver.size, part_md5)
+            record = self.store.commit_part(upload_id, tmp, receiver.size, part)
         finally:
-            if part_md5 is not None:
-                self.store.release_part_md5(part_md5)
+            self.store.end_part(part)
             tmp.unlink(missing_ok=True)
-        return JSONResponse(part.to_json())
+        return JSONResponse(record.to_json())
 
     async def complete_upload(self, request: Request) -> Response:
         self.authorize(request)

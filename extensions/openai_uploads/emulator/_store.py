@@ -179,19 +179,29 @@ class _Digest:
 
 
 class PartMd5:
-    """The md5 of an Upload's parts so far, carried on with a part's bytes while the part
-    is received (:meth:`update` from any one thread at a time). It counts only if the part
-    is committed as the next one in creation order; else the background hasher reads the
-    part from disk as usual."""
+    """A part being received, and maybe (:attr:`hashing`) the md5 of its Upload's parts so
+    far carried on with its bytes (:meth:`update`, from one thread at a time). The md5
+    counts only if the part is committed as the next one in creation order; else the
+    background hasher reads the part from disk as usual."""
 
-    __slots__ = ("_digest", "_md5", "base", "upload_id")
+    __slots__ = ("_digest", "_md5", "_open", "base", "upload_id")
 
-    def __init__(self, upload_id: str, digest: _Digest, base: int) -> None:
+    def __init__(self, upload_id: str) -> None:
         self.upload_id = upload_id
+        self._digest: _Digest | None = None
+        self._md5: Any = None
+        self._open = True
+        self.base = 0
+        """How many parts the md5 had hashed when this part began."""
+
+    @property
+    def hashing(self) -> bool:
+        return self._md5 is not None
+
+    def _start(self, digest: _Digest, base: int) -> None:
         self._digest = digest
         self._md5 = digest.md5.copy()
         self.base = base
-        """How many parts the md5 had hashed when this part began."""
 
     def update(self, data: Any) -> None:
         self._md5.update(data)
@@ -201,10 +211,11 @@ class _Hasher:
     """Keeps the md5 of each pending Upload's parts in the order they were created, so
     that ``complete`` finds it ready instead of reading the parts again.
 
-    The part that is next in creation order when it begins is hashed while it is written
-    (:class:`PartMd5`, one per Upload at a time); parts received side by side, and any
-    whose inline md5 did not end up next, are read back by one background thread in
-    creation order. Only in memory: after a restart it starts again from the first part."""
+    A part that begins when no other part of its Upload is being received, and all the
+    parts before it are hashed, is hashed while it is written (:class:`PartMd5`); parts
+    received side by side, and any that did not end up next in creation order, are read
+    back by one background thread in creation order. Only in memory: after a restart it
+    starts again from the first part."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -212,7 +223,8 @@ class _Hasher:
         self._cond = threading.Condition()
         self._digests: dict[str, _Digest] = {}
         self._queued: set[str] = set()
-        self._inline: dict[str, PartMd5] = {}
+        self._receiving: dict[str, int] = {}
+        """Parts being received, per Upload."""
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -220,49 +232,54 @@ class _Hasher:
     def forget(self, upload_id: str) -> None:
         with self._cond:
             self._digests.pop(upload_id, None)
-            self._inline.pop(upload_id, None)
             self._cond.notify_all()
 
-    def begin_inline(self, upload_id: str, committed: int) -> PartMd5 | None:
-        """A :class:`PartMd5` for a part beginning now, if the md5 covers all ``committed``
-        parts and no other part of the Upload is being hashed inline; else None."""
+    def begin_part(self, upload_id: str, committed: int) -> PartMd5:
+        """A part of the Upload begins, after ``committed`` parts: hashed while written
+        if it is the only part being received and the md5 covers all the others."""
         with self._cond:
-            if upload_id in self._inline:
-                return None
+            part = PartMd5(upload_id)
+            others = self._receiving.get(upload_id, 0)
+            self._receiving[upload_id] = others + 1
             digest = self._digests.setdefault(upload_id, _Digest())
-            if digest.failed or len(digest.part_ids) != committed:
-                return None
-            part_md5 = PartMd5(upload_id, digest, committed)
-            self._inline[upload_id] = part_md5
-            return part_md5
+            # (a part committed meanwhile makes ``committed`` stale: then this part's
+            # position will not match, and its md5 is not used)
+            if not others and not digest.failed and len(digest.part_ids) == committed:
+                part._start(digest, committed)
+            return part
 
-    def release_inline(self, part_md5: PartMd5) -> None:
+    def end_part(self, part: PartMd5) -> None:
+        """The part is no longer being received (committed or not); idempotent."""
         with self._cond:
-            if self._inline.get(part_md5.upload_id) is part_md5:
-                del self._inline[part_md5.upload_id]
+            if not part._open:
+                return
+            part._open = False
+            left = self._receiving.get(part.upload_id, 1) - 1
+            if left > 0:
+                self._receiving[part.upload_id] = left
+            else:
+                self._receiving.pop(part.upload_id, None)
 
-    def committed(
-        self, upload_id: str, part_id: str, position: int, part_md5: PartMd5 | None
-    ) -> None:
-        """Part ``part_id`` was committed as the Upload's part number ``position`` (from 0):
-        its inline md5 extends the Upload's if it began where the md5 ends now; else the
-        background thread hashes it."""
-        if part_md5 is not None:
-            with self._cond:
-                if self._inline.get(upload_id) is part_md5:
-                    del self._inline[upload_id]
-                digest = self._digests.get(upload_id)
-                if (
-                    digest is part_md5._digest
-                    and not digest.failed
-                    and len(digest.part_ids) == part_md5.base == position
-                ):
-                    digest.md5 = part_md5._md5
-                    digest.part_ids.append(part_id)
-                    digest.prefixes.append(digest.md5.hexdigest())
-                    self._cond.notify_all()
-                    return
-        self.schedule(upload_id)
+    def committed(self, part: PartMd5, part_id: str, position: int) -> None:
+        """``part`` was committed as ``part_id``, its Upload's part number ``position``
+        (from 0): its md5 extends the Upload's if it began where the md5 ends now; else
+        the background thread hashes it."""
+        self.end_part(part)
+        with self._cond:
+            digest = self._digests.get(part.upload_id)
+            if (
+                part.hashing
+                and digest is part._digest
+                and digest is not None
+                and not digest.failed
+                and len(digest.part_ids) == part.base == position
+            ):
+                digest.md5 = part._md5
+                digest.part_ids.append(part_id)
+                digest.prefixes.append(digest.md5.hexdigest())
+                self._cond.notify_all()
+                return
+        self.schedule(part.upload_id)
 
     def schedule(self, upload_id: str) -> None:
         with self._cond:
@@ -611,15 +628,15 @@ class Store:
             )
             return (int(row[0]), int(row[1])) if row else (0, 0)
 
-    def begin_part_md5(self, upload_id: str) -> PartMd5 | None:
-        """An md5 to update with the bytes of a part being received now, so that the part
-        need not be read again for ``complete`` (pass it to :meth:`commit_part`); None
-        when another part of the Upload is being hashed so, or the hasher is behind.
-        Release it with :meth:`release_part_md5` if the part is not committed."""
-        return self._hasher.begin_inline(upload_id, self._received(upload_id)[0])
+    def begin_part(self, upload_id: str) -> PartMd5:
+        """A part of the Upload is being received: if :attr:`PartMd5.hashing`, update it
+        with all of the part's bytes, so that the part need not be read again for
+        ``complete``. Pass it to :meth:`commit_part`, or to :meth:`end_part` if the part
+        is not committed."""
+        return self._hasher.begin_part(upload_id, self._received(upload_id)[0])
 
-    def release_part_md5(self, part_md5: PartMd5) -> None:
-        self._hasher.release_inline(part_md5)
+    def end_part(self, part: PartMd5) -> None:
+        self._hasher.end_part(part)
 
     def part_ids_in_creation_order(self, upload_id: str) -> list[str]:
         with self._lock:
@@ -629,10 +646,10 @@ class Store:
             return [part_id for (part_id,) in rows.fetchall()]
 
     def commit_part(
-        self, upload_id: str, tmp: Path, size: int, part_md5: PartMd5 | None = None
+        self, upload_id: str, tmp: Path, size: int, receiving: PartMd5 | None = None
     ) -> PartRecord:
-        """Keep a received body as a Part, if the Upload still accepts it. ``part_md5``:
-        the md5 from :meth:`begin_part_md5`, updated with all of the body."""
+        """Keep a received body as a Part, if the Upload still accepts it. ``receiving``:
+        from :meth:`begin_part`, updated with all of the body if it was hashing."""
         with self._lock:
             try:
                 self.check_accepts_parts(upload_id)
@@ -656,7 +673,10 @@ class Store:
                 "INSERT INTO parts VALUES (?, ?, ?, ?)",
                 (part.id, part.upload_id, part.created_at, part.size),
             )
-            self._hasher.committed(upload_id, part.id, position, part_md5)
+            if receiving is None:
+                self._hasher.schedule(upload_id)
+            else:
+                self._hasher.committed(receiving, part.id, position)
         return part
 
     def begin_complete(self, upload_id: str, part_ids: list[str]) -> Completion:
