@@ -10,8 +10,8 @@ import contextlib
 import os
 import secrets
 import stat
-from collections.abc import Mapping
-from typing import IO, Any, Protocol
+from collections.abc import Callable, Mapping
+from typing import IO, Any, Protocol, TypeVar
 
 import httpx
 
@@ -29,6 +29,8 @@ from .._exceptions import APIResponseValidationError
 from .._types import FileDeleted, FileList, FileObject
 from ._resource import require_id
 
+T = TypeVar("T")
+
 
 def list_files_call(query: Mapping[str, Any], options: RequestOptions) -> APICall[FileList]:
     """One page of ``GET /files``; ``query`` holds ``_get_kwargs`` arguments."""
@@ -44,15 +46,33 @@ def page_query(query: Mapping[str, Any], after: str | None) -> dict[str, Any]:
     return {**query, "after": after} if after is not None else dict(query)
 
 
+def _one_file_call(
+    operation: str,
+    get_kwargs: Callable[..., dict[str, Any]],
+    parse: Callable[[httpx.Response], T],
+    file_id: str,
+    options: RequestOptions,
+    query: Mapping[str, Any] | None,
+    *,
+    stream: bool = False,
+) -> APICall[T]:
+    """The call of an operation on one File (``/files/{file_id}...``)."""
+    file_id = require_id("file_id", file_id)
+    return APICall(
+        operation=operation,
+        make_kwargs=lambda: get_kwargs(file_id, **(query or {})),
+        parse=parse,
+        options=options,
+        stream=stream,
+    )
+
+
 def retrieve_file_call(
     file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
 ) -> APICall[FileObject]:
-    file_id = require_id("file_id", file_id)
-    return APICall(
-        operation="retrieve_file",
-        make_kwargs=lambda: retrieve_file._get_kwargs(file_id, **(query or {})),
-        parse=parse_json_model(FileObject),
-        options=options,
+    parse = parse_json_model(FileObject)
+    return _one_file_call(
+        "retrieve_file", retrieve_file._get_kwargs, parse, file_id, options, query
     )
 
 
@@ -60,13 +80,25 @@ def download_file_call(
     file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
 ) -> APICall[bytes]:
     """``files.content``: the body, read once into one buffer (see ``read_once``)."""
-    file_id = require_id("file_id", file_id)
-    return APICall(
-        operation="download_file",
-        make_kwargs=lambda: download_file._get_kwargs(file_id, **(query or {})),
-        parse=parse_bytes,
-        options=options,
+    get_kwargs = download_file._get_kwargs
+    return _one_file_call("download_file", get_kwargs, parse_bytes, file_id, options, query)
+
+
+def stream_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[httpx.Response]:
+    """``files.download``: a 2xx body is left unread, to be streamed."""
+    get_kwargs = download_file._get_kwargs
+    return _one_file_call(
+        "download_file", get_kwargs, parse_stream, file_id, options, query, stream=True
     )
+
+
+def delete_file_call(
+    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
+) -> APICall[FileDeleted]:
+    parse = parse_json_model(FileDeleted)
+    return _one_file_call("delete_file", delete_file._get_kwargs, parse, file_id, options, query)
 
 
 DOWNLOAD_CHUNK = 1024 * 1024
@@ -76,31 +108,6 @@ class Writable(Protocol):
     """Anything with ``write(bytes)``: a binary file, or e.g. a hashing sink."""
 
     def write(self, data: bytes, /) -> object: ...
-
-
-def stream_file_call(
-    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
-) -> APICall[httpx.Response]:
-    file_id = require_id("file_id", file_id)
-    return APICall(
-        operation="download_file",
-        make_kwargs=lambda: download_file._get_kwargs(file_id, **(query or {})),
-        parse=parse_stream,
-        options=options,
-        stream=True,
-    )
-
-
-def delete_file_call(
-    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
-) -> APICall[FileDeleted]:
-    file_id = require_id("file_id", file_id)
-    return APICall(
-        operation="delete_file",
-        make_kwargs=lambda: delete_file._get_kwargs(file_id, **(query or {})),
-        parse=parse_json_model(FileDeleted),
-        options=options,
-    )
 
 
 def check_download(response: httpx.Response, written: int, expected: int) -> None:
