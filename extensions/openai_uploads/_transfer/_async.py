@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
-from typing import Any, cast
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar, cast
 
 from .._exceptions import APIResponseValidationError
 from .._types import Upload, UploadPart
@@ -22,6 +22,7 @@ from ._source import SourceRange
 from ._sync import CANCEL_TIMEOUT, LANDING_GRACE, STOP_GRACE
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 InFlight = dict[asyncio.Task[UploadPart], tuple[Part, bytearray | None]]
@@ -55,6 +56,14 @@ async def upload_async(client: AsyncTransferClient, job: Job) -> Upload:
         job.source.close()
 
 
+async def _state_io(job: Job, func: Callable[..., T], *args: Any) -> T:
+    """Call ``func``, whose only blocking I/O is the resume state file: in a worker
+    thread when there is one, else right here (no thread hop for nothing)."""
+    if job.resume_state is None:
+        return func(*args)
+    return await asyncio.to_thread(func, *args)
+
+
 async def _shielded(coro: Coroutine[Any, Any, bool]) -> bool:
     task = asyncio.ensure_future(coro)
     try:
@@ -65,13 +74,13 @@ async def _shielded(coro: Coroutine[Any, Any, bool]) -> bool:
 
 async def _attempt(client: AsyncTransferClient, job: Job) -> Upload:
     uploads = client.uploads
-    stale = await asyncio.to_thread(job.find_resumable)
+    stale = await _state_io(job, job.find_resumable)
     if stale is not None:
         await _cancel_quietly(client, stale)
     job.source.open()
     if job.upload_id is None:
         upload = await uploads.create(**job.create_arguments())
-        await asyncio.to_thread(job.created, upload)
+        await _state_io(job, job.created, upload)
     job.start()
     await _send_all(client, job)
     arguments = job.complete_arguments()
@@ -79,8 +88,8 @@ async def _attempt(client: AsyncTransferClient, job: Job) -> Upload:
         upload = await uploads.complete(job.active_upload_id, **arguments)
     except APIResponseValidationError as exc:
         raise job.unreadable_completion(exc) from exc
-    await asyncio.to_thread(job.check_completed, upload)
-    await asyncio.to_thread(job.forget_state)
+    await _state_io(job, job.check_completed, upload)
+    await _state_io(job, job.forget_state)
     job.completed(upload)
     return upload
 
@@ -121,7 +130,7 @@ async def _send_all(client: AsyncTransferClient, job: Job) -> None:
             result = task.result()  # raises the part's final error
             free.append(buffer)
             job.part_done(part, result)
-            await asyncio.to_thread(job.save_state)
+            await _state_io(job, job.save_state)
             job.announce_part(part)
             job.check_unchanged()
 
@@ -190,7 +199,7 @@ async def _record_landed_parts(job: Job, in_flight: InFlight) -> None:
         del in_flight[task]
         if not task.cancelled() and task.exception() is None:
             job.part_done(landing[task], task.result())
-            await asyncio.to_thread(job.save_state)
+            await _state_io(job, job.save_state)
 
 
 async def _cancel(client: AsyncTransferClient, job: Job, *, reason: str) -> bool:
@@ -200,7 +209,7 @@ async def _cancel(client: AsyncTransferClient, job: Job, *, reason: str) -> bool
     except BaseException as exc:  # never hide the original error
         log.warning("could not cancel Upload %s after a failure: %r", job.upload_id, exc)
         return False
-    await asyncio.to_thread(job.forget_state)
+    await _state_io(job, job.forget_state)
     job.cancelled(reason)
     return True
 

@@ -111,7 +111,9 @@ class TransferState:
         Returns the new whole-file total when a ``BytesSent`` should fire (coalesced),
         else None.
         """
-        size = self.plan.part(number).size
+        # The part's size, without making a Part (this runs for every slice sent).
+        plan = self.plan
+        size = min(plan.part_size, plan.total_bytes - (number - 1) * plan.part_size)
         sent_in_attempt = min(max(sent_in_attempt, 0), size)
         mark = self._high_water.get(number, 0)
         if sent_in_attempt <= mark:
