@@ -6,24 +6,22 @@ import logging
 import sys
 from typing import Any
 
+from ..plugins.logging import log as _plugin_log
 from ._output import PROG
 
 PACKAGE_LOGGER = "openai_uploads"
 
-FAILURE_LOGGER = "openai_uploads.plugins.logging"
+FAILURE_LOGGER = _plugin_log.name
 """The logger of the logging plugin, whose line about a failed transfer the CLI replaces
 with its own."""
 
 
 class _NotTheFailureLog(logging.Filter):
     """Drops the logging plugin's own lines unless ``--verbose``: the CLI reports the
-    failure itself. Records are told apart by logger name, so this holds whether the
-    plugin logs to its module logger or (as before) to the package logger from its file."""
+    failure itself. Told apart by logger name (every module logs to its own)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == FAILURE_LOGGER or record.name.startswith(FAILURE_LOGGER + "."):
-            return False
-        return not (record.name == PACKAGE_LOGGER and record.module == "logging")
+        return record.name != FAILURE_LOGGER
 
 
 class _ConsoleHandler(logging.Handler):
