@@ -60,3 +60,19 @@ def test_durations_reject_other_text(text: str) -> None:
 )
 def test_mime_type_is_guessed_from_the_name(name: str, mime_type: str) -> None:
     assert guess_mime_type(name) == mime_type
+
+
+@pytest.mark.parametrize("unit", ["", "B", "k", "kB", "KiB", "m", "MB", "MiB", "g", "GB", "GiB"])
+def test_sizes_and_serve_rates_read_the_same_units(unit: str) -> None:
+    from openai_uploads.emulator._cli import parse_rate
+
+    assert parse_rate(f"3{unit}") == parse_size(f"3{unit}")
+
+
+def test_a_bad_size_or_rate_says_what_to_try() -> None:
+    from openai_uploads.emulator._cli import parse_rate
+
+    with pytest.raises(ValueError, match=r"^not a size: '64XB' \(try 64MiB, 32MB, 1GiB or a"):
+        parse_size("64XB")
+    with pytest.raises(ValueError, match=r"^not a rate: '20XB' \(try 20MB, 10MiB, 500k\)$"):
+        parse_rate("20XB")

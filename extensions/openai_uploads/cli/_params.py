@@ -4,57 +4,22 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import click
 
 from .._constants import MAX_FILE_EXPIRY_SECONDS, MAX_PART_SIZE, MIN_FILE_EXPIRY_SECONDS
+from .._units import parse_duration, parse_size
 
-_SIZE_UNITS = {
-    "": 1,
-    "b": 1,
-    "k": 1000,
-    "kb": 1000,
-    "kib": 1024,
-    "m": 1000**2,
-    "mb": 1000**2,
-    "mib": 1024**2,
-    "g": 1000**3,
-    "gb": 1000**3,
-    "gib": 1024**3,
-}
-
-_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def parse_size(text: str) -> int:
-    """Bytes from ``64MiB``, ``32MB``, ``1GiB``, ``1.5MiB``, ``500k`` or ``1048576``.
-
-    Decimal units (kB, MB, GB) are powers of 1000, binary ones (KiB, MiB, GiB) of 1024.
-    """
-    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", text)
-    unit = match.group(2).lower() if match else ""
-    if not match or unit not in _SIZE_UNITS:
-        raise ValueError(f"not a size: {text!r} (try 64MiB, 32MB, 1GiB or a number of bytes)")
-    try:
-        value = Decimal(match.group(1)) * _SIZE_UNITS[unit]
-    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
-        raise ValueError(f"not a size: {text!r}") from None
-    if value != value.to_integral_value():
-        raise ValueError(f"not a whole number of bytes: {text!r}")
-    return int(value)
-
-
-def parse_duration(text: str) -> int:
-    """Seconds from ``3600``, ``3600s``, ``90m``, ``2h``, ``7d``, ``1w`` or ``1d12h``."""
-    pieces = re.findall(r"([0-9]+)\s*([a-zA-Z]*)", text)
-    leftover = re.sub(r"([0-9]+)\s*([a-zA-Z]*)", "", text).strip()
-    if not pieces or leftover or any(u.lower() not in _DURATION_UNITS for _, u in pieces):
-        raise ValueError(f"not a duration: {text!r} (try 3600s, 2h or 7d)")
-    return sum(int(n) * _DURATION_UNITS[u.lower()] for n, u in pieces)
-
+__all__ = [
+    "DurationParam",
+    "Md5Param",
+    "SizeParam",
+    "guess_mime_type",
+    "parse_duration",
+    "parse_size",
+]
 
 _MIME_TYPES = {
     ".jsonl": "application/jsonl",

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
 import sys
 
 import click
 
-_UNITS = {
-    "": 1,
-    "b": 1,
-    "k": 1000,
-    "kb": 1000,
-    "kib": 1024,
-    "m": 1000**2,
-    "mb": 1000**2,
-    "mib": 1024**2,
-    "g": 1000**3,
-    "gb": 1000**3,
-    "gib": 1024**3,
-}
-
+from .._units import parse_rate
 
 API_KEY_ENV = "OPENAI_UPLOADS_EMULATOR_API_KEY"
 """The environment variable ``serve`` reads its key from when ``--api-key`` is not given."""
@@ -46,14 +32,6 @@ def check_exposure(host: str, api_key: str | None, allow_no_key: bool) -> None:
             f"use and reconfigure the emulator. Set ${API_KEY_ENV} (or --api-key), or pass "
             "--allow-no-key if that is really wanted."
         )
-
-
-def parse_rate(text: str) -> float:
-    """Bytes per second from ``20MB``, ``20MB/s``, ``10MiB``, ``500k`` or ``123456``."""
-    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*(?:/s)?\s*", text)
-    if not match or match.group(2).lower() not in _UNITS:
-        raise ValueError(f"not a rate: {text!r} (try 20MB, 10MiB, 500k)")
-    return float(match.group(1)) * _UNITS[match.group(2).lower()]
 
 
 class _Rate(click.ParamType):  # type: ignore[type-arg,unused-ignore]
