@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from ._app import create_app
     from ._errors import ApiError
     from ._faults import ENDPOINTS, FaultConfig, FaultInjector
+    from ._handle import EmulatorHandle
     from ._limits import ServerLimits
-    from ._server import EmulatorProcess, EmulatorServer, ManualClock, run_emulator
+    from ._process import EmulatorProcess
+    from ._server import EmulatorServer, ManualClock, run_emulator
     from ._store import Clock, DataDirInUse, Store
 
 _WHERE = {
@@ -27,7 +29,8 @@ _WHERE = {
     "FaultInjector": "._faults",
     "ServerLimits": "._limits",
     "DataDirInUse": "._store",
-    "EmulatorProcess": "._server",
+    "EmulatorHandle": "._handle",
+    "EmulatorProcess": "._process",
     "EmulatorServer": "._server",
     "ManualClock": "._server",
     "run_emulator": "._server",
@@ -40,6 +43,7 @@ __all__ = [
     "ApiError",
     "Clock",
     "DataDirInUse",
+    "EmulatorHandle",
     "EmulatorProcess",
     "EmulatorServer",
     "FaultConfig",

@@ -1,4 +1,4 @@
-"""Running the emulator: in a background thread, in a subprocess, or in the foreground."""
+"""Running the emulator in a background thread of this process, or in the foreground."""
 
 from __future__ import annotations
 
@@ -7,22 +7,18 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
-import httpx
 import uvicorn
 
 from ._app import create_app
-from ._cli import API_KEY_ENV, check_exposure
 from ._faults import FaultConfig, FaultInjector
+from ._handle import EmulatorHandle
 from ._limits import ServerLimits, http_protocol
 from ._store import Clock, Store
 
@@ -76,11 +72,13 @@ def _uvicorn_config(app: Any, log_level: str, limits: ServerLimits) -> uvicorn.C
     )
 
 
-class EmulatorServer:
+class EmulatorServer(EmulatorHandle):
     """The emulator in a background thread of this process, on a loopback port.
 
     ``data_dir=None`` makes a temporary directory, removed by ``close()``. ``stop()`` then
-    ``start()`` restarts on the same data dir and port, as a restarted server would.
+    ``start()`` restarts on the same data dir and port, as a restarted server would. Besides
+    the :class:`EmulatorHandle` API it offers the ``store``, the fault ``injector`` and the
+    ``clock`` directly.
     """
 
     def __init__(
@@ -96,13 +94,10 @@ class EmulatorServer:
         allow_no_key: bool = False,
         limits: ServerLimits | None = None,
     ) -> None:
-        check_exposure(host, api_key, allow_no_key)
+        super().__init__(
+            data_dir=data_dir, api_key=api_key, host=host, port=port, allow_no_key=allow_no_key
+        )
         self.limits = limits or ServerLimits()
-        self._own_dir = data_dir is None
-        self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-"))
-        self.api_key = api_key
-        self.host = host
-        self.port = port
         self.clock: Clock = clock or time.time
         self.log_level = log_level
         self.injector = FaultInjector(faults)
@@ -113,11 +108,6 @@ class EmulatorServer:
     @property
     def base_url(self) -> str:
         return f"http://{_url_host(self.host)}:{self.port}/v1"
-
-    @property
-    def azure_endpoint(self) -> str:
-        """The ``azure_endpoint`` of the Azure surface (``/openai/...``, same store)."""
-        return f"http://{_url_host(self.host)}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -138,13 +128,12 @@ class EmulatorServer:
         self.injector.configure(config)
 
     def fault_stats(self) -> dict[str, int]:
-        """Counts of requests and of each injected fault since start (or the last reset)."""
         return self.injector.stats()
 
     def reset_fault_stats(self) -> None:
         self.injector.reset_stats()
 
-    def start(self) -> EmulatorServer:
+    def start(self) -> Self:
         if self.running:
             return self
         self._store = Store(self.data_dir, clock=lambda: self.clock())
@@ -178,7 +167,6 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving; the data dir is kept."""
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(timeout=15)
@@ -186,27 +174,6 @@ class EmulatorServer:
         if self._store is not None:
             self._store.close()
         self._server = self._thread = self._store = None
-
-    def restart(self) -> EmulatorServer:
-        self.stop()
-        return self.start()
-
-    def close(self) -> None:
-        """Stop, and remove the data dir if it was a temporary one."""
-        self.stop()
-        if self._own_dir:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
-
-    def __enter__(self) -> EmulatorServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 @contextlib.contextmanager
@@ -264,144 +231,3 @@ def serve_forever(
         store.close()
         if own_dir:
             shutil.rmtree(directory, ignore_errors=True)
-
-
-class EmulatorProcess:
-    """The emulator in its own process (``python -m openai_uploads.emulator``).
-
-    Fault settings and counts go through the emulator-only ``/v1/_emulator/faults`` route.
-    """
-
-    def __init__(
-        self,
-        *,
-        data_dir: str | os.PathLike[str] | None = None,
-        api_key: str | None = None,
-        faults: FaultConfig | None = None,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        extra_args: Sequence[str] = (),
-        startup_timeout: float = 30.0,
-        allow_no_key: bool = False,
-    ) -> None:
-        check_exposure(host, api_key, allow_no_key)
-        self.allow_no_key = allow_no_key
-        self._own_dir = data_dir is None
-        self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-"))
-        self.api_key = api_key
-        self.host = host
-        self.port = port
-        self.initial_faults = faults
-        self.extra_args = list(extra_args)
-        self.startup_timeout = startup_timeout
-        self.process: subprocess.Popen[str] | None = None
-        self.base_url = ""
-
-    @property
-    def pid(self) -> int:
-        if self.process is None:
-            raise RuntimeError("the emulator process is not running")
-        return self.process.pid
-
-    def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "openai_uploads.emulator", "--host", self.host]
-        cmd += ["--port", str(self.port), "--data-dir", str(self.data_dir)]
-        if self.allow_no_key:
-            cmd += ["--allow-no-key"]
-        if self.initial_faults is not None:
-            import json
-
-            cmd += ["--faults-json", json.dumps(self.initial_faults.to_json())]
-        return cmd + self.extra_args
-
-    def environment(self) -> dict[str, str]:
-        """The process's environment: the key travels here, not in the command line."""
-        env = dict(os.environ)
-        env.pop(API_KEY_ENV, None)
-        if self.api_key is not None:
-            env[API_KEY_ENV] = self.api_key
-        return env
-
-    def start(self) -> EmulatorProcess:
-        if self.process is not None:
-            return self
-        process = subprocess.Popen(
-            self.command(), stdout=subprocess.PIPE, text=True, bufsize=1, env=self.environment()
-        )
-        line: list[str] = []
-        reader = threading.Thread(
-            target=lambda: line.append(process.stdout.readline() if process.stdout else ""),
-            daemon=True,
-        )
-        reader.start()
-        reader.join(self.startup_timeout)
-        url = line[0].strip() if line else ""
-        if not url.startswith("http"):
-            process.kill()
-            process.wait()
-            raise RuntimeError(f"the emulator process did not start (printed {url!r})")
-        self.process, self.base_url = process, url
-        self.port = int(url.rsplit(":", 1)[1].split("/", 1)[0])
-        return self
-
-    def stop(self) -> None:
-        """Stop the process (SIGTERM, then SIGKILL after 10 s); the data dir is kept."""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
-
-    def kill(self) -> None:
-        """Stop the process abruptly, as a crash would."""
-        process, self.process = self.process, None
-        if process is not None:
-            process.kill()
-            process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
-
-    def restart(self) -> EmulatorProcess:
-        self.stop()
-        return self.start()
-
-    def close(self) -> None:
-        self.stop()
-        if self._own_dir:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
-
-    @property
-    def azure_endpoint(self) -> str:
-        """The ``azure_endpoint`` of the Azure surface (``/openai/...``, same store)."""
-        return self.base_url.removesuffix("/v1")
-
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key is not None else {}
-
-    def set_faults(self, config: FaultConfig) -> None:
-        httpx.post(
-            f"{self.base_url}/_emulator/faults", json=config.to_json(), headers=self._headers()
-        ).raise_for_status()
-
-    def fault_stats(self) -> dict[str, int]:
-        response = httpx.get(f"{self.base_url}/_emulator/faults", headers=self._headers())
-        response.raise_for_status()
-        stats: dict[str, int] = response.json()["stats"]
-        return stats
-
-    def __enter__(self) -> EmulatorProcess:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

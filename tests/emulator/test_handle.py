@@ -1,0 +1,65 @@
+"""One handle, one fault API: the emulator in a thread of this process and the emulator
+in a subprocess are driven the same way (faults, counts, reset, where to point a client,
+close)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from openai_uploads.emulator import EmulatorHandle, EmulatorProcess, EmulatorServer, FaultConfig
+
+API_KEY = "sk-emulator-handle"
+
+
+@pytest.fixture(params=[EmulatorServer, EmulatorProcess], ids=["in-process", "subprocess"])
+def handle(request: pytest.FixtureRequest) -> Iterator[EmulatorHandle]:
+    with request.param(api_key=API_KEY) as running:
+        yield running
+
+
+def _statuses(handle: EmulatorHandle, n: int) -> list[int]:
+    headers = {"Authorization": f"Bearer {handle.api_key}"}
+    with httpx.Client(base_url=handle.base_url, headers=headers) as http:
+        return [http.get("/files/file-x").status_code for _ in range(n)]
+
+
+def test_both_are_emulator_handles(handle: EmulatorHandle) -> None:
+    assert isinstance(handle, EmulatorHandle)
+    assert handle.base_url == f"http://127.0.0.1:{handle.port}/v1"
+    assert handle.azure_endpoint == f"http://127.0.0.1:{handle.port}"
+    assert handle.api_key == API_KEY
+
+
+def test_faults_set_by_either_spelling_read_back(handle: EmulatorHandle) -> None:
+    config = FaultConfig(p_500=0.5, endpoints=frozenset({"files"}), seed=4)
+    handle.faults = config
+    assert handle.faults == config
+    handle.set_faults(FaultConfig())
+    assert handle.faults == FaultConfig()
+
+
+def test_injected_faults_are_counted_and_the_counts_reset(handle: EmulatorHandle) -> None:
+    handle.set_faults(FaultConfig(p_503=1.0, endpoints=frozenset({"files"})))
+    assert _statuses(handle, 3) == [503, 503, 503]
+    stats = handle.fault_stats()
+    assert (stats["requests"], stats["503"]) == (3, 3)
+    handle.reset_fault_stats()
+    assert handle.fault_stats()["requests"] == 0
+
+
+def test_restart_keeps_serving_on_the_same_data_dir(handle: EmulatorHandle) -> None:
+    data_dir = handle.data_dir
+    handle.restart()
+    assert handle.data_dir == data_dir
+    assert _statuses(handle, 1) == [404]
+
+
+def test_close_removes_a_temporary_data_dir() -> None:
+    for kind in (EmulatorServer, EmulatorProcess):
+        with kind(api_key=API_KEY) as running:
+            data_dir = running.data_dir
+            assert data_dir.is_dir()
+        assert not data_dir.exists()
