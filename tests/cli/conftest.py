@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from openai_uploads.testing import emulator_fixture
+
 CLI = Path(sys.executable).parent / "openai-uploads"
 MiB = 1024 * 1024
 
@@ -95,10 +97,8 @@ class RequestCounter:
             self.counts.clear()
 
 
-@pytest.fixture
-def emulator(openai_uploads_emulator: Any) -> Any:
-    """The emulator from ``openai_uploads.testing`` (it requires its api_key)."""
-    return openai_uploads_emulator
+emulator = emulator_fixture()
+"""A fresh emulator for each test (it requires its ``api_key``)."""
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from openai_uploads import AsyncOpenAI, OpenAI
+from openai_uploads.testing import emulator_fixture
 
 TEST_API_KEY = "sk-test-client-7c1f0e5d-DO-NOT-LEAK"
 """The key every client test uses; it must never show up in a cassette, log or repr."""
@@ -33,13 +34,8 @@ REPLAY_BASE_URL = "http://emulator.invalid/v1"
 # --------------------------------------------------------------------------- emulator
 
 
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[Any]:
-    """A fresh emulator requiring ``TEST_API_KEY``."""
-    from openai_uploads.emulator import EmulatorServer
-
-    with EmulatorServer(data_dir=tmp_path / "emulator", api_key=TEST_API_KEY) as server:
-        yield server
+emulator = emulator_fixture(api_key=TEST_API_KEY)
+"""A fresh emulator requiring ``TEST_API_KEY``."""
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 
 import openai
 import pytest
 
 from openai_uploads.emulator import EmulatorServer, ManualClock
+from openai_uploads.testing import emulator_fixture
 
 API_KEY = "sk-emulator-suite"
 
@@ -19,10 +19,7 @@ def clock() -> ManualClock:
     return ManualClock(start=1_700_000_000.0)
 
 
-@pytest.fixture
-def emulator(tmp_path: Path, clock: ManualClock) -> Iterator[EmulatorServer]:
-    with EmulatorServer(data_dir=tmp_path / "data", api_key=API_KEY, clock=clock) as server:
-        yield server
+emulator = emulator_fixture(api_key=API_KEY, clock="clock", data_dir="data")
 
 
 @pytest.fixture

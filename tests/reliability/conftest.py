@@ -27,6 +27,7 @@ import pytest
 
 from openai_uploads import AsyncOpenAI, OpenAI, RetryContext, RetryDecision, hookimpl
 from openai_uploads.emulator import EmulatorServer, FaultConfig
+from openai_uploads.testing import FastRetries, emulator_fixture
 
 API_KEY = "sk-emulator-reliability"
 FAULT_KINDS = ("500", "503", "429", "drop", "throttled", "latency")
@@ -105,16 +106,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 # --------------------------------------------------------------------------- retry policies
 
 
-class FastRetries:
-    """Retry at once, ``event.max_retries`` times: no backoff waits in tests."""
-
-    @hookimpl
-    def decide_retry(self, event: RetryContext) -> RetryDecision:
-        if event.attempt >= event.max_retries:
-            return RetryDecision.give_up()
-        return RetryDecision.after(0)
-
-
 class SteadyRetries:
     """Retry every ``delay`` seconds, ``event.max_retries`` times (bridges a restart)."""
 
@@ -131,10 +122,7 @@ class SteadyRetries:
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    with EmulatorServer(data_dir=tmp_path_factory.mktemp("emulator"), api_key=API_KEY) as server:
-        yield server
+emulator = emulator_fixture(scope="module", api_key=API_KEY)
 
 
 @pytest.fixture

@@ -13,21 +13,12 @@ import pytest
 from openai_uploads._client import AsyncOpenAI, OpenAI
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
-from openai_uploads.hookspecs import RetryContext, RetryDecision, hookimpl
+from openai_uploads.hookspecs import hookimpl
+from openai_uploads.testing import FastRetries, emulator_fixture
 
 API_KEY = "sk-emulator-transfer"
 PART = 64 * 1024
 """A small part size keeps the tests fast; the engine doesn't care."""
-
-
-class FastRetries:
-    """Retry anything at once, ``event.max_retries`` times (no backoff waits in tests)."""
-
-    @hookimpl
-    def decide_retry(self, event: RetryContext) -> RetryDecision:
-        if event.attempt >= event.max_retries:
-            return RetryDecision.give_up()
-        return RetryDecision.after(0)
 
 
 class Recorder:
@@ -64,11 +55,7 @@ class Recorder:
         self.events.append(("cancelled", event))
 
 
-@pytest.fixture(scope="session")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServer]:
-    data = tmp_path_factory.mktemp("emulator")
-    with EmulatorServer(data_dir=data, api_key=API_KEY) as server:
-        yield server
+emulator = emulator_fixture(scope="session", api_key=API_KEY)
 
 
 @pytest.fixture
