@@ -6,12 +6,12 @@ import logging
 import sys
 from typing import Any
 
-from ..plugins.logging import log as _plugin_log
+from ..plugins import logging as logging_plugin
 from ._output import PROG
 
 PACKAGE_LOGGER = "openai_uploads"
 
-FAILURE_LOGGER = _plugin_log.name
+FAILURE_LOGGER = logging_plugin.log.name
 """The logger of the logging plugin, whose line about a failed transfer the CLI replaces
 with its own."""
 
