@@ -1,0 +1,215 @@
+"""The import rules of ARCHITECTURE.md, read from the source with `ast`.
+
+Every import counts, also one inside a function or under ``if TYPE_CHECKING:`` (a lazy
+import is still a dependency), except where a rule says "at import time".
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EXTENSIONS = REPO_ROOT / "extensions"
+GENERATED = REPO_ROOT / "generated"
+
+
+def client_dependencies() -> set[str]:
+    """pyproject's dependencies: all the client may import at import time beside the stdlib."""
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {
+        re.split(r"[^A-Za-z0-9_.-]", requirement, maxsplit=1)[0].replace("-", "_")
+        for requirement in pyproject["project"]["dependencies"]
+    }
+
+
+# Modules of the package that belong to an extra, loaded only when it is used.
+EXTRA_MODULES = ("openai_uploads.cli", "openai_uploads.emulator", "openai_uploads.testing")
+EXTRA_PLUGINS = ("openai_uploads.plugins.otel",)
+
+
+@dataclass(frozen=True)
+class Import:
+    module: str  # the importing module
+    target: str  # the absolute name imported (a module, or module.name for `from m import`)
+    line: int
+    at_import_time: bool  # at module level, not under `if TYPE_CHECKING:`
+
+    def __str__(self) -> str:
+        return f"{self.module}:{self.line} imports {self.target}"
+
+
+def module_name(path: Path, root: Path) -> tuple[str, list[str]]:
+    """The dotted name of the module at `path`, and the package relative imports start in."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+        return ".".join(parts), parts
+    return ".".join(parts), parts[:-1]
+
+
+def imports_of(path: Path, root: Path) -> Iterator[Import]:
+    module, package = module_name(path, root)
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+    def visit(node: ast.AST, at_import_time: bool) -> Iterator[Import]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    yield Import(module, alias.name, child.lineno, at_import_time)
+            elif isinstance(child, ast.ImportFrom):
+                if child.level:
+                    base = package[: len(package) - child.level + 1]
+                    source = ".".join([*base, child.module] if child.module else base)
+                else:
+                    source = child.module or ""
+                for alias in child.names:
+                    yield Import(module, f"{source}.{alias.name}", child.lineno, at_import_time)
+            elif isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                yield from visit(ast.Module(body=child.body, type_ignores=[]), False)
+                yield from visit(ast.Module(body=child.orelse, type_ignores=[]), at_import_time)
+            else:
+                lazy = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+                yield from visit(child, at_import_time and not lazy)
+
+    yield from visit(tree, True)
+
+
+def all_imports(root: Path) -> list[Import]:
+    return [
+        found
+        for path in sorted(root.rglob("*.py"))
+        if "__pycache__" not in path.parts
+        for found in imports_of(path, root)
+    ]
+
+
+def within(name: str, *prefixes: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+
+
+def breaking(
+    imports: list[Import], importer: Callable[[str], bool], allowed: Callable[[Import], bool]
+) -> list[str]:
+    return [str(found) for found in imports if importer(found.module) and not allowed(found)]
+
+
+PACKAGE_IMPORTS = all_imports(EXTENSIONS)
+
+
+def test_the_generated_client_imports_nothing_hand_written():
+    found = [str(i) for i in all_imports(GENERATED) if within(i.target, "openai_uploads")]
+    assert found == []
+
+
+def test_the_emulator_imports_nothing_of_the_client():
+    """It shares only the API's facts and small parsers, so it checks the client."""
+    shared = ("openai_uploads._constants", "openai_uploads._utils", "openai_uploads._units")
+
+    def allowed(found: Import) -> bool:
+        if within(found.target, "openai_uploads_client"):
+            return True  # the spec's request models and operation table
+        if not within(found.target, "openai_uploads"):
+            return True
+        return within(found.target, "openai_uploads.emulator", *shared)
+
+    assert breaking(PACKAGE_IMPORTS, lambda m: within(m, "openai_uploads.emulator"), allowed) == []
+
+
+def test_only_the_cli_and_the_testing_module_import_the_emulator():
+    def allowed(found: Import) -> bool:
+        return not within(found.target, "openai_uploads.emulator")
+
+    def importer(module: str) -> bool:
+        return not within(module, "openai_uploads.emulator", *EXTRA_MODULES)
+
+    assert breaking(PACKAGE_IMPORTS, importer, allowed) == []
+
+
+def test_nothing_but_the_cli_imports_the_cli():
+    def allowed(found: Import) -> bool:
+        return not within(found.target, "openai_uploads.cli")
+
+    assert breaking(PACKAGE_IMPORTS, lambda m: not within(m, "openai_uploads.cli"), allowed) == []
+
+
+def test_the_cli_never_reaches_into_the_clients_internals():
+    """It drives the client through its public names (and reads a few shared facts)."""
+    internals = (
+        "openai_uploads._base_client",
+        "openai_uploads._client",
+        "openai_uploads._async",
+        "openai_uploads._sync",
+        "openai_uploads.resources",
+        "openai_uploads._transfer._job",
+        "openai_uploads._transfer._sync",
+        "openai_uploads._transfer._async",
+    )
+
+    def allowed(found: Import) -> bool:
+        return not within(found.target, *internals)
+
+    assert breaking(PACKAGE_IMPORTS, lambda m: within(m, "openai_uploads.cli"), allowed) == []
+
+
+def test_built_in_plugins_use_only_what_any_plugin_can():
+    """The hook specifications and public names, as a plugin in another distribution would."""
+
+    def allowed(found: Import) -> bool:
+        if not within(found.target, "openai_uploads"):
+            return True
+        private = any(part.startswith("_") for part in found.target.split(".")[1:])
+        return not private or within(
+            found.target, "openai_uploads._version", "openai_uploads.plugins"
+        )
+
+    assert breaking(PACKAGE_IMPORTS, lambda m: within(m, "openai_uploads.plugins"), allowed) == []
+
+
+def test_the_client_needs_no_extra_at_import_time():
+    """`pip install openai-uploads` alone: the CLI, emulator and otel plugin come as extras."""
+    dependencies = client_dependencies()
+
+    def allowed(found: Import) -> bool:
+        top = found.target.split(".")[0]
+        return (
+            not found.at_import_time
+            or top in sys.stdlib_module_names
+            or top in dependencies
+            or top in ("openai_uploads", "openai_uploads_client")
+        )
+
+    def importer(module: str) -> bool:
+        return not within(module, *EXTRA_MODULES, *EXTRA_PLUGINS)
+
+    assert breaking(PACKAGE_IMPORTS, importer, allowed) == []
+
+
+def test_the_async_source_and_its_generated_sync_twin_never_import_each_other():
+    def allowed(found: Import) -> bool:
+        other = "_sync" if found.module.split(".")[1] == "_async" else "_async"
+        return not within(found.target, f"openai_uploads.{other}")
+
+    def importer(module: str) -> bool:
+        return within(module, "openai_uploads._async", "openai_uploads._sync")
+
+    assert breaking(PACKAGE_IMPORTS, importer, allowed) == []
+
+
+def test_the_part_plan_does_no_io():
+    """The pure core both transfer drivers share: no network, files, threads or event loop."""
+    io = {"httpx", "httpcore", "asyncio", "threading", "socket", "os", "io", "concurrent"}
+
+    def allowed(found: Import) -> bool:
+        top = found.target.split(".")[0]
+        if top == "openai_uploads":
+            return within(found.target, "openai_uploads._constants")
+        return top not in io
+
+    importer = lambda module: module == "openai_uploads._transfer._plan"  # noqa: E731
+    assert breaking(PACKAGE_IMPORTS, importer, allowed) == []
