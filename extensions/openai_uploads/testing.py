@@ -1,8 +1,7 @@
 """Pytest helpers for testing apps against the local Uploads emulator.
 
-Registered as the ``openai_uploads`` pytest plugin. Importing this module is cheap: the
-emulator (and its extra's packages) load only when a fixture is used, the SDK only when
-a retry is decided.
+Registered as the ``openai_uploads`` pytest plugin. The emulator (and its extra's
+packages) load only when a fixture is used.
 
 - ``openai_uploads_emulator``: a fixture that yields a fresh, running
   :class:`~openai_uploads.emulator.EmulatorServer` for each test, with ``.base_url`` (and
@@ -19,20 +18,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-import pluggy
 import pytest
+
+from openai_uploads.hookspecs import RetryContext, RetryDecision, hookimpl
 
 if TYPE_CHECKING:
     from openai_uploads.emulator import EmulatorServer
-    from openai_uploads.hookspecs import RetryContext, RetryDecision
 
 __all__ = ["EMULATOR_API_KEY", "FastRetries", "emulator_fixture", "openai_uploads_emulator"]
 
 EMULATOR_API_KEY = "sk-emulator-test"
 """The key the emulator of :func:`emulator_fixture` requires unless told otherwise."""
-
-_hookimpl = pluggy.HookimplMarker("openai_uploads")
-"""``openai_uploads.hookspecs.hookimpl``, without importing the SDK along with pytest."""
 
 
 def _load_emulator() -> type[EmulatorServer]:
@@ -96,10 +92,8 @@ class FastRetries:
     ``OpenAI(..., max_retries=2, plugins=[FastRetries()])``.
     """
 
-    @_hookimpl
+    @hookimpl
     def decide_retry(self, event: RetryContext) -> RetryDecision:
-        from openai_uploads.hookspecs import RetryDecision
-
         if event.attempt >= event.max_retries:
             return RetryDecision.give_up()
         return RetryDecision.after(0)
