@@ -177,9 +177,10 @@ def test_an_explicit_max_concurrency_is_fixed(tmp_path: Path, given: int) -> Non
 # --------------------------------------------------------------------------- end to end
 
 PARTS = 10
-BANDWIDTH = 96 * 1024
-"""Per connection: a part takes ~0.7 s, so the first measurement ends while parts are
-left to start (the first step up needs no comparison: it always doubles)."""
+BANDWIDTH = 48 * 1024
+"""Per connection: a part takes ~1.3 s, so the first decision (0.75 s after the first
+parts left; the first step up needs no comparison: it always doubles) comes while the
+first four are still on the wire and parts are left to start."""
 
 
 def _kwargs() -> dict[str, Any]:
