@@ -163,6 +163,20 @@ def test_left_out_max_concurrency_adapts_up_to_8_for_a_non_seekable_stream() -> 
     assert job.buffer_count == min(ADAPTIVE_START + 1, 3)
 
 
+def test_a_part_attempt_that_is_a_retry_halves_the_transfers_limit(tmp_path: Path) -> None:
+    path = tmp_path / "f.bin"
+    path.write_bytes(os.urandom(PART * 8))
+    job = Job(PluginHost(), str(path), _options(None))
+    first, second = job.plan.part(1), job.plan.part(2)
+    on_attempt = job.part_arguments(first)["on_attempt"]
+    on_attempt()  # its first attempt: not a retry
+    job.part_arguments(second)["on_attempt"]()
+    assert job.parts_allowed() == ADAPTIVE_START
+    on_attempt()  # part 1 again: throttled, a 5xx or a dropped connection
+    assert job.parts_allowed() == ADAPTIVE_START // 2
+    assert not job.concurrency.growing
+
+
 @pytest.mark.parametrize("given", [1, 4, 16, 32])
 def test_an_explicit_max_concurrency_is_fixed(tmp_path: Path, given: int) -> None:
     path = tmp_path / "f.bin"
