@@ -19,6 +19,7 @@ sink + md5 is the floor of an upload whose md5 is checked.
     python bench/emulator_bench.py                    # 1 GiB, 64 MiB parts, 2 reps
     python bench/emulator_bench.py --size-mib 256 --reps 1
     python bench/emulator_bench.py --parallel 8       # parts 8 at a time
+    python bench/emulator_bench.py --parallel 8 --latency 0.1 --bandwidth-mib 20  # wide-area
 """
 
 from __future__ import annotations
@@ -108,7 +109,13 @@ def _md5(path: Path) -> str:
 
 
 def run_once(
-    http: httpx.Client, pid: int, path: Path, part_size: int, md5: str, parallel: int = 1
+    http: httpx.Client,
+    pid: int,
+    path: Path,
+    part_size: int,
+    md5: str,
+    parallel: int = 1,
+    faults: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     size = path.stat().st_size
     out: dict[str, Any] = {}
@@ -124,6 +131,8 @@ def run_once(
     out["sink_s"] = time.perf_counter() - t
     out["sink_cpu"] = _server_cpu(pid) - cpu
 
+    if faults:
+        http.post("/_emulator/faults", json=faults).raise_for_status()
     created = http.post(
         "/uploads",
         json={
@@ -161,6 +170,8 @@ def run_once(
     out["complete_s"] = time.perf_counter() - t
     out["upload_cpu"] = _server_cpu(pid) - cpu
     file_id = r.json()["file"]["id"]
+    if faults:
+        http.post("/_emulator/faults", json={}).raise_for_status()
 
     cpu = _server_cpu(pid)
     t = time.perf_counter()
@@ -184,6 +195,15 @@ def main(argv: list[str]) -> int:
         default=1,
         help="parts sent at a time (default 1: one after the other, in file order)",
     )
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="added per request while uploading (s)"
+    )
+    parser.add_argument(
+        "--bandwidth-mib",
+        type=float,
+        help="per-connection cap while uploading (MiB/s), e.g. 20 with --latency 0.1 "
+        "and --parallel 8 for a wide-area link",
+    )
     parser.add_argument("--label", default="", help="a name for this run in the output")
     parser.add_argument("--json-out", type=Path, help="write every run and the medians here")
     parser.add_argument("--dir", type=Path, help="where to put the file and the emulator data")
@@ -192,11 +212,16 @@ def main(argv: list[str]) -> int:
     from openai_uploads.emulator import EmulatorProcess
 
     size, part_size = args.size_mib * MiB, args.part_mib * MiB
+    faults: dict[str, float] = {}
+    if args.latency:
+        faults["latency"] = args.latency
+    if args.bandwidth_mib:
+        faults["bandwidth"] = args.bandwidth_mib * MiB
     machine = machine_summary()
     print(
         f"{machine['date']}: {os.cpu_count()} CPUs, load {machine['loadavg']}; "
         f"file {args.size_mib} MiB, parts {args.part_mib} MiB, {args.parallel} at a time, "
-        f"reps {args.reps} {args.label}",
+        f"faults while uploading {faults or 'none'}, reps {args.reps} {args.label}",
         flush=True,
     )
     runs = []
@@ -217,7 +242,7 @@ def main(argv: list[str]) -> int:
             ) as http,
         ):
             for rep in range(args.reps):
-                run = run_once(http, emulator.pid, path, part_size, md5, args.parallel)
+                run = run_once(http, emulator.pid, path, part_size, md5, args.parallel, faults)
                 runs.append(run)
                 gib = size / GiB
                 print(

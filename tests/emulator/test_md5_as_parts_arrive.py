@@ -1,13 +1,16 @@
-"""The md5 ``complete`` checks is computed as the parts arrive, in creation order: a part
-that is next in that order is hashed while it is written, others are read back by a
-background hasher; other orders, and a hasher that failed, fall back to reading the parts
-at ``complete``."""
+"""The md5 ``complete`` checks is computed as the parts arrive, in the order their
+requests began: a part received alone is hashed while it is written, parts received side
+by side are read back by a background hasher in that order; other orders, and a hasher
+that failed, fall back to reading the parts at ``complete``."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -120,19 +123,114 @@ def test_only_a_part_received_alone_is_hashed_while_written(tmp_path: Path) -> N
         store.close()
 
 
-def test_a_part_overtaken_while_hashed_is_read_back_in_creation_order(tmp_path: Path) -> None:
+def test_parts_are_hashed_in_the_order_they_began_whatever_order_they_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "d")
+    try:
+        upload_id = _store_upload(store, 6)
+        first, second, third = (store.begin_part(upload_id) for _ in range(3))
+        first.update(b"ab")  # alone when it began: hashed while written
+        ef = store.commit_part(upload_id, _body(store, b"ef"), 2, third)
+        cd = store.commit_part(upload_id, _body(store, b"cd"), 2, second)
+        ab = store.commit_part(upload_id, _body(store, b"ab"), 2, first)
+        monkeypatch.setattr(_store, "md5_of", _never_read)
+        completion = store.begin_complete(upload_id, [ab.id, cd.id, ef.id])
+        assert store.md5_of_completion(completion) == md5(b"abcdef")
+    finally:
+        store.close()
+
+
+def test_parts_listed_in_another_order_are_read_at_complete(tmp_path: Path) -> None:
     store = Store(tmp_path / "d")
     try:
         upload_id = _store_upload(store, 4)
-        first = store.begin_part(upload_id)
-        overtaking = store.begin_part(upload_id)
-        first.update(b"cd")
-        ab = store.commit_part(upload_id, _body(store, b"ab"), 2, overtaking)  # created first
-        cd = store.commit_part(upload_id, _body(store, b"cd"), 2, first)
-        completion = store.begin_complete(upload_id, [ab.id, cd.id])
-        assert store.md5_of_completion(completion) == md5(b"abcd")
+        first, second = store.begin_part(upload_id), store.begin_part(upload_id)
+        first.update(b"ab")
+        cd = store.commit_part(upload_id, _body(store, b"cd"), 2, second)
+        ab = store.commit_part(upload_id, _body(store, b"ab"), 2, first)
+        completion = store.begin_complete(upload_id, [cd.id, ab.id])  # the order they ended
+        assert store.md5_of_completion(completion) == md5(b"cdab")
     finally:
         store.close()
+
+
+def test_a_part_that_began_earlier_and_failed_does_not_hold_the_others_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "d")
+    try:
+        upload_id = _store_upload(store, 2)
+        failed, later = store.begin_part(upload_id), store.begin_part(upload_id)
+        ab = store.commit_part(upload_id, _body(store, b"ab"), 2, later)
+        store.end_part(failed)  # e.g. its body ended before its closing boundary
+        monkeypatch.setattr(_store, "md5_of", _never_read)
+        completion = store.begin_complete(upload_id, [ab.id])
+        assert store.md5_of_completion(completion) == md5(b"ab")
+    finally:
+        store.close()
+
+
+def test_complete_while_an_earlier_part_is_being_received_reads_the_parts_at_once(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "d")
+    try:
+        upload_id = _store_upload(store, 2)
+        still, later = store.begin_part(upload_id), store.begin_part(upload_id)
+        ab = store.commit_part(upload_id, _body(store, b"ab"), 2, later)
+        completion = store.begin_complete(upload_id, [ab.id])
+        got: list[str] = []
+        reader = threading.Thread(
+            target=lambda: got.append(store.md5_of_completion(completion)), daemon=True
+        )
+        reader.start()
+        reader.join(30)  # waiting for the hasher would wait for the part still received
+        assert got == [md5(b"ab")]
+        store.end_part(still)
+    finally:
+        store.close()
+
+
+def test_parts_sent_side_by_side_are_hashed_in_the_order_they_were_sent(
+    client: openai.OpenAI, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_store, "md5_of", _never_read)
+    upload_id = new_upload(client, 6)
+    boundary = secrets.token_hex(8)
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="data"; filename="p"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    go_on = threading.Event()
+
+    def first_body() -> Iterator[bytes]:
+        yield head
+        go_on.wait(30)
+        yield b"abc" + f"\r\n--{boundary}--\r\n".encode()
+
+    with (
+        httpx.Client(
+            base_url=emulator.base_url, headers={"Authorization": f"Bearer {API_KEY}"}
+        ) as http,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        first = pool.submit(
+            http.post,
+            f"/uploads/{upload_id}/parts",
+            content=first_body(),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        hasher = emulator.store._hasher
+        deadline = time.monotonic() + 10
+        while not (upload_id in hasher._digests and hasher._digests[upload_id].receiving):
+            assert time.monotonic() < deadline, "the first part never began"
+            time.sleep(0.01)
+        second = client.uploads.parts.create(upload_id, data=b"def")  # ends first
+        go_on.set()
+        first_id = first.result().json()["id"]
+    done = client.uploads.complete(upload_id, part_ids=[first_id, second.id], md5=md5(b"abcdef"))
+    assert done.status == "completed"
 
 
 def test_a_failed_background_hasher_falls_back_to_reading_the_parts(

@@ -380,16 +380,16 @@ class Emulator:
                 "The request must be multipart/form-data with a 'data' field.", param="data"
             )
         tmp = self.store.tmp_path(".part")
-        # the md5 for complete, computed while the part is written when it is the next
-        # part in creation order (else the store's hasher reads the part back later)
-        part = self.store.begin_part(upload_id)
         # Parts are taken up to the 8 GB Upload maximum, not only up to ``bytes``:
         # complete checks that the parts it lists add up to ``bytes`` (as the API does).
-        receiver = _PartReceiver(
-            tmp, MAX_PART_SIZE, MAX_UPLOAD_BYTES - received, part if part.hashing else None
-        )
+        receiver = _PartReceiver(tmp, MAX_PART_SIZE, MAX_UPLOAD_BYTES - received, None)
         parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
         writer = _Writer(self.io_pool, receiver.write)
+        # the md5 for complete, computed while the part is written when it is received
+        # alone (else the store's hasher reads it back, in the order the parts began)
+        part = self.store.begin_part(upload_id)
+        if part.hashing:
+            receiver.md5 = part
         try:
             try:
                 async for chunk in request.stream():

@@ -20,6 +20,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import itertools
 import os
 import secrets
 import shutil
@@ -169,26 +170,40 @@ class PartRecord:
 
 @dataclass
 class _Digest:
-    """The md5 of an Upload's parts in creation order, as far as they have been hashed."""
+    """The md5 of an Upload's parts in hashing order, as far as they have been hashed.
+
+    Hashing order: the order the parts' requests began in (which is the order in which
+    a client sending parts side by side numbers them, whatever order they finish in);
+    parts committed before this record existed (e.g. before a restart) come first, in
+    the order they were created."""
 
     md5: Any = field(default_factory=lambda: hashlib.md5(usedforsecurity=False))
     part_ids: list[str] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
     """``prefixes[k]``: the md5 hex of the first k + 1 parts."""
     failed: bool = False
+    began: dict[str, int] = field(default_factory=dict)
+    """When each committed part began (a sequence number), by part id."""
+    receiving: set[int] = field(default_factory=set)
+    """When each part still being received began."""
+
+    def order(self, created: list[str]) -> list[str]:
+        """``created`` (committed part ids, in creation order) in hashing order."""
+        return sorted(created, key=lambda part_id: self.began.get(part_id, -1))
 
 
 class PartMd5:
     """A part being received, and maybe (:attr:`hashing`) the md5 of its Upload's parts so
     far carried on with its bytes (:meth:`update`, from one thread at a time). The md5
-    counts only if the part is committed as the next one in creation order; else the
-    background hasher reads the part from disk as usual."""
+    counts only if the part ends up next in hashing order; else the background hasher
+    reads the part from disk as usual."""
 
-    __slots__ = ("_digest", "_md5", "_open", "base", "upload_id")
+    __slots__ = ("_digest", "_md5", "_open", "base", "began", "upload_id")
 
-    def __init__(self, upload_id: str) -> None:
+    def __init__(self, upload_id: str, digest: _Digest, began: int) -> None:
         self.upload_id = upload_id
-        self._digest: _Digest | None = None
+        self._digest = digest
+        self.began = began
         self._md5: Any = None
         self._open = True
         self.base = 0
@@ -198,24 +213,19 @@ class PartMd5:
     def hashing(self) -> bool:
         return self._md5 is not None
 
-    def _start(self, digest: _Digest, base: int) -> None:
-        self._digest = digest
-        self._md5 = digest.md5.copy()
-        self.base = base
-
     def update(self, data: Any) -> None:
         self._md5.update(data)
 
 
 class _Hasher:
-    """Keeps the md5 of each pending Upload's parts in the order they were created, so
+    """Keeps the md5 of each pending Upload's parts in the order their requests began, so
     that ``complete`` finds it ready instead of reading the parts again.
 
     A part that begins when no other part of its Upload is being received, and all the
-    parts before it are hashed, is hashed while it is written (:class:`PartMd5`); parts
-    received side by side, and any that did not end up next in creation order, are read
-    back by one background thread in creation order. Only in memory: after a restart it
-    starts again from the first part."""
+    parts before it are hashed, is hashed while it is written (:class:`PartMd5`). Parts
+    received side by side are read back by one background thread, in the order they
+    began, each once no part that began before it is still being received. Only in
+    memory: after a restart it starts again from the first part."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -223,8 +233,7 @@ class _Hasher:
         self._cond = threading.Condition()
         self._digests: dict[str, _Digest] = {}
         self._queued: set[str] = set()
-        self._receiving: dict[str, int] = {}
-        """Parts being received, per Upload."""
+        self._began = itertools.count()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -235,51 +244,57 @@ class _Hasher:
             self._cond.notify_all()
 
     def begin_part(self, upload_id: str, committed: int) -> PartMd5:
-        """A part of the Upload begins, after ``committed`` parts: hashed while written
-        if it is the only part being received and the md5 covers all the others."""
+        """A part of the Upload begins, after ``committed`` parts (call with the store's
+        lock held, so that no part is committed meanwhile): hashed while written if no
+        other part is being received and the md5 covers all ``committed``."""
         with self._cond:
-            part = PartMd5(upload_id)
-            others = self._receiving.get(upload_id, 0)
-            self._receiving[upload_id] = others + 1
             digest = self._digests.setdefault(upload_id, _Digest())
-            # (a part committed meanwhile makes ``committed`` stale: then this part's
-            # position will not match, and its md5 is not used)
-            if not others and not digest.failed and len(digest.part_ids) == committed:
-                part._start(digest, committed)
+            part = PartMd5(upload_id, digest, next(self._began))
+            alone = not digest.receiving
+            digest.receiving.add(part.began)
+            if alone and not digest.failed and len(digest.part_ids) == committed:
+                # nothing is being hashed now: all the committed parts are
+                part._md5 = digest.md5.copy()
+                part.base = committed
             return part
 
     def end_part(self, part: PartMd5) -> None:
         """The part is no longer being received (committed or not); idempotent."""
         with self._cond:
-            if not part._open:
+            if not self._end(part):
                 return
-            part._open = False
-            left = self._receiving.get(part.upload_id, 1) - 1
-            if left > 0:
-                self._receiving[part.upload_id] = left
-            else:
-                self._receiving.pop(part.upload_id, None)
+        self.schedule(part.upload_id)  # parts that began later may have waited for it
 
-    def committed(self, part: PartMd5, part_id: str, position: int) -> None:
-        """``part`` was committed as ``part_id``, its Upload's part number ``position``
-        (from 0): its md5 extends the Upload's if it began where the md5 ends now; else
-        the background thread hashes it."""
-        self.end_part(part)
+    def _end(self, part: PartMd5) -> bool:
+        if not part._open:
+            return False
+        part._open = False
+        part._digest.receiving.discard(part.began)
+        return True
+
+    def committed(self, part: PartMd5 | None, upload_id: str, part_id: str) -> None:
+        """``part_id`` was committed (``part``: its :meth:`begin_part`, if any): its md5
+        extends the Upload's if it was hashed while written and nothing was hashed since
+        it began (the hasher waits for a part that began earlier, so none was ahead of
+        it); else the background thread hashes it in its turn."""
         with self._cond:
-            digest = self._digests.get(part.upload_id)
-            if (
-                part.hashing
-                and digest is part._digest
-                and digest is not None
-                and not digest.failed
-                and len(digest.part_ids) == part.base == position
-            ):
-                digest.md5 = part._md5
-                digest.part_ids.append(part_id)
-                digest.prefixes.append(digest.md5.hexdigest())
-                self._cond.notify_all()
-                return
-        self.schedule(part.upload_id)
+            digest = self._digests.setdefault(upload_id, _Digest())
+            if part is None:
+                digest.began[part_id] = next(self._began)
+            else:
+                self._end(part)
+                digest.began[part_id] = part.began
+                if (
+                    part.hashing
+                    and digest is part._digest
+                    and not digest.failed
+                    and len(digest.part_ids) == part.base
+                ):
+                    digest.md5 = part._md5
+                    digest.part_ids.append(part_id)
+                    digest.prefixes.append(digest.md5.hexdigest())
+                    self._cond.notify_all()
+        self.schedule(upload_id)
 
     def schedule(self, upload_id: str) -> None:
         with self._cond:
@@ -296,19 +311,24 @@ class _Hasher:
         with self._cond:
             self._queued.discard(upload_id)
             digest = self._digests.setdefault(upload_id, _Digest())
-        if digest.failed:
-            return
         try:
-            # parts are only ever appended to a pending Upload: the hashed ones are a
-            # prefix; an inline md5 is only taken when the hashed ones are all of them,
-            # so none is taken while this reads
             created = self._store.part_ids_in_creation_order(upload_id)
-            for part_id in created[len(digest.part_ids) :]:
+            with self._cond:
+                hashed = set(digest.part_ids)
+                todo = [part_id for part_id in digest.order(created) if part_id not in hashed]
+            for part_id in todo:
                 with self._cond:
-                    if self._digests.get(upload_id) is not digest:
-                        return  # forgotten: completed, cancelled or expired
+                    if self._digests.get(upload_id) is not digest or digest.failed:
+                        return  # forgotten (completed, cancelled or expired), or failed
+                    began = digest.began.get(part_id, -1)
+                    if any(other < began for other in digest.receiving):
+                        return  # a part that began before it: its end schedules this again
+                    done = len(digest.part_ids)
                 _update_md5(digest.md5, self._store.part_path(part_id))
                 with self._cond:
+                    # never: a part hashed while written began after all those waiting here
+                    if len(digest.part_ids) != done:
+                        raise RuntimeError("the md5 was extended while a part was read")
                     digest.part_ids.append(part_id)
                     digest.prefixes.append(digest.md5.hexdigest())
                     self._cond.notify_all()
@@ -318,15 +338,23 @@ class _Hasher:
                 self._cond.notify_all()
 
     def prefix_md5(self, upload_id: str, part_ids: list[str], timeout: float) -> str | None:
-        """The md5 of ``part_ids`` if they are the first parts created for the Upload, in
-        creation order (waiting up to ``timeout`` s for the hasher); else None."""
+        """The md5 of ``part_ids`` if they are the first parts in hashing order (waiting
+        up to ``timeout`` s for the hasher); else None, at once when the hasher would
+        first have to wait for a part still being received."""
         if not part_ids:
             return None
         created = self._store.part_ids_in_creation_order(upload_id)
-        if created[: len(part_ids)] != part_ids:
-            return None
         with self._cond:
             digest = self._digests.get(upload_id)
+            if digest is None:
+                order = created
+            else:
+                order = digest.order(created)
+                last = max(digest.began.get(part_id, -1) for part_id in part_ids)
+                if any(other < last for other in digest.receiving):
+                    return None
+            if order[: len(part_ids)] != part_ids:
+                return None
             ready = digest is not None and len(digest.part_ids) >= len(part_ids)
         if not ready:
             self.schedule(upload_id)
@@ -631,9 +659,10 @@ class Store:
     def begin_part(self, upload_id: str) -> PartMd5:
         """A part of the Upload is being received: if :attr:`PartMd5.hashing`, update it
         with all of the part's bytes, so that the part need not be read again for
-        ``complete``. Pass it to :meth:`commit_part`, or to :meth:`end_part` if the part
-        is not committed."""
-        return self._hasher.begin_part(upload_id, self._received(upload_id)[0])
+        ``complete``. Pass it to :meth:`commit_part`, and to :meth:`end_part` whether
+        the part was committed or not."""
+        with self._lock:
+            return self._hasher.begin_part(upload_id, self._received(upload_id)[0])
 
     def end_part(self, part: PartMd5) -> None:
         self._hasher.end_part(part)
@@ -653,7 +682,7 @@ class Store:
         with self._lock:
             try:
                 self.check_accepts_parts(upload_id)
-                position, received = self._received(upload_id)
+                received = self._received(upload_id)[1]
                 # As the API: parts are accepted up to the 8 GB Upload maximum, whatever
                 # the declared bytes; complete checks that the parts it lists add up to
                 # them (a part left out of part_ids is ignored).
@@ -673,10 +702,7 @@ class Store:
                 "INSERT INTO parts VALUES (?, ?, ?, ?)",
                 (part.id, part.upload_id, part.created_at, part.size),
             )
-            if receiving is None:
-                self._hasher.schedule(upload_id)
-            else:
-                self._hasher.committed(receiving, part.id, position)
+            self._hasher.committed(receiving, upload_id, part.id)
         return part
 
     def begin_complete(self, upload_id: str, part_ids: list[str]) -> Completion:
