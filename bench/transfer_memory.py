@@ -5,13 +5,15 @@ whose peak RSS (``ru_maxrss``) is the figure.
 
 * **A path** streams its parts from the file, so its memory must not depend on the part
   size or the concurrency: the target is a peak RSS of at most 120 MiB at every
-  concurrency asked for (default 1, 4, 8 and 16), asserted.
+  concurrency asked for (default 1, 4, 8, 16 and ``auto``: ``max_concurrency`` left out,
+  adapted up to 16), asserted.
 * **A non-seekable stream** (the same file behind an object that cannot seek) goes
   through the bounded pool of ``concurrency + 1`` part buffers: shown against the pool's
-  budget, ``(concurrency + 1) x part_size + 100 MB``, and asserted within it.
+  budget, ``(concurrency + 1) x part_size + 100 MB``, and asserted within it (``auto``:
+  adapted up to 8, so 9 buffers at most).
 
     python bench/transfer_memory.py [--size-mib 1024] [--part-mib 64] \\
-        [--concurrency 1,4,8,16] [--stream-concurrency 4]
+        [--concurrency 1,4,8,16,auto] [--stream-concurrency 4|auto]
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def child(base_url: str, path: str, part_size: int, concurrency: int, kind: str)
             mime_type="application/jsonl",
             purpose="batch",
             part_size=part_size,
-            max_concurrency=concurrency,
+            max_concurrency=concurrency or None,  # 0: left out (adaptive)
             **extra,
         )
         elapsed = time.monotonic() - started
@@ -102,12 +104,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--part-mib", type=int, default=64)
-    parser.add_argument("--concurrency", default="1,4,8,16", help="for the path")
-    parser.add_argument("--stream-concurrency", type=int, default=4, help="0: no stream run")
+    parser.add_argument(
+        "--concurrency", default="1,4,8,16,auto", help="for the path; auto: left out"
+    )
+    parser.add_argument(
+        "--stream-concurrency", default="4", help="0: no stream run; auto: left out"
+    )
     args = parser.parse_args()
     part_size = args.part_mib * MiB
-    concurrencies = [int(c) for c in args.concurrency.split(",") if c]
+    # 0 stands for auto: max_concurrency left out, adapted
+    concurrencies = [0 if c == "auto" else int(c) for c in args.concurrency.split(",") if c]
+    stream_c = -1 if args.stream_concurrency == "auto" else int(args.stream_concurrency)
 
+    from openai_uploads._transfer._options import DEFAULT_STREAM_CONCURRENCY
     from openai_uploads.emulator import EmulatorProcess
 
     ok = True
@@ -115,23 +124,24 @@ def main() -> int:
         f"file: {args.size_mib} MiB, {args.part_mib} MiB parts; "
         f"path target: peak RSS <= {PATH_TARGET // MiB} MiB"
     )
-    print(f"{'input':<8} {'c':>3} {'MiB/s':>7} {'peak RSS MiB':>13} {'budget MiB':>11}  result")
+    print(f"{'input':<8} {'c':>4} {'MiB/s':>7} {'peak RSS MiB':>13} {'budget MiB':>11}  result")
     with tempfile.TemporaryDirectory(prefix="bench-transfer-") as tmp:
         path = Path(tmp) / "random.bin"
         with open(path, "wb") as f:
             for _ in range(args.size_mib):
                 f.write(os.urandom(MiB))
         runs = [("path", c, PATH_TARGET) for c in concurrencies]
-        if args.stream_concurrency:
-            c = args.stream_concurrency
-            runs.append(("stream", c, (c + 1) * part_size + POOL_OVERHEAD))
+        if stream_c:
+            c = DEFAULT_STREAM_CONCURRENCY if stream_c < 0 else stream_c
+            runs.append(("stream", max(stream_c, 0), (c + 1) * part_size + POOL_OVERHEAD))
         with EmulatorProcess(data_dir=Path(tmp) / "emulator", api_key=API_KEY) as emulator:
             for kind, concurrency, budget in runs:
                 r = _run(emulator.base_url, path, part_size, concurrency, kind)
                 good = r["status"] == "completed" and r["peak"] <= budget
                 ok = ok and good
                 print(
-                    f"{kind:<8} {concurrency:>3} {r['bytes'] / MiB / r['elapsed']:>7.0f} "
+                    f"{kind:<8} {concurrency or 'auto':>4} "
+                    f"{r['bytes'] / MiB / r['elapsed']:>7.0f} "
                     f"{r['peak'] / MiB:>13.1f} {budget / MiB:>11.1f}  "
                     + ("OK" if good else "OVER BUDGET"),
                     flush=True,
