@@ -213,3 +213,18 @@ def test_the_part_plan_does_no_io():
 
     importer = lambda module: module == "openai_uploads._transfer._plan"  # noqa: E731
     assert breaking(PACKAGE_IMPORTS, importer, allowed) == []
+
+
+def test_every_file_architecture_md_names_exists():
+    text = (REPO_ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = {
+        token
+        for token in re.findall(r"`([\w./]+\.(?:py|yaml|sh)|[\w.]+/)`", text)
+        if "*" not in token
+    }
+    package = EXTENSIONS / "openai_uploads"
+    # A name is relative to the repository, the package, or the subpackage its row is about.
+    bases = (REPO_ROOT, package, package / "emulator", package / "_transfer")
+    missing = sorted(token for token in named if not any((base / token).exists() for base in bases))
+    assert named
+    assert missing == []
