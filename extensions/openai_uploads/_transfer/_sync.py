@@ -58,16 +58,38 @@ def upload_sync(client: SyncTransferClient, job: Job) -> Upload:
                     _cancel_abandoned(client, job)
                     continue
                 raise
-    except BaseException as exc:
+    except BaseException as caught:
+        seen = _interrupt_behind(caught)
         cancelled = False
-        if job.should_cancel(exc):
-            cancelled = _cancel(client, job, reason=f"upload failed: {exc!r}")
-        error = job.failure(exc, cancelled=cancelled)
-        if error is exc:
+        if job.should_cancel(seen):
+            cancelled = _cancel(client, job, reason=f"upload failed: {seen!r}")
+        error = job.failure(seen, cancelled=cancelled)
+        if error is caught:
             raise
-        raise error from exc
+        if error is seen:
+            raise error from None  # the Ctrl-C behind a lock error: see _interrupt_behind
+        raise error from seen
     finally:
         job.source.close()
+
+
+def _interrupt_behind(exc: BaseException) -> BaseException:
+    """The KeyboardInterrupt that ``exc`` stands for, else ``exc``.
+
+    CPython's ``threading.Condition.wait`` is not safe against signals: a Ctrl-C that
+    lands between its release and re-acquire of the lock surfaces as
+    ``RuntimeError('release unlocked lock')`` raised while the KeyboardInterrupt is being
+    handled. The calling thread waits on such conditions (``concurrent.futures.wait``)
+    for the whole parts phase, so that error is the user's Ctrl-C and is treated as one.
+    """
+    context = exc.__context__
+    if (
+        isinstance(exc, RuntimeError)
+        and isinstance(context, KeyboardInterrupt)
+        and "lock" in str(exc)
+    ):
+        return context
+    return exc
 
 
 def _attempt(client: SyncTransferClient, job: Job) -> Upload:
