@@ -61,8 +61,12 @@ class PartPlan:
     def part(self, number: int) -> Part:
         if not 1 <= number <= self.part_count:
             raise IndexError(f"part {number} is outside 1..{self.part_count}")
-        offset = (number - 1) * self.part_size
-        return Part(number, offset, min(self.part_size, self.total_bytes - offset))
+        return Part(number, (number - 1) * self.part_size, self.size_of(number))
+
+    def size_of(self, number: int) -> int:
+        """The size of part ``number`` (unchecked, and no :class:`Part` made: progress
+        asks for it on every slice sent)."""
+        return min(self.part_size, self.total_bytes - (number - 1) * self.part_size)
 
     def __iter__(self) -> Iterator[Part]:
         for number in range(1, self.part_count + 1):
@@ -111,9 +115,7 @@ class TransferState:
         Returns the new whole-file total when a ``BytesSent`` should fire (coalesced),
         else None.
         """
-        # The part's size, without making a Part (this runs for every slice sent).
-        plan = self.plan
-        size = min(plan.part_size, plan.total_bytes - (number - 1) * plan.part_size)
+        size = self.plan.size_of(number)
         sent_in_attempt = min(max(sent_in_attempt, 0), size)
         mark = self._high_water.get(number, 0)
         if sent_in_attempt <= mark:
