@@ -3,13 +3,15 @@
 Retried: connection errors, timeouts, and the statuses 408, 409, 429 and 5xx (an
 ``x-should-retry: true|false`` header overrides the status), at most ``max_retries``
 times. The wait is the server's ``retry-after-ms`` / ``retry-after`` when it is between 0
-and 60 seconds, otherwise ``min(0.5 * 2**attempt, 8)`` seconds less up to 25% jitter.
-A retry whose wait would outlast the Upload (``time_left``) is not made.
+and 120 seconds, otherwise ``min(0.5 * 2**attempt, 8)`` seconds less up to 25% jitter; a
+server asking for more than 120 seconds is not retried at all (openai-python's rule). A
+retry whose wait would outlast the Upload (``time_left``) is not made.
 """
 
 from __future__ import annotations
 
 import email.utils
+import logging
 import math
 import random
 import time
@@ -20,8 +22,11 @@ from ..hookspecs import RetryContext, RetryDecision, hookimpl
 
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
-MAX_RETRY_AFTER = 60.0
+MAX_RETRY_AFTER = 120.0
+"""The longest server-requested wait honoured; a longer one ends the call."""
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
+
+log = logging.getLogger(__name__)
 
 
 def parse_retry_after(headers: httpx.Headers) -> float | None:
@@ -69,10 +74,17 @@ def decide_retry(event: RetryContext) -> RetryDecision:
         return RetryDecision.give_up()
     delay: float | None = None
     if event.response is not None:
+        retry_after = parse_retry_after(event.response.headers)
+        if retry_after is not None and retry_after > MAX_RETRY_AFTER:
+            log.debug(
+                "not retrying: the server asked to wait %.0f s, more than %.0f s",
+                retry_after,
+                MAX_RETRY_AFTER,
+            )
+            return RetryDecision.give_up()
         if not should_retry(event.response):
             return RetryDecision.give_up()
-        retry_after = parse_retry_after(event.response.headers)
-        if retry_after is not None and 0 <= retry_after <= MAX_RETRY_AFTER:
+        if retry_after is not None and retry_after >= 0:
             delay = retry_after
     if delay is None:
         delay = backoff(event.attempt)
