@@ -28,6 +28,7 @@ from collections.abc import (
     Mapping,
     MutableMapping,
 )
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Generic, Protocol, Self, TypeVar
@@ -45,7 +46,7 @@ from ._exceptions import (
     status_error_class,
 )
 from ._plugins import PluginHost
-from ._response_check import ResponseShapeError, check_model
+from ._response_check import ResponseShapeError, build_model, check_model
 from ._types import NOT_GIVEN, NotGiven
 from ._utils import is_strict_int
 from ._version import __version__
@@ -272,13 +273,19 @@ def form_value(value: object) -> str | bytes:
 # --------------------------------------------------------------------------- responses
 
 
+STRICT_RESPONSES: ContextVar[bool] = ContextVar("openai_uploads_strict", default=False)
+"""The ``strict_response_validation`` of the client parsing a response (set around
+``call.parse`` by :meth:`BaseClient._parse`)."""
+
+
 def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
     """A parser turning a 2xx JSON body into ``model.from_dict(...)``, checked.
 
-    Every field, nested objects included, must have the type the generated annotations
-    declare (:func:`~openai_uploads._response_check.check_model`), else
-    :class:`APIResponseValidationError` names the field; absent optional fields read as
-    ``None``.
+    The fields the client acts on, nested objects included, must have the type the
+    generated annotations declare, and every field does under
+    ``strict_response_validation`` (:func:`~openai_uploads._response_check.check_model`),
+    else :class:`APIResponseValidationError` names the field; absent optional fields
+    read as ``None``.
     """
 
     def parse(response: httpx.Response) -> Any:
@@ -292,8 +299,9 @@ def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
             raise APIResponseValidationError(
                 response, body, message="The response body is not a JSON object."
             )
+        strict = STRICT_RESPONSES.get()
         try:
-            parsed = model.from_dict(body)
+            parsed = build_model(model, body, strict=strict)
         except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
             raise APIResponseValidationError(
                 response,
@@ -301,7 +309,7 @@ def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
                 message=f"The response body is not a valid {model.__name__}: {exc!r}",
             ) from exc
         try:
-            check_model(parsed)
+            check_model(parsed, strict=strict)
         except ResponseShapeError as exc:
             raise APIResponseValidationError(
                 response,
@@ -556,6 +564,9 @@ class BaseClient:
     base_url: str
     timeout: TimeoutTypes
     max_retries: int
+    strict_response_validation: bool
+    """Hold every response field to the spec (see :mod:`._response_check`); by default
+    only the fields the client acts on are checked."""
     _http: _HTTPClient
     _owns_http: bool
     _plugins: PluginHost
@@ -577,6 +588,7 @@ class BaseClient:
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         http_timeout: httpx.Timeout | None,
+        strict_response_validation: bool = False,
     ) -> None:
         if api_key is None:
             api_key = _env("OPENAI_API_KEY")
@@ -607,6 +619,12 @@ class BaseClient:
             timeout = http_timeout if use_http else DEFAULT_TIMEOUT
         self.timeout = timeout
         self.max_retries = max_retries
+        if not isinstance(strict_response_validation, bool):
+            raise TypeError(
+                "strict_response_validation must be a bool, "
+                f"got {type(strict_response_validation)!r}"
+            )
+        self.strict_response_validation = strict_response_validation
         self._custom_headers: dict[str, str] = dict(default_headers or {})
 
     # ------------------------------------------------------------------ settings
@@ -658,6 +676,7 @@ class BaseClient:
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool | None = None,
     ) -> Self:
         """A copy with some options changed, sharing the connection pool and the plugins.
 
@@ -678,6 +697,11 @@ class BaseClient:
             max_retries=max_retries if max_retries is not None else self.max_retries,
             default_headers=headers,
             http_timeout=None,
+            strict_response_validation=(
+                self.strict_response_validation
+                if strict_response_validation is None
+                else strict_response_validation
+            ),
         )
         copy._owns_http = False
         copy._http = self._http
@@ -743,9 +767,9 @@ class BaseClient:
             timeout=timeout,
         )
 
-    @staticmethod
-    def _parse(call: APICall[T], response: httpx.Response) -> T:
+    def _parse(self, call: APICall[T], response: httpx.Response) -> T:
         """``call.parse(response)``, with whatever it raises turned into an OpenAIError."""
+        token = STRICT_RESPONSES.set(self.strict_response_validation)
         try:
             return call.parse(response)
         except OpenAIError:
@@ -756,6 +780,8 @@ class BaseClient:
             raise APIResponseValidationError(
                 response, None, message=f"The response could not be parsed: {exc!r}"
             ) from exc
+        finally:
+            STRICT_RESPONSES.reset(token)
 
     def _flow(self, call: APICall[T]) -> Flow[T]:
         """The attempts of one call: yields what to do, returns the parsed result or raises.

@@ -6,13 +6,22 @@ was declared. :func:`check_model` walks a parsed model and raises
 :class:`ResponseShapeError`, naming the field (``Upload.file.bytes``) and, for a nested
 object, the error its own parse raised. It also turns an absent optional field
 (``Unset``) into ``None``, as openai-python reads it.
+
+Strict and lenient: a strict check (``strict_response_validation=True``) holds every
+field to its annotation. The default, lenient one holds only the fields the client acts
+on (:data:`ACTED_ON`: ids, statuses, sizes, the File, a page's items and ``has_more``);
+any other field whose value does not fit -- a new shape, ``null``, an unknown literal --
+is kept as the server sent it and logged at debug level, as openai-python reads it.
+:func:`build_model` is ``from_dict`` that, when lenient, also builds an object whose
+unused fields ``from_dict`` rejects.
 """
 
 from __future__ import annotations
 
+import logging
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, Union
 
 import attrs
@@ -20,9 +29,22 @@ import attrs
 import openai_uploads_client.models as _generated_models
 from openai_uploads_client.types import Unset
 
+from ._models import _remember_sent
 from ._utils import is_strict_int
 
-__all__ = ["ResponseShapeError", "check_model", "fits"]
+__all__ = ["ACTED_ON", "ResponseShapeError", "build_model", "check_model", "fits"]
+
+log = logging.getLogger(__name__)
+
+ACTED_ON: Mapping[str, frozenset[str]] = {
+    "Upload": frozenset({"id", "status", "bytes_", "file"}),
+    "OpenAIFile": frozenset({"id", "bytes_"}),
+    "UploadPart": frozenset({"id"}),
+    "ListFilesResponse": frozenset({"data", "has_more"}),
+    "DeleteFileResponse": frozenset({"id", "deleted"}),
+}
+"""The fields (attribute names) of each response model that the client reads to decide
+something; they are checked even when the check is lenient."""
 
 
 class ResponseShapeError(ValueError):
@@ -151,24 +173,78 @@ def _plan(cls: type) -> list[tuple[str, Any, Check]]:
     return plan
 
 
-def check_model(model: Any, path: str | None = None) -> None:
+def check_model(model: Any, path: str | None = None, *, strict: bool = True) -> None:
     """Check ``model`` (a generated attrs instance) in place; see the module docstring."""
     cls = type(model)
+    acted_on = ACTED_ON.get(cls.__name__, frozenset())
     for name, hint, check in _plan(cls):
         value = getattr(model, name)
         if isinstance(value, Unset):
             setattr(model, name, None)
             continue
+        where = f"{path or cls.__name__}.{name.rstrip('_')}"
         if not check(value):
-            where = f"{path or cls.__name__}.{name.rstrip('_')}"
-            raise ResponseShapeError(where, _why_not(value, hint))
+            if not strict and isinstance(value, dict) and _models_in(hint):
+                # An object that from_dict refused (a new shape of a field it does not
+                # use): built leniently, then checked like any other.
+                try:
+                    value = build_model(_models_in(hint)[0], value, strict=False)
+                except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
+                    if name in acted_on:
+                        raise ResponseShapeError(where, _why_not(value, hint)) from None
+                else:
+                    setattr(model, name, value)
+            if not check(value):
+                if strict or name in acted_on:
+                    raise ResponseShapeError(where, _why_not(value, hint))
+                log.debug("response field %s kept as received: %s", where, _why_not(value, hint))
+                continue
         if isinstance(value, list) or attrs.has(type(value)):
-            _check_nested(value, f"{path or cls.__name__}.{name.rstrip('_')}")
+            _check_nested(value, where, strict)
+    if not strict and model.additional_properties:
+        log.debug(
+            "response fields unknown to %s kept as received: %s",
+            path or cls.__name__,
+            sorted(model.additional_properties),
+        )
 
 
-def _check_nested(value: Any, where: str) -> None:
+def _check_nested(value: Any, where: str, strict: bool) -> None:
     if attrs.has(type(value)):
-        check_model(value, where)
+        check_model(value, where, strict=strict)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_nested(item, f"{where}[{index}]")
+            _check_nested(item, f"{where}[{index}]", strict)
+
+
+def build_model(cls: Any, data: Mapping[str, Any], *, strict: bool) -> Any:
+    """``cls.from_dict(data)``; when lenient and that fails, the object built anyway.
+
+    ``from_dict`` rejects a whole object over one field (an ``object`` literal it does not
+    know, a nested object of a new shape). Leniently, each declared field takes the
+    value the JSON holds (nested objects are then built by :func:`check_model`), a field
+    the client does not act on may be missing, and the rest goes to
+    ``additional_properties``; a missing field the client acts on is a ``KeyError``.
+    """
+    try:
+        return cls.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        if strict:
+            raise
+    acted_on = ACTED_ON.get(cls.__name__, frozenset())
+    rest = dict(data)
+    values: dict[str, Any] = {}
+    for attribute in attrs.fields(cls):
+        if attribute.name == "additional_properties":
+            continue
+        key = attribute.name.rstrip("_")
+        if key in rest:
+            values[attribute.name] = rest.pop(key)
+        elif attribute.default is attrs.NOTHING:
+            if attribute.name in acted_on:
+                raise KeyError(key)
+            values[attribute.name] = None
+    model = cls(**values)
+    model.additional_properties = rest
+    _remember_sent(model, data.keys())
+    return model

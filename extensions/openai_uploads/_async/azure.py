@@ -102,6 +102,7 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         http_client: httpx.AsyncClient | None = None,
         plugins: Iterable[object] = (),
         load_plugins: bool | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         key, azure_ad_token, provider = credentials(
             api_key, azure_ad_token, azure_ad_token_provider, from_env=True
@@ -119,6 +120,7 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
             http_client=http_client,
             plugins=plugins,
             load_plugins=load_plugins,
+            strict_response_validation=strict_response_validation,
         )
         self._set_azure(
             api_version=version,
@@ -167,6 +169,7 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool | None = None,
     ) -> Self:
         """A copy with some options changed, sharing the connection pool and the plugins.
 
@@ -180,6 +183,7 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         return self._azure_copy(
             copy,

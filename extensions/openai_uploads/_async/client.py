@@ -122,6 +122,7 @@ class AsyncOpenAI(BaseClient):
         http_client: httpx.AsyncClient | None = None,
         plugins: Iterable[object] = (),
         load_plugins: bool | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client)!r}")
@@ -134,6 +135,7 @@ class AsyncOpenAI(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_timeout=None if http_client is None else http_client.timeout,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_http = http_client is None
         # unasync: async-only
@@ -165,6 +167,7 @@ class AsyncOpenAI(BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool | None = None,
     ) -> Self:
         copy = super().with_options(
             api_key=api_key,
@@ -174,6 +177,7 @@ class AsyncOpenAI(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         copy._pool = self._pool
         return copy

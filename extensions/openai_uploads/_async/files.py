@@ -85,14 +85,18 @@ class AsyncFiles(AsyncAPIResource):
         query = split_params("listFiles", params).query
         options = request_options(extra_headers, extra_query, extra_body, timeout)
 
-        async def fetch(after: str | None) -> AsyncCursorPage[FileObject]:
-            page = await self._client._execute(list_files_call(page_query(query, after), options))
-            return AsyncCursorPage(page, fetch)
+        async def fetch(after: str | None, seen: frozenset[str]) -> AsyncCursorPage[FileObject]:
+            # The cursors that led here: a server repeating one is stopped, not followed.
+            seen = seen if after is None else seen | {after}
+            page = await self._client._execute(
+                list_files_call(page_query(query, after), options, seen)
+            )
+            return AsyncCursorPage(page, lambda cursor: fetch(cursor, seen))
 
         # unasync: async-only
-        return AsyncPaginator(lambda: fetch(None))
+        return AsyncPaginator(lambda: fetch(None, frozenset()))
         # unasync: sync-only
-        # return fetch(None)
+        # return fetch(None, frozenset())
         # unasync: end
 
     @spec_method("retrieveFile")

@@ -71,6 +71,7 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         http_client: httpx.Client | None = None,
         plugins: Iterable[object] = (),
         load_plugins: bool | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         key, azure_ad_token, provider = credentials(
             api_key, azure_ad_token, azure_ad_token_provider, from_env=True
@@ -88,6 +89,7 @@ class AzureOpenAI(_AzureConfig, OpenAI):
             http_client=http_client,
             plugins=plugins,
             load_plugins=load_plugins,
+            strict_response_validation=strict_response_validation,
         )
         self._set_azure(
             api_version=version,
@@ -127,6 +129,7 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
+        strict_response_validation: bool | None = None,
     ) -> Self:
         """A copy with some options changed, sharing the connection pool and the plugins.
 
@@ -140,6 +143,7 @@ class AzureOpenAI(_AzureConfig, OpenAI):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         return self._azure_copy(
             copy,

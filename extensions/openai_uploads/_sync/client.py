@@ -85,6 +85,7 @@ class OpenAI(BaseClient):
         http_client: httpx.Client | None = None,
         plugins: Iterable[object] = (),
         load_plugins: bool | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(f"http_client must be an httpx.Client, got {type(http_client)!r}")
@@ -97,6 +98,7 @@ class OpenAI(BaseClient):
             max_retries=max_retries,
             default_headers=default_headers,
             http_timeout=None if http_client is None else http_client.timeout,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(

@@ -65,11 +65,13 @@ class Files(SyncAPIResource):
         query = split_params("listFiles", params).query
         options = request_options(extra_headers, extra_query, extra_body, timeout)
 
-        def fetch(after: str | None) -> SyncCursorPage[FileObject]:
-            page = self._client._execute(list_files_call(page_query(query, after), options))
-            return SyncCursorPage(page, fetch)
+        def fetch(after: str | None, seen: frozenset[str]) -> SyncCursorPage[FileObject]:
+            # The cursors that led here: a server repeating one is stopped, not followed.
+            seen = seen if after is None else seen | {after}
+            page = self._client._execute(list_files_call(page_query(query, after), options, seen))
+            return SyncCursorPage(page, lambda cursor: fetch(cursor, seen))
 
-        return fetch(None)
+        return fetch(None, frozenset())
 
     @spec_method("retrieveFile")
     def retrieve(

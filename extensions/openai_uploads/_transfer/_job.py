@@ -16,7 +16,7 @@ from typing import NotRequired, TypedDict, cast
 
 from openai_uploads_client.sdk import CreateUploadParams
 
-from .._constants import MAX_UPLOAD_BYTES
+from .._constants import MAX_UPLOAD_BYTES, UPLOAD_TTL_SECONDS
 from .._exceptions import (
     APIResponseValidationError,
     APIStatusError,
@@ -235,7 +235,10 @@ class Job:
     def created(self, upload: Upload) -> None:
         """The Upload exists; remember it (and write the state file when resuming)."""
         self.upload_id = str(upload.id)
-        self.expires_at = float(upload.expires_at)
+        expires_at: object = upload.expires_at
+        # A lenient answer may lack it: an Upload lives an hour, so assume that much.
+        known = isinstance(expires_at, int | float) and not isinstance(expires_at, bool)
+        self.expires_at = float(expires_at) if known else time.time() + UPLOAD_TTL_SECONDS  # type: ignore[arg-type]
         if self.resume_state is not None:
             self.resume_state.created(
                 upload_id=self.upload_id,

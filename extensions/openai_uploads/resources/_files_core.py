@@ -32,12 +32,32 @@ from ._resource import require_id
 T = TypeVar("T")
 
 
-def list_files_call(query: Mapping[str, Any], options: RequestOptions) -> APICall[FileList]:
-    """One page of ``GET /files``; ``query`` holds ``_get_kwargs`` arguments."""
+def list_files_call(
+    query: Mapping[str, Any], options: RequestOptions, seen: frozenset[str] = frozenset()
+) -> APICall[FileList]:
+    """One page of ``GET /files``; ``query`` holds ``_get_kwargs`` arguments.
+
+    ``seen`` holds the cursors that led to this page: a page whose next cursor is one of
+    them would send the pagination round in a circle, so it raises
+    :class:`APIResponseValidationError` instead of looping for ever.
+    """
+    parse_list = parse_json_model(FileList)
+
+    def parse(response: httpx.Response) -> FileList:
+        page: FileList = parse_list(response)
+        if page.has_more and page.data and page.data[-1].id in seen:
+            raise APIResponseValidationError(
+                response,
+                None,
+                message=f"The list of Files repeats the cursor {page.data[-1].id!r}: "
+                "its pages would never end.",
+            )
+        return page
+
     return APICall(
         operation="list_files",
         make_kwargs=lambda: list_files._get_kwargs(**query),
-        parse=parse_json_model(FileList),
+        parse=parse,
         options=options,
     )
 
