@@ -67,6 +67,7 @@ NAMES: dict[str, str] = {
     "AsyncPartsAPI": "SyncPartsAPI",
     "upload_async": "upload_sync",
     "aread_once": "read_once",
+    "aiter_body": "iter_body",
     "astrip_key_on_redirect": "strip_key_on_redirect",
     "_async": "_sync",
     # openai_uploads._concurrency: the operations with an async and a sync form

@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import time
+import zlib
 from collections.abc import (
     AsyncIterator,
     Callable,
@@ -382,18 +383,46 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
     return status_error_class(response.status_code)(message, response=response, body=body)
 
 
-CREDENTIAL_HEADERS = ("authorization", "api-key")
-"""Headers carrying a key or token: masked on a request once it has been sent."""
+CREDENTIAL_HEADERS = ("authorization", "api-key", "proxy-authorization")
+"""Headers carrying a key or token: never shown by the SDK (reprs, logs, hook events)."""
 
 
-def hide_credentials(request: httpx.Request) -> None:
-    """Mask the credentials of a sent request, which hooks and exceptions still carry.
+class MaskedHeaders(httpx.Headers):
+    """A request's real headers whose repr masks every credential header.
 
-    httpx masks ``Authorization`` in a repr but not ``api-key``, and neither when read.
+    httpx masks ``Authorization`` in a repr but not ``api-key``; the values themselves
+    stay as sent, so a transport, an event hook or ``response.request`` reads them.
     """
+
+    def __repr__(self) -> str:
+        items = [
+            (key, "[secure]" if key.lower() in CREDENTIAL_HEADERS else value)
+            for key, value in self.multi_items()
+        ]
+        shown = dict(items)
+        return f"Headers({shown if len(shown) == len(items) else items!r})"
+
+
+def mask_credentials(request: httpx.Request) -> httpx.Request:
+    """``request`` with :class:`MaskedHeaders`: the same headers, a repr without secrets."""
+    if not isinstance(request.headers, MaskedHeaders):
+        request.headers = MaskedHeaders(request.headers)
+    return request
+
+
+def without_credentials(request: httpx.Request) -> httpx.Request:
+    """A copy of ``request`` for hook events: the credentials read ``<hidden>``."""
+    headers = MaskedHeaders(request.headers)
     for name in CREDENTIAL_HEADERS:
-        if name in request.headers:
-            request.headers[name] = "<hidden>"
+        if name in headers:
+            headers[name] = "<hidden>"
+    return httpx.Request(
+        request.method,
+        request.url,
+        headers=headers,
+        stream=request.stream,
+        extensions=dict(request.extensions),
+    )
 
 
 class OutgoingHeaders(MutableMapping[str, str]):
@@ -450,11 +479,168 @@ def make_transport_error(request: httpx.Request, error: Exception) -> APIError:
         message = f"The response body could not be decoded: {error}"
     elif isinstance(error, httpx.TooManyRedirects):
         message = f"Too many redirects: {error}"
+    elif isinstance(error, RedirectChangesMethod):
+        message = str(error)
     elif isinstance(error, httpx.TransportError):
         message = f"Connection error: {type(error).__name__}"
     else:
         message = f"Connection error: {type(error).__name__}: {error}"
     return APIConnectionError(message=message, request=request)
+
+
+# --------------------------------------------------------------------------- hostile servers
+
+MAX_JSON_BODY = 8 * 1024 * 1024
+"""The largest JSON answer read (decompressed): the API's are a few KiB."""
+MAX_ERROR_BODY = 1024 * 1024
+"""The largest error body read (decompressed)."""
+DECODED_PIECE = 1024 * 1024
+"""The most one step of decompression produces (a bomb inflates by up to 1000x)."""
+REDIRECT_STATUSES_TO_GET = frozenset({301, 302, 303})
+
+
+class RedirectChangesMethod(httpx.HTTPError):
+    """A redirect of a request with a body that would be followed as a GET without it."""
+
+
+class ResponseTooLarge(httpx.HTTPError):
+    """A response body (decompressed) longer than the call allows."""
+
+    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
+        super().__init__(message)
+        self.response = response
+        self.limit = limit
+
+
+def redirect_refusal(
+    request: httpx.Request, response: httpx.Response, hops: int, max_redirects: int
+) -> Exception | None:
+    """Why the redirect ``response`` must not be followed, or None.
+
+    301, 302 and 303 turn a POST into a GET without its body: a part or an Upload would
+    "succeed" without having been sent, so that is an error, never followed.
+    """
+    if hops >= max_redirects:
+        return httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
+    if request.method not in ("GET", "HEAD") and response.status_code in REDIRECT_STATUSES_TO_GET:
+        return RedirectChangesMethod(
+            f"The server redirected {request.method} {request.url.copy_with(query=None)} "
+            f"with {response.status_code}, which would resend it as a GET without its body: "
+            "not followed."
+        )
+    return None
+
+
+class BodyDecoder:
+    """Decodes a body's raw chunks in bounded pieces, and stops past ``limit`` bytes.
+
+    httpx inflates each raw chunk whole, so 64 KiB of gzip can become 64 MiB at once;
+    here gzip and deflate are inflated :data:`DECODED_PIECE` at a time, and the body
+    stops (:class:`ResponseTooLarge`) as soon as it passes ``limit``. Other encodings
+    (br, zstd) are left to httpx (``uses_httpx``) and only counted.
+    """
+
+    def __init__(self, response: httpx.Response, limit: int | None, piece: int = DECODED_PIECE):
+        self._response = response
+        self._limit = limit
+        self._piece = max(piece, 1)
+        self.received = 0
+        encodings = [
+            e.strip().lower()
+            for e in response.headers.get("content-encoding", "").split(",")
+            if e.strip() and e.strip().lower() != "identity"
+        ]
+        self.uses_httpx = (
+            len(encodings) > 1
+            or (len(encodings) == 1 and encodings[0] not in ("gzip", "deflate"))
+            # a response made with its content (a mock transport's): already decoded
+            or getattr(response, "_content", None) is not None
+        )
+        self._wbits: int | None = None
+        if not self.uses_httpx and encodings:
+            self._wbits = zlib.MAX_WBITS | 16 if encodings[0] == "gzip" else zlib.MAX_WBITS
+        self._inflate: Any = None if self._wbits is None else zlib.decompressobj(self._wbits)
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """The decoded pieces of one raw chunk (already decoded when ``uses_httpx``)."""
+        if self._inflate is None:
+            yield from self._count(data)
+            return
+        try:
+            if not self._started and self._wbits == zlib.MAX_WBITS and data:
+                # "deflate" is zlib-wrapped by the standard, raw by some servers.
+                self._started = True
+                probe = zlib.decompressobj(zlib.MAX_WBITS)
+                try:
+                    probe.decompress(data[:2])
+                except zlib.error:
+                    self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+            self._started = True
+            pending = data
+            while pending:
+                out = self._inflate.decompress(pending, self._piece)
+                pending = self._inflate.unconsumed_tail
+                yield from self._count(out)
+        except zlib.error as exc:
+            raise httpx.DecodingError(str(exc), request=self._response.request) from exc
+
+    def flush(self) -> Iterator[bytes]:
+        if self._inflate is not None:
+            try:
+                yield from self._count(self._inflate.flush())
+            except zlib.error as exc:
+                raise httpx.DecodingError(str(exc), request=self._response.request) from exc
+
+    def _count(self, data: bytes) -> Iterator[bytes]:
+        if not data:
+            return
+        self.received += len(data)
+        if self._limit is not None and self.received > self._limit:
+            raise ResponseTooLarge(
+                f"The response body is longer than the {self._limit} bytes expected.",
+                response=self._response,
+                limit=self._limit,
+            )
+        yield data
+
+
+def iter_body(
+    response: httpx.Response, limit: int | None, piece: int = DECODED_PIECE
+) -> Iterator[bytes]:
+    """A streamed body, decoded in bounded pieces, ending past ``limit`` bytes."""
+    decoder = BodyDecoder(response, limit, piece)
+    chunks = response.iter_bytes() if decoder.uses_httpx else response.iter_raw()
+    for chunk in chunks:
+        yield from decoder.feed(chunk)
+    yield from decoder.flush()
+
+
+async def aiter_body(
+    response: httpx.Response, limit: int | None, piece: int = DECODED_PIECE
+) -> AsyncIterator[bytes]:
+    """:func:`iter_body` for an async body."""
+    decoder = BodyDecoder(response, limit, piece)
+    chunks = response.aiter_bytes() if decoder.uses_httpx else response.aiter_raw()
+    async for chunk in chunks:
+        for piece_ in decoder.feed(chunk):
+            yield piece_
+    for piece_ in decoder.flush():
+        yield piece_
+
+
+def body_limit(response: httpx.Response) -> int:
+    """How much of a (non-streamed) answer is read: JSON or an error, a few MiB at most."""
+    return MAX_JSON_BODY if response.is_success else MAX_ERROR_BODY
+
+
+def identity_length(response: httpx.Response) -> int | None:
+    """The body's length when its ``Content-Length`` counts the bytes themselves."""
+    declared = response.headers.get("content-length", "").strip()
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if declared.isdigit() and encoding in ("", "identity"):
+        return int(declared)
+    return None
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -812,6 +998,7 @@ class BaseClient:
                     f"(base_url {self.base_url!r}): {exc}",
                     request=httpx.Request(call_method(call), ""),
                 ) from exc
+            mask_credentials(request)
             observed = plugins.wants_requests
             url = ""
             body_size = 0
@@ -847,11 +1034,9 @@ class BaseClient:
                     )
                 outcome = yield Send(request, stream=call.stream)
             except BaseException as exc:
-                hide_credentials(request)
                 if observed:
                     self._request_finished(call, request, url, attempt, body_size, started, exc)
                 raise
-            hide_credentials(request)
             response = outcome if isinstance(outcome, httpx.Response) else None
             error = outcome if isinstance(outcome, Exception) else None
             if observed:
@@ -860,6 +1045,9 @@ class BaseClient:
                 )
             if response is not None and response.is_success:
                 return self._parse(call, response)
+            if isinstance(error, ResponseTooLarge):
+                # A hostile or broken server: the same again on another attempt.
+                raise APIResponseValidationError(error.response, None, message=str(error))
             if error is not None and not isinstance(error, httpx.TransportError):
                 # Decoding errors, redirect loops, invalid URLs: another attempt would
                 # fail the same way.
@@ -870,7 +1058,7 @@ class BaseClient:
                     operation=call.operation,
                     attempt=attempt,
                     max_retries=max_retries,
-                    request=request,
+                    request=without_credentials(request),
                     response=response,
                     error=error,
                     time_left=time_left,

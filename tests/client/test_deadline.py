@@ -84,27 +84,30 @@ class SlowStart(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     slow_metadata = True
+    metadata = FILE_JSON
+    """The File's JSON; its content is :data:`FILE_JSON` too."""
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
         try:
+            body = FILE_JSON if self.path.endswith("/content") else self.metadata
             if self.slow_metadata or self.path.endswith("/content"):
                 time.sleep(0.4)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(FILE_JSON)))
+            self.send_header("Content-Length", str(len(body)))
             # It closes the connection after each answer: say so, or a client may reuse
             # the closing connection for its next request (a RemoteProtocolError).
             self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.flush()
-            quarter = len(FILE_JSON) // 4 + 1
-            for i in range(0, len(FILE_JSON), quarter):
+            quarter = len(body) // 4 + 1
+            for i in range(0, len(body), quarter):
                 if self.slow_metadata or self.path.endswith("/content"):
                     time.sleep(0.1)
-                self.wfile.write(FILE_JSON[i : i + quarter])
+                self.wfile.write(body[i : i + quarter])
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             pass
@@ -115,6 +118,7 @@ class SlowContent(SlowStart):
     """:class:`SlowStart` for the File's content only; the File itself comes at once."""
 
     slow_metadata = False
+    metadata = json.dumps({**json.loads(FILE_JSON), "bytes": len(FILE_JSON)}).encode()
 
 
 def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:

@@ -27,11 +27,16 @@ from .._base_client import (
     DeadlineExceeded,
     DeadlineStream,
     Outcome,
+    ResponseTooLarge,
     Send,
     Sleep,
     TimeoutTypes,
+    aiter_body,
     aread_once,
+    body_limit,
     checked_secret,
+    mask_credentials,
+    redirect_refusal,
     total_timeout,
 )
 from .._concurrency import aresolve, asleep
@@ -231,14 +236,19 @@ class AsyncOpenAI(BaseClient):
         started = time.monotonic()
         try:
             with anyio.fail_after(limit):
-                response = await http.send(request, stream=True)
+                response = await self._send_following_redirects(http, request)
+                if isinstance(response, Exception):
+                    return response
                 if limit is not None:
                     # A streamed body is read after this scope: it gets the rest.
                     response.stream = DeadlineStream(response.stream, started + limit, request)
                 if action.stream and response.is_success:
                     return response
                 try:
-                    response._content = await aread_once(response.aiter_bytes())
+                    response._content = await aread_once(aiter_body(response, body_limit(response)))
+                except ResponseTooLarge as exc:
+                    await response.aclose()
+                    return exc
                 except BaseException:
                     await response.aclose()
                     raise
@@ -248,6 +258,29 @@ class AsyncOpenAI(BaseClient):
         except SEND_ERRORS as exc:
             return exc
 
+    # unasync: end
+
+    async def _send_following_redirects(
+        self, http: httpx.AsyncClient, request: httpx.Request
+    ) -> httpx.Response | Exception:
+        """``http.send``, following redirects as ``http`` would, but never one that turns
+        a request with a body into a GET without it (:func:`redirect_refusal`)."""
+        response = await http.send(request, stream=True, follow_redirects=False)
+        history: list[httpx.Response] = []
+        while response.next_request is not None and http.follow_redirects:
+            refusal = redirect_refusal(request, response, len(history), http.max_redirects)
+            if refusal is not None:
+                await response.aclose()
+                return refusal
+            await response.aclose()
+            history.append(response)
+            response = await http.send(
+                mask_credentials(response.next_request), stream=True, follow_redirects=False
+            )
+        response.history = history
+        return response
+
+    # unasync: async-only
     @property
     def is_closed(self) -> bool:
         return self._pool.is_closed
@@ -267,9 +300,11 @@ class AsyncOpenAI(BaseClient):
     #     token = CALL_DEADLINE.set(None if limit is None else started + limit)
     #     try:
     #         try:
-    #             response = self._http.send(request, stream=True)
+    #             response = self._send_following_redirects(self._http, request)
     #         except SEND_ERRORS as exc:
     #             return exc
+    #         if isinstance(response, Exception):
+    #             return response
     #         if limit is not None:
     #             # From the start of the attempt: connecting and sending count too.
     #             response.stream = DeadlineStream(response.stream, started + limit, request)
@@ -277,7 +312,7 @@ class AsyncOpenAI(BaseClient):
     #             return response
     #         try:
     #             # Not response.read(): that joins a list of chunks, holding the body twice.
-    #             response._content = read_once(response.iter_bytes())
+    #             response._content = read_once(iter_body(response, body_limit(response)))
     #         except HTTPX_ERRORS as exc:
     #             response.close()
     #             return exc

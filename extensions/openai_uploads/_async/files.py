@@ -20,8 +20,17 @@ from openai_uploads_client.sdk import (
     RetrieveFileParams,
 )
 
-from .._base_client import HTTPX_ERRORS, RequestOptions, make_transport_error
+from .._base_client import (
+    HTTPX_ERRORS,
+    RequestOptions,
+    ResponseTooLarge,
+    aiter_body,
+    aread_once,
+    identity_length,
+    make_transport_error,
+)
 from .._concurrency import arun_blocking
+from .._exceptions import APIResponseValidationError
 from .._params import spec_method, split_params
 from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
 from ..pagination import AsyncCursorPage, AsyncPaginator
@@ -31,7 +40,6 @@ from ..resources._files_core import (
     Writable,
     check_download,
     delete_file_call,
-    download_file_call,
     list_files_call,
     page_query,
     retrieve_file_call,
@@ -137,10 +145,24 @@ class AsyncFiles(AsyncAPIResource):
         #     data = client.files.content(upload.file.id)
         # """
         # unasync: end
+        # The body is read only up to the File's size: its Content-Length when that
+        # counts the bytes themselves, else the File's ``bytes`` (retrieved).
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        return await self._client._execute(
-            download_file_call(file_id, options, split_params("downloadFile", params).query)
+        response = await self._client._execute(
+            stream_file_call(file_id, options, split_params("downloadFile", params).query)
         )
+        try:
+            expected = identity_length(response)
+            if expected is None:
+                retrieved = await self.retrieve(
+                    file_id, extra_headers=extra_headers, timeout=timeout
+                )
+                expected = retrieved.bytes
+            content = await aread_once(_checked(aiter_body(response, expected), response))
+            check_download(response, len(content), expected)
+            return content
+        finally:
+            await response.aclose()
 
     @spec_method("downloadFile")
     async def download(
@@ -186,7 +208,8 @@ class AsyncFiles(AsyncAPIResource):
             )
             try:
                 written = 0
-                async for chunk in _checked(response.aiter_bytes(chunk_size), response):
+                body = aiter_body(response, retrieved.bytes, chunk_size)
+                async for chunk in _checked(body, response):
                     if target is not None:
                         await arun_blocking(target.file.write, chunk)
                     else:
@@ -226,5 +249,9 @@ async def _checked(chunks: AsyncIterator[bytes], response: httpx.Response) -> As
     try:
         async for chunk in chunks:
             yield chunk
+    except ResponseTooLarge as exc:
+        raise APIResponseValidationError(
+            response, None, message=f"The download has more bytes than the File's {exc.limit}."
+        ) from exc
     except HTTPX_ERRORS as exc:
         raise make_transport_error(response.request, exc) from exc

@@ -26,8 +26,12 @@ from .._base_client import (
     Send,
     Sleep,
     TimeoutTypes,
+    body_limit,
     checked_secret,
+    iter_body,
+    mask_credentials,
     read_once,
+    redirect_refusal,
     total_timeout,
 )
 from .._concurrency import resolve, sleep
@@ -144,6 +148,26 @@ class OpenAI(BaseClient):
                 flow.throw(exc)
                 raise
 
+    def _send_following_redirects(
+        self, http: httpx.Client, request: httpx.Request
+    ) -> httpx.Response | Exception:
+        """``http.send``, following redirects as ``http`` would, but never one that turns
+        a request with a body into a GET without it (:func:`redirect_refusal`)."""
+        response = http.send(request, stream=True, follow_redirects=False)
+        history: list[httpx.Response] = []
+        while response.next_request is not None and http.follow_redirects:
+            refusal = redirect_refusal(request, response, len(history), http.max_redirects)
+            if refusal is not None:
+                response.close()
+                return refusal
+            response.close()
+            history.append(response)
+            response = http.send(
+                mask_credentials(response.next_request), stream=True, follow_redirects=False
+            )
+        response.history = history
+        return response
+
     def _send(self, action: Send) -> Outcome:
         """One attempt, bounded by its total deadline (:func:`total_timeout`)."""
         request = action.request
@@ -153,9 +177,11 @@ class OpenAI(BaseClient):
         token = CALL_DEADLINE.set(None if limit is None else started + limit)
         try:
             try:
-                response = self._http.send(request, stream=True)
+                response = self._send_following_redirects(self._http, request)
             except SEND_ERRORS as exc:
                 return exc
+            if isinstance(response, Exception):
+                return response
             if limit is not None:
                 # From the start of the attempt: connecting and sending count too.
                 response.stream = DeadlineStream(response.stream, started + limit, request)
@@ -163,7 +189,7 @@ class OpenAI(BaseClient):
                 return response
             try:
                 # Not response.read(): that joins a list of chunks, holding the body twice.
-                response._content = read_once(response.iter_bytes())
+                response._content = read_once(iter_body(response, body_limit(response)))
             except HTTPX_ERRORS as exc:
                 response.close()
                 return exc

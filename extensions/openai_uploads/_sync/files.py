@@ -16,8 +16,17 @@ from openai_uploads_client.sdk import (
     RetrieveFileParams,
 )
 
-from .._base_client import HTTPX_ERRORS, RequestOptions, make_transport_error
+from .._base_client import (
+    HTTPX_ERRORS,
+    RequestOptions,
+    ResponseTooLarge,
+    identity_length,
+    iter_body,
+    make_transport_error,
+    read_once,
+)
 from .._concurrency import run_blocking
+from .._exceptions import APIResponseValidationError
 from .._params import spec_method, split_params
 from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
 from ..pagination import SyncCursorPage
@@ -27,7 +36,6 @@ from ..resources._files_core import (
     Writable,
     check_download,
     delete_file_call,
-    download_file_call,
     list_files_call,
     page_query,
     retrieve_file_call,
@@ -107,10 +115,22 @@ class Files(SyncAPIResource):
 
             data = client.files.content(upload.file.id)
         """
+        # The body is read only up to the File's size: its Content-Length when that
+        # counts the bytes themselves, else the File's ``bytes`` (retrieved).
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        return self._client._execute(
-            download_file_call(file_id, options, split_params("downloadFile", params).query)
+        response = self._client._execute(
+            stream_file_call(file_id, options, split_params("downloadFile", params).query)
         )
+        try:
+            expected = identity_length(response)
+            if expected is None:
+                retrieved = self.retrieve(file_id, extra_headers=extra_headers, timeout=timeout)
+                expected = retrieved.bytes
+            content = read_once(_checked(iter_body(response, expected), response))
+            check_download(response, len(content), expected)
+            return content
+        finally:
+            response.close()
 
     @spec_method("downloadFile")
     def download(
@@ -149,7 +169,8 @@ class Files(SyncAPIResource):
             )
             try:
                 written = 0
-                for chunk in _checked(response.iter_bytes(chunk_size), response):
+                body = iter_body(response, retrieved.bytes, chunk_size)
+                for chunk in _checked(body, response):
                     if target is not None:
                         run_blocking(target.file.write, chunk)
                     else:
@@ -188,5 +209,9 @@ def _checked(chunks: Iterator[bytes], response: httpx.Response) -> Iterator[byte
     """The body's chunks; a failure while they stream is an :class:`APIConnectionError`."""
     try:
         yield from chunks
+    except ResponseTooLarge as exc:
+        raise APIResponseValidationError(
+            response, None, message=f"The download has more bytes than the File's {exc.limit}."
+        ) from exc
     except HTTPX_ERRORS as exc:
         raise make_transport_error(response.request, exc) from exc

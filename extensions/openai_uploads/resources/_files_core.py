@@ -21,7 +21,6 @@ from .._base_client import (
     APICall,
     RequestOptions,
     check_content_length,
-    parse_bytes,
     parse_json_model,
     parse_stream,
 )
@@ -96,18 +95,11 @@ def retrieve_file_call(
     )
 
 
-def download_file_call(
-    file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
-) -> APICall[bytes]:
-    """``files.content``: the body, read once into one buffer (see ``read_once``)."""
-    get_kwargs = download_file._get_kwargs
-    return _one_file_call("download_file", get_kwargs, parse_bytes, file_id, options, query)
-
-
 def stream_file_call(
     file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
 ) -> APICall[httpx.Response]:
-    """``files.download``: a 2xx body is left unread, to be streamed."""
+    """``files.content`` and ``files.download``: a 2xx body is left unread, to be read
+    only up to the File's size."""
     get_kwargs = download_file._get_kwargs
     return _one_file_call(
         "download_file", get_kwargs, parse_stream, file_id, options, query, stream=True
