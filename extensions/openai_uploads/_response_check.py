@@ -184,16 +184,18 @@ def check_model(model: Any, path: str | None = None, *, strict: bool = True) -> 
             continue
         where = f"{path or cls.__name__}.{name.rstrip('_')}"
         if not check(value):
-            if not strict and isinstance(value, dict) and _models_in(hint):
-                # An object that from_dict refused (a new shape of a field it does not
-                # use): built leniently, then checked like any other.
+            if not strict:
+                # Objects that from_dict refused (a new shape of a field the client does
+                # not use): built leniently, then checked like any other.
                 try:
-                    value = build_model(_models_in(hint)[0], value, strict=False)
+                    built = _build_nested(value, hint)
                 except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
                     if name in acted_on:
                         raise ResponseShapeError(where, _why_not(value, hint)) from None
                 else:
-                    setattr(model, name, value)
+                    if built is not value:
+                        value = built
+                        setattr(model, name, value)
             if not check(value):
                 if strict or name in acted_on:
                     raise ResponseShapeError(where, _why_not(value, hint))
@@ -207,6 +209,19 @@ def check_model(model: Any, path: str | None = None, *, strict: bool = True) -> 
             path or cls.__name__,
             sorted(model.additional_properties),
         )
+
+
+def _build_nested(value: Any, hint: Any) -> Any:
+    """``value`` with the plain dicts where ``hint`` declares objects built leniently."""
+    if isinstance(value, dict):
+        models = _models_in(hint)
+        return build_model(models[0], value, strict=False) if models else value
+    if isinstance(value, list):
+        for option in _options(hint):
+            if typing.get_origin(option) is list and typing.get_args(option):
+                (item,) = typing.get_args(option)
+                return [_build_nested(v, item) for v in value]
+    return value
 
 
 def _check_nested(value: Any, where: str, strict: bool) -> None:

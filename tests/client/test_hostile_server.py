@@ -1,0 +1,238 @@
+"""A hostile or broken server cannot make a call loop for ever, eat the memory, or turn
+a POST into a GET: pages repeating a cursor, compression bombs, bodies longer than the
+File, and redirects that drop the body all end in a typed error.
+
+The answers come from the scripted loopback server (the emulator never sends them).
+Memory is measured with tracemalloc as a ratio of the inflated size, never as a time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from openai_uploads import (
+    APIConnectionError,
+    APIResponseValidationError,
+    AsyncOpenAI,
+    InternalServerError,
+    OpenAI,
+)
+
+from .conftest import PART_JSON, TEST_API_KEY, UPLOAD_JSON, Reply, ScriptedServer
+
+INFLATED = 64 * 1024 * 1024
+BOMB = gzip.compress(b"\0" * INFLATED, compresslevel=9)
+"""64 MiB of zeros in about 64 KiB of gzip."""
+GZIP = {"Content-Encoding": "gzip", "Content-Type": "application/octet-stream"}
+FILE_JSON: dict[str, Any] = {
+    "id": "file-abc",
+    "object": "file",
+    "bytes": 3,
+    "created_at": 1700000000,
+    "filename": "a.txt",
+    "purpose": "assistants",
+}
+LOOPING_PAGE = {"object": "list", "data": [FILE_JSON], "has_more": True, "last_id": "file-abc"}
+CREATE = {"bytes": 3, "filename": "a.txt", "mime_type": "text/plain", "purpose": "assistants"}
+
+
+def _client(server: ScriptedServer, **options: Any) -> OpenAI:
+    options.setdefault("max_retries", 0)
+    return OpenAI(api_key=TEST_API_KEY, base_url=server.base_url, load_plugins=False, **options)
+
+
+def _async_client(server: ScriptedServer, **options: Any) -> AsyncOpenAI:
+    options.setdefault("max_retries", 0)
+    return AsyncOpenAI(
+        api_key=TEST_API_KEY, base_url=server.base_url, load_plugins=False, **options
+    )
+
+
+def _peak_of(call: Callable[[], object]) -> int:
+    """The most Python memory allocated at once while ``call`` runs."""
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+# --------------------------------------------------------------------------- pagination
+
+
+def test_a_list_whose_pages_repeat_a_cursor_stops(scripted: ScriptedServer) -> None:
+    scripted.default = Reply(body=LOOPING_PAGE)
+    with _client(scripted) as client, pytest.raises(APIResponseValidationError, match="cursor"):
+        for _ in client.files.list():
+            pass
+    assert len(scripted.requests) == 2
+
+
+async def test_async_a_list_whose_pages_repeat_a_cursor_stops(scripted: ScriptedServer) -> None:
+    scripted.default = Reply(body=LOOPING_PAGE)
+    async with _async_client(scripted) as client:
+        with pytest.raises(APIResponseValidationError, match="cursor"):
+            async for _ in client.files.list():
+                pass
+    assert len(scripted.requests) == 2
+
+
+def test_asking_twice_for_the_same_next_page_is_no_loop(scripted: ScriptedServer) -> None:
+    second = {**LOOPING_PAGE, "data": [{**FILE_JSON, "id": "file-def"}], "has_more": False}
+    scripted.script(Reply(body=LOOPING_PAGE), Reply(body=second), Reply(body=second))
+    with _client(scripted) as client:
+        first = client.files.list()
+        assert first.get_next_page().data[0].id == "file-def"
+        assert first.get_next_page().data[0].id == "file-def"
+
+
+# --------------------------------------------------------------------------- bodies
+
+
+def test_a_json_answer_that_inflates_past_the_cap_is_refused_in_bounded_memory(
+    scripted: ScriptedServer,
+) -> None:
+    scripted.script(Reply(body=BOMB, headers=GZIP))
+
+    def call() -> None:
+        with _client(scripted) as client, pytest.raises(APIResponseValidationError, match="long"):
+            client.files.retrieve("file-abc")
+
+    assert _peak_of(call) < INFLATED / 3
+
+
+def test_an_error_body_that_inflates_past_the_cap_is_refused_in_bounded_memory(
+    scripted: ScriptedServer,
+) -> None:
+    scripted.script(Reply(status=500, body=BOMB, headers=GZIP))
+
+    def call() -> None:
+        with _client(scripted) as client, pytest.raises(APIResponseValidationError):
+            client.uploads.cancel("upload_abc")
+
+    assert _peak_of(call) < INFLATED / 8
+
+
+async def test_async_a_json_answer_that_inflates_past_the_cap_is_refused(
+    scripted: ScriptedServer,
+) -> None:
+    scripted.script(Reply(body=BOMB, headers=GZIP))
+    async with _async_client(scripted) as client:
+        with pytest.raises(APIResponseValidationError, match="long"):
+            await client.files.retrieve("file-abc")
+
+
+def test_a_small_compressed_error_is_still_read(scripted: ScriptedServer) -> None:
+    error = b'{"error": {"message": "overloaded", "type": "server_error"}}'
+    scripted.script(Reply(status=500, body=gzip.compress(error), headers=GZIP))
+    with _client(scripted) as client, pytest.raises(InternalServerError, match="overloaded"):
+        client.uploads.cancel("upload_abc")
+
+
+def test_content_stops_once_past_the_files_size(scripted: ScriptedServer) -> None:
+    # The content's length is not known from its header: the File is retrieved for it.
+    scripted.script(Reply(body=BOMB, headers=GZIP), Reply(body=FILE_JSON))
+
+    def call() -> None:
+        with _client(scripted) as client, pytest.raises(APIResponseValidationError, match="3"):
+            client.files.content("file-abc")
+
+    assert _peak_of(call) < INFLATED / 16
+    assert [r.path for r in scripted.requests] == [
+        "/v1/files/file-abc/content",
+        "/v1/files/file-abc",
+    ]
+
+
+def test_a_compressed_content_of_the_files_size_is_read_whole(scripted: ScriptedServer) -> None:
+    scripted.script(Reply(body=gzip.compress(b"abc"), headers=GZIP), Reply(body=FILE_JSON))
+    with _client(scripted) as client:
+        assert client.files.content("file-abc") == b"abc"
+
+
+def test_download_stops_once_past_the_files_size(scripted: ScriptedServer) -> None:
+    scripted.script(Reply(body=FILE_JSON), Reply(body=BOMB, headers=GZIP))
+    sink = io.BytesIO()
+
+    def call() -> None:
+        with _client(scripted) as client, pytest.raises(APIResponseValidationError, match="3"):
+            client.files.download("file-abc", sink)
+
+    assert _peak_of(call) < INFLATED / 16
+    assert len(sink.getvalue()) <= 3
+
+
+async def test_async_content_stops_once_past_the_files_size(scripted: ScriptedServer) -> None:
+    scripted.script(Reply(body=BOMB, headers=GZIP), Reply(body=FILE_JSON))
+    async with _async_client(scripted) as client:
+        with pytest.raises(APIResponseValidationError):
+            await client.files.content("file-abc")
+
+
+async def test_async_download_stops_once_past_the_files_size(scripted: ScriptedServer) -> None:
+    scripted.script(Reply(body=FILE_JSON), Reply(body=BOMB, headers=GZIP))
+    sink = io.BytesIO()
+    async with _async_client(scripted) as client:
+        with pytest.raises(APIResponseValidationError):
+            await client.files.download("file-abc", sink)
+    assert len(sink.getvalue()) <= 3
+
+
+# --------------------------------------------------------------------------- redirects
+
+
+@pytest.mark.parametrize("status", [301, 302, 303])
+def test_a_redirect_that_would_resend_a_post_as_a_get_is_an_error(
+    scripted: ScriptedServer, status: int
+) -> None:
+    scripted.script(Reply(status=status, body=b"", headers={"Location": "/v1/elsewhere"}))
+    with _client(scripted) as client, pytest.raises(APIConnectionError, match="GET"):
+        client.uploads.create(**CREATE)
+    assert [r.method for r in scripted.requests] == ["POST"]
+
+
+def test_a_part_redirected_with_303_is_an_error_not_a_success(scripted: ScriptedServer) -> None:
+    scripted.script(Reply(status=303, body=b"", headers={"Location": "/v1/done"}))
+    scripted.default = Reply(body=PART_JSON)
+    with _client(scripted) as client, pytest.raises(APIConnectionError, match="303"):
+        client.uploads.parts.create("upload_abc", data=b"abc")
+    assert len(scripted.requests) == 1
+
+
+def test_a_redirect_that_keeps_the_method_and_body_is_followed(scripted: ScriptedServer) -> None:
+    scripted.script(
+        Reply(status=307, body=b"", headers={"Location": "/v1/uploads-moved"}),
+        Reply(body=UPLOAD_JSON),
+    )
+    with _client(scripted) as client:
+        assert client.uploads.create(**CREATE).id == "upload_abc"
+    first, second = scripted.requests
+    assert (second.method, second.path) == ("POST", "/v1/uploads-moved")
+    assert second.body == first.body
+
+
+def test_a_get_is_still_redirected_by_a_302(scripted: ScriptedServer) -> None:
+    scripted.script(
+        Reply(status=302, body=b"", headers={"Location": "/v1/files/file-moved"}),
+        Reply(body=FILE_JSON),
+    )
+    with _client(scripted) as client:
+        assert client.files.retrieve("file-abc").id == "file-abc"
+    assert scripted.requests[1].path == "/v1/files/file-moved"
+
+
+async def test_async_a_redirect_that_would_resend_a_post_as_a_get_is_an_error(
+    scripted: ScriptedServer,
+) -> None:
+    scripted.script(Reply(status=302, body=b"", headers={"Location": "/v1/elsewhere"}))
+    async with _async_client(scripted) as client:
+        with pytest.raises(APIConnectionError, match="GET"):
+            await client.uploads.parts.create("upload_abc", data=b"abc")
+    assert [r.method for r in scripted.requests] == ["POST"]
