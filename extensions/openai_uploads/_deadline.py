@@ -6,6 +6,10 @@ connection pool gets a network backend whose sockets never wait past the deadlin
 the call in progress (:data:`CALL_DEADLINE`, set around each attempt): every connect,
 read and write waits at most what is left of it. (``AsyncOpenAI`` bounds the attempt
 with a cancel scope instead.)
+
+Proxies: httpx reads ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` only
+for a client it builds its own transport for; :func:`environment_mounts` builds the same
+mounts from the environment, each proxy's transport on the deadline backend too.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from contextvars import ContextVar
 
 import httpcore
 import httpx
+from httpx._utils import get_environment_proxies  # what httpx itself reads with trust_env
 
-__all__ = ["CALL_DEADLINE", "DeadlineBackend", "deadline_transport"]
+__all__ = ["CALL_DEADLINE", "DeadlineBackend", "deadline_transport", "environment_mounts"]
 
 CALL_DEADLINE: ContextVar[float | None] = ContextVar("openai_uploads_call_deadline", default=None)
 """``time.monotonic()`` by which the attempt in progress on this thread must end."""
@@ -98,16 +103,32 @@ class DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def deadline_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
-    """httpx's transport, its sockets bounded by :data:`CALL_DEADLINE`.
+def deadline_transport(
+    limits: httpx.Limits, proxy: httpx.Proxy | None = None
+) -> httpx.HTTPTransport:
+    """httpx's transport (through ``proxy`` if given), its sockets bounded by
+    :data:`CALL_DEADLINE`.
 
-    httpx takes no network backend, so it is swapped into the transport's pool; should a
-    future httpx lay its pool out differently, the transport is used as it is (the
-    deadline is then still checked as the body arrives).
+    httpx takes no network backend, so it is swapped into the transport's pool (a proxy's
+    pool has one too); should a future httpx lay its pool out differently, the transport
+    is used as it is (the deadline is then still checked as the body arrives).
     """
-    transport = httpx.HTTPTransport(limits=limits)
+    transport = httpx.HTTPTransport(limits=limits, proxy=proxy)
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if pool is not None and isinstance(backend, httpcore.NetworkBackend):
         pool._network_backend = DeadlineBackend(backend)
     return transport
+
+
+def environment_mounts(limits: httpx.Limits) -> dict[str, httpx.BaseTransport | None]:
+    """The proxy mounts httpx builds from the environment with ``trust_env``.
+
+    A URL pattern (``"http://"``, ``"all://"``, ``"all://*example.com"`` ...) maps to a
+    deadline transport through its proxy, or to None where ``NO_PROXY`` says to go
+    direct (httpx then uses the client's own transport).
+    """
+    return {
+        pattern: None if url is None else deadline_transport(limits, httpx.Proxy(url))
+        for pattern, url in get_environment_proxies().items()
+    }

@@ -7,6 +7,7 @@ a fresh emulator (see ``recorded``).
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -235,3 +236,92 @@ def scripted() -> Iterator[ScriptedServer]:
 def scripted_client(scripted: ScriptedServer) -> Iterator[OpenAI]:
     with OpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url, load_plugins=False) as c:
         yield c
+
+
+# --------------------------------------------------------------------------- forwarding proxy
+
+
+class ForwardingProxy:
+    """A real HTTP forward proxy on 127.0.0.1 that counts the requests it forwards.
+
+    It answers absolute-form requests (``POST http://host:port/path``, what a client
+    sends to an ``http://`` proxy for an ``http://`` URL) by making the same request to
+    the origin and relaying the answer; no CONNECT tunnels (the emulator is plain HTTP).
+    """
+
+    HOP_BY_HOP = frozenset(
+        {"connection", "proxy-connection", "keep-alive", "transfer-encoding", "te", "upgrade"}
+    )
+
+    def __init__(self) -> None:
+        self.forwarded: list[str] = []
+        self._lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _body(self) -> bytes:
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    chunks = []
+                    while True:
+                        size = int(self.rfile.readline().split(b";")[0], 16)
+                        chunk = self.rfile.read(size)
+                        self.rfile.readline()
+                        if size == 0:
+                            break
+                        chunks.append(chunk)
+                    return b"".join(chunks)
+                length = int(self.headers.get("Content-Length") or 0)
+                return self.rfile.read(length) if length else b""
+
+            def _forward(self) -> None:
+                target = urlsplit(self.path)
+                body = self._body()
+                headers = {
+                    k: v for k, v in self.headers.items() if k.lower() not in outer.HOP_BY_HOP
+                }
+                headers["Content-Length"] = str(len(body))
+                origin = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                try:
+                    path = target.path + (f"?{target.query}" if target.query else "")
+                    origin.request(self.command, path, body=body, headers=headers)
+                    answer = origin.getresponse()
+                    payload = answer.read()
+                    with outer._lock:
+                        outer.forwarded.append(f"{self.command} {target.path}")
+                    self.send_response(answer.status, answer.reason)
+                    for name, value in answer.getheaders():
+                        if name.lower() not in outer.HOP_BY_HOP | {"content-length"}:
+                            self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                finally:
+                    origin.close()
+
+            do_GET = do_POST = do_DELETE = _forward
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+
+@pytest.fixture
+def forwarding_proxy() -> Iterator[ForwardingProxy]:
+    proxy = ForwardingProxy()
+    proxy.thread.start()
+    try:
+        yield proxy
+    finally:
+        proxy.httpd.shutdown()
+        proxy.httpd.server_close()

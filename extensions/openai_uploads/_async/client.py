@@ -45,7 +45,7 @@ from .._types import NOT_GIVEN, NotGiven
 from ..resources import AsyncFiles, AsyncUploads
 
 # unasync: sync-only
-# from .._deadline import CALL_DEADLINE, deadline_transport
+# from .._deadline import CALL_DEADLINE, deadline_transport, environment_mounts
 # unasync: end
 
 __all__ = ["AsyncOpenAI"]
@@ -152,10 +152,12 @@ class AsyncOpenAI(BaseClient):
         self._http = http_client or new_pool()
         self._pool = _LoopBoundPool(self._http, None if http_client is not None else new_pool)
         # unasync: sync-only
+        # # The environment's proxies, as httpx would mount them, on the deadline backend.
         # self._http = http_client or httpx.Client(
         #     timeout=self.timeout,
         #     follow_redirects=True,
         #     transport=deadline_transport(DEFAULT_LIMITS),
+        #     mounts=environment_mounts(DEFAULT_LIMITS),
         # )
         # unasync: end
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)

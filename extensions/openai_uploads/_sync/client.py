@@ -35,7 +35,7 @@ from .._base_client import (
     total_timeout,
 )
 from .._concurrency import resolve, sleep
-from .._deadline import CALL_DEADLINE, deadline_transport
+from .._deadline import CALL_DEADLINE, deadline_transport, environment_mounts
 from .._plugins import PluginHost
 from .._types import NOT_GIVEN, NotGiven
 from ..resources import Files, Uploads
@@ -105,10 +105,12 @@ class OpenAI(BaseClient):
             strict_response_validation=strict_response_validation,
         )
         self._owns_http = http_client is None
+        # The environment's proxies, as httpx would mount them, on the deadline backend.
         self._http = http_client or httpx.Client(
             timeout=self.timeout,
             follow_redirects=True,
             transport=deadline_transport(DEFAULT_LIMITS),
+            mounts=environment_mounts(DEFAULT_LIMITS),
         )
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
         self._init_resources()
