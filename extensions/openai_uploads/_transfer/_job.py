@@ -236,9 +236,10 @@ class Job:
         """The Upload exists; remember it (and write the state file when resuming)."""
         self.upload_id = str(upload.id)
         expires_at: object = upload.expires_at
-        # A lenient answer may lack it: an Upload lives an hour, so assume that much.
-        known = isinstance(expires_at, int | float) and not isinstance(expires_at, bool)
-        self.expires_at = float(expires_at) if known else time.time() + UPLOAD_TTL_SECONDS  # type: ignore[arg-type]
+        if isinstance(expires_at, int | float) and not isinstance(expires_at, bool):
+            self.expires_at = float(expires_at)
+        else:  # a lenient answer may lack it: an Upload lives an hour, so assume that
+            self.expires_at = time.time() + UPLOAD_TTL_SECONDS
         if self.resume_state is not None:
             self.resume_state.created(
                 upload_id=self.upload_id,
