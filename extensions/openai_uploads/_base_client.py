@@ -86,8 +86,9 @@ class RequestOptions:
     timeout: TimeoutTypes | NotGiven = NOT_GIVEN
     max_retries: int | None = None
     """Overrides the client's retry budget for this call."""
-    expires_at: float | None = None
-    """Unix time the Upload expires; retries that would outlast it are not made."""
+    expiry_deadline: float | None = None
+    """``time.monotonic()`` at which the Upload expires (measured on the server's clock:
+    ``_transfer/_clock.py``); retries that would outlast it are not made."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -1052,7 +1053,8 @@ class BaseClient:
                 # Decoding errors, redirect loops, invalid URLs: another attempt would
                 # fail the same way.
                 raise make_transport_error(request, error) from error
-            time_left = None if options.expires_at is None else options.expires_at - time.time()
+            deadline = options.expiry_deadline
+            time_left = None if deadline is None else deadline - time.monotonic()
             decision = plugins.decide_retry(
                 RetryContext(
                     operation=call.operation,

@@ -118,7 +118,7 @@ def test_create_part_passes_time_left_until_expiry_to_the_retry_decision(
     scripted.script(Reply(status=500, body=ERROR))
     client = OpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url, plugins=[Spy()])
     with client, pytest.raises(Exception, match="slow down"):
-        client.uploads.parts._create_part("u1", body=b"abc", expires_at=time.time() + 100)
+        client.uploads.parts._create_part("u1", body=b"abc", expiry_deadline=time.monotonic() + 100)
     (event,) = seen
     assert event.operation == "add_part"
     assert event.time_left is not None

@@ -13,7 +13,6 @@ import pytest
 from openai_uploads import hookspecs
 from openai_uploads._exceptions import PluginError
 from openai_uploads._plugins import (
-    CHECKSUM_PLUGIN,
     DISABLE_AUTOLOAD_ENV,
     PLUGINS_ENV,
     PluginHost,
@@ -150,15 +149,22 @@ def test_builtin_retry_policy_backs_off_exponentially_with_jitter() -> None:
         assert 0.75 * ceiling <= delay <= ceiling
 
 
-def test_digests_of_all_plugins_are_merged_with_md5() -> None:
+def test_digests_of_all_plugins_are_merged_and_md5_is_no_plugins() -> None:
+    """The md5 is the engine's own (tests/transfer/test_md5_is_core.py), not a plugin's."""
+
     class Sha:
         @hookimpl
         def digest_algorithms(self, event: DigestSetup) -> Mapping[str, HasherFactory]:
             return {"sha256": hashlib.sha256}
 
-    host = PluginHost([Sha()], load_entrypoints=False)
+    class Crc:
+        @hookimpl
+        def digest_algorithms(self, event: DigestSetup) -> Mapping[str, HasherFactory]:
+            return {"crc": hashlib.sha1}
+
+    host = PluginHost([Sha(), Crc()], load_entrypoints=False)
     algorithms = host.digest_algorithms(DigestSetup(filename="a", total_bytes=1, expected_md5=None))
-    assert sorted(algorithms) == ["md5", "sha256"]
+    assert sorted(algorithms) == ["crc", "sha256"]
 
 
 def digests_computed(expected_md5: str | None) -> DigestsComputed:
@@ -171,15 +177,8 @@ def digests_computed(expected_md5: str | None) -> DigestsComputed:
     )
 
 
-def test_builtin_md5_check_vetoes_a_different_expected_md5() -> None:
-    vetoes = PluginHost(load_entrypoints=False).check_digests(digests_computed("0" * 32))
-    assert len(vetoes) == 1
-    assert "md5 mismatch" in vetoes[0].reason
-
-
-def test_builtin_md5_check_accepts_the_right_md5_in_any_case() -> None:
-    expected = hashlib.md5(b"hello").hexdigest().upper()
-    assert PluginHost(load_entrypoints=False).check_digests(digests_computed(expected)) == []
+def test_no_builtin_plugin_vetoes_an_md5_the_engine_checks_it() -> None:
+    assert PluginHost(load_entrypoints=False).check_digests(digests_computed("0" * 32)) == []
 
 
 def test_a_plugin_can_veto_completion() -> None:
@@ -543,7 +542,6 @@ def test_every_veto_is_returned_with_its_plugin_name() -> None:
     assert {(v.reason.split(":")[0], v.plugin) for v in vetoes} == {
         ("one", "One"),
         ("two", "Two"),
-        ("md5 mismatch", CHECKSUM_PLUGIN),
     }
 
 

@@ -153,13 +153,18 @@ def test_max_concurrency_below_one_is_a_value_error(
 
 
 @pytest.mark.usefixtures("no_requests")
-def test_non_seekable_stream_without_size_is_a_type_error(client: OpenAI) -> None:
+def test_resume_of_a_non_seekable_stream_is_a_value_error_before_it_is_read(
+    client: OpenAI, tmp_path: Path
+) -> None:
     class Pipe(io.RawIOBase):
         def readable(self) -> bool:
             return True
 
-    with pytest.raises(TypeError, match="bytes="):
-        _call(client, file=Pipe(), filename="p")
+        def readinto(self, buffer: Any) -> int:
+            raise AssertionError("read before the arguments were checked")
+
+    with pytest.raises(ValueError, match="read only once"):
+        _call(client, file=Pipe(), filename="p", resume=True, state_file=tmp_path / "s.json")
 
 
 @pytest.mark.usefixtures("no_requests")

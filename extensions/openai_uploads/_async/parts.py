@@ -85,9 +85,12 @@ class AsyncParts(AsyncAPIResource):
         filename: str = DEFAULT_PART_FILENAME,
         on_progress: Callable[[int], None] | None = None,
         on_attempt: Callable[[], None] | None = None,
-        expires_at: float | None = None,
+        expiry_deadline: float | None = None,
         max_retries: int | None = None,
-        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         part_number: int | None = None,
     ) -> UploadPart:
         # unasync: async-only
@@ -100,9 +103,10 @@ class AsyncParts(AsyncAPIResource):
         #
         # ``on_progress(n)``: bytes of this part handed to the socket so far in the current
         # attempt (restarts from 0 on a retry). ``on_attempt()``: called as each attempt
-        # starts, the first included. ``expires_at`` (unix seconds) bounds the
-        # retries (``RetryContext.time_left``); ``max_retries`` overrides the client's.
-        # ``part_number`` goes into the request hooks' events.
+        # starts, the first included. ``expiry_deadline`` (``time.monotonic()`` when the
+        # Upload expires) bounds the retries (``RetryContext.time_left``);
+        # ``max_retries`` overrides the client's; the request options are the
+        # caller's, as for any method. ``part_number`` goes into the request hooks' events.
         # """
         # unasync: end
         call = engine_part_call(
@@ -111,9 +115,9 @@ class AsyncParts(AsyncAPIResource):
             filename,
             on_progress,
             on_attempt,
-            expires_at,
+            expiry_deadline,
             max_retries,
-            timeout,
+            request_options(extra_headers, extra_query, extra_body, timeout),
             part_number,
         )
         return await self._client._execute(call)

@@ -13,13 +13,15 @@ test double only has to provide these few members.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol, Unpack
+
+import httpx
 
 from openai_uploads_client.sdk import CreateUploadParams
 
 from .._base_client import PartBody
-from .._types import ExpiresAfter, FilePurpose, Omit, Upload, UploadPart
+from .._types import ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, UploadPart
 
 if TYPE_CHECKING:
     from .._plugins import PluginHost
@@ -34,8 +36,12 @@ class AsyncPartsAPI(Protocol):
         filename: str = ...,
         on_progress: Callable[[int], None] | None = ...,
         on_attempt: Callable[[], None] | None = ...,
-        expires_at: float | None = ...,
+        expiry_deadline: float | None = ...,
         max_retries: int | None = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        timeout: float | httpx.Timeout | NotGiven | None = ...,
         part_number: int | None = ...,
     ) -> UploadPart: ...
 
@@ -52,14 +58,34 @@ class AsyncUploadsAPI(Protocol):
         mime_type: str,
         purpose: FilePurpose,
         expires_after: ExpiresAfter | Omit = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        timeout: float | httpx.Timeout | NotGiven | None = ...,
         **params: Unpack[CreateUploadParams],
     ) -> Upload: ...
 
     async def complete(
-        self, upload_id: str, *, part_ids: builtins.list[str], md5: str | Omit = ...
+        self,
+        upload_id: str,
+        *,
+        part_ids: builtins.list[str],
+        md5: str | Omit = ...,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        timeout: float | httpx.Timeout | NotGiven | None = ...,
     ) -> Upload: ...
 
-    async def cancel(self, upload_id: str, *, timeout: float) -> Upload: ...
+    async def cancel(
+        self,
+        upload_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, object] | None = ...,
+        extra_body: Mapping[str, object] | None = ...,
+        timeout: float | httpx.Timeout | NotGiven | None = ...,
+    ) -> Upload: ...
 
 
 class AsyncTransferClient(Protocol):

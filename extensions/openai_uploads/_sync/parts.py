@@ -69,9 +69,12 @@ class Parts(SyncAPIResource):
         filename: str = DEFAULT_PART_FILENAME,
         on_progress: Callable[[int], None] | None = None,
         on_attempt: Callable[[], None] | None = None,
-        expires_at: float | None = None,
+        expiry_deadline: float | None = None,
         max_retries: int | None = None,
-        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         part_number: int | None = None,
     ) -> UploadPart:
         """The transfer engine's entry point: send ``body`` without copying it.
@@ -81,9 +84,10 @@ class Parts(SyncAPIResource):
 
         ``on_progress(n)``: bytes of this part handed to the socket so far in the current
         attempt (restarts from 0 on a retry). ``on_attempt()``: called as each attempt
-        starts, the first included. ``expires_at`` (unix seconds) bounds the
-        retries (``RetryContext.time_left``); ``max_retries`` overrides the client's.
-        ``part_number`` goes into the request hooks' events.
+        starts, the first included. ``expiry_deadline`` (``time.monotonic()`` when the
+        Upload expires) bounds the retries (``RetryContext.time_left``);
+        ``max_retries`` overrides the client's; the request options are the
+        caller's, as for any method. ``part_number`` goes into the request hooks' events.
         """
         call = engine_part_call(
             upload_id,
@@ -91,9 +95,9 @@ class Parts(SyncAPIResource):
             filename,
             on_progress,
             on_attempt,
-            expires_at,
+            expiry_deadline,
             max_retries,
-            timeout,
+            request_options(extra_headers, extra_query, extra_body, timeout),
             part_number,
         )
         return self._client._execute(call)

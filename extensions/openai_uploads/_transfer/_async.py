@@ -1,24 +1,28 @@
 """The asyncio driver: the same requests in the same order as :mod:`._sync`.
 
 Parts are sent by up to ``max_concurrency`` tasks. A streamed part's slices are read
-from the file as they are sent (``os.pread`` of 512 KiB, on the loop: page-cache reads);
-the digest read, and a non-seekable stream's pool reads, run in a worker thread
-(``asyncio.to_thread``) so the event loop is never blocked for long.
+from the file as they are sent (positional reads of 512 KiB, on the loop: page-cache
+reads); the digest read, a declared-size stream's pool reads and the spooling of a
+stream of unknown size run in a worker thread (``asyncio.to_thread``) so the event loop
+is never blocked for long.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar, cast
 
 from .._exceptions import APIResponseValidationError
 from .._types import Upload, UploadPart
-from ._job import Job
+from ._errors import TransferAborted
+from ._job import Job, open_input
+from ._options import TransferOptions
 from ._plan import Part
 from ._protocols import AsyncTransferClient
-from ._source import SourceRange
+from ._source import Source, SourceRange
 from ._sync import CANCEL_TIMEOUT, LANDING_GRACE, STOP_GRACE
 
 log = logging.getLogger(__name__)
@@ -29,8 +33,14 @@ InFlight = dict[asyncio.Task[UploadPart], tuple[Part, bytearray | None]]
 """The parts being sent, with the pool buffer each holds (None when streamed)."""
 
 
-async def upload_async(client: AsyncTransferClient, job: Job) -> Upload:
-    """Run ``job`` against ``client`` (an ``AsyncOpenAI``); returns the completed Upload."""
+async def upload_async(
+    client: AsyncTransferClient, file: object, options: TransferOptions
+) -> Upload:
+    """Upload ``file`` with ``client`` (an ``AsyncOpenAI``); returns the completed Upload.
+
+    Raises ``TypeError`` / ``ValueError`` for what the :class:`Job` refuses, before any
+    request."""
+    job = Job(client.plugins, await _open_input(file, options), options)
     try:
         job.transfer_started()
         while True:
@@ -39,7 +49,7 @@ async def upload_async(client: AsyncTransferClient, job: Job) -> Upload:
             except BaseException as exc:
                 if isinstance(exc, Exception) and job.reset_if_resume_refused(exc):
                     if job.abandoned_upload_id is not None:
-                        await _cancel_quietly(client, job.abandoned_upload_id)
+                        await _cancel_quietly(client, job, job.abandoned_upload_id)
                         job.abandoned_upload_id = None
                     continue
                 raise
@@ -54,6 +64,38 @@ async def upload_async(client: AsyncTransferClient, job: Job) -> Upload:
         raise error from exc
     finally:
         job.source.close()
+
+
+async def _open_input(file: object, options: TransferOptions) -> Source:
+    """:func:`.open_input` in a worker thread (a stream of unknown size is spooled there).
+
+    Cancelled, the task does not wait for the thread: the spooling stops at its next
+    read, and a source the thread finishes anyway is closed (its temporary file with
+    it), not leaked.
+    """
+    stop = threading.Event()
+    handoff = threading.Lock()
+
+    def run() -> Source:
+        source = open_input(file, options, stop)
+        with handoff:
+            if not stop.is_set():
+                return source
+        source.close()
+        raise TransferAborted("the call was cancelled while its input was being read")
+
+    task = asyncio.ensure_future(asyncio.to_thread(run))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with handoff:
+            stop.set()
+            finished = task.done() and not task.cancelled() and task.exception() is None
+        if finished:
+            task.result().close()
+        else:  # it ends on its own; what it raises then is of no interest
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        raise
 
 
 async def _state_io(job: Job, func: Callable[..., T], *args: Any) -> T:
@@ -76,7 +118,7 @@ async def _attempt(client: AsyncTransferClient, job: Job) -> Upload:
     uploads = client.uploads
     stale = await _state_io(job, job.find_resumable)
     if stale is not None:
-        await _cancel_quietly(client, stale)
+        await _cancel_quietly(client, job, stale)
     job.source.open()
     if job.upload_id is None:
         upload = await uploads.create(**job.create_arguments())
@@ -165,6 +207,8 @@ async def _send_all(client: AsyncTransferClient, job: Job) -> None:
             in_flight[task] = (part, buffer)
             await reap(block=False)
         job.all_parts_started()
+        if not streams:
+            await asyncio.to_thread(job.check_input_ended)
         while in_flight:
             await reap(block=True)
         if hashing is not None:
@@ -205,7 +249,7 @@ async def _record_landed_parts(job: Job, in_flight: InFlight) -> None:
 async def _cancel(client: AsyncTransferClient, job: Job, *, reason: str) -> bool:
     assert job.upload_id is not None
     try:
-        await client.uploads.cancel(job.upload_id, timeout=CANCEL_TIMEOUT)
+        await client.uploads.cancel(job.upload_id, **job.cancel_arguments(CANCEL_TIMEOUT))
     except BaseException as exc:  # never hide the original error
         log.warning("could not cancel Upload %s after a failure: %r", job.upload_id, exc)
         return False
@@ -214,8 +258,8 @@ async def _cancel(client: AsyncTransferClient, job: Job, *, reason: str) -> bool
     return True
 
 
-async def _cancel_quietly(client: AsyncTransferClient, upload_id: str) -> None:
+async def _cancel_quietly(client: AsyncTransferClient, job: Job, upload_id: str) -> None:
     try:
-        await client.uploads.cancel(upload_id, timeout=CANCEL_TIMEOUT)
+        await client.uploads.cancel(upload_id, **job.cancel_arguments(CANCEL_TIMEOUT))
     except Exception as exc:
         log.info("could not cancel stale Upload %s: %r", upload_id, exc)

@@ -2,21 +2,33 @@
 
 Both drivers make the same requests in the same order; everything they decide (which
 parts to send, what to fire, what to raise) is decided here, once. The arguments are
-checked in :mod:`._options`, the resume state file is kept by :mod:`._resume` and
-failures are translated by :mod:`._errors`.
+checked in :mod:`._options`, the resume state file is kept by :mod:`._resume`, the
+Upload's expiry is measured by :mod:`._clock` and failures are translated by
+:mod:`._errors`.
+
+**The md5 is core.** The API takes one md5 with ``complete`` and checks the assembled
+bytes against it; the engine always computes it, over the bytes it read, in the same
+sequential read as any digest a plugin asks for (:data:`CORE_DIGEST`). A caller's
+``md5=`` is checked against it before ``complete`` (a mismatch raises
+:class:`ChecksumMismatchError` and cancels the Upload) and sent with ``complete``;
+no plugin can add, replace or turn off either. Plugins add other digests and vetoes
+(``digest_algorithms``, ``check_digests``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import NotRequired, TypedDict, cast
+from collections.abc import Callable, Mapping
+from typing import NotRequired, cast
+
+import httpx
 
 from openai_uploads_client.sdk import CreateUploadParams
 
-from .._constants import MAX_UPLOAD_BYTES, UPLOAD_TTL_SECONDS
+from .._constants import MAX_UPLOAD_BYTES
 from .._exceptions import (
     APIResponseValidationError,
     APIStatusError,
@@ -39,14 +51,20 @@ from ..hookspecs import (
     UploadCompleted,
     UploadFailed,
     UploadStarted,
+    Veto,
 )
+from ._clock import CreateSent, Expiry, server_lifetime
 from ._errors import TransferAborted, should_cancel, translate_failure
-from ._options import DEFAULT_STREAM_CONCURRENCY, TransferOptions
+from ._options import DEFAULT_STREAM_CONCURRENCY, RequestArguments, Timeout, TransferOptions
 from ._plan import DEFAULT_PART_SIZE, ConcurrencyLimit, Part, PartPlan, TransferState
 from ._resume import ResumeState, StateFile
 from ._source import Source, SourceRange, open_source
 
 log = logging.getLogger(__name__)
+
+
+CORE_DIGEST = "md5"
+"""The digest the engine computes itself: the one ``complete`` takes."""
 
 
 class CreateArguments(CreateUploadParams):
@@ -58,38 +76,85 @@ class CreateArguments(CreateUploadParams):
     mime_type: str
     purpose: FilePurpose
     expires_after: ExpiresAfter | Omit
+    extra_headers: NotRequired[Mapping[str, str]]
+    extra_query: NotRequired[Mapping[str, object]]
+    extra_body: NotRequired[Mapping[str, object]]
+    timeout: NotRequired[Timeout]
 
 
-class CompleteArguments(TypedDict):
+class CompleteArguments(RequestArguments):
     part_ids: list[str]
     md5: NotRequired[str]
 
 
-class PartArguments(TypedDict):
+class PartArguments(RequestArguments):
     """Everything ``parts._create_part`` needs besides the upload id and the body."""
 
     filename: str
     on_progress: Callable[[int], None]
     on_attempt: Callable[[], None]
-    expires_at: float | None
+    expiry_deadline: float | None
     max_retries: int
     part_number: int
+
+
+def capped_timeout(timeout: Timeout | None, cap: float) -> float | httpx.Timeout:
+    """``timeout`` (the caller's, None: none given) with every phase at most ``cap``."""
+    if timeout is None:
+        return cap
+    if isinstance(timeout, httpx.Timeout):
+        return httpx.Timeout(
+            connect=_at_most(timeout.connect, cap),
+            read=_at_most(timeout.read, cap),
+            write=_at_most(timeout.write, cap),
+            pool=_at_most(timeout.pool, cap),
+        )
+    return min(float(timeout), cap)
+
+
+def _at_most(value: float | None, cap: float) -> float:
+    return cap if value is None else min(value, cap)
 
 
 SETTLED_STATUSES = frozenset({"completed", "cancelled", "expired"})
 """The statuses of an Upload that is no longer pending."""
 
 
+def open_input(file: object, opts: TransferOptions, stop: threading.Event | None = None) -> Source:
+    """``file`` as a :class:`Source` for this call's arguments (see :func:`.open_source`).
+
+    Blocking when ``file`` is a stream of unknown size (it is spooled); ``stop`` ends
+    that early. The drivers call it before making the :class:`Job`.
+    """
+    return open_source(
+        file,
+        filename=opts.filename,
+        declared=opts.declared_bytes,
+        resume=opts.resume,
+        stop=stop,
+    )
+
+
 class Job:
-    """The state of one transfer that the drivers share (the sans-I/O part of a call)."""
+    """The state of one transfer that the drivers share (the sans-I/O part of a call).
+
+    ``file`` is the caller's input, or the :class:`Source` :func:`open_input` made of it;
+    the Job closes the source if it refuses the call.
+    """
 
     def __init__(self, plugins: PluginHost, file: object, opts: TransferOptions) -> None:
+        source = file if isinstance(file, Source) else open_input(file, opts)
+        try:
+            self._setup(plugins, source, opts)
+        except BaseException:
+            source.close()
+            raise
+
+    def _setup(self, plugins: PluginHost, source: Source, opts: TransferOptions) -> None:
         # A plugin the environment installed but that failed to load: no transfer.
         plugins.check_loaded()
         self.opts = opts
-        self.source: Source = open_source(
-            file, filename=opts.filename, declared=opts.declared_bytes
-        )
+        self.source = source
         if self.source.size > MAX_UPLOAD_BYTES:
             raise ValueError(
                 f"{self.source.filename} is {self.source.size} bytes; an Upload holds at most "
@@ -97,14 +162,14 @@ class Job:
             )
         self.resume_state: ResumeState | None = None
         if opts.resume:
-            if not self.source.seekable:
-                raise ValueError("resume=True needs a path, in-memory data or a seekable file")
             self.resume_state = ResumeState(
                 StateFile.for_source(self.source, opts.state_file), self.source
             )
         self.plugins = plugins
         self.upload_id: str | None = None
-        self.expires_at: float | None = None
+        self.expiry: Expiry | None = None
+        """When the server expires the Upload, on the local monotonic clock."""
+        self._create_sent: CreateSent | None = None
         self.resumed = False
         self.abandoned_upload_id: str | None = None
         """A resumed Upload the server refused, to cancel before starting over."""
@@ -142,9 +207,10 @@ class Job:
             total_bytes=self.source.size,
             expected_md5=self.opts.expected_md5,
         )
-        self.hashers: dict[str, Hasher] = {
-            name: factory() for name, factory in self.plugins.digest_algorithms(setup).items()
-        }
+        # The core md5 first; a plugin cannot claim its name (refused when registered).
+        self.hashers: dict[str, Hasher] = {CORE_DIGEST: hashlib.md5()}
+        for name, factory in self.plugins.digest_algorithms(setup).items():
+            self.hashers.setdefault(name, factory())
 
     @property
     def streams(self) -> bool:
@@ -209,7 +275,7 @@ class Job:
             self.reset(record.part_size)
             self.state.resume(record.parts)
             self.upload_id = record.upload_id
-            self.expires_at = record.expires_at
+            self.expiry = Expiry.in_seconds(record.seconds_left(time.time()))
             self.resumed = True
         return point.stale_upload_id
 
@@ -221,6 +287,7 @@ class Job:
         return self.upload_id
 
     def create_arguments(self) -> CreateArguments:
+        """``uploads.create``'s arguments; the Upload's clock starts now (:mod:`._clock`)."""
         arguments = {
             **self.opts.create_params,
             "bytes": self.source.size,
@@ -228,22 +295,31 @@ class Job:
             "mime_type": self.opts.mime_type,
             "purpose": self.opts.purpose,
             "expires_after": self.opts.expires_after,
+            **self.opts.request,
         }
+        self._create_sent = CreateSent.now()
         # The spec-derived ones were checked against CreateUploadParams when the call began.
         return cast(CreateArguments, arguments)
+
+    def cancel_arguments(self, cap: float) -> RequestArguments:
+        """``uploads.cancel``'s options: the caller's, with the timeout at most ``cap``
+        seconds (a cancel after a failure or Ctrl-C must not hold the caller up)."""
+        arguments = self.opts.request.copy()
+        arguments["timeout"] = capped_timeout(self.opts.request.get("timeout"), cap)
+        return arguments
 
     def created(self, upload: Upload) -> None:
         """The Upload exists; remember it (and write the state file when resuming)."""
         self.upload_id = str(upload.id)
-        expires_at: object = upload.expires_at
-        if isinstance(expires_at, int | float) and not isinstance(expires_at, bool):
-            self.expires_at = float(expires_at)
-        else:  # a lenient answer may lack it: an Upload lives an hour, so assume that
-            self.expires_at = time.time() + UPLOAD_TTL_SECONDS
+        sent = self._create_sent or CreateSent.now()
+        created_at, lifetime = server_lifetime(upload.created_at, upload.expires_at)
+        self.expiry = Expiry.from_create(sent, lifetime=lifetime)
         if self.resume_state is not None:
             self.resume_state.created(
                 upload_id=self.upload_id,
-                expires_at=self.expires_at,
+                expires_at=created_at + lifetime,
+                created_at=created_at,
+                create_sent_at=sent.wall,
                 part_size=self.plan.part_size,
                 filename=self.source.filename,
                 mime_type=self.opts.mime_type,
@@ -315,11 +391,18 @@ class Job:
         """Raise :class:`FileChangedError` if the input changed since the transfer began."""
         self.source.check_unchanged()
 
+    def check_input_ended(self) -> None:
+        """A sequential input must end where it was declared to, also when it has no part
+        at all (each part read checks it otherwise). Blocking (waits for a pipe's end)."""
+        if not self.streams and self.plan.part_count == 0:
+            self.source.check_ended()
+
     def needs_sending(self, part: Part) -> bool:
         return part.number not in self.state.done
 
     def check_expiry(self) -> None:
-        if self.expires_at is not None and time.time() >= self.expires_at:
+        """Raise :class:`UploadExpiredError` once the server's hour is up (its clock)."""
+        if self.expiry is not None and self.expiry.expired():
             raise UploadExpiredError(
                 f"Upload {self.upload_id} expired before all parts were sent",
                 upload_id=self.upload_id,
@@ -334,9 +417,10 @@ class Job:
             filename=self.source.filename,
             on_progress=self._progress_callback(part),
             on_attempt=self._attempt_callback(part),
-            expires_at=self.expires_at,
+            expiry_deadline=None if self.expiry is None else self.expiry.deadline,
             max_retries=self.opts.part_retries,
             part_number=part.number,
+            **self.opts.request,
         )
 
     def _attempt_callback(self, part: Part) -> Callable[[], None]:
@@ -427,10 +511,13 @@ class Job:
             self.resume_state.forget()
 
     def complete_arguments(self) -> CompleteArguments:
-        """The digests are final: let plugins veto, then build ``complete``'s arguments."""
+        """The digests are final: check the caller's md5, let plugins veto, then build
+        ``complete``'s arguments (with the md5 of the bytes read, unless ``md5=None``)."""
         assert self.upload_id is not None
         self.digests = {name: h.hexdigest() for name, h in self.hashers.items()}
-        vetoes = self.plugins.check_digests(
+        md5 = self.digests[CORE_DIGEST]
+        vetoes: list[Veto] = [] if (veto := self._md5_veto(md5)) is None else [veto]
+        vetoes += self.plugins.check_digests(
             DigestsComputed(
                 upload_id=self.upload_id,
                 filename=self.source.filename,
@@ -446,15 +533,26 @@ class Job:
             raise cls(
                 "; ".join(veto.reason for veto in vetoes),
                 upload_id=self.upload_id,
-                plugin=vetoes[0].plugin,
+                plugin=vetoes[0].plugin or None,
                 vetoes=list(vetoes),
                 digests=dict(self.digests),
             )
-        md5 = self.digests.get("md5")
-        arguments = CompleteArguments(part_ids=self.state.ordered_part_ids())
-        if md5 is not None and self.opts.send_md5:
+        arguments = CompleteArguments(part_ids=self.state.ordered_part_ids(), **self.opts.request)  # type: ignore[typeddict-item]  # mypy: md5 is added below
+        if self.opts.send_md5:
             arguments["md5"] = md5
         return arguments
+
+    def _md5_veto(self, md5: str) -> ChecksumVeto | None:
+        """The core check of the caller's ``md5=`` (``plugin`` is empty: no plugin's)."""
+        expected = self.opts.expected_md5
+        if expected is None or expected == md5:
+            return None
+        return ChecksumVeto(
+            reason=f"md5 mismatch: expected {expected}, the file read has {md5}",
+            algorithm=CORE_DIGEST,
+            expected=expected,
+            actual=md5,
+        )
 
     def check_completed(self, upload: object) -> None:
         """Raise :class:`UploadCompletionError` unless ``complete`` answered with this

@@ -11,12 +11,15 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
-from .._constants import MAX_PART_SIZE, UPLOAD_PURPOSES
+import httpx
+
+from .._constants import MAX_PART_SIZE
 from .._params import split_params
-from .._types import ExpiresAfter, FilePurpose, Omit
+from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit
 from .._utils import is_strict_int
+from ..resources._uploads_core import check_purpose
 
 _MD5_RE = re.compile(r"[0-9a-fA-F]{32}")
 
@@ -38,6 +41,20 @@ where the rate stops growing and halves on a retried part."""
 DEFAULT_STREAM_CONCURRENCY = 8
 """The cap for a non-seekable stream when ``max_concurrency`` is left out: its parts go
 through ``cap + 1`` part-sized buffers, so memory grows with it (9 x 64 MiB at most)."""
+
+
+Timeout = float | httpx.Timeout | None
+
+
+class RequestArguments(TypedDict, total=False):
+    """The per-request options of ``upload_file_chunked``, as given: passed to every
+    request it makes (``create``, each part, ``complete``, ``cancel``). Left out when
+    not given, so each request keeps the client's defaults."""
+
+    extra_headers: Mapping[str, str]
+    extra_query: Mapping[str, object]
+    extra_body: Mapping[str, object]
+    timeout: Timeout
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,6 +87,8 @@ class TransferOptions:
     create_params: Mapping[str, Any] = field(default_factory=dict)
     """The spec-derived keyword arguments of ``uploads.create`` (``CreateUploadParams``),
     checked, passed through as given and kept in the resume state."""
+    request: RequestArguments = field(default_factory=lambda: RequestArguments())
+    """``extra_headers``, ``extra_query``, ``extra_body`` and ``timeout``, for every request."""
 
     @classmethod
     def from_arguments(
@@ -89,12 +108,16 @@ class TransferOptions:
         keep_on_failure: bool | None,
         part_retries: int | None,
         create_params: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
     ) -> TransferOptions:
         """Check the arguments; raises ``TypeError`` / ``ValueError`` before any request."""
         spec_body = split_params("createUpload", create_params or {}).body
         if not isinstance(mime_type, str) or not mime_type:
             raise ValueError("mime_type must be a non-empty string such as 'application/pdf'")
-        checked_purpose = _check_purpose(purpose)
+        checked_purpose = check_purpose(purpose)
         if part_size is not None:
             if not is_strict_int(part_size):
                 raise TypeError(f"part_size must be an int, got {type(part_size).__name__}")
@@ -137,10 +160,27 @@ class TransferOptions:
             keep_on_failure=resume if keep_on_failure is None else keep_on_failure,
             part_retries=part_retries,
             create_params=spec_body,
+            request=_request_arguments(extra_headers, extra_query, extra_body, timeout),
         )
 
 
-def _check_purpose(purpose: object) -> FilePurpose:
-    if purpose in UPLOAD_PURPOSES:
-        return purpose
-    raise ValueError(f"purpose must be one of {', '.join(UPLOAD_PURPOSES)}; got {purpose!r}")
+def _request_arguments(
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, object] | None,
+    extra_body: Mapping[str, object] | None,
+    timeout: Timeout | NotGiven,
+) -> RequestArguments:
+    request = RequestArguments()
+    for name, value in (
+        ("extra_headers", extra_headers),
+        ("extra_query", extra_query),
+        ("extra_body", extra_body),
+    ):
+        if value is None:
+            continue
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{name} must be a mapping, got {type(value).__name__}")
+        request[name] = dict(value)  # type: ignore[literal-required]
+    if not isinstance(timeout, NotGiven):
+        request["timeout"] = timeout
+    return request

@@ -5,7 +5,7 @@ Format (version 1)::
     {
       "version": 1,
       "upload_id": "upload_abc",
-      "expires_at": 1732540000,
+      "expires_at": 1732540000, "created_at": 1732536400, "create_sent_at": 1732543600.25,
       "part_size": 67108864,
       "filename": "data.jsonl", "mime_type": "application/jsonl", "purpose": "batch",
       "identity": {"size": 123, "mtime_ns": 1732536400000000000, "fingerprint": "<sha256>"},
@@ -17,6 +17,12 @@ Format (version 1)::
 for in-memory data and file objects. ``parts`` maps finished part numbers to part ids.
 ``create_params`` holds the spec-derived arguments of ``uploads.create`` (absent in
 older files: none); a call with other values starts a new Upload.
+
+``expires_at`` and ``created_at`` are the server's (its clock), ``create_sent_at`` this
+machine's wall time when ``create`` was sent: how long the Upload has left is its server
+lifetime less the wall-clock time since then (:mod:`._clock`), so a client clock hours
+off resumes as well as a right one. Files written before ``created_at`` was recorded
+compare ``expires_at`` with this machine's clock, as they always did.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._clock import seconds_left_since
 from ._source import Identity, Source
 
 log = logging.getLogger(__name__)
@@ -51,12 +58,29 @@ class ResumeRecord:
     identity: Identity
     parts: dict[int, str] = field(default_factory=dict)
     create_params: dict[str, Any] = field(default_factory=dict)
+    created_at: float | None = None
+    """The server's ``created_at`` (None in older files)."""
+    create_sent_at: float | None = None
+    """``time.time()`` here when ``create`` was sent (None in older files)."""
+
+    def seconds_left(self, now: float) -> float:
+        """How long the Upload has left, ``now`` being this machine's ``time.time()``."""
+        if self.created_at is None or self.create_sent_at is None:
+            return self.expires_at - now  # an older file: the local clock's word
+        return seconds_left_since(
+            created_at=self.created_at,
+            expires_at=self.expires_at,
+            sent_wall=self.create_sent_at,
+            now_wall=now,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "version": VERSION,
             "upload_id": self.upload_id,
             "expires_at": self.expires_at,
+            "created_at": self.created_at,
+            "create_sent_at": self.create_sent_at,
             "part_size": self.part_size,
             "filename": self.filename,
             "mime_type": self.mime_type,
@@ -85,6 +109,8 @@ class ResumeRecord:
             ),
             parts={int(n): str(pid) for n, pid in data["parts"].items()},
             create_params=dict(data.get("create_params") or {}),
+            created_at=_float_or_none(data.get("created_at")),
+            create_sent_at=_float_or_none(data.get("create_sent_at")),
         )
 
     def mismatch(
@@ -107,9 +133,13 @@ class ResumeRecord:
             return "filename, mime_type or purpose changed"
         if _as_json(create_params or {}) != _as_json(self.create_params):
             return f"the arguments of uploads.create changed ({sorted(self.create_params)})"
-        if self.expires_at - now < EXPIRY_MARGIN:
+        if self.seconds_left(now) < EXPIRY_MARGIN:
             return f"Upload {self.upload_id} expired (or expires too soon to finish)"
         return None
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _as_json(value: Mapping[str, Any]) -> str:
@@ -227,7 +257,7 @@ class ResumeState:
             why,
         )
         self.state_file.delete()
-        stale = record.upload_id if record.expires_at > time.time() else None
+        stale = record.upload_id if record.seconds_left(time.time()) > 0 else None
         return ResumePoint(stale_upload_id=stale)
 
     def created(
@@ -235,6 +265,8 @@ class ResumeState:
         *,
         upload_id: str,
         expires_at: float,
+        created_at: float,
+        create_sent_at: float,
         part_size: int,
         filename: str,
         mime_type: str,
@@ -246,6 +278,8 @@ class ResumeState:
         self.record = ResumeRecord(
             upload_id=upload_id,
             expires_at=expires_at,
+            created_at=created_at,
+            create_sent_at=create_sent_at,
             part_size=part_size,
             filename=filename,
             mime_type=mime_type,

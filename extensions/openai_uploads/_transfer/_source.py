@@ -3,16 +3,28 @@
 A :class:`Source` is a path, an in-memory buffer or a binary file object behind one
 interface. Two ways of reading:
 
-* **random access** (paths, in-memory data, seekable file objects): a part's bytes are
-  read at their offset with :meth:`Source.read_at`, slice by slice as the part is sent
-  (and again for a retry), and the digests come from one sequential pass over the whole
-  input (:meth:`Source.chunks`) that runs alongside. Nothing part-sized is held.
-* **sequential** (non-seekable streams): :meth:`Source.read_part` fills a pool buffer
-  with the next part, once.
+* **random access** (regular files, in-memory data, seekable file objects, spooled
+  streams): a part's bytes are read at their offset with :meth:`Source.read_at`, slice
+  by slice as the part is sent (and again for a retry), and the digests come from one
+  sequential pass over the whole input (:meth:`Source.chunks`) that runs alongside.
+  Nothing part-sized is held.
+* **sequential** (streams of a declared size): :meth:`Source.read_part` fills a pool
+  buffer with the next part, once.
 
-A file that changes while it is read fails with :class:`FileChangedError`: it ended
-early, or its change stamp (size, mtime, ctime: the kernel updates them on every write)
-moved since it was opened (:meth:`Source.check_unchanged`).
+**Streams** are never sized by ``st_size``, which is 0 (or meaningless) for anything
+but a regular file: a path that is a pipe (FIFO), ``/dev/stdin``, ``<(cmd)``, a
+character device or a socket is opened once and read as a stream, like a non-seekable
+file object. With ``bytes=`` it is read as it is sent (sequential); without, it is first
+spooled to an unnamed temporary file (:func:`_spool`, at most 8 GiB, the most an Upload
+takes; deleted when the transfer ends, however it ends), then read like a file. A
+stream cannot be read twice, so it cannot be resumed: ``resume=True`` is refused with a
+``ValueError`` before anything is read. A block device is sized by seeking to its end.
+
+No input completes with other bytes than it had. A stream that ends before its
+``bytes=``, or runs past it, fails with :class:`FileChangedError` (checked as its last
+part is read), and so does a file that changes while it is read: it ended early, or its
+change stamp (size, mtime, ctime: the kernel updates them on every write) moved since it
+was opened (:meth:`Source.check_unchanged`).
 """
 
 from __future__ import annotations
@@ -21,12 +33,13 @@ import hashlib
 import io
 import os
 import stat
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from .._constants import MiB
+from .._constants import MAX_UPLOAD_BYTES, MiB
 from .._exceptions import FileChangedError, UploadError
 from .._utils import is_strict_int
 from ._errors import TransferAborted
@@ -65,7 +78,9 @@ class Source:
     """The file's absolute path, for a path input (the default state-file location)."""
     needs_buffers: bool = True
     """False when :meth:`read_part` hands out views of the caller's memory."""
-    seekable: bool = True
+    resumable: bool = True
+    """False when a later call could not read the same bytes again (a stream), so a
+    resume state file would be of no use."""
     random_access: bool = False
     """True when parts are read at their offsets as they are sent (:meth:`read_at`)."""
 
@@ -73,8 +88,15 @@ class Source:
         """Get ready to read from the start (called again to start over)."""
 
     def read_part(self, size: int, buffer: bytearray | None) -> memoryview:
-        """The next ``size`` bytes; raises :class:`UploadError` when the input ends early."""
+        """The next ``size`` bytes; raises :class:`FileChangedError` when the input ends
+        early, or, once it has given all its bytes, does not end there. Sequential
+        sources only."""
         raise NotImplementedError
+
+    def check_ended(self) -> None:
+        """Raise :class:`FileChangedError` unless the input ends where it should (a
+        sequential source checks this in :meth:`read_part`; this is for one with no
+        part at all). Blocking."""
 
     def read_at(self, offset: int, size: int) -> bytes | memoryview:
         """Exactly ``size`` bytes at ``offset``; thread-safe. Random-access sources only."""
@@ -133,14 +155,75 @@ def _changed(what: str, how: str) -> FileChangedError:
     )
 
 
+def _wrong_length(what: str, declared: int, how: str) -> FileChangedError:
+    return FileChangedError(
+        f"{what} did not hold the bytes={declared} it was declared to: it {how}; "
+        "nothing was completed",
+        upload_id=None,
+    )
+
+
+class _PositionalReads:
+    """Reads at an offset of one descriptor, for several threads at once.
+
+    ``os.pread`` / ``os.preadv`` where the platform has them (they move no file position);
+    where it does not (Windows has neither), a ``seek`` and ``readinto`` under ``lock``,
+    on a descriptor only the engine reads (a caller's file object is read through the
+    object instead: :meth:`_StreamSource._descriptor_reads`). Chosen when the source is
+    opened, not when this module is imported.
+    """
+
+    def __init__(self, fd: int, lock: threading.Lock) -> None:
+        self._fd = fd
+        self._lock = lock
+        self._pread: Callable[[int, int, int], bytes] | None = getattr(os, "pread", None)
+        self._preadv: Callable[[int, list[memoryview], int], int] | None = getattr(
+            os, "preadv", None
+        )
+        self._file = None if self._pread is not None else io.FileIO(fd, "r", closefd=False)
+
+    def read(self, size: int, offset: int) -> bytes:
+        """Up to ``size`` bytes at ``offset`` (fewer only at the end of the file, or a
+        short read)."""
+        if self._pread is not None:
+            return self._pread(self._fd, size, offset)
+        buffer = bytearray(size)
+        got = self.readinto(memoryview(buffer), offset)
+        del buffer[got:]
+        return bytes(buffer)
+
+    def readinto(self, view: memoryview, offset: int) -> int:
+        """Fill the start of ``view`` from ``offset``; returns how many bytes (0: the end)."""
+        if self._preadv is not None:
+            return self._preadv(self._fd, [view], offset)
+        if self._pread is not None:
+            data = self._pread(self._fd, len(view), offset)
+            view[: len(data)] = data
+            return len(data)
+        assert self._file is not None
+        with self._lock:
+            self._file.seek(offset)
+            return self._file.readinto(view) or 0
+
+
 class _FileReads:
-    """Positional reads (``os.pread``) from a file descriptor, for several threads.
+    """Positional reads (:class:`_PositionalReads`) from a file descriptor, for several
+    threads.
 
     The descriptor is closed only once no read is using it, so a part still streaming
     when the transfer ends never reads from a recycled descriptor.
     """
 
-    def __init__(self, fd: int, owned: bool, *, what: str, base: int, size: int) -> None:
+    def __init__(
+        self,
+        fd: int,
+        owned: bool,
+        *,
+        what: str,
+        base: int,
+        size: int,
+        lock: threading.Lock | None = None,
+    ) -> None:
         self._fd = fd
         self._owned = owned
         self._what = what
@@ -149,6 +232,7 @@ class _FileReads:
         self._lock = threading.Lock()
         self._readers = 0
         self._closed = False
+        self._positional = _PositionalReads(fd, lock or threading.Lock())
         self.stamp = _stamp(fd)
 
     def _acquire(self) -> int:
@@ -179,14 +263,14 @@ class _FileReads:
         )
 
     def read_at(self, offset: int, size: int) -> bytes:
-        fd = self._acquire()
+        self._acquire()
         try:
-            data = os.pread(fd, size, self._base + offset)
+            data = self._positional.read(size, self._base + offset)
             if len(data) < size:  # rare: a short read before the end; keep reading
                 pieces = [data]
                 got = len(data)
                 while got < size:
-                    more = os.pread(fd, size - got, self._base + offset + got)
+                    more = self._positional.read(size - got, self._base + offset + got)
                     if not more:
                         raise self._short(offset, got)
                     pieces.append(more)
@@ -197,11 +281,11 @@ class _FileReads:
             self._release()
 
     def read_into(self, offset: int, view: memoryview) -> None:
-        fd = self._acquire()
+        self._acquire()
         try:
             got = 0
             while got < len(view):
-                n = os.preadv(fd, [view[got:]], self._base + offset + got)
+                n = self._positional.readinto(view[got:], self._base + offset + got)
                 if not n:
                     raise self._short(offset, got)
                 got += n
@@ -323,20 +407,36 @@ class _MemorySource(Source):
 
 class _StreamSource(_FileBackedSource):
     """A binary file object. Seekable ones are read at offsets: with ``os.pread`` on their
-    descriptor when they have one (their position is left alone), else by ``seek`` +
-    ``read`` under a lock."""
+    descriptor when they have one and the platform has ``os.pread`` (their position is
+    left alone), else by ``seek`` + ``read`` under a lock. Non-seekable ones are read in
+    order, once (:meth:`read_part`).
 
-    def __init__(self, stream: BinaryIO, filename: str, size: int, start: int | None) -> None:
+    ``owned``: the engine opened it (a path that is a stream) and closes it at the end.
+    """
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        filename: str,
+        size: int,
+        start: int | None,
+        *,
+        owned: bool = False,
+        what: str | None = None,
+    ) -> None:
         self._stream = stream
+        self._owned = owned
         self.filename = filename
         self.size = size
         self._start = start
-        self.seekable = self.random_access = start is not None
+        self.resumable = self.random_access = start is not None
         self.needs_buffers = not self.random_access
         self._opened = False
+        self._position = 0
+        self._ended = False
         self._lock = threading.Lock()
         self._reads: _FileReads | None = None
-        self._what = f"the file object {getattr(stream, 'name', filename)!r}"
+        self._what = what or f"the file object {getattr(stream, 'name', filename)!r}"
 
     def open(self) -> None:
         if self._start is not None:
@@ -346,7 +446,15 @@ class _StreamSource(_FileBackedSource):
             raise UploadError("a non-seekable stream cannot be read twice", upload_id=None)
         self._opened = True
 
+    def close(self) -> None:
+        super().close()
+        if self._owned:
+            self._stream.close()
+
     def _descriptor_reads(self, start: int) -> _FileReads | None:
+        if not hasattr(os, "pread"):
+            # Reads through the descriptor would move the object's position under it.
+            return None
         stream = self._stream
         # Only a plain file's bytes are its descriptor's bytes (a GzipFile, say, has the
         # compressed file's descriptor but yields other bytes): read others through it.
@@ -371,17 +479,27 @@ class _StreamSource(_FileBackedSource):
     def read_part(self, size: int, buffer: bytearray | None) -> memoryview:
         assert buffer is not None
         view = memoryview(buffer)[:size]
-        if _fill(self._readinto, view) != size:
-            raise UploadError(
-                f"the stream ended before the {self.size} bytes it was declared to hold",
-                upload_id=None,
-            )
+        got = _fill(self._readinto, view)
+        if got != size:
+            raise _wrong_length(self._what, self.size, f"ended after {self._position + got} bytes")
+        self._position += size
+        if self._position >= self.size:
+            self.check_ended()
         return view
+
+    def check_ended(self) -> None:
+        if self._start is not None or self._ended:
+            return
+        # One byte more than declared: the stream must end here (a pipe's writer may
+        # still be writing; this waits for it to close or to write that byte).
+        if _fill(self._readinto, memoryview(bytearray(1))):
+            raise _wrong_length(self._what, self.size, "goes on past them")
+        self._ended = True
 
     def _readinto(self, target: memoryview) -> int:
         readinto: Callable[[memoryview], int] | None = getattr(self._stream, "readinto", None)
         if readinto is not None:
-            return readinto(target)
+            return readinto(target) or 0
         chunk = self._stream.read(len(target))
         target[: len(chunk)] = chunk
         return len(chunk)
@@ -427,13 +545,122 @@ class _StreamSource(_FileBackedSource):
         return Identity(self.size, None, fingerprint)
 
 
-def open_source(file: object, *, filename: str | None, declared: int | None) -> Source:
-    """Check ``file`` (and ``filename`` / ``bytes``) and wrap it; no request is made.
+class _SpooledSource(_FileBackedSource):
+    """A stream of unknown size, copied to an unnamed temporary file: read like a file.
+
+    Only this source holds the temporary file (a descriptor, with no name on POSIX), so
+    the disk space goes back when it is closed, or when the process ends.
+    """
+
+    random_access = True
+    needs_buffers = False
+    resumable = False
+
+    def __init__(self, fd: int, filename: str, size: int, what: str) -> None:
+        self._fd: int | None = fd
+        self.filename = filename
+        self.size = size
+        self._what = what
+        # Shared by every attempt's reads: where positional reads are missing, they
+        # seek one shared file position.
+        self._seek_lock = threading.Lock()
+
+    def open(self) -> None:
+        super().close()  # an earlier attempt's reads (not the file)
+        if self._fd is None:
+            raise TransferAborted(f"{self._what}: the transfer has ended")
+        self._reads = _FileReads(
+            os.dup(self._fd),
+            True,
+            what=self._what,
+            base=0,
+            size=self.size,
+            lock=self._seek_lock,
+        )
+
+    def _require(self) -> _FileReads:
+        if self._reads is None:
+            raise TransferAborted(f"{self._what}: not open")
+        return self._reads
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        return self._require().read_at(offset, size)
+
+    def chunks(self) -> Iterator[memoryview]:
+        return self._require().chunks()
+
+    def close(self) -> None:
+        super().close()
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def identity(self) -> Identity:  # pragma: no cover - resume rejects these up front
+        raise ValueError("a spooled stream has no identity")
+
+
+SPOOL_LIMIT = MAX_UPLOAD_BYTES
+"""A stream of unknown size is spooled up to this many bytes; one longer fails before
+any request (an Upload holds no more)."""
+
+
+def _spool(stream: Any, filename: str, what: str, stop: threading.Event | None) -> Source:
+    """Copy ``stream`` to its end into an unnamed temporary file (``tempfile``'s
+    directory: ``TMPDIR``); the file is gone however this ends.
+
+    Blocking. ``stop``: set by a caller that gave up waiting (an async task cancelled),
+    seen between reads.
+    """
+    buffer = memoryview(bytearray(CHUNK_SIZE))
+    readinto: Callable[[memoryview], int | None] | None = getattr(stream, "readinto", None)
+    with tempfile.TemporaryFile(prefix="openai-upload-spool-") as spool:
+        total = 0
+        while True:
+            if stop is not None and stop.is_set():
+                raise TransferAborted(f"spooling {what} stopped: the call was cancelled")
+            if readinto is not None:
+                n = readinto(buffer) or 0
+            else:
+                chunk = stream.read(CHUNK_SIZE)
+                n = len(chunk)
+                buffer[:n] = chunk
+            if not n:
+                break
+            total += n
+            if total > SPOOL_LIMIT:
+                raise ValueError(
+                    f"{what} holds more than {SPOOL_LIMIT} bytes (8 GiB), the most an Upload "
+                    "takes; nothing was sent"
+                )
+            try:
+                spool.write(buffer[:n])
+            except OSError as exc:
+                raise UploadError(
+                    f"cannot spool {what} to a temporary file in {tempfile.gettempdir()} "
+                    f"({exc.strerror or exc}): set TMPDIR to a roomier directory, or pass "
+                    "bytes=... to stream it without spooling",
+                    upload_id=None,
+                ) from exc
+        spool.flush()
+        fd = os.dup(spool.fileno())
+    return _SpooledSource(fd, filename, total, what)
+
+
+def open_source(
+    file: object,
+    *,
+    filename: str | None,
+    declared: int | None,
+    resume: bool = False,
+    stop: threading.Event | None = None,
+) -> Source:
+    """Check ``file`` (and ``filename`` / ``bytes`` / ``resume``) and wrap it; no request
+    is made. Blocking when ``file`` is a stream of unknown size: it is spooled here.
 
     Raises ``TypeError`` for an unsupported kind of input, or when in-memory data or a
     nameless stream comes without ``filename`` / ``bytes`` (as documented), and
-    ``ValueError`` for a path that is missing, a directory or unreadable, or a ``bytes``
-    that disagrees with the real size.
+    ``ValueError`` for a path that is missing, a directory or unreadable, a ``bytes``
+    that disagrees with the real size, a stream over 8 GiB, or ``resume`` with a stream.
     """
     if declared is not None and not is_strict_int(declared):
         raise TypeError(f"bytes must be an int, got {type(declared).__name__}")
@@ -445,14 +672,14 @@ def open_source(file: object, *, filename: str | None, declared: int | None) -> 
         raise ValueError("filename must not be empty")
 
     if isinstance(file, str | os.PathLike):
-        return _path_source(os.fspath(file), filename, declared)
+        return _path_source(os.fspath(file), filename, declared, resume, stop)
     if isinstance(file, bytes | bytearray | memoryview):
         return _memory_source(file, filename, declared)
     mode = getattr(file, "mode", "b")  # a GzipFile's mode is an int
     if isinstance(file, io.TextIOBase) or (isinstance(mode, str) and "b" not in mode):
         raise TypeError("file must be opened in binary mode ('rb'), not text mode")
     if callable(getattr(file, "read", None)):
-        return _stream_source(file, filename, declared)
+        return _stream_source(file, filename, declared, resume, stop)
     raise TypeError(
         "file must be a path (str or os.PathLike), bytes, bytearray, memoryview or a binary "
         f"file object, got {type(file).__name__}"
@@ -464,20 +691,97 @@ def _check_declared(declared: int | None, actual: int, what: str) -> None:
         raise ValueError(f"bytes={declared} disagrees with the size of {what}: {actual} bytes")
 
 
-def _path_source(path: object, filename: str | None, declared: int | None) -> Source:
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a block device" if stat.S_ISBLK(mode) else "not a regular file"
+
+
+def _no_resume(what: str) -> ValueError:
+    return ValueError(
+        f"resume=True needs input that a later call can read again: {what} can be read "
+        "only once (upload a regular file, in-memory data or a seekable file to resume)"
+    )
+
+
+def _path_source(
+    path: object,
+    filename: str | None,
+    declared: int | None,
+    resume: bool,
+    stop: threading.Event | None,
+) -> Source:
     if not isinstance(path, str):
         raise TypeError("file paths must be str, not bytes")
-    if not os.path.exists(path):
-        raise ValueError(f"file not found: {path}")
-    if os.path.isdir(path):
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise ValueError(f"file not found: {path}") from None
+    except OSError as exc:
+        raise ValueError(f"file cannot be read: {path} ({exc.strerror or exc})") from exc
+    if stat.S_ISDIR(mode):
         raise ValueError(f"file is a directory, not a file: {path}")
+    name = filename or os.path.basename(path)
+    if not stat.S_ISREG(mode):
+        what = f"{path} ({_kind(mode)})"
+        if resume:
+            raise _no_resume(what)
+        try:
+            # Opened once and kept: a pipe's bytes are gone once read (opening a FIFO
+            # waits for its writer).
+            stream = open(path, "rb", buffering=0)  # noqa: SIM115 - the source closes it
+        except OSError as exc:
+            raise ValueError(f"file cannot be read: {path} ({exc.strerror or exc})") from exc
+        try:
+            if stat.S_ISBLK(mode):  # seekable, and its size is where seeking ends
+                size = stream.seek(0, os.SEEK_END)
+                stream.seek(0)
+                _check_declared(declared, size, path)
+                return _StreamSource(stream, name, size, 0, owned=True, what=what)
+            return _unsized_stream(stream, name, declared, what, stop, owned=True)
+        except BaseException:
+            stream.close()
+            raise
     try:
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
     except OSError as exc:
         raise ValueError(f"file cannot be read: {path} ({exc.strerror or exc})") from exc
     _check_declared(declared, size, path)
-    return _PathSource(os.path.abspath(path), filename or os.path.basename(path), size)
+    return _PathSource(os.path.abspath(path), name, size)
+
+
+def _sized_by_seeking(stream: Any) -> bool:
+    """Whether seeking to the end tells a seekable object's size: not for a character
+    device such as a terminal or ``/dev/zero`` (which "seeks" to 0) or a pipe."""
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):  # no descriptor: BytesIO and the like
+        return True
+    return stat.S_ISREG(mode) or stat.S_ISBLK(mode)
+
+
+def _unsized_stream(
+    stream: Any,
+    filename: str,
+    declared: int | None,
+    what: str,
+    stop: threading.Event | None,
+    *,
+    owned: bool,
+) -> Source:
+    """A stream that cannot tell its size: read as sent when ``bytes=`` says how much it
+    holds, else spooled (and closed then, when ``owned``: its bytes are all read)."""
+    if declared is not None:
+        return _StreamSource(stream, filename, declared, None, owned=owned, what=what)
+    source = _spool(stream, filename, what, stop)
+    if owned:
+        stream.close()
+    return source
 
 
 def _memory_source(
@@ -496,16 +800,22 @@ def _memory_source(
     return _MemorySource(view, filename)
 
 
-def _stream_source(stream: Any, filename: str | None, declared: int | None) -> Source:
+def _stream_source(
+    stream: Any,
+    filename: str | None,
+    declared: int | None,
+    resume: bool,
+    stop: threading.Event | None,
+) -> Source:
     name = getattr(stream, "name", None)
     if filename is None:
-        if isinstance(name, str) and name:
+        # "<stdin>", "<fdopen>": a placeholder, not a file name.
+        if isinstance(name, str) and name and not (name.startswith("<") and name.endswith(">")):
             filename = os.path.basename(name)
         else:
             raise TypeError("a file object without a name needs filename=...")
-    start: int | None = None
     try:
-        seekable = bool(stream.seekable())
+        seekable = bool(stream.seekable()) and _sized_by_seeking(stream)
     except (AttributeError, ValueError, OSError):
         seekable = False
     if seekable:
@@ -514,11 +824,11 @@ def _stream_source(stream: Any, filename: str | None, declared: int | None) -> S
         stream.seek(start)
         size = end - start
         _check_declared(declared, size, f"the file object from its position {start}")
-    elif declared is None:
-        raise TypeError("a non-seekable stream needs bytes=... (how many bytes it will yield)")
-    else:
-        size = declared
-    return _StreamSource(stream, filename, size, start)
+        return _StreamSource(stream, filename, size, start)
+    what = f"the stream {name if isinstance(name, str) else filename!r}"
+    if resume:
+        raise _no_resume(what)
+    return _unsized_stream(stream, filename, declared, what, stop, owned=False)
 
 
 class SourceRange:

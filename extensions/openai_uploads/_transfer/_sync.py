@@ -7,10 +7,12 @@ holds them back: :meth:`Job.parts_allowed`).
 * Paths, in-memory data and seekable file objects stream: each part is read from the
   source slice by slice as it is sent, and one more thread reads the whole input in
   order for the digests. Memory does not depend on the part size or the concurrency.
-* Non-seekable streams go through a pool of one buffer per part in flight and one read
+* Streams of a declared size go through a pool of one buffer per part in flight and one read
   ahead, filled (and hashed) in order by the calling thread; waiting for a buffer to
   come back is the back-pressure, so memory stays at about (parts in flight + 1) *
-  part_size.
+  part_size. A stream of unknown size was spooled to a temporary file before the
+  transfer began (:func:`._job.open_input`, in the calling thread: Ctrl-C stops it), and
+  streams like a file.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any
 
 from .._exceptions import APIResponseValidationError
 from .._types import Upload, UploadPart
-from ._job import Job
+from ._job import Job, open_input
+from ._options import TransferOptions
 from ._plan import Part
 from ._protocols import SyncTransferClient
 from ._source import SourceRange
@@ -46,8 +49,12 @@ InFlight = dict[Future[UploadPart], tuple[Part, bytearray | None]]
 """The parts being sent, with the pool buffer each holds (None when streamed)."""
 
 
-def upload_sync(client: SyncTransferClient, job: Job) -> Upload:
-    """Run ``job`` against ``client`` (an ``OpenAI``); returns the completed Upload."""
+def upload_sync(client: SyncTransferClient, file: object, options: TransferOptions) -> Upload:
+    """Upload ``file`` with ``client`` (an ``OpenAI``); returns the completed Upload.
+
+    Raises ``TypeError`` / ``ValueError`` for what the :class:`Job` refuses, before any
+    request."""
+    job = Job(client.plugins, open_input(file, options), options)
     try:
         job.transfer_started()
         while True:
@@ -96,7 +103,7 @@ def _attempt(client: SyncTransferClient, job: Job) -> Upload:
     uploads = client.uploads
     stale = job.find_resumable()
     if stale is not None:
-        _cancel_quietly(client, stale)
+        _cancel_quietly(client, job, stale)
     job.source.open()
     if job.upload_id is None:
         job.created(uploads.create(**job.create_arguments()))
@@ -181,6 +188,7 @@ def _send_all(client: SyncTransferClient, job: Job) -> None:
             in_flight[future] = (part, buffer)
             reap(block=False)
         job.all_parts_started()
+        job.check_input_ended()
         while in_flight:
             reap(block=True)
         if hashing is not None:
@@ -220,7 +228,7 @@ def _record_landed_parts(job: Job, in_flight: InFlight) -> None:
 def _cancel(client: SyncTransferClient, job: Job, *, reason: str) -> bool:
     assert job.upload_id is not None
     try:
-        client.uploads.cancel(job.upload_id, timeout=CANCEL_TIMEOUT)
+        client.uploads.cancel(job.upload_id, **job.cancel_arguments(CANCEL_TIMEOUT))
     except BaseException as exc:  # never hide the original error
         log.warning("could not cancel Upload %s after a failure: %r", job.upload_id, exc)
         return False
@@ -229,9 +237,9 @@ def _cancel(client: SyncTransferClient, job: Job, *, reason: str) -> bool:
     return True
 
 
-def _cancel_quietly(client: SyncTransferClient, upload_id: str) -> None:
+def _cancel_quietly(client: SyncTransferClient, job: Job, upload_id: str) -> None:
     try:
-        client.uploads.cancel(upload_id, timeout=CANCEL_TIMEOUT)
+        client.uploads.cancel(upload_id, **job.cancel_arguments(CANCEL_TIMEOUT))
     except Exception as exc:
         log.info("could not cancel stale Upload %s: %r", upload_id, exc)
 
@@ -239,5 +247,5 @@ def _cancel_quietly(client: SyncTransferClient, upload_id: str) -> None:
 def _cancel_abandoned(client: SyncTransferClient, job: Job) -> None:
     """Cancel the resumed Upload the server refused (it may still be pending)."""
     if job.abandoned_upload_id is not None:
-        _cancel_quietly(client, job.abandoned_upload_id)
+        _cancel_quietly(client, job, job.abandoned_upload_id)
         job.abandoned_upload_id = None

@@ -1,31 +1,15 @@
-"""md5 over the file, computed in the single read that sends it.
+"""The former md5 plugin: it implements no hook any more.
 
-The md5 goes with ``complete`` so that the server verifies the assembled bytes; when
-the caller passed ``md5=``, a mismatch vetoes completion before anything is assembled.
+The md5 is core engine behaviour, not a plugin: the API takes one md5 with
+``complete``, and ``upload_file_chunked`` always computes it over the bytes it reads,
+checks the caller's ``md5=`` against it and sends it with ``complete``, whatever plugins
+are loaded (``openai_uploads/_transfer/_job.py``, ``CORE_DIGEST``). So
+``OPENAI_UPLOADS_PLUGINS=no:checksum`` no longer turns the md5 off (``md5=None`` /
+``--no-md5`` sends none; a caller's ``md5=`` is always checked).
+
+The module stays registered under its name so that lists of the built-ins, and
+``no:checksum`` in existing environments, keep working. Plugins add other digests and
+vetoes through ``digest_algorithms`` and ``check_digests``.
 """
 
 from __future__ import annotations
-
-import hashlib
-from collections.abc import Mapping
-
-from ..hookspecs import ChecksumVeto, DigestsComputed, DigestSetup, HasherFactory, hookimpl
-
-
-@hookimpl(trylast=True)
-def digest_algorithms(event: DigestSetup) -> Mapping[str, HasherFactory]:
-    return {"md5": hashlib.md5}
-
-
-@hookimpl(trylast=True)
-def check_digests(event: DigestsComputed) -> ChecksumVeto | None:
-    expected = event.expected_md5
-    actual = event.digests.get("md5")
-    if expected is not None and actual is not None and expected.lower() != actual:
-        return ChecksumVeto(
-            reason=f"md5 mismatch: expected {expected.lower()}, the file read has {actual}",
-            algorithm="md5",
-            expected=expected.lower(),
-            actual=actual,
-        )
-    return None

@@ -6,11 +6,10 @@ returns the :class:`APICall` that the client's ``_execute`` sends.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO, cast
-
-import httpx
 
 from openai_uploads_client.api.uploads import add_upload_part
 from openai_uploads_client.models import AddUploadPartRequest
@@ -27,7 +26,7 @@ from .._base_client import (
 )
 from .._constants import MAX_PART_SIZE
 from .._params import request_body, split_params
-from .._types import FileTypes, NotGiven, UploadPart
+from .._types import FileTypes, UploadPart
 from ._resource import require_id
 
 DEFAULT_PART_FILENAME = "part"
@@ -152,18 +151,22 @@ def engine_part_call(
     filename: str,
     on_progress: Callable[[int], None] | None,
     on_attempt: Callable[[], None] | None,
-    expires_at: float | None,
+    expiry_deadline: float | None,
     max_retries: int | None,
-    timeout: float | httpx.Timeout | NotGiven,
+    request: RequestOptions,
     part_number: int | None,
 ) -> APICall[UploadPart]:
+    """A part of ``upload_file_chunked``: the caller's ``request`` options, with the
+    engine's retry budget and the Upload's expiry (``time.monotonic()``) added."""
     return add_part_call(
         upload_id,
         body=_as_view(body) if isinstance(body, bytes | bytearray | memoryview) else body,
         filename=filename,
         mime_type=None,
         on_progress=on_progress,
-        options=RequestOptions(timeout=timeout, max_retries=max_retries, expires_at=expires_at),
+        options=dataclasses.replace(
+            request, max_retries=max_retries, expiry_deadline=expiry_deadline
+        ),
         fixed_boundary=False,
         on_attempt=on_attempt,
         part_number=part_number,

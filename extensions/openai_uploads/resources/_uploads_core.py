@@ -13,12 +13,25 @@ from openai_uploads_client.api.uploads import cancel_upload, complete_upload, cr
 from openai_uploads_client.models import FileExpirationAfter
 
 from .._base_client import APICall, RequestOptions, parse_json_model
+from .._constants import MAX_FILE_EXPIRY_SECONDS, UPLOAD_PURPOSES
 from .._params import request_body, split_params
 from .._types import ExpiresAfter, FilePurpose, Omit, Upload
 from .._utils import is_strict_int
 from ._resource import require_id
 
 SECONDS_PER_DAY = 86_400
+MAX_EXPIRY_DAYS = MAX_FILE_EXPIRY_SECONDS // SECONDS_PER_DAY
+"""30: the longest ``expires_after`` in whole days (the shortest, an hour, is less than one)."""
+
+
+def check_purpose(purpose: object) -> FilePurpose:
+    """``purpose``, if the API takes it; a ``ValueError`` naming the field and its values
+    otherwise (before any request)."""
+    if isinstance(purpose, str) and purpose in UPLOAD_PURPOSES:
+        return purpose
+    raise ValueError(
+        f"purpose must be one of {', '.join(map(repr, UPLOAD_PURPOSES))}; got {purpose!r}"
+    )
 
 
 def expiration(expires_after: ExpiresAfter | Mapping[str, object]) -> FileExpirationAfter:
@@ -34,11 +47,17 @@ def expiration(expires_after: ExpiresAfter | Mapping[str, object]) -> FileExpira
     amount = expires_after[key]
     if not is_strict_int(amount):
         raise TypeError(f"expires_after[{key!r}] must be an int, got {amount!r}")
+    if key == "days" and not 1 <= amount <= MAX_EXPIRY_DAYS:
+        # Judged here, in the unit given: the server would judge the seconds it becomes.
+        raise ValueError(
+            f"expires_after['days'] must be between 1 and {MAX_EXPIRY_DAYS}; got {amount}"
+        )
     seconds = amount * SECONDS_PER_DAY if key == "days" else amount
     anchor = expires_after.get("anchor", "created_at")
     if not isinstance(anchor, str):
         raise TypeError(f"expires_after['anchor'] must be a str, got {anchor!r}")
-    # The server judges the values (anchor name, 1 hour to 30 days).
+    # The server judges the other values (anchor name, 1 hour to 30 days in seconds),
+    # and names them as they were given.
     return FileExpirationAfter(anchor=anchor, seconds=seconds)  # type: ignore[arg-type]
 
 
@@ -63,6 +82,7 @@ def create_upload_call(
     for name, value in (("filename", filename), ("mime_type", mime_type), ("purpose", purpose)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    check_purpose(purpose)
     fields: dict[str, object] = {
         "filename": filename,
         "purpose": purpose,
