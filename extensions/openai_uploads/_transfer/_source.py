@@ -693,7 +693,7 @@ def _check_declared(declared: int | None, actual: int, what: str) -> None:
 
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
+        return "a pipe"
     if stat.S_ISCHR(mode):
         return "a character device"
     if stat.S_ISSOCK(mode):

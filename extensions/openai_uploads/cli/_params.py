@@ -9,10 +9,16 @@ from typing import Any
 
 import click
 
-from .._constants import MAX_FILE_EXPIRY_SECONDS, MAX_PART_SIZE, MIN_FILE_EXPIRY_SECONDS
+from .._constants import (
+    MAX_FILE_EXPIRY_SECONDS,
+    MAX_PART_SIZE,
+    MAX_UPLOAD_BYTES,
+    MIN_FILE_EXPIRY_SECONDS,
+)
 from .._units import parse_duration, parse_size
 
 __all__ = [
+    "ByteCountParam",
     "DurationParam",
     "Md5Param",
     "SizeParam",
@@ -63,6 +69,23 @@ class SizeParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
             self.fail(str(exc), param, ctx)
         if not 1 <= size <= MAX_PART_SIZE:
             self.fail(f"{value!r} is outside 1 byte to 64MiB (the largest Part)", param, ctx)
+        return size
+
+
+class ByteCountParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    """A whole input's size, with units: 0 bytes to 8 GiB (the largest Upload)."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        try:
+            size = parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        if size > MAX_UPLOAD_BYTES:
+            self.fail(f"{value!r} is over 8GiB (the largest Upload)", param, ctx)
         return size
 
 

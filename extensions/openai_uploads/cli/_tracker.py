@@ -21,6 +21,8 @@ class Tracker:
         self.resumed_bytes = 0
         self.total_bytes = 0
         self.file_id: str | None = None
+        self.md5: str | None = None
+        """The md5 of the bytes the transfer read (what ``--verify`` compares a stream with)."""
 
     @hookimpl
     def on_upload_started(self, event: UploadStarted) -> None:
@@ -31,6 +33,7 @@ class Tracker:
     @hookimpl
     def on_upload_completed(self, event: UploadCompleted) -> None:
         self.file_id = event.file_id
+        self.md5 = event.digests.get("md5")
 
     @hookimpl
     def on_upload_cancelled(self, event: UploadCancelled) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shlex
+import stat
 import sys
 import time
 from pathlib import Path
@@ -31,13 +33,33 @@ from ._output import (
     stderr_is_terminal,
     upload_left_pending,
 )
-from ._params import DurationParam, Md5Param, SizeParam, guess_mime_type
+from ._params import ByteCountParam, DurationParam, Md5Param, SizeParam, guess_mime_type
 from ._tracker import Tracker
 from ._verify import file_md5, stored_md5
 
+STDIN = "-"
+"""PATH that means standard input (as for ``aws s3 cp -`` and ``rclone rcat``)."""
+
 
 @click.command(short_help="Upload a file in parallel Parts; print the File id.")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.argument(
+    "path",
+    type=click.Path(exists=True, dir_okay=False, readable=True, allow_dash=True, path_type=Path),
+)
+@click.option(
+    "--filename",
+    default=None,
+    help="The File's name. Default: PATH's name; required when reading stdin ('-') or a pipe.",
+)
+@click.option(
+    "--size",
+    type=ByteCountParam(),
+    default=None,
+    help="How many bytes stdin or a pipe will give, with units (1GiB, 52428800): its "
+    "parts are then sent as they are read. Without it the stream is first copied to a "
+    "temporary file (TMPDIR) to learn its size. A stream that ends early or runs past "
+    "it fails, and its Upload is cancelled.",
+)
 @click.option(
     "--purpose",
     required=True,
@@ -95,6 +117,8 @@ from ._verify import file_md5, stored_md5
 @azure_options
 def upload(
     path: Path,
+    filename: str | None,
+    size: int | None,
     purpose: str,
     mime_type: str | None,
     part_size: int | None,
@@ -114,6 +138,9 @@ def upload(
 ) -> None:
     """Upload PATH in parallel Parts and print the File id (or the Upload, with --json).
 
+    PATH '-' reads standard input; it and pipes (<(cmd), a FIFO) need --filename, and
+    are read once (no --resume).
+
     Talks to the API at OPENAI_BASE_URL (default https://api.openai.com/v1) with the key
     in OPENAI_API_KEY; --local needs neither.
 
@@ -122,11 +149,21 @@ def upload(
       openai-uploads upload train.jsonl --purpose fine-tune
       openai-uploads upload big.pdf --purpose assistants --part-size 32MiB --json
       openai-uploads upload data.jsonl --purpose batch --local --verify
+      gunzip -c data.jsonl.gz | openai-uploads upload - --filename data.jsonl --purpose batch
       openai-uploads upload train.jsonl --purpose fine-tune \\
           --azure-endpoint https://NAME.openai.azure.com --api-version 2025-04-01-preview
     """
     if md5 is not None and no_md5:
         raise click.UsageError("--md5 and --no-md5 cannot be used together")
+    stream = _is_stream(path)
+    if stream and filename is None:
+        what = "reading stdin ('-')" if str(path) == STDIN else f"reading a pipe ({path})"
+        raise click.UsageError(f"{what} needs --filename NAME, the File's name")
+    if stream and resume:
+        raise click.UsageError(
+            "--resume needs a regular file: stdin and pipes can be read only once"
+        )
+    name = filename or path.name
     if data_dir is not None and not local:
         raise click.UsageError("--data-dir only applies with --local")
     if resume and local and data_dir is None:
@@ -156,12 +193,16 @@ def upload(
     plugins.append(tracker)
 
     kwargs: dict[str, Any] = {
-        "file": path,
-        "mime_type": mime_type or guess_mime_type(path.name),
+        "file": sys.stdin.buffer if str(path) == STDIN else path,
+        "mime_type": mime_type or guess_mime_type(name),
         "purpose": purpose,
         "max_concurrency": concurrency,
         "resume": resume,
     }
+    if filename is not None:
+        kwargs["filename"] = filename
+    if size is not None:
+        kwargs["bytes"] = size
     if part_size is not None:
         kwargs["part_size"] = part_size
     if md5 is not None:
@@ -198,7 +239,8 @@ def upload(
             if verify:
                 if progress is not None:
                     progress.set_phase(result.id, "verifying")
-                local_md5 = file_md5(path)
+                # A stream cannot be read again: the md5 of the bytes that were sent.
+                local_md5 = tracker.md5 if stream else file_md5(path)
                 remote_md5, stored_size = stored_md5(client, file_id)
                 if progress is not None:
                     progress.set_phase(
@@ -210,15 +252,16 @@ def upload(
                 # The rate the bar showed: the bytes of this run over the time from the
                 # first part to the last (complete and verify send no part bytes).
                 rate = None if progress is None else progress.send_rate(result.id)
-                _note_uploaded(path, result.id, file_id, result.bytes, elapsed, tracker, rate)
+                _note_uploaded(name, result.id, file_id, result.bytes, elapsed, tracker, rate)
             if verify:
                 if remote_md5 != local_md5:
+                    source = f"the bytes read from {path}" if stream else str(path)
                     fail(
                         f"verify failed: File {file_id} has md5 {remote_md5} "
-                        f"({stored_size} bytes), {path} has {local_md5}"
+                        f"({stored_size} bytes), {source}: {local_md5}"
                     )
                 if show_notes:
-                    error(f"verified: File {file_id} has the md5 of {path.name} ({local_md5})")
+                    error(f"verified: File {file_id} has the md5 of {name} ({local_md5})")
         except KeyboardInterrupt:
             _on_interrupt(client, tracker, resume, guard)
         except OpenAIError as exc:
@@ -242,8 +285,18 @@ def upload(
         click.echo(file_id)
 
 
+def _is_stream(path: Path) -> bool:
+    """Whether PATH is stdin or a pipe / device: read once, its size unknown up front."""
+    if str(path) == STDIN:
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # the upload says what is wrong with it
+
+
 def _note_uploaded(
-    path: Path,
+    name: str,
     upload_id: str,
     file_id: str,
     size: int,
@@ -258,7 +311,7 @@ def _note_uploaded(
         f", resumed after {human_bytes(tracker.resumed_bytes)}" if tracker.resumed_bytes else ""
     )
     error(
-        f"uploaded {path.name}: {human_bytes(size)} in {elapsed:.1f} s "
+        f"uploaded {name}: {human_bytes(size)} in {elapsed:.1f} s "
         f"(parts sent at {human_bytes(rate)}/s{resumed}) -> Upload {upload_id}, File {file_id}"
     )
 
