@@ -51,6 +51,11 @@ def data_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def data(data_file: Path) -> bytes:
+    return data_file.read_bytes()
+
+
 class TimeLeft:
     """Records the ``time_left`` each retry decision sees, and passes."""
 
@@ -81,12 +86,12 @@ def test_a_client_clock_hours_off_uploads_and_retries_within_the_servers_hour(
 
 @pytest.mark.parametrize("skewed", SKEWS, indirect=True)
 async def test_async_a_client_clock_hours_off_uploads(
-    process: EmulatorProcess, skewed: float, data_file: Path
+    process: EmulatorProcess, skewed: float, data_file: Path, data: bytes
 ) -> None:
     client = AsyncOpenAI(api_key=API_KEY, base_url=process.base_url)
     async with client:
         upload = await client.uploads.upload_file_chunked(file=data_file, **ARGS)
-        assert await client.files.content(upload.file.id) == data_file.read_bytes()  # type: ignore[union-attr]
+        assert await client.files.content(upload.file.id) == data  # type: ignore[union-attr]
 
 
 class FailThirdPart:
