@@ -171,3 +171,33 @@ def test_resume_of_a_non_seekable_stream_is_a_value_error_before_it_is_read(
 def test_resume_of_in_memory_data_without_state_file_is_a_value_error(client: OpenAI) -> None:
     with pytest.raises(ValueError, match="state_file"):
         _call(client, file=b"abc", filename="a", bytes=3, resume=True, part_size=PART)
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_an_unknown_purpose_names_the_field_and_the_purposes_the_api_takes(
+    client: OpenAI, small_file: Path
+) -> None:
+    pattern = r"purpose must be one of 'assistants', 'batch', .*'evals'; got 'training'"
+    with pytest.raises(ValueError, match=pattern):
+        _call(client, file=small_file, purpose="training")
+    with pytest.raises(ValueError, match=pattern):
+        client.uploads.create(bytes=1, filename="a", mime_type="text/plain", purpose="training")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("days", [0, 31])
+@pytest.mark.usefixtures("no_requests")
+def test_expires_after_in_days_out_of_range_is_reported_in_days(
+    client: OpenAI, small_file: Path, days: int
+) -> None:
+    expires_after = {"anchor": "created_at", "days": days}
+    message = rf"expires_after\['days'\] must be between 1 and 30; got {days}$"
+    with pytest.raises(ValueError, match=message):
+        _call(client, file=small_file, expires_after=expires_after)
+    with pytest.raises(ValueError, match=message):
+        client.uploads.create(
+            bytes=1,
+            filename="a",
+            mime_type="text/plain",
+            purpose="batch",
+            expires_after=expires_after,  # type: ignore[arg-type]
+        )

@@ -19,7 +19,7 @@ from .._constants import MAX_PART_SIZE
 from .._params import split_params
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit
 from .._utils import is_strict_int
-from ..resources._uploads_core import check_purpose
+from ..resources._uploads_core import check_purpose, expiration
 
 _MD5_RE = re.compile(r"[0-9a-fA-F]{32}")
 
@@ -118,6 +118,8 @@ class TransferOptions:
         if not isinstance(mime_type, str) or not mime_type:
             raise ValueError("mime_type must be a non-empty string such as 'application/pdf'")
         checked_purpose = check_purpose(purpose)
+        if not isinstance(expires_after, Omit):
+            expiration(expires_after)  # its shape, and days in range: before any request
         if part_size is not None:
             if not is_strict_int(part_size):
                 raise TypeError(f"part_size must be an int, got {type(part_size).__name__}")
