@@ -299,8 +299,9 @@ class UploadCompletionError(UploadError):
 
 class FileChangedError(UploadError):
     """The file changed while it was being uploaded (it ended early, or its size or
-    modification time moved): the bytes sent may not be one version of it, so the
-    Upload is cancelled and nothing completes."""
+    modification time moved), or a stream did not hold the ``bytes=`` declared (it ended
+    early or went on past them): the bytes sent may not be the input's, so the Upload
+    is cancelled and nothing completes."""
 
 
 def _str_or_none(value: object) -> str | None:
