@@ -19,14 +19,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from openai_uploads import ChecksumMismatchError, FileChangedError
+from openai_uploads import ChecksumMismatchError, FileChangedError, UploadCompletionError
 from openai_uploads._client import AsyncOpenAI, OpenAI
 from openai_uploads._transfer import _source
 from openai_uploads.emulator import EmulatorServer
 
 from .conftest import PART, random_bytes, status_of
+from .test_completion_contract import ANSWERS, FakeAPI
+from .test_completion_contract import DATA as CONTRACT_DATA
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
 
@@ -232,3 +235,23 @@ async def test_async_cancelling_while_a_stream_is_spooled_returns_at_once(
         assert server.fault_stats()["requests"] == before
     finally:
         pipe.join()
+
+
+def test_only_a_completed_upload_is_returned_for_a_stream_too(tmp_path: Path) -> None:
+    """``complete`` answering "still pending" (a fake of the API: the emulator answers
+    right): an error, and the Upload is cancelled."""
+    api = FakeAPI(ANSWERS["still-pending"])
+    pipe = Fifo(tmp_path / "a.txt", CONTRACT_DATA)
+    http = httpx.Client(transport=httpx.MockTransport(api))
+    try:
+        with (
+            http,
+            OpenAI(api_key="sk-fake", base_url="http://api.test/v1", http_client=http) as client,
+            pytest.raises(UploadCompletionError),
+        ):
+            client.uploads.upload_file_chunked(
+                file=str(pipe.path), mime_type="text/plain", purpose="batch"
+            )
+    finally:
+        pipe.join()
+    assert api.calls == ["create", "part", "complete", "cancel"]
