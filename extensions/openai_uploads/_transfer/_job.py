@@ -21,7 +21,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import NotRequired, cast
 
 import httpx
@@ -67,7 +67,7 @@ CORE_DIGEST = "md5"
 """The digest the engine computes itself: the one ``complete`` takes."""
 
 
-class CreateArguments(CreateUploadParams):
+class CreateArguments(CreateUploadParams, RequestArguments):
     """``uploads.create``'s arguments: the one place a transfer passes them through
     (the spec-derived ones of ``CreateUploadParams`` included)."""
 
@@ -76,10 +76,6 @@ class CreateArguments(CreateUploadParams):
     mime_type: str
     purpose: FilePurpose
     expires_after: ExpiresAfter | Omit
-    extra_headers: NotRequired[Mapping[str, str]]
-    extra_query: NotRequired[Mapping[str, object]]
-    extra_body: NotRequired[Mapping[str, object]]
-    timeout: NotRequired[Timeout]
 
 
 class CompleteArguments(RequestArguments):
