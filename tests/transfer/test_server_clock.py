@@ -16,7 +16,7 @@ import pytest
 
 from openai_uploads._client import AsyncOpenAI, OpenAI
 from openai_uploads._exceptions import PluginError, UploadExpiredError
-from openai_uploads._transfer._clock import CreateSent, Expiry
+from openai_uploads._transfer._clock import CreateSent, Expiry, server_lifetime
 from openai_uploads.emulator import EmulatorProcess, FaultConfig
 from openai_uploads.hookspecs import OutgoingRequest, RetryContext, RetryDecision, hookimpl
 
@@ -145,8 +145,14 @@ def test_a_recorded_upload_created_over_an_hour_ago_is_not_resumed(
 
 def test_the_expiry_counts_the_servers_lifetime_from_when_create_was_sent() -> None:
     sent = CreateSent(monotonic=100.0, wall=5.0)  # the wall clock plays no part
-    expiry = Expiry.from_create(sent, created_at=1_700_000_000, expires_at=1_700_003_600)
-    assert expiry.deadline == 3700.0
+    created_at, lifetime = server_lifetime(1_700_000_000, 1_700_003_600)
+    expiry = Expiry.from_create(sent, lifetime=lifetime)
+    assert (created_at, expiry.deadline) == (1_700_000_000, 3700.0)
+
+
+def test_a_create_answer_without_its_times_is_taken_to_live_an_hour() -> None:
+    assert server_lifetime(None, None) == (0.0, 3600.0)
+    assert server_lifetime(1_700_000_000, "soon") == (1_700_000_000, 3600.0)
 
 
 def test_a_part_after_the_servers_hour_is_not_sent(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from .._constants import UPLOAD_TTL_SECONDS
 
@@ -69,13 +70,13 @@ def server_lifetime(created_at: object, expires_at: object) -> tuple[float, floa
     """``(created_at, expires_at - created_at)`` of a ``create`` answer, on the server's
     clock. A lenient answer lacking either: an Upload lives an hour
     (:data:`UPLOAD_TTL_SECONDS`), from a ``created_at`` of 0 (only differences count)."""
+    start = float(created_at) if _is_number(created_at) else 0.0
     if _is_number(created_at) and _is_number(expires_at):
-        return float(created_at), float(expires_at) - float(created_at)  # type: ignore[arg-type]
-    start = float(created_at) if _is_number(created_at) else 0.0  # type: ignore[arg-type]
+        return start, float(expires_at) - start
     return start, float(UPLOAD_TTL_SECONDS)
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
