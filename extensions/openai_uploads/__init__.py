@@ -10,7 +10,13 @@ Example::
     )
     part = client.uploads.parts.create(upload_id=upload.id, data=chunk)
     completed = client.uploads.complete(upload_id=upload.id, part_ids=[part.id])
+
+Logging: every module logs to a child of the ``openai_uploads`` logger, which has a
+``NullHandler`` and nothing else, so the package prints nothing unless the app
+configures logging (``logging.basicConfig()``, or a handler of its own).
 """
+
+import logging as _logging
 
 from ._azure import (
     AsyncAzureADTokenProvider,
@@ -78,6 +84,10 @@ from .hookspecs import (
     Veto,
     hookimpl,
 )
+
+# Quiet by default: without a handler of its own, a warning the app never asked to see
+# (e.g. about a failure it catches) would go to stderr through logging's last resort.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 __all__ = [
     "__version__",

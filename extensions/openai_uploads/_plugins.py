@@ -75,22 +75,18 @@ CHECKSUM_PLUGIN = BUILTIN_PREFIX + "checksum"
 """The registered name of the built-in md5 plugin."""
 RESERVED_DIGEST = "md5"
 
-OBSERVER_HOOKS = frozenset(
-    {
-        "on_transfer_started",
-        "on_upload_started",
-        "on_bytes_sent",
-        "on_part_completed",
-        "on_upload_completed",
-        "on_upload_failed",
-        "on_upload_cancelled",
-        "on_request_start",
-        "on_request_end",
-    }
-)
-DECISION_HOOKS = frozenset(
-    {"decide_retry", "prepare_request", "digest_algorithms", "check_digests"}
-)
+
+def _hook_names() -> frozenset[str]:
+    marker = hookspecs.PROJECT_NAME + "_spec"
+    return frozenset(name for name, value in vars(hookspecs).items() if hasattr(value, marker))
+
+
+HOOKS = _hook_names()
+"""Every hook of :mod:`.hookspecs` (read from its ``@hookspec`` marks)."""
+OBSERVER_HOOKS = frozenset(name for name in HOOKS if name.startswith("on_"))
+"""Hooks named ``on_*`` report what happened: a fault in one is logged and ignored."""
+DECISION_HOOKS = HOOKS - OBSERVER_HOOKS
+"""Every other hook decides something: a fault in one is a :class:`PluginError`."""
 
 PROTECTED_HEADERS = ("content-length", "content-type", "transfer-encoding", "host")
 """Headers that describe the body: ``prepare_request`` must leave them alone."""
@@ -171,6 +167,10 @@ class PluginSelection:
     def from_env(cls) -> PluginSelection:
         return cls.parse(os.environ.get(PLUGINS_ENV))
 
+    def names(self) -> frozenset[str]:
+        """Every plugin name the selection mentions (``*`` left out)."""
+        return ((self.allow or frozenset()) | self.deny) - {"*"}
+
     def denies(self, *names: str | None) -> bool:
         return any(name in self.deny for name in names if name)
 
@@ -198,6 +198,8 @@ class PluginInfo:
     version: str | None = None
     error: str | None = None
     """Why it failed to load (``status == "failed"``), in one line."""
+    note: str | None = None
+    """Why it is turned off (``status == "disabled"``), e.g. ``no:NAME``."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -208,6 +210,7 @@ class PluginInfo:
             "version": self.version,
             "hooks": list(self.hooks),
             "error": self.error,
+            "note": self.note,
         }
 
 
@@ -289,18 +292,25 @@ class PluginHost:
             short = _plugin_name(plugin)
             name = BUILTIN_PREFIX + short
             if selection.denies(short, name):
-                self.disabled.append(PluginInfo(name=name, kind="built-in", status="disabled"))
+                self.disabled.append(_disabled(name, "built-in", f"turned off by {PLUGINS_ENV}"))
                 continue
             self._origins[name] = ("built-in", None, None)
             self.pm.register(plugin, name=name)
         if load_entrypoints is None:
             load_entrypoints = not _autoload_disabled_by_env()
+        self._autoload_off: str | None = None
+        """Why installed plugins were not loaded (they are listed as disabled)."""
         if load_entrypoints:
             self._load_installed(selection)
             self._load_optional(selection)
         else:
+            self._autoload_off = (
+                f"{DISABLE_AUTOLOAD_ENV}=1" if _autoload_disabled_by_env() else "load_plugins=False"
+            )
             for name in OPTIONAL_PLUGINS:
-                self.disabled.append(PluginInfo(name=name, kind="built-in", status="disabled"))
+                note = f"plugins are not loaded from the environment: {self._autoload_off}"
+                self.disabled.append(_disabled(name, "built-in", note))
+        self._warn_unknown(selection)
         for plugin in plugins:
             self.register(plugin)
         self.refresh()
@@ -406,7 +416,8 @@ class PluginHost:
                     if hook == "prepare_request":
                         _install(impl, _guard_prepare(impl.function, fail, ctx))
                     else:
-                        _install(impl, _guard_decision(impl.function, fail, _CHECKS[hook], ctx))
+                        check = _CHECKS.get(hook, _unchecked)
+                        _install(impl, _guard_decision(impl.function, fail, check, ctx))
 
     def _observer_failed(self, name: str, hook: str, exc: BaseException) -> None:
         key = (name, hook)
@@ -420,6 +431,8 @@ class PluginHost:
             hook,
             exc,
         )
+        # The warning stays one line; the traceback is there for whoever logs DEBUG.
+        log.debug("traceback of plugin %s in %s:", self.label(name), hook, exc_info=exc)
 
     def _decision_failed(self, name: str, hook: str, exc: BaseException) -> None:
         if isinstance(exc, PluginError):
@@ -438,23 +451,12 @@ class PluginHost:
     # ------------------------------------------------------------------ loading
 
     def _load_installed(self, selection: PluginSelection) -> None:
-        seen: set[str] = set()
-        for ep in importlib.metadata.entry_points(group=hookspecs.PROJECT_NAME):
-            if ep.name in seen or self.pm.has_plugin(ep.name):
+        for ep, dist, version in _installed():
+            if self.pm.has_plugin(ep.name):
                 continue
-            seen.add(ep.name)
-            dist = ep.dist.name if ep.dist is not None else None
-            version = ep.dist.version if ep.dist is not None else None
             if not selection.allows_installed(ep.name, dist):
-                self.disabled.append(
-                    PluginInfo(
-                        name=ep.name,
-                        kind="installed",
-                        status="disabled",
-                        distribution=dist,
-                        version=version,
-                    )
-                )
+                note = f"turned off by {PLUGINS_ENV}"
+                self.disabled.append(_disabled(ep.name, "installed", note, dist, version))
                 continue
             self._origins[ep.name] = ("installed", dist, version)
             try:
@@ -465,13 +467,39 @@ class PluginHost:
     def _load_optional(self, selection: PluginSelection) -> None:
         for name, load in OPTIONAL_PLUGINS.items():
             if not selection.allows_optional(name) or self.pm.has_plugin(name):
-                self.disabled.append(PluginInfo(name=name, kind="built-in", status="disabled"))
+                note = f"off unless named in {PLUGINS_ENV}, e.g. '*,{name}'"
+                self.disabled.append(_disabled(name, "built-in", note))
                 continue
             self._origins[name] = ("built-in", None, None)
             try:
                 self.pm.register(load(), name=name)
             except Exception as exc:
                 self._failed(name, "built-in", None, None, exc)
+
+    def _warn_unknown(self, selection: PluginSelection) -> None:
+        """One warning line (once per process) for names in the selection that match no
+        plugin: a typo in ``no:NAME`` would otherwise leave NAME on, silently."""
+        named = selection.names()
+        builtins = [_plugin_name(p) for p in default_plugins()] + list(OPTIONAL_PLUGINS)
+        unknown = named - set(builtins) - {BUILTIN_PREFIX + name for name in builtins}
+        if not unknown:
+            return
+        installed = _installed()  # only read when a name is not a built-in's
+        unknown -= {ep.name for ep, _, _ in installed} | {d for _, d, _ in installed if d}
+        if not unknown:
+            return
+        known = ", ".join([*builtins, *sorted({ep.name for ep, _, _ in installed})])
+        names = ", ".join(repr(name) for name in sorted(unknown))
+        line = (
+            f"{PLUGINS_ENV} names {names}, which "
+            f"{'is not a plugin' if len(unknown) == 1 else 'are not plugins'} "
+            f"in this environment (ignored); known plugins: {known}"
+        )
+        with self._warn_lock:
+            first = line not in _REPORTED
+            _REPORTED.add(line)
+        if first:
+            log.warning("%s", line)
 
     def _failed(
         self, name: str, kind: Kind, dist: str | None, version: str | None, exc: Exception
@@ -559,6 +587,14 @@ class PluginHost:
             else info
             for info in self.failed + self.disabled
         ]
+        if self._autoload_off is not None:
+            listed = {info.name for info in infos + others}
+            note = f"plugins are not loaded from the environment: {self._autoload_off}"
+            others += [
+                _disabled(ep.name, "installed", note, dist, version)
+                for ep, dist, version in _installed()
+                if ep.name not in listed
+            ]
         return infos + others
 
     # ------------------------------------------------------------------ observers
@@ -655,6 +691,29 @@ _MD5_RESERVED = (
     f"it returns the digest name {RESERVED_DIGEST!r}, which is reserved for the built-in "
     "md5 (sent with complete so the server checks the bytes); use another name"
 )
+
+
+def _disabled(
+    name: str, kind: Kind, note: str, dist: str | None = None, version: str | None = None
+) -> PluginInfo:
+    return PluginInfo(
+        name=name, kind=kind, status="disabled", distribution=dist, version=version, note=note
+    )
+
+
+def _installed() -> list[tuple[importlib.metadata.EntryPoint, str | None, str | None]]:
+    """The entry points of installed plugins (first of each name), with their
+    distribution's name and version; nothing is imported."""
+    seen: set[str] = set()
+    found = []
+    for ep in importlib.metadata.entry_points(group=hookspecs.PROJECT_NAME):
+        if ep.name in seen:
+            continue
+        seen.add(ep.name)
+        dist = ep.dist.name if ep.dist is not None else None
+        version = ep.dist.version if ep.dist is not None else None
+        found.append((ep, dist, version))
+    return found
 
 
 def _plugin_name(plugin: object) -> str:
@@ -787,6 +846,10 @@ def _guard_wrapper(function: Callable[..., Any], fail: Callable[[BaseException],
 def _keep(outcome: Any) -> Any:
     """What a new-style wrapper returns to leave the result alone (old style: ignored)."""
     return None if isinstance(outcome, pluggy.Result) else outcome
+
+
+def _unchecked(ctx: _Ctx, result: Any) -> Any:
+    return result
 
 
 def _check_retry(ctx: _Ctx, result: Any) -> Any:

@@ -24,28 +24,54 @@ One module per job: ``_output`` (lines on stderr, exit codes, error descriptions
 
 from __future__ import annotations
 
+import os
 import sys
 
 try:
     import click
-except ModuleNotFoundError:  # pragma: no cover - depends on the installed extras
-    sys.stderr.write(
-        "openai-uploads: the command line needs click and rich: pip install 'openai-uploads[cli]'\n"
+except ModuleNotFoundError as _exc:  # pragma: no cover - depends on the installed extras
+    _missing = ModuleNotFoundError(
+        f"the openai-uploads command line needs {_exc.name}: pip install 'openai-uploads[cli]'",
+        name=_exc.name,
     )
-    raise SystemExit(1) from None
+    _previous_hook = sys.excepthook
+
+    def _one_line(kind: type[BaseException], value: BaseException, tb: object) -> None:
+        # Uncaught (the console script): the one line, not a traceback. An app that
+        # catches the ImportError never gets here.
+        if value is _missing:
+            sys.stderr.write(f"openai-uploads: {value}\n")
+        else:
+            _previous_hook(kind, value, tb)  # type: ignore[arg-type]
+
+    sys.excepthook = _one_line
+    raise _missing from None
 
 from typing import Any
 
 from .._constants import DEFAULT_BASE_URL
+from .._exceptions import OpenAIError
 from ..emulator._cli import serve
 from ._cancel_cmd import cancel
-from ._logging import setup_logging as _setup_logging  # noqa: F401  (its old name here)
-from ._output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, PROG, error
+from ._logging import setup_logging as _setup_logging
+from ._output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, PROG, describe_api_error, error
 from ._params import guess_mime_type, parse_duration, parse_size
 from ._plugins_cmd import plugins
 from ._upload_cmd import upload
 
 __all__ = ["DEFAULT_BASE_URL", "guess_mime_type", "main", "parse_duration", "parse_size"]
+
+DEBUG_ENV = "OPENAI_UPLOADS_DEBUG"
+"""Set to ``1`` (or pass ``--debug``) for the traceback of an unexpected error."""
+
+
+_debug = False
+"""``--debug`` was given (set by the group's callback)."""
+
+
+def _debug_wanted() -> bool:
+    env = os.environ.get(DEBUG_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+    return _debug or env
 
 
 class _Group(click.Group):
@@ -67,6 +93,18 @@ class _Group(click.Group):
         except click.Abort:
             error("aborted")
             sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt:  # outside a command (e.g. while it starts)
+            error("interrupted")
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # stdout closed early (``| head``): nothing more can be said there.
+            _silence_stdout()
+            sys.exit(EXIT_ERROR)
+        except Exception as exc:
+            if _debug_wanted():
+                raise
+            error(_unexpected(exc))
+            sys.exit(EXIT_ERROR)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -77,14 +115,42 @@ class _Group(click.Group):
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 
+def _unexpected(exc: BaseException) -> str:
+    """One line for an error no command handled itself."""
+    if isinstance(exc, OpenAIError):
+        return describe_api_error(exc, "the server")
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return f"unexpected error: {what} (run with --debug or {DEBUG_ENV}=1 for the traceback)"
+
+
+def _silence_stdout() -> None:
+    # Python would otherwise report the failed flush of stdout at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
+        pass
+
+
 @click.group(cls=_Group)
 @click.version_option(package_name="openai-uploads")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help=f"Show the traceback of an unexpected error (or set {DEBUG_ENV}=1).",
+)
+def main(debug: bool) -> None:
     """openai-uploads: parallel, resumable, verified uploads to the OpenAI Uploads API.
 
     Uses OPENAI_API_KEY and OPENAI_BASE_URL, like openai-python. Exit codes: 0 done,
     1 API or transfer error, 2 usage error, 130 interrupted.
     """
+    global _debug
+    _debug = debug
+    # The SDK's warnings (e.g. about plugins) as one line each, for every command; the
+    # package logger has only a NullHandler otherwise. ``upload`` sets its own levels.
+    _setup_logging(quiet=False, verbose=False)
 
 
 main.add_command(upload)

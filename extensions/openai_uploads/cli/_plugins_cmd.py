@@ -21,7 +21,8 @@ def _origin(info: PluginInfo) -> str:
 def plugins(as_json: bool) -> None:
     """List the plugins a client in this environment gets: the built-ins, the installed
     ones (entry points of the openai_uploads group) and their hooks, with those turned
-    off and those that failed to load.
+    off (and why) and those that failed to load. A name in OPENAI_UPLOADS_PLUGINS that
+    matches no plugin is a warning on stderr.
 
     \b
     Turn plugins on or off with OPENAI_UPLOADS_PLUGINS, e.g.
@@ -37,6 +38,8 @@ def plugins(as_json: bool) -> None:
         line = f"{info.name:<{width}}  {info.status:<8}  {_origin(info)}"
         if info.hooks:
             line += f"  hooks: {', '.join(info.hooks)}"
+        if info.note:
+            line += f"  ({info.note})"
         click.echo(line)
         if info.error:
             click.echo(f"{'':<{width}}  {info.error}")

@@ -60,7 +60,15 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    try:
+        imported = importlib.import_module(module, __name__)
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing in ("", "openai_uploads"):
+            raise
+        hint = f"the emulator needs {missing}: pip install 'openai-uploads[emulator]'"
+        raise ModuleNotFoundError(hint, name=exc.name) from None
+    value = getattr(imported, name)
     globals()[name] = value
     return value
 

@@ -11,6 +11,7 @@ whose level and handlers apply to it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from ..hookspecs import (
@@ -90,12 +91,17 @@ def on_upload_completed(event: UploadCompleted) -> None:
 
 @hookimpl
 def on_upload_failed(event: UploadFailed) -> None:
-    log.warning(
-        "upload %s failed (%s): %s",
-        event.upload_id or "(not created)",
-        "kept for resume" if event.kept_for_resume else "not kept",
-        event.error,
-    )
+    upload = event.upload_id or "(not created)"
+    kept = "kept for resume" if event.kept_for_resume else "not kept"
+    error = event.error
+    if isinstance(error, KeyboardInterrupt | asyncio.CancelledError):
+        # Stopped by the caller, not failed; and these carry no message of their own.
+        how = "interrupted (KeyboardInterrupt)"
+        if isinstance(error, asyncio.CancelledError):
+            how = "cancelled (asyncio.CancelledError: its task was cancelled)"
+        log.info("upload %s stopped: %s (%s)", upload, how, kept)
+        return
+    log.warning("upload %s failed (%s): %s", upload, kept, str(error) or type(error).__name__)
 
 
 @hookimpl

@@ -36,9 +36,15 @@ import threading
 from contextvars import ContextVar
 from typing import Any
 
-from opentelemetry import context as otel_context
-from opentelemetry import propagate, trace
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+try:
+    from opentelemetry import context as otel_context
+    from opentelemetry import propagate, trace
+    from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+except ModuleNotFoundError as _exc:  # pragma: no cover - depends on the installed extras
+    _missing = (_exc.name or "opentelemetry").split(".")[0]
+    raise ModuleNotFoundError(
+        f"the otel plugin needs {_missing}: pip install 'openai-uploads[otel]'", name=_exc.name
+    ) from None
 
 from .._version import __version__
 from ..hookspecs import (
