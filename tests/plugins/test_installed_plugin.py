@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -105,6 +106,74 @@ def test_installed_plugin_is_not_loaded_when_autoload_is_off(
 ) -> None:
     with OpenAI(base_url=server.base_url, api_key=API_KEY, load_plugins=False) as c:
         assert "example" not in c.plugins.list_plugin_names()
+
+
+@pytest.mark.parametrize(
+    ("switch", "why"),
+    [
+        pytest.param("env", f"{DISABLE_AUTOLOAD_ENV}=1", id="environment"),
+        pytest.param("argument", "load_plugins=False", id="argument"),
+    ],
+)
+def test_installed_plugin_is_listed_as_disabled_when_autoload_is_off(
+    example_plugin: ModuleType, monkeypatch: pytest.MonkeyPatch, switch: str, why: str
+) -> None:
+    monkeypatch.delenv(PLUGINS_ENV, raising=False)
+    if switch == "env":
+        monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, "1")
+        host = PluginHost()
+    else:
+        monkeypatch.delenv(DISABLE_AUTOLOAD_ENV, raising=False)
+        host = PluginHost(load_entrypoints=False)
+    [info] = [i for i in host.list_plugins() if i.name == "example"]
+    assert (info.status, info.kind) == ("disabled", "installed")
+    assert (info.distribution, info.version) == ("openai-uploads-example", "1.0.0")
+    assert info.note == f"plugins are not loaded from the environment: {why}"
+
+
+def test_plugins_command_lists_a_plugin_turned_off_as_disabled(
+    example_plugin: ModuleType,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in (PLUGINS_ENV, DISABLE_AUTOLOAD_ENV)}
+    env[PLUGINS_ENV] = "no:example"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "openai-uploads"), "plugins"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("example ")]
+    assert "disabled" in line
+    assert f"openai-uploads-example 1.0.0  (turned off by {PLUGINS_ENV})" in line
+    assert result.stderr == ""
+
+
+def test_a_selection_naming_the_installed_plugin_or_its_distribution_says_nothing(
+    example_plugin: ModuleType, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv(PLUGINS_ENV, "no:example,no:openai-uploads-example")
+    with caplog.at_level(logging.WARNING, logger="openai_uploads"):
+        PluginHost(load_entrypoints=False)
+    assert caplog.records == []
+
+
+def test_the_unknown_name_warning_names_the_installed_plugins_too(
+    example_plugin: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in (PLUGINS_ENV, DISABLE_AUTOLOAD_ENV)}
+    env[PLUGINS_ENV] = "no:exampel"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "openai-uploads"), "plugins"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert result.stderr == (
+        f"openai-uploads: WARNING: {PLUGINS_ENV} names 'exampel', which is not a plugin in "
+        "this environment (ignored); known plugins: retry, checksum, logging, otel, example\n"
+    )
 
 
 def test_installed_plugin_sees_monotonic_progress_summing_to_the_file_size(
