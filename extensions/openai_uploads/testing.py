@@ -35,7 +35,7 @@ def _load_emulator() -> type[EmulatorServer]:
     try:
         from openai_uploads.emulator import EmulatorServer
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
-        pytest.skip(f"the emulator needs {exc.name}: pip install 'openai-uploads[emulator]'")
+        pytest.skip(str(exc))  # names the missing module and the install command
     return EmulatorServer
 
 

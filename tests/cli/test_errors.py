@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import MiB, assert_usage_error, cli_env, make_file, one_line, run_cli
+import pytest
+
+from .conftest import CLI, MiB, assert_usage_error, cli_env, make_file, one_line, run_cli
 
 
 def test_unknown_purpose_is_a_usage_error(tmp_path: Path) -> None:
@@ -140,3 +143,55 @@ def test_upload_help_names_the_environment_variables() -> None:
 def test_help_and_version_exit_0() -> None:
     assert run_cli("--help", env=cli_env()).returncode == 0
     assert run_cli("--version", env=cli_env()).returncode == 0
+
+
+def run_cli_into_full_disk(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The command with stdout on /dev/full: every write fails with ENOSPC, a real error
+    that no command handles itself."""
+    with open("/dev/full", "w") as full:
+        return subprocess.run(
+            [str(CLI), *args], env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60
+        )
+
+
+needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+
+
+@needs_dev_full
+def test_an_unexpected_error_is_one_line_naming_the_debug_switch() -> None:
+    result = run_cli_into_full_disk("plugins", env=cli_env())
+    assert result.returncode == 1
+    line = one_line(result.stderr)
+    assert line.startswith("openai-uploads: unexpected error: OSError: [Errno 28]"), line
+    assert line.endswith("(run with --debug or OPENAI_UPLOADS_DEBUG=1 for the traceback)")
+
+
+@needs_dev_full
+@pytest.mark.parametrize("switch", ["option", "environment"])
+def test_debug_shows_the_traceback_of_an_unexpected_error(switch: str) -> None:
+    env = cli_env()
+    args = ["plugins"]
+    if switch == "option":
+        args.insert(0, "--debug")
+    else:
+        env["OPENAI_UPLOADS_DEBUG"] = "1"
+    result = run_cli_into_full_disk(*args, env=env)
+    assert result.returncode == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "OSError: [Errno 28]" in result.stderr
+
+
+def test_a_closed_stdout_pipe_ends_the_command_quietly() -> None:
+    # Like `openai-uploads plugins | head -0`: the reader is gone before the first write.
+    process = subprocess.Popen(
+        [str(CLI), "plugins"],
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert stderr == ""

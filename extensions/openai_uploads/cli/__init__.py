@@ -96,10 +96,6 @@ class _Group(click.Group):
         except KeyboardInterrupt:  # outside a command (e.g. while it starts)
             error("interrupted")
             sys.exit(EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            # stdout closed early (``| head``): nothing more can be said there.
-            _silence_stdout()
-            sys.exit(EXIT_ERROR)
         except Exception as exc:
             if _debug_wanted():
                 raise
@@ -122,15 +118,6 @@ def _unexpected(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else ""
     what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
     return f"unexpected error: {what} (run with --debug or {DEBUG_ENV}=1 for the traceback)"
-
-
-def _silence_stdout() -> None:
-    # Python would otherwise report the failed flush of stdout at exit.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor
-        pass
 
 
 @click.group(cls=_Group)

@@ -67,7 +67,7 @@ def __getattr__(name: str) -> Any:
         if missing in ("", "openai_uploads"):
             raise
         hint = f"the emulator needs {missing}: pip install 'openai-uploads[emulator]'"
-        raise ModuleNotFoundError(hint, name=exc.name) from None
+        raise ModuleNotFoundError(hint, name=missing) from None
     value = getattr(imported, name)
     globals()[name] = value
     return value

@@ -43,7 +43,7 @@ try:
 except ModuleNotFoundError as _exc:  # pragma: no cover - depends on the installed extras
     _missing = (_exc.name or "opentelemetry").split(".")[0]
     raise ModuleNotFoundError(
-        f"the otel plugin needs {_missing}: pip install 'openai-uploads[otel]'", name=_exc.name
+        f"the otel plugin needs {_missing}: pip install 'openai-uploads[otel]'", name=_missing
     ) from None
 
 from .._version import __version__
