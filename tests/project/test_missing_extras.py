@@ -60,9 +60,7 @@ def test_the_otel_plugin_without_its_extra_names_the_install_command() -> None:
 def test_the_command_line_without_its_extra_names_the_install_command() -> None:
     kind, message = attempt(["click"], "import openai_uploads.cli")
     assert kind == "ModuleNotFoundError|click"
-    assert message == (
-        "the openai-uploads command line needs click: pip install 'openai-uploads[cli]'"
-    )
+    assert message == ("the command line needs click: pip install 'openai-uploads[cli]'")
 
 
 def test_the_client_imports_without_any_extra() -> None:

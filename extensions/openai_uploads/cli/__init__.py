@@ -31,7 +31,7 @@ try:
     import click
 except ModuleNotFoundError as _exc:  # pragma: no cover - depends on the installed extras
     _missing = ModuleNotFoundError(
-        f"the openai-uploads command line needs {_exc.name}: pip install 'openai-uploads[cli]'",
+        f"the command line needs {_exc.name}: pip install 'openai-uploads[cli]'",
         name=_exc.name,
     )
     _previous_hook = sys.excepthook
