@@ -8,8 +8,10 @@ import logging
 from collections.abc import Callable, Iterator
 
 import pytest
+from click.testing import CliRunner
 
-from openai_uploads.cli import _setup_logging
+from openai_uploads import _plugins
+from openai_uploads.cli import _setup_logging, main
 from openai_uploads.hookspecs import UploadFailed
 from openai_uploads.plugins import logging as logging_plugin
 
@@ -50,3 +52,25 @@ def test_other_sdk_warnings_print_as_one_prefixed_line(
     _setup_logging(quiet=False, verbose=False)
     logging.getLogger(name).warning("file changed; starting a new Upload")
     assert stderr() == "openai-uploads: WARNING: file changed; starting a new Upload\n"
+
+
+def test_a_command_run_in_process_leaves_the_package_logger_as_it_was() -> None:
+    # As CliRunner or an app calling main() does: the CLI's handler is for its own run.
+    logger = logging.getLogger("openai_uploads")
+    before = (list(logger.handlers), logger.level, logger.propagate)
+    result = CliRunner().invoke(main, ["plugins"])
+    assert result.exit_code == 0
+    assert (list(logger.handlers), logger.level, logger.propagate) == before
+
+
+def test_every_command_prints_the_sdks_warnings_as_one_prefixed_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_plugins, "_REPORTED", set())
+    monkeypatch.setenv(_plugins.PLUGINS_ENV, "no:loggin")
+    result = CliRunner().invoke(main, ["plugins"])
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        f"openai-uploads: WARNING: {_plugins.PLUGINS_ENV} names 'loggin', which is not a plugin"
+    )
+    assert result.stderr.count("\n") == 1

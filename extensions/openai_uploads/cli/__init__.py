@@ -53,6 +53,7 @@ from .._constants import DEFAULT_BASE_URL
 from .._exceptions import OpenAIError
 from ..emulator._cli import serve
 from ._cancel_cmd import cancel
+from ._logging import restored_logging
 from ._logging import setup_logging as _setup_logging
 from ._output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, PROG, describe_api_error, error
 from ._params import guess_mime_type, parse_duration, parse_size
@@ -82,7 +83,8 @@ class _Group(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
-            code = super().main(*args, **kwargs)
+            with restored_logging():
+                code = super().main(*args, **kwargs)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx is not None else PROG
             error(f"{exc.format_message()} (see '{command} --help')")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from ..plugins import logging as logging_plugin
@@ -56,3 +58,15 @@ def setup_logging(quiet: bool, verbose: bool, console: Any = None) -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
     logger.propagate = False
+
+
+@contextlib.contextmanager
+def restored_logging() -> Iterator[None]:
+    """The package logger's handlers, level and propagation as they were before a command
+    (which sets them for its own output), for callers that run the command in-process."""
+    logger = logging.getLogger(PACKAGE_LOGGER)
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    try:
+        yield
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved
