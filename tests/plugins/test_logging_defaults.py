@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 import openai_uploads
-from openai_uploads.emulator import EmulatorServer
-from openai_uploads.hookspecs import UploadFailed
+from openai_uploads import AsyncOpenAI
+from openai_uploads.emulator import EmulatorServer, FaultConfig
+from openai_uploads.hookspecs import UploadFailed, UploadStarted, hookimpl
 from openai_uploads.plugins import logging as logging_plugin
 from openai_uploads.testing import emulator_fixture
 
@@ -117,3 +118,43 @@ def test_a_failure_without_a_message_is_logged_with_its_type(
     [record] = caplog.records
     assert record.getMessage() == "upload upload_abc failed (not kept): TimeoutError"
     assert record.levelno == logging.WARNING
+
+
+async def test_a_cancelled_task_logs_that_its_transfer_was_cancelled(
+    emulator: EmulatorServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    started: list[UploadStarted] = []
+
+    class Started:
+        @hookimpl
+        def on_upload_started(self, event: UploadStarted) -> None:
+            started.append(event)
+
+    # A slow link keeps the transfer going until the task is cancelled.
+    emulator.faults = FaultConfig(bandwidth=256 * 1024, endpoints=frozenset())
+    client = AsyncOpenAI(base_url=emulator.base_url, api_key=emulator.api_key, plugins=[Started()])
+    async with client:
+        with caplog.at_level(logging.INFO, logger="openai_uploads"):
+            task = asyncio.create_task(
+                client.uploads.upload_file_chunked(
+                    file=os.urandom(1024 * 1024),
+                    filename="data.bin",
+                    bytes=1024 * 1024,
+                    mime_type="application/octet-stream",
+                    purpose="assistants",
+                    part_size=64 * 1024,
+                )
+            )
+            while not started and not task.done():  # noqa: ASYNC110 - a plugin's list
+                await asyncio.sleep(0.01)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+    emulator.faults = FaultConfig()
+    [line] = [r.getMessage() for r in caplog.records if "stopped" in r.getMessage()]
+    assert line.endswith(
+        "stopped: cancelled (asyncio.CancelledError: its task was cancelled) (not kept)"
+    )
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.WARNING and "failed" in r.getMessage()
+    ]
