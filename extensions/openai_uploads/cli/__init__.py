@@ -12,8 +12,9 @@
 
 Conventions of ``aws s3 cp``, ``gh`` and ``rclone``: the result (a File id, or JSON with
 ``--json``) goes to stdout; the progress bar and notes go to stderr, and only when it
-is a terminal; errors are one line on stderr. Exit codes: 0 done, 1 API or transfer
-error, 2 usage error, 130 interrupted.
+is a terminal; errors are one line on stderr, also one no command expected
+(``openai-uploads --debug ...`` or ``OPENAI_UPLOADS_DEBUG=1`` shows its traceback). Exit
+codes: 0 done, 1 API or transfer error, 2 usage error, 130 interrupted.
 
 One module per job: ``_output`` (lines on stderr, exit codes, error descriptions),
 ``_logging`` (the SDK's log records on stderr), ``_interrupt`` (the Ctrl-C guard),
