@@ -105,6 +105,11 @@ class APICall(Generic[T]):
     stream: bool = False
     """Send with ``stream=True``: a 2xx body is left unread for ``parse`` (an error body
     is read first, so errors look the same as for any other call)."""
+    body_limit: Callable[[httpx.Response], int | APICall[int]] | None = None
+    """For a body read whole but bounded by more than a JSON answer (``files.content``):
+    how many bytes of the 2xx response may be read, given its headers; or a call whose
+    result is that number, made first. The body is read within the attempt, so a
+    transport error while it arrives is retried like any other attempt's."""
     upload_id: str | None = None
     """The Upload the call is about, for the request hooks' events."""
     part_number: int | None = None
@@ -135,11 +140,26 @@ class Authorize:
     """
 
 
-Action = Send | Sleep | Authorize
+@dataclass(frozen=True, slots=True)
+class Read:
+    """Action: read the streamed 2xx body of ``response`` into ``response.content`` (at
+    most ``limit`` bytes decoded, else :class:`ResponseTooLarge`), then close it; resume
+    the flow with the response or the httpx error the read raised.
+
+    ``limit`` may be a call to make first (once: its ``parse`` may remember the answer);
+    ``deadline`` is the attempt's (``time.monotonic()``), None for none.
+    """
+
+    response: httpx.Response
+    limit: int | APICall[int]
+    deadline: float | None
+
+
+Action = Send | Sleep | Authorize | Read
 Outcome = httpx.Response | Exception | dict[str, str] | None
-"""What carrying out an action gave: for a :class:`Send` the response or the httpx error it
-raised (``httpx.HTTPError``, ``httpx.InvalidURL``, ``httpx.StreamError``); for an
-:class:`Authorize` the auth headers; None after a sleep."""
+"""What carrying out an action gave: for a :class:`Send` or a :class:`Read` the response or
+the httpx error it raised (``httpx.HTTPError``, ``httpx.InvalidURL``,
+``httpx.StreamError``); for an :class:`Authorize` the auth headers; None after a sleep."""
 
 HTTPX_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError)
 """Every exception httpx raises on its own; the drivers turn them into an outcome."""
@@ -1033,7 +1053,19 @@ class BaseClient:
                             headers=OutgoingHeaders(request.headers),
                         )
                     )
-                outcome = yield Send(request, stream=call.stream)
+                outcome = yield Send(request, stream=call.stream or call.body_limit is not None)
+                if (
+                    call.body_limit is not None
+                    and isinstance(outcome, httpx.Response)
+                    and outcome.is_success
+                ):
+                    # Within the attempt: a body that breaks off is retried like any error.
+                    seconds = total_timeout(request)
+                    outcome = yield Read(
+                        outcome,
+                        call.body_limit(outcome),
+                        None if seconds is None else started + seconds,
+                    )
             except BaseException as exc:
                 if observed:
                     self._request_finished(call, request, url, attempt, body_size, started, exc)

@@ -238,6 +238,21 @@ def scripted_client(scripted: ScriptedServer) -> Iterator[OpenAI]:
         yield c
 
 
+def serve_handler(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A loopback ``ThreadingHTTPServer`` of ``handler`` for a fixture: yields its base URL
+    (``http://127.0.0.1:PORT/v1``) and shuts it down afterwards."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
 # --------------------------------------------------------------------------- forwarding proxy
 
 

@@ -27,6 +27,7 @@ from .._base_client import (
     DeadlineExceeded,
     DeadlineStream,
     Outcome,
+    Read,
     ResponseTooLarge,
     Send,
     Sleep,
@@ -221,7 +222,9 @@ class AsyncOpenAI(BaseClient):
                 outcome = await self._attempt_auth_headers()
                 continue
             try:
-                outcome = await self._send(action)
+                outcome = await (
+                    self._read(action) if isinstance(action, Read) else self._send(action)
+                )
             except BaseException as exc:
                 # Anything else stops the call (cancellation included): the flow reports
                 # the attempt's end and re-raises.
@@ -261,6 +264,40 @@ class AsyncOpenAI(BaseClient):
             return exc
 
     # unasync: end
+
+    async def _read(self, action: Read) -> Outcome:
+        """Read a streamed 2xx body within its attempt, up to its limit; always closes it.
+
+        A limit that is a call (the File's size) is made first, with its own attempts.
+        """
+        response = action.response
+        try:
+            limit = action.limit
+            if isinstance(limit, APICall):
+                limit = await self._execute(limit)
+            # unasync: async-only
+            left = None if action.deadline is None else action.deadline - time.monotonic()
+            try:
+                with anyio.fail_after(left):
+                    response._content = await aread_once(aiter_body(response, limit))
+            except TimeoutError:
+                return DeadlineExceeded(
+                    "the call took longer than its timeout", request=response.request
+                )
+            except SEND_ERRORS as exc:
+                return exc
+            # unasync: sync-only
+            # token = CALL_DEADLINE.set(action.deadline)
+            # try:
+            #     response._content = read_once(iter_body(response, limit))
+            # except HTTPX_ERRORS as exc:
+            #     return exc
+            # finally:
+            #     CALL_DEADLINE.reset(token)
+            # unasync: end
+            return response
+        finally:
+            await response.aclose()
 
     async def _send_following_redirects(
         self, http: httpx.AsyncClient, request: httpx.Request

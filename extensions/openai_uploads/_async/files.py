@@ -25,8 +25,6 @@ from .._base_client import (
     RequestOptions,
     ResponseTooLarge,
     aiter_body,
-    aread_once,
-    identity_length,
     make_transport_error,
 )
 from .._concurrency import arun_blocking
@@ -39,6 +37,7 @@ from ..resources._files_core import (
     Replacement,
     Writable,
     check_download,
+    content_file_call,
     delete_file_call,
     list_files_call,
     page_query,
@@ -145,24 +144,16 @@ class AsyncFiles(AsyncAPIResource):
         #     data = client.files.content(upload.file.id)
         # """
         # unasync: end
-        # The body is read only up to the File's size: its Content-Length when that
-        # counts the bytes themselves, else the File's ``bytes`` (retrieved).
+        # Read within the attempt (a body that breaks off is retried) and only up to the
+        # File's size: its Content-Length when that counts the bytes themselves, else the
+        # File's ``bytes``, retrieved once (see content_file_call).
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        response = await self._client._execute(
-            stream_file_call(file_id, options, split_params("downloadFile", params).query)
+        size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
+        return await self._client._execute(
+            content_file_call(
+                file_id, options, size_options, split_params("downloadFile", params).query
+            )
         )
-        try:
-            expected = identity_length(response)
-            if expected is None:
-                retrieved = await self.retrieve(
-                    file_id, extra_headers=extra_headers, timeout=timeout
-                )
-                expected = retrieved.bytes
-            content = await aread_once(_checked(aiter_body(response, expected), response))
-            check_download(response, len(content), expected)
-            return content
-        finally:
-            await response.aclose()
 
     @spec_method("downloadFile")
     async def download(

@@ -23,6 +23,7 @@ from .._base_client import (
     BaseClient,
     DeadlineStream,
     Outcome,
+    Read,
     Send,
     Sleep,
     TimeoutTypes,
@@ -143,12 +144,33 @@ class OpenAI(BaseClient):
                 outcome = self._attempt_auth_headers()
                 continue
             try:
-                outcome = self._send(action)
+                outcome = self._read(action) if isinstance(action, Read) else self._send(action)
             except BaseException as exc:
                 # Anything else stops the call (cancellation included): the flow reports
                 # the attempt's end and re-raises.
                 flow.throw(exc)
                 raise
+
+    def _read(self, action: Read) -> Outcome:
+        """Read a streamed 2xx body within its attempt, up to its limit; always closes it.
+
+        A limit that is a call (the File's size) is made first, with its own attempts.
+        """
+        response = action.response
+        try:
+            limit = action.limit
+            if isinstance(limit, APICall):
+                limit = self._execute(limit)
+            token = CALL_DEADLINE.set(action.deadline)
+            try:
+                response._content = read_once(iter_body(response, limit))
+            except HTTPX_ERRORS as exc:
+                return exc
+            finally:
+                CALL_DEADLINE.reset(token)
+            return response
+        finally:
+            response.close()
 
     def _send_following_redirects(
         self, http: httpx.Client, request: httpx.Request

@@ -20,10 +20,8 @@ from .._base_client import (
     HTTPX_ERRORS,
     RequestOptions,
     ResponseTooLarge,
-    identity_length,
     iter_body,
     make_transport_error,
-    read_once,
 )
 from .._concurrency import run_blocking
 from .._exceptions import APIResponseValidationError
@@ -35,6 +33,7 @@ from ..resources._files_core import (
     Replacement,
     Writable,
     check_download,
+    content_file_call,
     delete_file_call,
     list_files_call,
     page_query,
@@ -115,22 +114,16 @@ class Files(SyncAPIResource):
 
             data = client.files.content(upload.file.id)
         """
-        # The body is read only up to the File's size: its Content-Length when that
-        # counts the bytes themselves, else the File's ``bytes`` (retrieved).
+        # Read within the attempt (a body that breaks off is retried) and only up to the
+        # File's size: its Content-Length when that counts the bytes themselves, else the
+        # File's ``bytes``, retrieved once (see content_file_call).
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        response = self._client._execute(
-            stream_file_call(file_id, options, split_params("downloadFile", params).query)
+        size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
+        return self._client._execute(
+            content_file_call(
+                file_id, options, size_options, split_params("downloadFile", params).query
+            )
         )
-        try:
-            expected = identity_length(response)
-            if expected is None:
-                retrieved = self.retrieve(file_id, extra_headers=extra_headers, timeout=timeout)
-                expected = retrieved.bytes
-            content = read_once(_checked(iter_body(response, expected), response))
-            check_download(response, len(content), expected)
-            return content
-        finally:
-            response.close()
 
     @spec_method("downloadFile")
     def download(

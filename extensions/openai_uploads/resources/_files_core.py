@@ -21,6 +21,7 @@ from .._base_client import (
     APICall,
     RequestOptions,
     check_content_length,
+    identity_length,
     parse_json_model,
     parse_stream,
 )
@@ -95,11 +96,59 @@ def retrieve_file_call(
     )
 
 
+def content_file_call(
+    file_id: str,
+    options: RequestOptions,
+    size_options: RequestOptions,
+    query: Mapping[str, Any] | None = None,
+) -> APICall[bytes]:
+    """``files.content``: the body, read within each attempt and only up to the File's size.
+
+    The size is the body's ``Content-Length`` when that counts the bytes themselves;
+    for a compressed body (or one without a length) the File is retrieved, once for all
+    attempts, and its ``bytes`` is the limit. A body past it raises
+    :class:`APIResponseValidationError` without being read further, so a compression
+    bomb never inflates in memory.
+    """
+    file_size: list[int] = []  # the File's bytes, once retrieved
+
+    def remember(response: httpx.Response) -> int:
+        size: int = parse_json_model(FileObject)(response).bytes
+        file_size.append(size)
+        return size
+
+    size_call = _one_file_call(
+        "retrieve_file", retrieve_file._get_kwargs, remember, file_id, size_options, None
+    )
+
+    def limit(response: httpx.Response) -> int | APICall[int]:
+        declared = identity_length(response)
+        if declared is not None:
+            return declared
+        return file_size[-1] if file_size else size_call
+
+    def parse(response: httpx.Response) -> bytes:
+        content = response.content
+        check_content_length(response, len(content))
+        if file_size:
+            check_download(response, len(content), file_size[-1])
+        return content
+
+    file_id = require_id("file_id", file_id)
+    return APICall(
+        operation="download_file",
+        make_kwargs=lambda: download_file._get_kwargs(file_id, **(query or {})),
+        parse=parse,
+        options=options,
+        body_limit=limit,
+    )
+
+
 def stream_file_call(
     file_id: str, options: RequestOptions, query: Mapping[str, Any] | None = None
 ) -> APICall[httpx.Response]:
-    """``files.content`` and ``files.download``: a 2xx body is left unread, to be read
-    only up to the File's size."""
+    """``files.download``: a 2xx body is left unread, to be streamed only up to the
+    File's size."""
     get_kwargs = download_file._get_kwargs
     return _one_file_call(
         "download_file", get_kwargs, parse_stream, file_id, options, query, stream=True
