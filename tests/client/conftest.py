@@ -261,7 +261,8 @@ class ForwardingProxy:
 
     It answers absolute-form requests (``POST http://host:port/path``, what a client
     sends to an ``http://`` proxy for an ``http://`` URL) by making the same request to
-    the origin and relaying the answer; no CONNECT tunnels (the emulator is plain HTTP).
+    the origin and relaying the answer (a body of known length as it arrives); no
+    CONNECT tunnels (the emulator is plain HTTP).
     """
 
     HOP_BY_HOP = frozenset(
@@ -305,16 +306,24 @@ class ForwardingProxy:
                     path = target.path + (f"?{target.query}" if target.query else "")
                     origin.request(self.command, path, body=body, headers=headers)
                     answer = origin.getresponse()
-                    payload = answer.read()
                     with outer._lock:
                         outer.forwarded.append(f"{self.command} {target.path}")
+                    length = answer.getheader("Content-Length")
+                    # A body of known length is relayed as it arrives (a slow origin stays
+                    # slow behind the proxy); any other is read whole first.
+                    payload = b"" if length is not None else answer.read()
                     self.send_response(answer.status, answer.reason)
                     for name, value in answer.getheaders():
                         if name.lower() not in outer.HOP_BY_HOP | {"content-length"}:
                             self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(payload)))
+                    self.send_header("Content-Length", length or str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
+                    while length is not None and (piece := answer.read1(65536)):
+                        self.wfile.write(piece)
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (a deadline test)
                 finally:
                     origin.close()
 

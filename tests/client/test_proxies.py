@@ -6,14 +6,18 @@ A real forwarding proxy on the loopback sits in front of the real emulator.
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from openai_uploads import AsyncOpenAI, OpenAI, RequestFinished, hookimpl
+from openai_uploads import APITimeoutError, AsyncOpenAI, OpenAI, RequestFinished, hookimpl
 
-from .conftest import TEST_API_KEY, ForwardingProxy
+from .conftest import TEST_API_KEY, ForwardingProxy, serve_handler
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
@@ -120,7 +124,7 @@ async def test_async_hosts_in_no_proxy_are_reached_directly(
     assert forwarding_proxy.forwarded == []
 
 
-def test_a_proxied_call_keeps_its_total_deadline(
+def test_the_proxys_transport_waits_on_the_deadline_backend(
     forwarding_proxy: ForwardingProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from openai_uploads._base_client import DEFAULT_LIMITS
@@ -130,3 +134,53 @@ def test_a_proxied_call_keeps_its_total_deadline(
     mounts = environment_mounts(DEFAULT_LIMITS)
     transport: Any = mounts["http://"]
     assert isinstance(transport._pool._network_backend, DeadlineBackend)
+
+
+class TrickleFile(BaseHTTPRequestHandler):
+    """The File's JSON, headers at once and then a byte every 50 ms for about 20 s: each
+    read gets data long before any read timeout, only the total deadline can stop it."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = json.dumps({"id": "file-1", "filler": "x" * 400}).encode()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.flush()
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(0.05)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+
+
+@pytest.fixture
+def trickling_file() -> Iterator[str]:
+    yield from serve_handler(TrickleFile)
+
+
+@pytest.mark.timeout(60)
+def test_a_proxied_call_keeps_its_total_deadline(
+    trickling_file: str, forwarding_proxy: ForwardingProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", forwarding_proxy.url)
+    with (
+        OpenAI(
+            api_key=TEST_API_KEY,
+            base_url=trickling_file,
+            max_retries=0,
+            timeout=1.0,
+            load_plugins=False,
+        ) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.files.retrieve("file-1")
+    assert forwarding_proxy.forwarded == ["GET /v1/files/file-1"]
