@@ -11,6 +11,7 @@ logic exists once.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import io
 import json
@@ -444,6 +445,56 @@ def without_credentials(request: httpx.Request) -> httpx.Request:
         stream=request.stream,
         extensions=dict(request.extensions),
     )
+
+
+def response_for_hooks(
+    response: httpx.Response, request: httpx.Request | None = None
+) -> httpx.Response:
+    """A copy of a read ``response`` for hook events: its ``request`` (``request`` if given,
+    else a :func:`without_credentials` copy), the requests of its redirects and its
+    ``next_request`` read ``<hidden>`` for the credentials. The caller's response keeps
+    the real ones; the copy has the body (if read) but no stream to consume."""
+    shown = copy.copy(response)  # httpx drops the stream: a closed response, body kept
+    shown.extensions = {
+        key: response.extensions[key]
+        for key in ("http_version", "reason_phrase")
+        if key in response.extensions
+    }
+    shown.request = request if request is not None else without_credentials(response.request)
+    shown.history = [response_for_hooks(hop) for hop in response.history]
+    if response.next_request is not None:
+        shown.next_request = without_credentials(response.next_request)
+    return shown
+
+
+def error_for_hooks(
+    error: BaseException | None, request: httpx.Request | None = None
+) -> BaseException | None:
+    """``error`` for hook events: when it carries a request or a response (httpx's errors,
+    the SDK's API errors), a copy whose request reads ``<hidden>`` for the credentials
+    (``request`` if given) and whose response is :func:`response_for_hooks`'s; any other
+    error as it is. The exception raised to the caller keeps the real objects."""
+    if error is None:
+        return None
+    state = getattr(error, "__dict__", {})
+    carried = {
+        name: value
+        for name, value in state.items()
+        if isinstance(value, httpx.Request | httpx.Response)
+    }
+    if not carried:
+        return error
+    shown = BaseException.__new__(type(error), *error.args)
+    shown.__dict__.update(state)
+    for name, value in carried.items():
+        if isinstance(value, httpx.Request):
+            setattr(shown, name, request if request is not None else without_credentials(value))
+        else:
+            setattr(shown, name, response_for_hooks(value))
+    shown.__cause__ = error.__cause__
+    shown.__context__ = error.__context__
+    shown.__suppress_context__ = error.__suppress_context__
+    return shown.with_traceback(error.__traceback__)
 
 
 class OutgoingHeaders(MutableMapping[str, str]):
@@ -1087,14 +1138,16 @@ class BaseClient:
                 raise make_transport_error(request, error) from error
             deadline = options.expiry_deadline
             time_left = None if deadline is None else deadline - time.monotonic()
+            # The hooks get copies whose credentials read <hidden>; the caller the real ones.
+            shown = without_credentials(request)
             decision = plugins.decide_retry(
                 RetryContext(
                     operation=call.operation,
                     attempt=attempt,
                     max_retries=max_retries,
-                    request=without_credentials(request),
-                    response=response,
-                    error=error,
+                    request=shown,
+                    response=None if response is None else response_for_hooks(response, shown),
+                    error=error_for_hooks(error, shown),
                     time_left=time_left,
                 )
             )
@@ -1134,7 +1187,7 @@ class BaseClient:
                 elapsed=time.monotonic() - started,
                 status_code=None if response is None else response.status_code,
                 request_id=None if response is None else response.headers.get("x-request-id"),
-                error=error,
+                error=error_for_hooks(error),
                 upload_id=call.upload_id,
                 part_number=call.part_number,
                 body_size=body_size,
