@@ -569,6 +569,9 @@ MAX_ERROR_BODY = 1024 * 1024
 DECODED_PIECE = 1024 * 1024
 """The most one step of decompression produces (a bomb inflates by up to 1000x)."""
 REDIRECT_STATUSES_TO_GET = frozenset({301, 302, 303})
+MAX_REDIRECT_BODY = 64 * 1024
+"""The most of a redirect's body read (then dropped) before it is followed: a body read
+to its end lets its keep-alive connection go back to the pool."""
 
 
 class RedirectChangesMethod(httpx.HTTPError):

@@ -236,3 +236,60 @@ async def test_async_a_redirect_that_would_resend_a_post_as_a_get_is_an_error(
         with pytest.raises(APIConnectionError, match="GET"):
             await client.uploads.parts.create("upload_abc", data=b"abc")
     assert [r.method for r in scripted.requests] == ["POST"]
+
+
+# --------------------------------------------------------------------------- redirect bodies
+# A redirect's body is read (up to 64 KiB) before it is followed, so that its keep-alive
+# connection goes back to the pool; the scripted server counts the connections opened.
+
+MOVED = b"<html>moved</html>" * 100
+
+
+def _redirect_chain() -> tuple[Reply, ...]:
+    return (
+        Reply(status=307, body=MOVED, headers={"Location": "/v1/files/file-b"}),
+        Reply(status=307, body=MOVED, headers={"Location": "/v1/files/file-c"}),
+        Reply(body=FILE_JSON),
+    )
+
+
+def test_a_same_origin_redirect_chain_reuses_one_connection(scripted: ScriptedServer) -> None:
+    scripted.script(*_redirect_chain())
+    with _client(scripted) as client:
+        assert client.files.retrieve("file-abc").id == "file-abc"
+    assert [r.path for r in scripted.requests][-1] == "/v1/files/file-c"
+    assert scripted.connections == 1
+
+
+async def test_async_a_same_origin_redirect_chain_reuses_one_connection(
+    scripted: ScriptedServer,
+) -> None:
+    scripted.script(*_redirect_chain())
+    async with _async_client(scripted) as client:
+        assert (await client.files.retrieve("file-abc")).id == "file-abc"
+    assert len(scripted.requests) == 3
+    assert scripted.connections == 1
+
+
+def test_a_redirect_with_a_long_body_is_followed_on_a_new_connection(
+    scripted: ScriptedServer,
+) -> None:
+    scripted.script(
+        Reply(status=307, body=b"x" * (1024 * 1024), headers={"Location": "/v1/files/file-b"}),
+        Reply(body=FILE_JSON),
+    )
+    with _client(scripted) as client:
+        assert client.files.retrieve("file-abc").id == "file-abc"
+    assert scripted.connections == 2
+
+
+async def test_async_a_redirect_with_a_long_body_is_followed_on_a_new_connection(
+    scripted: ScriptedServer,
+) -> None:
+    scripted.script(
+        Reply(status=307, body=b"x" * (1024 * 1024), headers={"Location": "/v1/files/file-b"}),
+        Reply(body=FILE_JSON),
+    )
+    async with _async_client(scripted) as client:
+        assert (await client.files.retrieve("file-abc")).id == "file-abc"
+    assert scripted.connections == 2

@@ -21,6 +21,7 @@ from .._base_client import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     HTTPX_ERRORS,
+    MAX_REDIRECT_BODY,
     APICall,
     Authorize,
     BaseClient,
@@ -311,7 +312,7 @@ class AsyncOpenAI(BaseClient):
             if refusal is not None:
                 await response.aclose()
                 return refusal
-            await response.aclose()
+            await _drain(response)
             history.append(response)
             response = await http.send(
                 mask_credentials(response.next_request), stream=True, follow_redirects=False
@@ -380,6 +381,19 @@ class AsyncOpenAI(BaseClient):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read a redirect's body (at most :data:`MAX_REDIRECT_BODY` bytes) and close it: read
+    to its end, its connection goes back to the pool; a longer or broken body only costs
+    the connection (the redirect is followed all the same)."""
+    try:
+        async for _ in aiter_body(response, MAX_REDIRECT_BODY, MAX_REDIRECT_BODY):
+            pass
+    except HTTPX_ERRORS:
+        pass
+    finally:
+        await response.aclose()
 
 
 # unasync: async-only

@@ -18,6 +18,7 @@ from .._base_client import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     HTTPX_ERRORS,
+    MAX_REDIRECT_BODY,
     APICall,
     Authorize,
     BaseClient,
@@ -184,7 +185,7 @@ class OpenAI(BaseClient):
             if refusal is not None:
                 response.close()
                 return refusal
-            response.close()
+            _drain(response)
             history.append(response)
             response = http.send(
                 mask_credentials(response.next_request), stream=True, follow_redirects=False
@@ -240,3 +241,16 @@ class OpenAI(BaseClient):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _drain(response: httpx.Response) -> None:
+    """Read a redirect's body (at most :data:`MAX_REDIRECT_BODY` bytes) and close it: read
+    to its end, its connection goes back to the pool; a longer or broken body only costs
+    the connection (the redirect is followed all the same)."""
+    try:
+        for _ in iter_body(response, MAX_REDIRECT_BODY, MAX_REDIRECT_BODY):
+            pass
+    except HTTPX_ERRORS:
+        pass
+    finally:
+        response.close()
