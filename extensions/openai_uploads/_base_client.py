@@ -4,7 +4,8 @@ Everything here is sans-I/O: building the ``httpx.Request`` from a generated
 ``_get_kwargs`` plus the per-call options, turning a response into a model or a typed
 exception, and the retry loop. The loop is a generator (:meth:`BaseClient._flow`) that
 yields :class:`Send` and :class:`Sleep` actions (and :class:`Authorize` for clients whose
-credentials are fetched per attempt); the sync and async clients only carry them out
+credentials are fetched per attempt, :class:`Read` for a bounded body read within the
+attempt, ``files.content``'s); the sync and async clients only carry them out
 (``http.send`` / ``time.sleep`` versus ``await http.send`` / ``await sleep``), so the
 logic exists once.
 """
