@@ -200,6 +200,37 @@ def test_part_without_data_field_is_bad_request(emulator: EmulatorServer) -> Non
             "/uploads",
             json={"bytes": 3, "filename": "x", "mime_type": "text/jsonl", "purpose": "batch"},
         ).json()
-        response = http.post(f"/uploads/{upload['id']}/parts", files={"other": b"abc"})
+        response = http.post(
+            f"/uploads/{upload['id']}/parts",
+            content=b"--bb--\r\n",
+            headers={"Content-Type": "multipart/form-data; boundary=bb"},
+        )
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "data"
+
+
+def test_unknown_multipart_field_is_bad_request_and_no_part_is_kept(
+    emulator: EmulatorServer,
+) -> None:
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    with httpx.Client(base_url=emulator.base_url, headers=headers) as http:
+        upload = http.post(
+            "/uploads",
+            json={"bytes": 3, "filename": "x", "mime_type": "text/jsonl", "purpose": "batch"},
+        ).json()
+        response = http.post(
+            f"/uploads/{upload['id']}/parts", data={"purpose": "batch"}, files={"data": b"abc"}
+        )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["message"] == "Unrecognized request argument supplied: purpose"
+    assert error["param"] == "purpose"
+    assert emulator.store.received_bytes(upload["id"]) == 0
+
+
+def test_405_names_every_method_the_path_allows(emulator: EmulatorServer) -> None:
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    response = httpx.put(f"{emulator.base_url}/files/file-x", headers=headers)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "DELETE, GET, HEAD"
+    assert response.json()["error"]["type"] == "invalid_request_error"

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from ._handle import EmulatorHandle
     from ._limits import ServerLimits
     from ._process import EmulatorProcess
+    from ._request_log import RecordedRequest
     from ._server import EmulatorServer, ManualClock, run_emulator
+    from ._settings import EmulatorSettings
     from ._store import Clock, DataDirInUse, Store
 
 _WHERE = {
@@ -31,6 +33,8 @@ _WHERE = {
     "DataDirInUse": "._store",
     "EmulatorHandle": "._handle",
     "EmulatorProcess": "._process",
+    "EmulatorSettings": "._settings",
+    "RecordedRequest": "._request_log",
     "EmulatorServer": "._server",
     "ManualClock": "._server",
     "run_emulator": "._server",
@@ -46,9 +50,11 @@ __all__ = [
     "EmulatorHandle",
     "EmulatorProcess",
     "EmulatorServer",
+    "EmulatorSettings",
     "FaultConfig",
     "FaultInjector",
     "ManualClock",
+    "RecordedRequest",
     "ServerLimits",
     "Store",
     "create_app",

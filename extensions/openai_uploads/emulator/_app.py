@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from openai_uploads._constants import (
@@ -187,7 +187,15 @@ class _PartReceiver:
 
     def on_headers_finished(self) -> None:
         _, params = parse_options_header(self._disposition or b"")
-        if params.get(b"name") != b"data" or self.error is not None:
+        if self.error is not None:
+            return
+        name = params.get(b"name")
+        if name != b"data":
+            # as the JSON routes refuse an unknown field (python-multipart gives bytes)
+            field = (name or b"").decode("utf-8", "replace")
+            self.error = bad_request(
+                f"Unrecognized request argument supplied: {field}", param=field or None
+            )
             return
         if self.seen_data:
             self.error = bad_request("The field 'data' was given more than once.", param="data")
@@ -551,6 +559,24 @@ class Emulator:
             {"config": self.injector.config.to_json(), "stats": self.injector.stats()}
         )
 
+    async def fault_script(self, request: Request) -> Response:
+        """Emulator only: GET the script's remaining instructions; POST a new script."""
+        self.authorize_control(request, "application/json")
+        if request.method == "POST":
+            try:
+                self.injector.set_script(await _json_object(request))
+            except (TypeError, ValueError) as exc:
+                raise bad_request(str(exc)) from None
+        return JSONResponse({"script": self.injector.script()})
+
+    async def request_log(self, request: Request) -> Response:
+        """Emulator only: GET the request log; DELETE clears it."""
+        self.authorize_control(request)
+        if request.method == "DELETE":
+            self.injector.log.clear()
+        records = [r.to_json() for r in self.injector.log.records()]
+        return JSONResponse({"requests": records})
+
     async def _on_api_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
         return _error_response(exc)
@@ -559,7 +585,17 @@ class Emulator:
         assert isinstance(exc, HTTPException)
         message = f"Invalid URL ({request.method} {request.url.path})"
         status = exc.status_code if exc.status_code in (404, 405) else 400
-        return _error_response(ApiError(status, message))
+        headers = {}
+        if status == 405:
+            # every route of the path, not only the first one Starlette tried
+            allowed = {
+                method
+                for route in self.routes()
+                if route.matches(request.scope)[0] != Match.NONE
+                for method in route.methods or ()
+            }
+            headers["allow"] = ", ".join(sorted(allowed))
+        return _error_response(ApiError(status, message, headers=headers))
 
     def routes(self) -> list[Route]:
         return [
@@ -573,6 +609,8 @@ class Emulator:
             Route("/v1/files/{file_id}/content", self.file_content, methods=["GET"]),
             Route("/v1/_sink", self.sink, methods=["POST", "PUT"]),
             Route("/v1/_emulator/faults", self.faults, methods=["GET", "POST", "DELETE"]),
+            Route("/v1/_emulator/script", self.fault_script, methods=["GET", "POST"]),
+            Route("/v1/_emulator/requests", self.request_log, methods=["GET", "DELETE"]),
         ]
 
 
@@ -616,5 +654,8 @@ def create_app(
     )
     limits = limits or ServerLimits()
     return BodyTimeoutMiddleware(
-        FaultMiddleware(AzureSurface(app, api_key=api_key), injector), limits.body_timeout
+        FaultMiddleware(AzureSurface(app, api_key=api_key), injector),
+        limits.body_timeout,
+        min_rate=limits.min_body_rate,
+        grace=limits.body_grace,
     )

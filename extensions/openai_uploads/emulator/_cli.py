@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import sys
+from typing import NoReturn
 
 import click
 
 from .._units import parse_rate
+from ._exposure import API_KEY_ENV, check_exposure, is_loopback
 
-API_KEY_ENV = "OPENAI_UPLOADS_EMULATOR_API_KEY"
-"""The environment variable ``serve`` reads its key from when ``--api-key`` is not given."""
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names only this machine (127.0.0.0/8, ::1 or localhost)."""
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+__all__ = ["API_KEY_ENV", "check_exposure", "is_loopback", "serve"]
 
 
-def check_exposure(host: str, api_key: str | None, allow_no_key: bool) -> None:
-    """Refuse to serve a non-loopback address without a key, unless allowed explicitly."""
-    if api_key is None and not allow_no_key and not is_loopback(host):
-        raise ValueError(
-            f"refusing to listen on {host} without an API key: anyone who can reach it could "
-            f"use and reconfigure the emulator. Set ${API_KEY_ENV} (or --api-key), or pass "
-            "--allow-no-key if that is really wanted."
-        )
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """One line on stderr, no traceback, and exit ``code`` (2: bad usage, 1: failed)."""
+    click.echo(f"openai-uploads serve: {message}", err=True)
+    sys.exit(code)
 
 
 class _Rate(click.ParamType):  # type: ignore[type-arg,unused-ignore]
@@ -50,7 +36,9 @@ class _Rate(click.ParamType):  # type: ignore[type-arg,unused-ignore]
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8787, show_default=True, type=int, help="0 picks a free port.")
+@click.option(
+    "--port", default=8787, show_default=True, type=int, help="0 picks a free port (0-65535)."
+)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False),
@@ -93,8 +81,21 @@ class _Rate(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     help="Comma-separated endpoints the 500/503/429/drop faults apply to (also: sink).",
 )
 @click.option("--seed", type=int, default=None, help="Seed of the fault draws.")
+@click.option(
+    "--fault-script",
+    default=None,
+    metavar="JSON|@FILE",
+    help="Scripted faults, consumed in order per endpoint ahead of the random ones, e.g. "
+    '\'{"parts": ["ok", "503", "drop", "429:retry-after=2", "slow:1.5"]}\' (or @file.json).',
+)
 @click.option("--faults-json", default=None, hidden=True, help="A whole FaultConfig as JSON.")
-@click.option("--log-level", default="warning", show_default=True)
+@click.option("--limits-json", default=None, hidden=True, help="A whole ServerLimits as JSON.")
+@click.option(
+    "--log-level",
+    default="warning",
+    show_default=True,
+    help="critical, error, warning, info, debug or trace.",
+)
 def serve(
     host: str,
     port: int,
@@ -112,26 +113,33 @@ def serve(
     drop_after: int | None,
     fault_endpoints: str,
     seed: int | None,
+    fault_script: str | None,
     faults_json: str | None,
+    limits_json: str | None,
     log_level: str,
 ) -> None:
     """Run the local Uploads API emulator; prints its base URL (http://HOST:PORT/v1), then
     its Azure OpenAI endpoint (http://HOST:PORT, for --azure-endpoint / azure_endpoint).
 
-    Emulator-only routes: POST /v1/_sink (discards a body, returns its size) and
-    GET/POST/DELETE /v1/_emulator/faults (fault settings and counts). With a key set,
-    these need it too, and accept bodies only as application/json (the sink also as
-    application/octet-stream).
+    Emulator-only routes: POST /v1/_sink (discards a body, returns its size),
+    GET/POST/DELETE /v1/_emulator/faults (fault settings and counts), GET/POST
+    /v1/_emulator/script (the fault script) and GET/DELETE /v1/_emulator/requests (the
+    request log). With a key set, these need it too, and accept bodies only as
+    application/json (the sink also as application/octet-stream).
     """
     if api_key == "":
         api_key = None
     try:
         check_exposure(host, api_key, allow_no_key)
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+        _fail(str(exc))
     try:
         from ._faults import FaultConfig
-        from ._server import serve_forever
+        from ._limits import ServerLimits
+        from ._script import load_script
+        from ._server import CannotListen, serve_forever
+        from ._settings import EmulatorSettings
+        from ._store import DataDirInUse
     except ModuleNotFoundError as exc:
         missing = (exc.name or "a package").split(".")[0]
         click.echo(
@@ -157,8 +165,23 @@ def serve(
                 endpoints=endpoints,
                 seed=seed,
             )
+        script = load_script(fault_script) if fault_script else {}
+        limits = ServerLimits(**json.loads(limits_json)) if limits_json else ServerLimits()
+        settings = EmulatorSettings(
+            host=host,
+            port=port,
+            data_dir=data_dir,
+            api_key=api_key,
+            allow_no_key=allow_no_key,
+            faults=faults,
+            fault_script=script,
+            limits=limits,
+            log_level=log_level,
+        )
+    except OSError as exc:
+        _fail(f"cannot read the fault script: {exc.strerror or exc}")
     except (TypeError, ValueError) as exc:
-        raise click.BadParameter(str(exc)) from None
+        _fail(str(exc))
 
     def announce(url: str) -> None:
         click.echo(url)  # the first line: what scripts read
@@ -169,18 +192,9 @@ def serve(
         )
         sys.stdout.flush()
 
-    from ._store import DataDirInUse
-
     try:
-        serve_forever(
-            host=host,
-            port=port,
-            data_dir=data_dir,
-            api_key=api_key,
-            faults=faults,
-            log_level=log_level,
-            announce=announce,
-        )
+        serve_forever(settings, announce=announce)
     except DataDirInUse as exc:
-        click.echo(f"openai-uploads serve: {exc}", err=True)
-        sys.exit(1)
+        _fail(str(exc), 1)
+    except CannotListen as exc:
+        _fail(str(exc), 1)

@@ -1,19 +1,24 @@
 """Fault injection and wide-area emulation, as an ASGI layer outside the API routes.
 
-Everything is off by default. Faults are drawn from one seeded random stream per
-endpoint name, so a given sequence of requests to an endpoint meets the same faults
-every run. The layer also stamps every response with an ``x-request-id`` header.
+Everything is off by default. A fault script (``_script.py``) says what each of the
+next requests to an endpoint gets; once it is used up, faults are drawn from one seeded
+random stream per endpoint name, so a given sequence of requests to an endpoint meets
+the same faults every run. The layer also stamps every response with an
+``x-request-id`` header, answers the requests the server refused to admit (see
+``_limits.py``) with a 503, and keeps the request log (``_request_log.py``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import random
 import secrets
 import threading
 import time
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Final
 
@@ -21,6 +26,9 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openai_uploads._utils import is_strict_int
+
+from ._request_log import RecordedRequest, RequestLog, masked_headers
+from ._script import Instruction, parse_script
 
 ENDPOINTS: Final = frozenset({"create", "parts", "complete", "cancel", "files"})
 """The endpoint names faults can apply to; ``sink`` can be named too (off by default)."""
@@ -31,6 +39,11 @@ MAX_LATENCY: Final = 60.0
 MAX_RETRY_AFTER: Final = 3600.0
 MIN_BANDWIDTH: Final = 1024.0
 """Smallest bandwidth cap (bytes per second) a FaultConfig accepts."""
+REFUSED: Final = "openai_uploads.refused"
+"""The ASGI scope key the server sets on a request it did not admit (see ``_limits``)."""
+STAT_KEYS: Final = ("requests", "latency", "throttled", *FAULT_KINDS, "scripted", "refused")
+
+_log = logging.getLogger("openai_uploads.emulator")
 
 
 @dataclass(frozen=True)
@@ -133,7 +146,10 @@ class FaultInjector:
         self._stats: Counter[str] = Counter()
         self._config = FaultConfig()
         self._rngs: dict[str, random.Random] = {}
+        self._script: dict[str, list[Instruction]] = {}
         self.link = Link()
+        self.log = RequestLog()
+        """The requests received (see :class:`RecordedRequest`)."""
         self.configure(config or FaultConfig())
 
     @property
@@ -147,11 +163,42 @@ class FaultInjector:
             self._config = replace(config)
             self._rngs = {name: random.Random(f"{seed}:{name}") for name in ENDPOINTS | {"sink"}}
 
+    def set_script(self, script: Mapping[str, Sequence[object]]) -> None:
+        """Replace the fault script (``{}`` clears it); see ``_script.py`` for the
+        instructions. ValueError or TypeError when it does not parse."""
+        parsed = parse_script(script)
+        with self._lock:
+            self._script = {k: v for k, v in parsed.items() if v}
+
+    def script(self) -> dict[str, list[str]]:
+        """The instructions not yet consumed, per endpoint."""
+        with self._lock:
+            return {k: [i.text for i in v] for k, v in self._script.items() if v}
+
+    def take(self, endpoint: str) -> Instruction | None:
+        """What the next request to ``endpoint`` gets: the next scripted instruction,
+        else a random fault, else None (handled normally). Counted in the stats."""
+        with self._lock:
+            scripted = self._script.get(endpoint)
+            if scripted:
+                instruction = scripted.pop(0)
+                self._stats["scripted"] += 1
+                if instruction.kind != "ok":
+                    self._stats[instruction.stat] += 1
+                return instruction
+        kind = self.draw(endpoint)
+        if kind is None:
+            return None
+        if kind == "drop":
+            return Instruction("drop", "drop", drop_after=self._config.drop_after)
+        return Instruction("status", kind, status=int(kind))
+
     def stats(self) -> dict[str, int]:
         """How many of each fault were injected: requests, latency, throttled, 500, 503,
-        429, drop."""
+        429, drop (random or scripted), scripted (instructions consumed), refused (not
+        admitted by the server's limits), and any other scripted status or ``slow``."""
         with self._lock:
-            out = {k: 0 for k in ("requests", "latency", "throttled", *FAULT_KINDS)}
+            out = {k: 0 for k in STAT_KEYS}
             out.update(self._stats)
             return out
 
@@ -206,15 +253,14 @@ def classify(method: str, path: str) -> str:
     return "other"
 
 
-_FAULT_BODIES: Final = {
-    "500": (
-        500,
+_FAULT_BODIES: Final[dict[int, tuple[str, str, str | None]]] = {
+    500: (
         "The server had an error while processing your request. Sorry about that!",
         "server_error",
         None,
     ),
-    "503": (503, "The server is overloaded or not ready yet.", "server_error", None),
-    "429": (429, "Rate limit reached for requests.", "requests", "rate_limit_exceeded"),
+    503: ("The server is overloaded or not ready yet.", "server_error", None),
+    429: ("Rate limit reached for requests.", "requests", "rate_limit_exceeded"),
 }
 
 
@@ -222,8 +268,23 @@ def _request_id() -> str:
     return "req_" + secrets.token_hex(16)
 
 
+def _generic_body(status: int) -> tuple[str, str, str | None]:
+    type_ = "server_error" if status >= 500 else "invalid_request_error"
+    return (f"Injected fault: HTTP {status}.", type_, None)
+
+
+def _error_body(message: str, type_: str, code: str | None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": type_, "param": None, "code": code}}
+
+
+_REFUSED_BODY: Final = _error_body(
+    "The server is busy with too many requests; retry shortly.", "server_error", "server_busy"
+)
+
+
 class FaultMiddleware:
-    """Outermost ASGI layer: request ids, latency, bandwidth cap and injected faults."""
+    """Outermost ASGI layer: request ids, the request log, refusals, latency, bandwidth
+    cap, and scripted or random faults."""
 
     def __init__(self, app: ASGIApp, injector: FaultInjector) -> None:
         self.app = app
@@ -235,43 +296,110 @@ class FaultMiddleware:
             return
         raw_send = send
         request_id = _request_id()
+        endpoint = classify(scope["method"], scope["path"])
+        status: int | None = None
+        body_bytes = 0
+        body_done = False
+        went_away = False
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = int(message["status"])
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
             await raw_send(message)
 
-        endpoint = classify(scope["method"], scope["path"])
         if endpoint == "emulator":
             await self.app(scope, receive, send_with_id)
             return
+
+        async def counted() -> Message:
+            nonlocal body_bytes, body_done, went_away
+            message = await receive()
+            if message["type"] == "http.request":
+                body_bytes += len(message.get("body", b""))
+                body_done = body_done or not message.get("more_body", False)
+            elif message["type"] == "http.disconnect" and not body_done:
+                went_away = True
+            return message
+
+        injector = self.injector
+        fault: str | None = None
+        try:
+            fault = await self._handle(scope, counted, send_with_id, raw_send, endpoint)
+        finally:
+            injector.log.add(
+                RecordedRequest(
+                    method=scope["method"],
+                    path=scope["path"],
+                    endpoint=endpoint,
+                    status=status,
+                    body_bytes=body_bytes,
+                    headers=masked_headers(scope.get("headers", [])),
+                    fault=fault,
+                )
+            )
+            if went_away and fault != "drop":
+                _log.warning(
+                    "%s %s: the client went away after %d body bytes; the request was dropped",
+                    scope["method"],
+                    scope["path"],
+                    body_bytes,
+                )
+            elif status == 408:
+                _log.warning(
+                    "%s %s: the request body stalled after %d bytes; answered 408",
+                    scope["method"],
+                    scope["path"],
+                    body_bytes,
+                )
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, raw_send: Send, endpoint: str
+    ) -> str | None:
+        """Serve one request; returns the fault injected instead, if any."""
         injector = self.injector
         cfg = injector.config
         injector.count("requests")
+        if scope.get(REFUSED):
+            injector.count("refused")
+            busy = [(b"retry-after", b"1"), (b"connection", b"close")]
+            await send_json(send, 503, _REFUSED_BODY, busy)
+            return "refused"
         if cfg.latency > 0:
             injector.count("latency")
             await anyio.sleep(cfg.latency)
         if cfg.bandwidth is not None or cfg.link_bandwidth is not None:
             injector.count("throttled")
             receive = _throttle(receive, cfg.bandwidth, injector.link, cfg.link_bandwidth)
-        fault = injector.draw(endpoint)
-        if fault is None:
-            await self.app(scope, receive, send_with_id)
-        elif fault == "drop":
-            await _drop(scope, receive, raw_send, cfg.drop_after)
-        else:
-            await _drain(receive)
-            status, message, type_, code = _FAULT_BODIES[fault]
-            headers: list[tuple[bytes, bytes]] = []
-            if fault == "429":
-                ra = cfg.retry_after
-                whole = str(int(ra)) if ra == int(ra) else str(math.ceil(ra))
-                headers.append((b"retry-after", whole.encode()))
-                headers.append((b"retry-after-ms", str(round(ra * 1000)).encode()))
-            body = {"error": {"message": message, "type": type_, "param": None, "code": code}}
-            await send_json(send_with_id, status, body, headers)
+        instruction = injector.take(endpoint)
+        if instruction is None or instruction.kind == "ok":
+            await self.app(scope, receive, send)
+            return None
+        if instruction.kind == "slow":
+            await anyio.sleep(instruction.seconds)
+            await self.app(scope, receive, send)
+            return instruction.text
+        if instruction.kind == "drop":
+            await _drop(scope, receive, raw_send, instruction.drop_after)
+            return "drop"
+        assert instruction.status is not None
+        await _drain(receive)
+        status = instruction.status
+        message, type_, code = _FAULT_BODIES.get(status, _generic_body(status))
+        headers: list[tuple[bytes, bytes]] = []
+        retry_after = instruction.retry_after
+        if retry_after is None and status == 429:
+            retry_after = cfg.retry_after
+        if retry_after is not None:
+            ra = retry_after
+            whole = str(int(ra)) if ra == int(ra) else str(math.ceil(ra))
+            headers.append((b"retry-after", whole.encode()))
+            headers.append((b"retry-after-ms", str(round(ra * 1000)).encode()))
+        await send_json(send, status, _error_body(message, type_, code), headers)
+        return instruction.text
 
 
 class Link:

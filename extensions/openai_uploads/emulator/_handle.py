@@ -4,16 +4,18 @@ of this process) and :class:`EmulatorProcess` (a subprocess) are driven the same
 from __future__ import annotations
 
 import abc
-import os
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-from ._cli import check_exposure
+from ._exposure import check_exposure
 
 if TYPE_CHECKING:
     from ._faults import FaultConfig
+    from ._request_log import RecordedRequest
+    from ._settings import EmulatorSettings
 
 
 class EmulatorHandle(abc.ABC):
@@ -22,27 +24,27 @@ class EmulatorHandle(abc.ABC):
     ``base_url`` (``http://HOST:PORT/v1``) and ``azure_endpoint`` (``http://HOST:PORT``)
     say where to point a client; ``api_key`` is the key it requires (None: any).
     ``faults`` is the fault config (settable; ``set_faults`` does the same);
+    ``set_fault_script`` scripts what the next requests to each endpoint get;
     ``fault_stats()`` counts requests and injected faults since start or
-    ``reset_fault_stats()``. ``start``/``stop``/``restart`` keep the data dir; ``close``
-    (or leaving the ``with`` block) also removes it if it was a temporary one.
+    ``reset_fault_stats()``; ``requests()`` lists what was received.
+    ``start``/``stop``/``restart`` keep the data dir; ``close`` (or leaving the ``with``
+    block) also removes it if it was a temporary one.
+
+    Both take an :class:`EmulatorSettings` or its fields as keyword arguments (or both:
+    the keywords win), e.g. ``EmulatorServer(api_key="sk-test", faults=FaultConfig(...))``.
     """
 
-    def __init__(
-        self,
-        *,
-        data_dir: str | os.PathLike[str] | None,
-        api_key: str | None,
-        host: str,
-        port: int,
-        allow_no_key: bool,
-    ) -> None:
-        check_exposure(host, api_key, allow_no_key)
-        self._own_dir = data_dir is None
-        self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-"))
-        self.api_key = api_key
-        self.host = host
-        self.port = port
-        self.allow_no_key = allow_no_key
+    def __init__(self, settings: EmulatorSettings) -> None:
+        check_exposure(settings.host, settings.api_key, settings.allow_no_key)
+        self._own_dir = settings.data_dir is None
+        self.data_dir = Path(
+            settings.data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-")
+        )
+        self.settings = settings
+        self.api_key = settings.api_key
+        self.host = settings.host
+        self.port = settings.port
+        self.allow_no_key = settings.allow_no_key
 
     @property
     @abc.abstractmethod
@@ -74,6 +76,34 @@ class EmulatorHandle(abc.ABC):
     @abc.abstractmethod
     def reset_fault_stats(self) -> None:
         """Set the counts of ``fault_stats()`` back to zero."""
+
+    @abc.abstractmethod
+    def set_fault_script(self, script: Mapping[str, Sequence[str | int]]) -> None:
+        """Script what the next requests to each endpoint get, in order, ahead of the
+        random faults; replaces the script in force (``{}`` clears it).
+
+        >>> handle.set_fault_script({"parts": ["ok", "503", "drop", "429:retry-after=2"]})
+        ... # doctest: +SKIP
+
+        Instructions: ``ok``; a status 400-599, optionally ``:retry-after=SECONDS``;
+        ``drop`` (``drop:after=BYTES``); ``slow:SECONDS``. Endpoints: ``create``,
+        ``parts``, ``complete``, ``cancel``, ``files``, ``sink``. Each instruction
+        consumed counts in ``fault_stats()`` under ``scripted`` and its kind.
+        """
+
+    @abc.abstractmethod
+    def fault_script(self) -> dict[str, list[str]]:
+        """The scripted instructions not yet consumed, per endpoint."""
+
+    @abc.abstractmethod
+    def requests(self) -> list[RecordedRequest]:
+        """The API requests received since start (or ``clear_requests()``), oldest
+        first: method, path, endpoint, status, body bytes, headers (credentials masked)
+        and the fault injected, if any. The emulator's own control routes are left out."""
+
+    @abc.abstractmethod
+    def clear_requests(self) -> None:
+        """Forget the requests received so far."""
 
     @abc.abstractmethod
     def start(self) -> Self:

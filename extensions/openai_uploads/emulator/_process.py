@@ -8,39 +8,38 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
-from typing import Any, Self
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from typing import Any, Self, Unpack
 
 import httpx
 
-from ._cli import API_KEY_ENV
+from ._exposure import API_KEY_ENV
 from ._faults import FaultConfig
 from ._handle import EmulatorHandle
+from ._limits import ServerLimits
+from ._request_log import RecordedRequest
+from ._settings import EmulatorSettings, SettingsOptions, make_settings
 
 
 class EmulatorProcess(EmulatorHandle):
     """The emulator in its own process (``python -m openai_uploads.emulator``).
 
-    Fault settings and counts go through the emulator-only ``/v1/_emulator/faults`` route.
-    Besides the :class:`EmulatorHandle` API it offers the ``pid`` and ``kill()`` (a crash).
+    Fault settings, the script, the counts and the request log go through the
+    emulator-only ``/v1/_emulator/...`` routes. Besides the :class:`EmulatorHandle` API it
+    offers the ``pid`` and ``kill()`` (a crash); ``extra_args`` are added to the command.
     """
 
     def __init__(
         self,
+        settings: EmulatorSettings | None = None,
         *,
-        data_dir: str | os.PathLike[str] | None = None,
-        api_key: str | None = None,
-        faults: FaultConfig | None = None,
-        host: str = "127.0.0.1",
-        port: int = 0,
         extra_args: Sequence[str] = (),
         startup_timeout: float = 30.0,
-        allow_no_key: bool = False,
+        **options: Unpack[SettingsOptions],
     ) -> None:
-        super().__init__(
-            data_dir=data_dir, api_key=api_key, host=host, port=port, allow_no_key=allow_no_key
-        )
-        self.initial_faults = faults
+        settings = make_settings(settings, options)
+        super().__init__(settings)
         self.extra_args = list(extra_args)
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[str] | None = None
@@ -62,8 +61,14 @@ class EmulatorProcess(EmulatorHandle):
         cmd += ["--port", str(self.port), "--data-dir", str(self.data_dir)]
         if self.allow_no_key:
             cmd += ["--allow-no-key"]
-        if self.initial_faults is not None:
-            cmd += ["--faults-json", json.dumps(self.initial_faults.to_json())]
+        settings = self.settings
+        if settings.faults != FaultConfig():
+            cmd += ["--faults-json", json.dumps(settings.faults.to_json())]
+        if settings.fault_script:
+            cmd += ["--fault-script", json.dumps(dict(settings.fault_script))]
+        if settings.limits != ServerLimits():
+            cmd += ["--limits-json", json.dumps(asdict(settings.limits))]
+        cmd += ["--log-level", settings.log_level]
         return cmd + self.extra_args
 
     def environment(self) -> dict[str, str]:
@@ -119,11 +124,12 @@ class EmulatorProcess(EmulatorHandle):
             if process.stdout is not None:
                 process.stdout.close()
 
-    def _control(self, method: str, body: Any = None) -> dict[str, Any]:
-        """The emulator-only fault route: ``{"config": ..., "stats": ...}``."""
+    def _control(self, method: str, body: Any = None, route: str = "faults") -> dict[str, Any]:
+        """An emulator-only route: ``faults`` answers ``{"config": ..., "stats": ...}``,
+        ``script`` ``{"script": ...}``, ``requests`` ``{"requests": [...]}``."""
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key is not None else {}
         response = httpx.request(
-            method, f"{self.base_url}/_emulator/faults", json=body, headers=headers
+            method, f"{self.base_url}/_emulator/{route}", json=body, headers=headers
         )
         response.raise_for_status()
         answer: dict[str, Any] = response.json()
@@ -143,3 +149,17 @@ class EmulatorProcess(EmulatorHandle):
 
     def reset_fault_stats(self) -> None:
         self._control("DELETE")
+
+    def set_fault_script(self, script: Mapping[str, Sequence[str | int]]) -> None:
+        self._control("POST", {k: list(v) for k, v in script.items()}, route="script")
+
+    def fault_script(self) -> dict[str, list[str]]:
+        script: dict[str, list[str]] = self._control("GET", route="script")["script"]
+        return script
+
+    def requests(self) -> list[RecordedRequest]:
+        records = self._control("GET", route="requests")["requests"]
+        return [RecordedRequest.from_json(r) for r in records]
+
+    def clear_requests(self) -> None:
+        self._control("DELETE", route="requests")

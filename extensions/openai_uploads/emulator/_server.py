@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import contextlib
-import os
+import errno
 import shutil
 import signal
 import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Self, Unpack
 
 import uvicorn
 
 from ._app import create_app
+from ._exposure import check_exposure
 from ._faults import FaultConfig, FaultInjector
 from ._handle import EmulatorHandle
-from ._limits import ServerLimits, http_protocol
+from ._limits import http_protocol
+from ._request_log import RecordedRequest
+from ._settings import EmulatorSettings, SettingsOptions, make_settings
 from ._store import Clock, Store
 
 
@@ -43,11 +46,20 @@ class ManualClock:
             self._now = now
 
 
+class CannotListen(OSError):
+    """The emulator's address cannot be listened on (in use, not this machine's...)."""
+
+
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = "the address is in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+        raise CannotListen(exc.errno, f"cannot listen on {host}:{port}: {reason}") from exc
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
@@ -57,19 +69,26 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _uvicorn_config(app: Any, log_level: str, limits: ServerLimits) -> uvicorn.Config:
+def _uvicorn_config(app: Any, settings: EmulatorSettings) -> uvicorn.Config:
+    limits = settings.limits
     return uvicorn.Config(
         app,
         loop="auto",  # uvloop when installed
-        http=http_protocol(limits),  # httptools, with a deadline for request headers
+        http=http_protocol(limits),  # httptools, with the admission and header limits
         lifespan="on",
-        log_level=log_level,
+        log_level=settings.log_level,
         log_config=None,
         access_log=False,
         timeout_keep_alive=limits.keep_alive,  # type: ignore[arg-type]  # a float works
-        limit_concurrency=limits.max_concurrency,
+        limit_concurrency=None,  # admission is the protocol's (see _limits.py)
         timeout_graceful_shutdown=5,
     )
+
+
+def _injector(settings: EmulatorSettings) -> FaultInjector:
+    injector = FaultInjector(settings.faults)
+    injector.set_script(settings.fault_script)
+    return injector
 
 
 class EmulatorServer(EmulatorHandle):
@@ -78,29 +97,22 @@ class EmulatorServer(EmulatorHandle):
     ``data_dir=None`` makes a temporary directory, removed by ``close()``. ``stop()`` then
     ``start()`` restarts on the same data dir and port, as a restarted server would. Besides
     the :class:`EmulatorHandle` API it offers the ``store``, the fault ``injector`` and the
-    ``clock`` directly.
+    ``clock`` directly; ``clock`` (in-process only) is what the store reads the time from.
     """
 
     def __init__(
         self,
+        settings: EmulatorSettings | None = None,
         *,
-        data_dir: str | os.PathLike[str] | None = None,
-        api_key: str | None = None,
-        faults: FaultConfig | None = None,
-        host: str = "127.0.0.1",
-        port: int = 0,
         clock: Clock | None = None,
-        log_level: str = "warning",
-        allow_no_key: bool = False,
-        limits: ServerLimits | None = None,
+        **options: Unpack[SettingsOptions],
     ) -> None:
-        super().__init__(
-            data_dir=data_dir, api_key=api_key, host=host, port=port, allow_no_key=allow_no_key
-        )
-        self.limits = limits or ServerLimits()
+        settings = make_settings(settings, options)
+        super().__init__(settings)
+        self.limits = settings.limits
         self.clock: Clock = clock or time.time
-        self.log_level = log_level
-        self.injector = FaultInjector(faults)
+        self.log_level = settings.log_level
+        self.injector = _injector(settings)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._store: Store | None = None
@@ -133,6 +145,18 @@ class EmulatorServer(EmulatorHandle):
     def reset_fault_stats(self) -> None:
         self.injector.reset_stats()
 
+    def set_fault_script(self, script: Mapping[str, Sequence[str | int]]) -> None:
+        self.injector.set_script(script)
+
+    def fault_script(self) -> dict[str, list[str]]:
+        return self.injector.script()
+
+    def requests(self) -> list[RecordedRequest]:
+        return self.injector.log.records()
+
+    def clear_requests(self) -> None:
+        self.injector.log.clear()
+
     def start(self) -> Self:
         if self.running:
             return self
@@ -147,7 +171,7 @@ class EmulatorServer(EmulatorHandle):
         app = create_app(
             self._store, api_key=self.api_key, injector=self.injector, limits=self.limits
         )
-        server = uvicorn.Server(_uvicorn_config(app, self.log_level, self.limits))
+        server = uvicorn.Server(_uvicorn_config(app, self.settings))
         thread = threading.Thread(
             target=server.run,
             kwargs={"sockets": [sock]},
@@ -178,47 +202,42 @@ class EmulatorServer(EmulatorHandle):
 
 @contextlib.contextmanager
 def run_emulator(
+    settings: EmulatorSettings | None = None,
     *,
-    data_dir: str | os.PathLike[str] | None = None,
-    api_key: str | None = None,
-    faults: FaultConfig | None = None,
-    host: str = "127.0.0.1",
-    port: int = 0,
     clock: Clock | None = None,
+    **options: Unpack[SettingsOptions],
 ) -> Iterator[EmulatorServer]:
-    """Run the emulator in a background thread for the duration of the ``with`` block."""
-    server = EmulatorServer(
-        data_dir=data_dir, api_key=api_key, faults=faults, host=host, port=port, clock=clock
-    )
-    with server:
+    """Run the emulator in a background thread for the duration of the ``with`` block;
+    takes what :class:`EmulatorServer` takes."""
+    with EmulatorServer(settings, clock=clock, **options) as server:
         yield server
 
 
-def serve_forever(
-    *,
-    host: str,
-    port: int,
-    data_dir: str | os.PathLike[str] | None,
-    api_key: str | None,
-    faults: FaultConfig,
-    log_level: str = "warning",
-    announce: Any = print,
-    limits: ServerLimits | None = None,
-) -> None:
-    """Serve in the foreground until SIGINT/SIGTERM; ``announce`` gets the base URL."""
-    own_dir = data_dir is None
-    directory = Path(data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-"))
-    store = Store(directory)
+def serve_forever(settings: EmulatorSettings, *, announce: Any = print) -> None:
+    """Serve in the foreground until SIGINT/SIGTERM; ``announce`` gets the base URL.
+
+    Raises ``DataDirInUse`` when another server holds the data dir, and ``OSError``
+    when the address cannot be listened on."""
+    check_exposure(settings.host, settings.api_key, settings.allow_no_key)
+    own_dir = settings.data_dir is None
+    directory = Path(settings.data_dir or tempfile.mkdtemp(prefix="openai-uploads-emulator-"))
     try:
-        sock = _bind(host, port)
+        store = Store(directory)
     except BaseException:
-        store.close()
+        if own_dir:
+            shutil.rmtree(directory, ignore_errors=True)
         raise
+    sock: socket.socket | None = None
     try:
-        limits = limits or ServerLimits()
-        app = create_app(store, api_key=api_key, injector=FaultInjector(faults), limits=limits)
-        server = uvicorn.Server(_uvicorn_config(app, log_level, limits))
-        announce(f"http://{_url_host(host)}:{sock.getsockname()[1]}/v1")
+        sock = _bind(settings.host, settings.port)
+        app = create_app(
+            store,
+            api_key=settings.api_key,
+            injector=_injector(settings),
+            limits=settings.limits,
+        )
+        server = uvicorn.Server(_uvicorn_config(app, settings))
+        announce(f"http://{_url_host(settings.host)}:{sock.getsockname()[1]}/v1")
         # uvicorn re-raises the signal that stopped it once it has shut down; with these
         # handlers in place that re-raise is a no-op, so the clean-up below runs and the
         # process exits 0.
@@ -227,7 +246,8 @@ def serve_forever(
                 signal.signal(sig, lambda *_: setattr(server, "should_exit", True))
         server.run(sockets=[sock])
     finally:
-        sock.close()
+        if sock is not None:
+            sock.close()
         store.close()
         if own_dir:
             shutil.rmtree(directory, ignore_errors=True)
