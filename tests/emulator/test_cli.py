@@ -115,3 +115,58 @@ def test_serve_without_the_extra_names_the_install_command() -> None:
     assert result.stderr.strip() == (
         "openai-uploads serve needs starlette: pip install 'openai-uploads[emulator]'"
     )
+
+
+def _serve_fails(*args: str) -> subprocess.CompletedProcess[str]:
+    """``openai-uploads serve ARGS`` run to its end (it must fail: 15 s at most)."""
+    script = Path(sys.executable).with_name("openai-uploads")
+    return subprocess.run(
+        [str(script), "serve", *args], capture_output=True, text=True, timeout=15, check=False
+    )
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_serve_on_a_port_in_use_fails_in_one_line(tmp_path: Path) -> None:
+    with EmulatorServer() as busy:
+        result = _serve_fails("--port", str(busy.port), "--data-dir", str(tmp_path / "d"))
+    assert result.returncode == 1
+    assert _one_line(result) == (
+        f"openai-uploads serve: cannot listen on 127.0.0.1:{busy.port}: the address is in use"
+    )
+
+
+def test_serve_on_an_impossible_port_fails_in_one_line() -> None:
+    result = _serve_fails("--port", "99999")
+    assert result.returncode == 2
+    assert "port must be between 0 and 65535" in _one_line(result)
+
+
+def test_serve_with_an_unknown_log_level_fails_in_one_line() -> None:
+    result = _serve_fails("--port", "0", "--log-level", "loud")
+    assert result.returncode == 2
+    assert "unknown log level 'loud'" in _one_line(result)
+
+
+def test_serve_on_a_data_dir_in_use_fails_in_one_line(tmp_path: Path) -> None:
+    with EmulatorServer(data_dir=tmp_path):
+        result = _serve_fails("--port", "0", "--data-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert _one_line(result).startswith("openai-uploads serve: ")
+
+
+def test_serve_with_a_bad_fault_script_fails_in_one_line(tmp_path: Path) -> None:
+    result = _serve_fails("--port", "0", "--fault-script", '{"parts": ["sometimes"]}')
+    assert result.returncode == 2
+    assert "unknown script instruction 'sometimes'" in _one_line(result)
+
+
+def test_serve_with_a_missing_fault_script_file_fails_in_one_line(tmp_path: Path) -> None:
+    result = _serve_fails("--port", "0", "--fault-script", f"@{tmp_path / 'none.json'}")
+    assert result.returncode == 2
+    assert "cannot read the fault script" in _one_line(result)

@@ -1,6 +1,6 @@
 """One handle, one fault API: the emulator in a thread of this process and the emulator
-in a subprocess are driven the same way (faults, counts, reset, where to point a client,
-close)."""
+in a subprocess are driven the same way (faults, the fault script, counts, reset, the
+request log, where to point a client, close)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,51 @@ def test_injected_faults_are_counted_and_the_counts_reset(handle: EmulatorHandle
     assert (stats["requests"], stats["503"]) == (3, 3)
     handle.reset_fault_stats()
     assert handle.fault_stats()["requests"] == 0
+
+
+def test_a_fault_script_is_followed_in_order_then_the_random_faults_resume(
+    handle: EmulatorHandle,
+) -> None:
+    handle.set_fault_script({"files": ["ok", "503", "429:retry-after=2", "ok"]})
+    assert _statuses(handle, 6) == [404, 503, 429, 404, 404, 404]
+    assert handle.fault_script() == {}
+
+
+def test_scripted_faults_are_counted(handle: EmulatorHandle) -> None:
+    handle.set_fault_script({"files": ["ok", "503", "503", "500"]})
+    _statuses(handle, 5)
+    stats = handle.fault_stats()
+    assert (stats["requests"], stats["scripted"]) == (5, 4)
+    assert (stats["503"], stats["500"]) == (2, 1)
+
+
+def test_the_unconsumed_script_reads_back(handle: EmulatorHandle) -> None:
+    handle.set_fault_script({"files": ["503", "drop:after=10", "slow:0.5"], "parts": [500]})
+    _statuses(handle, 1)
+    assert handle.fault_script() == {"files": ["drop:after=10", "slow:0.5"], "parts": ["500"]}
+
+
+def test_the_request_log_lists_what_was_received_with_credentials_masked(
+    handle: EmulatorHandle,
+) -> None:
+    handle.set_fault_script({"files": ["503"]})
+    _statuses(handle, 2)
+    first, second = handle.requests()
+    assert (first.method, first.path, first.endpoint) == ("GET", "/v1/files/file-x", "files")
+    assert (first.status, first.fault, second.status, second.fault) == (503, "503", 404, None)
+    assert first.headers["authorization"] == "Bearer ***"
+    assert API_KEY not in repr(handle.requests())
+
+
+def test_the_request_log_counts_body_bytes_and_clears(handle: EmulatorHandle) -> None:
+    headers = {"Authorization": f"Bearer {handle.api_key}"}
+    body = {"bytes": 3, "filename": "x", "mime_type": "text/jsonl", "purpose": "batch"}
+    sent = httpx.post(f"{handle.base_url}/uploads", json=body, headers=headers)
+    (record,) = handle.requests()
+    assert (record.endpoint, record.status) == ("create", 200)
+    assert record.body_bytes == len(sent.request.content)
+    handle.clear_requests()
+    assert handle.requests() == []
 
 
 def test_restart_keeps_serving_on_the_same_data_dir(handle: EmulatorHandle) -> None:

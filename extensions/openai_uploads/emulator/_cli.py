@@ -197,4 +197,4 @@ def serve(
     except DataDirInUse as exc:
         _fail(str(exc), 1)
     except CannotListen as exc:
-        _fail(str(exc), 1)
+        _fail(exc.strerror or str(exc), 1)

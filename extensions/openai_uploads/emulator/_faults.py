@@ -343,7 +343,7 @@ class FaultMiddleware:
             )
             if went_away and fault != "drop":
                 _log.warning(
-                    "%s %s: the client went away after %d body bytes; the request was dropped",
+                    "%s %s: the client went away after %d body bytes; the request was abandoned",
                     scope["method"],
                     scope["path"],
                     body_bytes,
