@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,33 +66,17 @@ def make_file(path: Path, size: int, seed: int = 7) -> Path:
 
 
 class RequestCounter:
-    """Counts the requests the emulator sees per endpoint (create, parts, complete, ...),
-    and can answer chosen ones with an injected fault."""
+    """Counts the requests the emulator received per endpoint (create, parts, complete,
+    ...), from its request log."""
 
-    def __init__(self, injector: Any) -> None:
-        self.counts: Counter[str] = Counter()
-        self._lock = threading.Lock()
-        self._draw = injector.draw
-        self.fail_parts_after: int | None = None
-        """Answer every part request after this many with a 503 (None: no faults)."""
-        injector.draw = self.draw
-
-    def draw(self, endpoint: str) -> str | None:
-        with self._lock:
-            self.counts[endpoint] += 1
-            n = self.counts[endpoint]
-        if endpoint == "parts" and self.fail_parts_after is not None and n > self.fail_parts_after:
-            return "503"
-        result: str | None = self._draw(endpoint)
-        return result
+    def __init__(self, emulator: Any) -> None:
+        self.emulator = emulator
 
     def __getitem__(self, endpoint: str) -> int:
-        with self._lock:
-            return self.counts[endpoint]
+        return sum(r.endpoint == endpoint for r in self.emulator.requests())
 
     def reset(self) -> None:
-        with self._lock:
-            self.counts.clear()
+        self.emulator.clear_requests()
 
 
 emulator = emulator_fixture()
@@ -103,7 +85,7 @@ emulator = emulator_fixture()
 
 @pytest.fixture
 def requests_seen(emulator: Any) -> RequestCounter:
-    return RequestCounter(emulator.injector)
+    return RequestCounter(emulator)
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def test_resume_after_sigkill_completes_without_resending_finished_parts(
 ) -> None:
     # Parts 1-3 go through; from part 4 on the server answers 503 (retried with backoff),
     # so the first run is stuck on part 4 with parts 1-3 recorded, and is then killed.
-    requests_seen.fail_parts_after = 3
+    emulator.set_fault_script({"parts": ["ok"] * 3 + ["503"] * 1000})
     data = make_file(tmp_path / "big.jsonl", 8 * MiB + 77)
     state = Path(str(data) + ".openai-upload.json")
     args = ("upload", str(data), "--purpose", "batch", "--part-size", "1MiB",
@@ -98,7 +98,7 @@ def test_resume_after_sigkill_completes_without_resending_finished_parts(
     recorded = json.loads(state.read_text())
     assert sorted(recorded["parts"]) == ["1", "2", "3"]
 
-    requests_seen.fail_parts_after = None
+    emulator.set_fault_script({})
     requests_seen.reset()
     result = run_cli(*args, "--json", env=env)
     assert result.returncode == 0, result.stderr

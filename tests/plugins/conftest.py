@@ -1,45 +1,33 @@
-"""An emulator that also remembers the headers of every request it received."""
+"""An emulator whose request log shows the headers of every request it received."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from openai_uploads.emulator import EmulatorServer, _server
+from openai_uploads.emulator import EmulatorServer
 
 HEADERS_API_KEY = "sk-plugins-headers"
 
 
 class HeaderLog:
-    """ASGI layer outside the emulator's app: records (method, path, headers) per request."""
+    """(method, path, headers) of each request the emulator received, from its request
+    log (credentials masked there: ``Bearer ***``)."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.requests: list[tuple[str, str, dict[str, str]]] = []
+    def __init__(self, server: EmulatorServer) -> None:
+        self.server = server
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-            self.requests.append((scope["method"], scope["path"], headers))
-        await self.app(scope, receive, send)
+    @property
+    def requests(self) -> list[tuple[str, str, dict[str, str]]]:
+        return [(r.method, r.path, r.headers) for r in self.server.requests()]
 
 
 @pytest.fixture
 def header_server(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[EmulatorServer, HeaderLog]]:
-    """The real emulator on a loopback port, its app wrapped in a :class:`HeaderLog`."""
-    logs: list[HeaderLog] = []
-    create_app = _server.create_app
-
-    def recording_app(*args: Any, **kwargs: Any) -> HeaderLog:
-        log = HeaderLog(create_app(*args, **kwargs))
-        logs.append(log)
-        return log
-
-    monkeypatch.setattr(_server, "create_app", recording_app)
+    """The real emulator on a loopback port, and a :class:`HeaderLog` of what it received."""
     data_dir = tmp_path_factory.mktemp("emulator")
     with EmulatorServer(data_dir=data_dir, api_key=HEADERS_API_KEY) as server:
-        yield server, logs[0]
+        yield server, HeaderLog(server)
