@@ -1,6 +1,7 @@
 """Idle, slow and stalled connections are cut off, requests beyond the concurrency cap are
-turned away, and the server stays responsive during and after such abuse (loopback only,
-bounded loops, short limits)."""
+turned away on their own while the admitted ones carry on, idle connections make room,
+trickling bodies and oversized headers are cut off, and the server stays responsive during
+and after such abuse (loopback only, bounded loops, short limits)."""
 
 from __future__ import annotations
 

@@ -73,6 +73,16 @@ _HEADERS_TOO_LARGE: Final = (
     b"connection: close\r\n"
     b"content-length: %d\r\n\r\n%s"
 )
+_TOO_LARGE_MESSAGE: Final = "The request line and headers are too large."
+_TOO_LARGE: Final = (
+    b'{"error": {"message": "%s", "type": "invalid_request_error", "param": null, '
+    b'"code": "request_header_fields_too_large"}}' % _TOO_LARGE_MESSAGE.encode()
+)
+
+
+async def _headers_too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    error = ApiError(431, _TOO_LARGE_MESSAGE, code="request_header_fields_too_large")
+    await send_json(send, 431, error.body(), [(b"connection", b"close")])
 
 
 def http_protocol(limits: ServerLimits) -> Any:
@@ -91,6 +101,8 @@ def http_protocol(limits: ServerLimits) -> Any:
         _header_timer: asyncio.TimerHandle | None = None
         _header_bytes = 0
         """Bytes received towards the request headers not yet complete (0: none)."""
+        _header_size = 0
+        """Bytes of the request line and headers parsed so far."""
         _in_headers = True
         _refused = False
 
@@ -133,25 +145,28 @@ def http_protocol(limits: ServerLimits) -> Any:
                     self._refused = True
 
         def data_received(self, data: bytes) -> None:
+            # headers arriving over many reads are cut off as soon as they pass the cap,
+            # before they are all held in memory
             if self._in_headers:
                 self._header_bytes += len(data)
             super().data_received(data)
             if self._in_headers and self._header_bytes > limits.max_header_bytes:
-                self._too_large()
+                self._in_headers = False
+                if not self.transport.is_closing():
+                    self.transport.write(_HEADERS_TOO_LARGE % (len(_TOO_LARGE), _TOO_LARGE))
+                    self.transport.close()
 
-        def _too_large(self) -> None:
-            body = (
-                b'{"error": {"message": "The request headers are larger than %d bytes.", '
-                b'"type": "invalid_request_error", "param": null, '
-                b'"code": "request_header_fields_too_large"}}' % limits.max_header_bytes
-            )
-            self._in_headers = False
-            if not self.transport.is_closing():
-                self.transport.write(_HEADERS_TOO_LARGE % (len(body), body))
-                self.transport.close()
+        def on_url(self, url: bytes) -> None:
+            self._header_size += len(url)
+            super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._header_size += len(name) + len(value) + 4
+            super().on_header(name, value)
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
+            self._header_size = 0
             self._arm()
 
         def on_headers_complete(self) -> None:
@@ -159,7 +174,10 @@ def http_protocol(limits: ServerLimits) -> Any:
             self._in_headers = False
             self._header_bytes = 0
             app = self.app
-            if self._refused or len(self.tasks) >= limits.max_concurrency:
+            if self._header_size > limits.max_header_bytes:
+                # headers that came in one read: parsed, but not served
+                self.app = _headers_too_large
+            elif self._refused or len(self.tasks) >= limits.max_concurrency:
                 self.app = _refuse(app)
             try:
                 super().on_headers_complete()
