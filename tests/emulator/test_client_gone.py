@@ -80,8 +80,8 @@ def test_a_client_stalled_mid_part_is_one_line_and_no_part(
     assert record.status == 408
     lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r.getMessage() for r in lines] == [
-        f"POST /v1/uploads/{upload_id}/parts: the request body stalled after "
-        f"{len(OPEN) + 500} bytes; answered 408"
+        f"POST /v1/uploads/{upload_id}/parts: the client sent its body too slowly "
+        f"({len(OPEN) + 500} bytes received); answered 408"
     ]
     assert all(r.exc_info is None for r in caplog.records)
     assert server.store.received_bytes(upload_id) == 0

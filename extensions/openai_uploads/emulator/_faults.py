@@ -350,7 +350,7 @@ class FaultMiddleware:
                 )
             elif status == 408:
                 _log.warning(
-                    "%s %s: the request body stalled after %d bytes; answered 408",
+                    "%s %s: the client sent its body too slowly (%d bytes received); answered 408",
                     scope["method"],
                     scope["path"],
                     body_bytes,
