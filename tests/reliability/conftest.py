@@ -127,12 +127,16 @@ emulator = emulator_fixture(scope="module", api_key=API_KEY)
 
 @pytest.fixture
 def server(emulator: EmulatorServer) -> Iterator[EmulatorServer]:
-    """The emulator with faults off and counters at zero; its counts go to the figures."""
+    """The emulator with faults off, no fault script, counters at zero and an empty
+    request log; its counts go to the figures."""
     emulator.faults = FaultConfig()
+    emulator.set_fault_script({})
     emulator.reset_fault_stats()
+    emulator.clear_requests()
     yield emulator
     FIGURES.add_faults(emulator.fault_stats())
     emulator.faults = FaultConfig()
+    emulator.set_fault_script({})
 
 
 def make_client(base_url: str, *, plugins: list[object] | None = None, **kw: Any) -> OpenAI:
