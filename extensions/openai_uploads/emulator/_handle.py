@@ -82,8 +82,8 @@ class EmulatorHandle(abc.ABC):
         """Script what the next requests to each endpoint get, in order, ahead of the
         random faults; replaces the script in force (``{}`` clears it).
 
-        >>> handle.set_fault_script({"parts": ["ok", "503", "drop", "429:retry-after=2"]})
-        ... # doctest: +SKIP
+        Example: ``handle.set_fault_script({"parts": ["ok", "503", "drop", "429:retry-after=2"]})``
+        answers the 2nd part request with a 503, drops the 3rd and rate-limits the 4th.
 
         Instructions: ``ok``; a status 400-599, optionally ``:retry-after=SECONDS``;
         ``drop`` (``drop:after=BYTES``); ``slow:SECONDS``. Endpoints: ``create``,

@@ -134,13 +134,16 @@ def http_protocol(limits: ServerLimits) -> Any:
             super().connection_made(transport)
             self._arm()
             if len(self.connections) > limits.max_connections:
-                idle = [
-                    p
-                    for p in self.connections
-                    if p is not self and isinstance(p, LimitedProtocol) and p._idle()
-                ]
-                if idle:
-                    idle[0].transport.close()
+                idle = next(
+                    (
+                        p
+                        for p in self.connections
+                        if p is not self and isinstance(p, LimitedProtocol) and p._idle()
+                    ),
+                    None,
+                )
+                if idle is not None:
+                    idle.transport.close()  # its client reconnects, as after a keep-alive timeout
                 else:
                     self._refused = True
 

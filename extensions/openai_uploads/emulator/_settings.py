@@ -21,9 +21,11 @@ class EmulatorSettings:
     """Where the emulator listens, what it requires, and the faults and limits it starts
     with. Checked when made: a ValueError names the setting that is wrong.
 
-    >>> EmulatorSettings(api_key="sk-test", fault_script={"parts": ["ok", "503"]})
-    ... # doctest: +ELLIPSIS
-    EmulatorSettings(...)
+    Example::
+
+        settings = EmulatorSettings(api_key="sk-test", fault_script={"parts": ["ok", "503"]})
+        with EmulatorServer(settings) as server:  # or EmulatorProcess(settings)
+            ...
     """
 
     host: str = "127.0.0.1"
