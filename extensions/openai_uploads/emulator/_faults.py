@@ -43,7 +43,7 @@ REFUSED: Final = "openai_uploads.refused"
 """The ASGI scope key the server sets on a request it did not admit (see ``_limits``)."""
 STAT_KEYS: Final = ("requests", "latency", "throttled", *FAULT_KINDS, "scripted", "refused")
 
-_log = logging.getLogger("openai_uploads.emulator")
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
