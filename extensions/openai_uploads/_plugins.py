@@ -71,8 +71,13 @@ DISABLE_AUTOLOAD_ENV = "OPENAI_UPLOADS_DISABLE_PLUGIN_AUTOLOAD"
 """Set to ``1`` to stop installed plugins (entry points) from loading."""
 
 BUILTIN_PREFIX = "openai_uploads.builtin."
-CHECKSUM_PLUGIN = BUILTIN_PREFIX + "checksum"
-"""The registered name of the built-in md5 plugin."""
+RETIRED_PLUGINS = {
+    "checksum": (
+        "the md5 is core behaviour, not a plugin: it is always computed, a given md5= is "
+        "always checked, and md5=None (CLI --no-md5) sends none"
+    ),
+}
+"""Names that were built-in plugins once, with what became of them."""
 RESERVED_DIGEST = "md5"
 
 
@@ -103,10 +108,10 @@ def _autoload_disabled_by_env() -> bool:
 
 def default_plugins() -> list[object]:
     """The built-in plugins every client starts with (they use the public hooks)."""
-    from .plugins import checksum, retry
     from .plugins import logging as logging_plugin
+    from .plugins import retry
 
-    return [retry, checksum, logging_plugin]
+    return [retry, logging_plugin]
 
 
 def _load_otel() -> object:
@@ -481,7 +486,12 @@ class PluginHost:
         plugin: a typo in ``no:NAME`` would otherwise leave NAME on, silently."""
         named = selection.names()
         builtins = [_plugin_name(p) for p in default_plugins()] + list(OPTIONAL_PLUGINS)
-        unknown = named - set(builtins) - {BUILTIN_PREFIX + name for name in builtins}
+        unknown = set(named) - set(builtins) - {BUILTIN_PREFIX + name for name in builtins}
+        for name in sorted(unknown):
+            retired = RETIRED_PLUGINS.get(name.removeprefix(BUILTIN_PREFIX))
+            if retired is not None:
+                self._warn_once(f"{PLUGINS_ENV} names {name!r}: {retired}")
+                unknown.discard(name)
         if not unknown:
             return
         installed = _installed()  # only read when a name is not a built-in's
@@ -495,6 +505,9 @@ class PluginHost:
             f"{'is not a plugin' if len(unknown) == 1 else 'are not plugins'} "
             f"in this environment (ignored); known plugins: {known}"
         )
+        self._warn_once(line)
+
+    def _warn_once(self, line: str) -> None:
         with self._warn_lock:
             first = line not in _REPORTED
             _REPORTED.add(line)

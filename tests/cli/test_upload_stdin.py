@@ -76,7 +76,7 @@ def test_stdin_cannot_be_resumed(env: dict[str, str]) -> None:
     assert_usage_error(result, "--resume", "read only once")
 
 
-def test_a_callers_md5_is_checked_with_the_checksum_plugin_off(
+def test_a_callers_md5_is_checked_even_when_the_selection_says_no_checksum(
     tmp_path: Path, emulator: Any, env: dict[str, str]
 ) -> None:
     path = tmp_path / "a.jsonl"
@@ -86,7 +86,9 @@ def test_a_callers_md5_is_checked_with_the_checksum_plugin_off(
         "upload", str(path), "--purpose", "batch", "--md5", "0" * 32, data=b"", env=off
     )
     assert wrong.returncode == 1
-    assert "md5 mismatch" in one_line(wrong.stderr)
+    notice, failure = wrong.stderr.splitlines()
+    assert "names 'checksum': the md5 is core behaviour, not a plugin" in notice
+    assert "md5 mismatch" in failure
     right = hashlib.md5(DATA).hexdigest()
     result = pipe_cli("upload", str(path), "--purpose", "batch", "--md5", right, data=b"", env=off)
     assert result.returncode == 0, result.stderr

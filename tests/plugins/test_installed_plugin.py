@@ -172,7 +172,7 @@ def test_the_unknown_name_warning_names_the_installed_plugins_too(
     )
     assert result.stderr == (
         f"openai-uploads: WARNING: {PLUGINS_ENV} names 'exampel', which is not a plugin in "
-        "this environment (ignored); known plugins: retry, checksum, logging, otel, example\n"
+        "this environment (ignored); known plugins: retry, logging, otel, example\n"
     )
 
 

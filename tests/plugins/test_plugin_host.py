@@ -67,7 +67,6 @@ def test_builtin_plugins_are_registered_by_default() -> None:
     host = PluginHost(load_entrypoints=False)
     assert host.list_plugin_names() == [
         "openai_uploads.builtin.retry",
-        "openai_uploads.builtin.checksum",
         "openai_uploads.builtin.logging",
     ]
 

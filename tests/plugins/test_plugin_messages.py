@@ -44,13 +44,24 @@ def test_a_misspelled_no_name_is_one_warning_line_naming_the_known_plugins(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="openai_uploads"):
-        host = host_with(monkeypatch, "no:checksumm")
+        host = host_with(monkeypatch, "no:retryy")
     [line] = warnings_of(caplog)
     assert "\n" not in line
-    assert f"{PLUGINS_ENV} names 'checksumm', which is not a plugin" in line
-    assert "known plugins: retry, checksum, logging, otel" in line
+    assert f"{PLUGINS_ENV} names 'retryy', which is not a plugin" in line
+    assert "known plugins: retry, logging, otel" in line
     # Not a crash, and the name it meant is still on.
-    assert _plugins.CHECKSUM_PLUGIN in host.list_plugin_names()
+    assert "openai_uploads.builtin.retry" in host.list_plugin_names()
+
+
+def test_the_retired_checksum_name_is_one_line_saying_the_md5_is_core(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="openai_uploads"):
+        host_with(monkeypatch, "no:checksum")
+    [line] = warnings_of(caplog)
+    assert "\n" not in line
+    assert f"{PLUGINS_ENV} names 'checksum': the md5 is core behaviour, not a plugin" in line
+    assert "md5=None" in line
 
 
 def test_an_allow_list_naming_a_plugin_that_is_not_installed_is_a_warning(
@@ -73,7 +84,7 @@ def test_several_unknown_names_share_one_line(
 
 @pytest.mark.parametrize(
     "selection",
-    ["no:checksum", "no:openai_uploads.builtin.logging", "*,otel", "no:*", "*", ""],
+    ["no:retry", "no:openai_uploads.builtin.logging", "*,otel", "no:*", "*", ""],
 )
 def test_a_selection_of_known_names_says_nothing(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, selection: str
@@ -87,8 +98,8 @@ def test_the_unknown_name_warning_is_said_once_per_process(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="openai_uploads"):
-        host_with(monkeypatch, "no:checksumm")
-        host_with(monkeypatch, "no:checksumm")
+        host_with(monkeypatch, "no:retryy")
+        host_with(monkeypatch, "no:retryy")
     assert len(warnings_of(caplog)) == 1
 
 

@@ -1,7 +1,6 @@
 """The built-in plugins. They implement the same public hooks a user's plugin would.
 
 * :mod:`.retry` — openai-python's retry policy (``decide_retry``), registered last.
-* :mod:`.checksum` — no hook any more: the md5 is core engine behaviour.
 * :mod:`.logging` — request and transfer logging to the ``openai_uploads`` logger.
 * :mod:`.progress` — a terminal progress bar (needs the ``cli`` extra: rich).
 """
