@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email.utils
+
 import httpx
 import pytest
 
@@ -65,3 +67,30 @@ async def test_async_call_told_to_wait_121_seconds_fails_at_once(
         with pytest.raises(RateLimitError):
             await client.uploads.parts._create_part("upload_abc", body=b"abc", max_retries=5)
     assert len(scripted.requests) == 1
+
+
+def test_an_http_date_retry_after_is_read_against_the_responses_date_not_the_local_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The server says "now" is 12:00:00 and asks for a wait until 12:00:05; this
+    # machine's clock is two hours fast, which would make the wait negative.
+    server_now = 1_765_000_000.0
+    monkeypatch.setattr("openai_uploads.plugins.retry.time.time", lambda: server_now + 7200)
+    request = httpx.Request("POST", "https://api.example/v1/uploads")
+    headers = {
+        "retry-after": email.utils.formatdate(server_now + 5, usegmt=True),
+        "date": email.utils.formatdate(server_now, usegmt=True),
+    }
+    response = httpx.Response(429, headers=headers, request=request)
+    context = RetryContext(
+        operation="create_upload",
+        attempt=0,
+        max_retries=2,
+        request=request,
+        response=response,
+        error=None,
+        time_left=None,
+    )
+    decision = decide_retry(context)
+    assert decision.retry
+    assert decision.delay == 5

@@ -41,15 +41,23 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
             continue
         if math.isfinite(seconds):
             return seconds
-    value = headers.get("retry-after")
-    if value:
-        try:
-            parsed = email.utils.parsedate_tz(value)
-            if parsed is not None:
-                return float(email.utils.mktime_tz(parsed) - time.time())
-        except (TypeError, ValueError, OverflowError):
-            return None
-    return None
+    when = _http_date(headers.get("retry-after"))
+    if when is None:
+        return None
+    # An HTTP date is the server's clock: measured against the response's own Date
+    # header, a client clock hours off does not turn "in 2 s" into "in 2 h" or "now".
+    now = _http_date(headers.get("date"))
+    return when - (time.time() if now is None else now)
+
+
+def _http_date(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_tz(value)
+        return None if parsed is None else float(email.utils.mktime_tz(parsed))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def should_retry(response: httpx.Response) -> bool:
