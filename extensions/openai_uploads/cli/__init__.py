@@ -2,7 +2,8 @@
 
 ::
 
-    openai-uploads upload PATH --purpose P [--mime-type T] [--part-size 64MiB]
+    openai-uploads upload PATH|- --purpose P [--filename NAME] [--size SIZE]
+                   [--mime-type T] [--part-size 64MiB]
                    [--concurrency N] [--md5 HEX | --no-md5] [--expires-after 7d]
                    [--resume] [--local [--data-dir DIR]] [--verify] [--json] [--quiet]
                    [--azure-endpoint URL --api-version V]
