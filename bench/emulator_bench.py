@@ -2,14 +2,17 @@
 content download throughput, against the raw sink measured in the same run.
 
 Starts the emulator in its own process and drives it with a plain httpx client (the
-client's own costs are not measured). Per repetition:
+client's own costs are not measured), or with ``--client sdk`` with this SDK's
+``upload_file_chunked`` (its default adaptive concurrency, or ``--parallel N`` fixed), as
+users drive it. Per repetition:
 
 * ``sink``: the file streamed in one request to ``POST /v1/_sink`` (read and discarded):
   the emulator CPU the bytes cost with no parsing and no disk at all: the baseline;
 * ``upload``: an Upload of the file in parts (created in file order, one at a time, or
   ``--parallel`` at a time),
   then ``complete`` with the file's md5, which the emulator checks; emulator CPU seconds
-  per GiB over both, and ``complete``'s wall time on its own;
+  per GiB over both, and ``complete``'s wall time on its own (with ``--client sdk``: from
+  the last part's answer to ``complete``'s, as the SDK's request hooks see them);
 * ``content``: the File's bytes streamed back from ``GET /v1/files/{id}/content`` to a
   plain socket reading into one buffer (so that the client is not the limit): MiB/s.
 
@@ -20,6 +23,8 @@ sink + md5 is the floor of an upload whose md5 is checked.
     python bench/emulator_bench.py --size-mib 256 --reps 1
     python bench/emulator_bench.py --parallel 8       # parts 8 at a time
     python bench/emulator_bench.py --parallel 8 --latency 0.1 --bandwidth-mib 20  # wide-area
+    python bench/emulator_bench.py --client sdk --size-mib 512    # the SDK, adaptive
+    python bench/emulator_bench.py --client sdk --parallel 8 --latency 0.1 --bandwidth-mib 20
 """
 
 from __future__ import annotations
@@ -108,6 +113,40 @@ def _md5(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _sdk_upload(
+    base_url: str, path: Path, part_size: int, parallel: int | None
+) -> tuple[str, float, float]:
+    """``upload_file_chunked`` with this SDK (md5 sent and checked); returns the File id,
+    the seconds of the parts and of ``complete`` (last part answered to complete answered,
+    as the SDK's request hooks see them)."""
+    from openai_uploads import OpenAI, hookimpl
+
+    class PartsTimer:
+        last_part_end = 0.0
+        complete_end = 0.0
+
+        @hookimpl
+        def on_request_end(self, event: Any) -> None:
+            if event.operation == "add_part":
+                self.last_part_end = time.perf_counter()
+            elif event.operation == "complete_upload":
+                self.complete_end = time.perf_counter()
+
+    timer = PartsTimer()
+    with OpenAI(api_key=API_KEY, base_url=base_url, timeout=600, plugins=[timer]) as client:
+        t = time.perf_counter()
+        upload = client.uploads.upload_file_chunked(
+            file=path,
+            mime_type="application/jsonl",
+            purpose="batch",
+            part_size=part_size,
+            max_concurrency=parallel,
+        )
+    if upload.file is None or upload.file.bytes != path.stat().st_size:
+        raise RuntimeError(f"the upload did not complete whole: {upload!r}")
+    return upload.file.id, timer.last_part_end - t, timer.complete_end - timer.last_part_end
+
+
 def run_once(
     http: httpx.Client,
     pid: int,
@@ -116,6 +155,8 @@ def run_once(
     md5: str,
     parallel: int = 1,
     faults: dict[str, float] | None = None,
+    client: str = "httpx",
+    sdk_parallel: int | None = None,
 ) -> dict[str, Any]:
     size = path.stat().st_size
     out: dict[str, Any] = {}
@@ -133,6 +174,38 @@ def run_once(
 
     if faults:
         http.post("/_emulator/faults", json=faults).raise_for_status()
+    if client == "sdk":
+        cpu = _server_cpu(pid)
+        file_id, out["parts_s"], out["complete_s"] = _sdk_upload(
+            str(http.base_url), path, part_size, sdk_parallel
+        )
+        out["upload_cpu"] = _server_cpu(pid) - cpu
+    else:
+        file_id = _httpx_upload(http, path, part_size, md5, parallel, out, pid)
+    if faults:
+        http.post("/_emulator/faults", json={}).raise_for_status()
+
+    cpu = _server_cpu(pid)
+    t = time.perf_counter()
+    got = _download(str(http.base_url), f"/files/{file_id}/content")
+    out["content_s"] = time.perf_counter() - t
+    out["content_cpu"] = _server_cpu(pid) - cpu
+    if got != size:
+        raise RuntimeError(f"content returned {got} bytes, expected {size}")
+    http.delete(f"/files/{file_id}").raise_for_status()
+    return out
+
+
+def _httpx_upload(
+    http: httpx.Client,
+    path: Path,
+    part_size: int,
+    md5: str,
+    parallel: int,
+    out: dict[str, Any],
+    pid: int,
+) -> str:
+    size = path.stat().st_size
     created = http.post(
         "/uploads",
         json={
@@ -169,19 +242,7 @@ def run_once(
     r.raise_for_status()
     out["complete_s"] = time.perf_counter() - t
     out["upload_cpu"] = _server_cpu(pid) - cpu
-    file_id = r.json()["file"]["id"]
-    if faults:
-        http.post("/_emulator/faults", json={}).raise_for_status()
-
-    cpu = _server_cpu(pid)
-    t = time.perf_counter()
-    got = _download(str(http.base_url), f"/files/{file_id}/content")
-    out["content_s"] = time.perf_counter() - t
-    out["content_cpu"] = _server_cpu(pid) - cpu
-    if got != size:
-        raise RuntimeError(f"content returned {got} bytes, expected {size}")
-    http.delete(f"/files/{file_id}").raise_for_status()
-    return out
+    return str(r.json()["file"]["id"])
 
 
 def main(argv: list[str]) -> int:
@@ -190,10 +251,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--part-mib", type=int, default=64, help="part size (default 64)")
     parser.add_argument("--reps", type=int, default=2, help="repetitions (default 2)")
     parser.add_argument(
+        "--client",
+        choices=("httpx", "sdk"),
+        default="httpx",
+        help="httpx: a plain client (default); sdk: this SDK's upload_file_chunked",
+    )
+    parser.add_argument(
         "--parallel",
         type=int,
-        default=1,
-        help="parts sent at a time (default 1: one after the other, in file order)",
+        help="parts sent at a time (httpx default 1: one after the other, in file order; "
+        "sdk default: its adaptive concurrency)",
     )
     parser.add_argument(
         "--latency", type=float, default=0.0, help="added per request while uploading (s)"
@@ -220,7 +287,8 @@ def main(argv: list[str]) -> int:
     machine = machine_summary()
     print(
         f"{machine['date']}: {os.cpu_count()} CPUs, load {machine['loadavg']}; "
-        f"file {args.size_mib} MiB, parts {args.part_mib} MiB, {args.parallel} at a time, "
+        f"file {args.size_mib} MiB, parts {args.part_mib} MiB, client {args.client}, "
+        f"{args.parallel or ('adaptive' if args.client == 'sdk' else 1)} at a time, "
         f"faults while uploading {faults or 'none'}, reps {args.reps} {args.label}",
         flush=True,
     )
@@ -238,11 +306,21 @@ def main(argv: list[str]) -> int:
                 base_url=emulator.base_url,
                 headers=HEADERS,
                 timeout=600,
-                limits=httpx.Limits(max_connections=max(args.parallel, 1)),
+                limits=httpx.Limits(max_connections=max(args.parallel or 1, 1)),
             ) as http,
         ):
             for rep in range(args.reps):
-                run = run_once(http, emulator.pid, path, part_size, md5, args.parallel, faults)
+                run = run_once(
+                    http,
+                    emulator.pid,
+                    path,
+                    part_size,
+                    md5,
+                    args.parallel or 1,
+                    faults,
+                    client=args.client,
+                    sdk_parallel=args.parallel,
+                )
                 runs.append(run)
                 gib = size / GiB
                 print(

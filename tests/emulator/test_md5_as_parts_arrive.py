@@ -18,7 +18,8 @@ import httpx
 import openai
 import pytest
 
-from openai_uploads.emulator import EmulatorServer, Store, _store
+from openai_uploads.emulator import EmulatorServer, Store, _md5
+from openai_uploads.emulator._records import PartRecord
 
 from .conftest import API_KEY, md5, new_upload
 
@@ -37,7 +38,7 @@ def test_in_creation_order_complete_uses_the_md5_hashed_on_arrival(
     def no_reading(paths: Any) -> str:
         raise AssertionError("complete read the parts again")
 
-    monkeypatch.setattr(_store, "md5_of", no_reading)
+    monkeypatch.setattr(_md5, "read_on", no_reading)
     done = client.uploads.complete(upload_id, part_ids=part_ids, md5=md5(b"".join(chunks)))
     assert done.status == "completed"
 
@@ -61,8 +62,8 @@ def _never_read(*args: Any) -> Any:
 def test_parts_sent_one_after_another_are_hashed_while_written_not_read_back(
     client: openai.OpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_store, "_update_md5", _never_read)
-    monkeypatch.setattr(_store, "md5_of", _never_read)
+    monkeypatch.setattr(_md5, "update_md5", _never_read)
+    monkeypatch.setattr(_md5, "read_on", _never_read)
     chunks = [os.urandom(n) for n in (300_000, 3_000_000, 5)]
     upload_id = new_upload(client, sum(map(len, chunks)))
     part_ids = _parts(client, upload_id, chunks)
@@ -73,8 +74,8 @@ def test_parts_sent_one_after_another_are_hashed_while_written_not_read_back(
 def test_a_part_that_fails_does_not_keep_the_next_from_being_hashed_while_written(
     client: openai.OpenAI, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_store, "_update_md5", _never_read)
-    monkeypatch.setattr(_store, "md5_of", _never_read)
+    monkeypatch.setattr(_md5, "update_md5", _never_read)
+    monkeypatch.setattr(_md5, "read_on", _never_read)
     upload_id = new_upload(client, 6)
     boundary = secrets.token_hex(8)
     head = (
@@ -107,6 +108,14 @@ def _body(store: Store, data: bytes) -> Path:
     return path
 
 
+def _receive(store: Store, upload_id: str, data: bytes) -> PartRecord:
+    """A part received alone, hashed while written as the app does."""
+    part = store.begin_part(upload_id)
+    if part.hashing:
+        part.update(data)
+    return store.commit_part(upload_id, _body(store, data), len(data), part)
+
+
 def test_only_a_part_received_alone_is_hashed_while_written(tmp_path: Path) -> None:
     store = Store(tmp_path / "d")
     try:
@@ -134,7 +143,7 @@ def test_parts_are_hashed_in_the_order_they_began_whatever_order_they_end(
         ef = store.commit_part(upload_id, _body(store, b"ef"), 2, third)
         cd = store.commit_part(upload_id, _body(store, b"cd"), 2, second)
         ab = store.commit_part(upload_id, _body(store, b"ab"), 2, first)
-        monkeypatch.setattr(_store, "md5_of", _never_read)
+        monkeypatch.setattr(_md5, "read_on", _never_read)
         completion = store.begin_complete(upload_id, [ab.id, cd.id, ef.id])
         assert store.md5_of_completion(completion) == md5(b"abcdef")
     finally:
@@ -155,6 +164,28 @@ def test_parts_listed_in_another_order_are_read_at_complete(tmp_path: Path) -> N
         store.close()
 
 
+def test_parts_listed_in_another_order_after_a_shared_prefix_are_read_from_there_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "d")
+    try:
+        upload_id = _store_upload(store, 8)
+        ab, cd, ef, gh = (_receive(store, upload_id, data) for data in (b"ab", b"cd", b"ef", b"gh"))
+        read: list[Path] = []
+        real = _md5.read_on
+
+        def counting(md5: Any, paths: list[Path]) -> str:
+            read.extend(paths)
+            return real(md5, paths)
+
+        monkeypatch.setattr(_md5, "read_on", counting)
+        completion = store.begin_complete(upload_id, [ab.id, cd.id, gh.id, ef.id])
+        assert store.md5_of_completion(completion) == md5(b"abcdghef")
+        assert read == [store.part_path(gh.id), store.part_path(ef.id)]
+    finally:
+        store.close()
+
+
 def test_a_part_that_began_earlier_and_failed_does_not_hold_the_others_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -164,7 +195,7 @@ def test_a_part_that_began_earlier_and_failed_does_not_hold_the_others_back(
         failed, later = store.begin_part(upload_id), store.begin_part(upload_id)
         ab = store.commit_part(upload_id, _body(store, b"ab"), 2, later)
         store.end_part(failed)  # e.g. its body ended before its closing boundary
-        monkeypatch.setattr(_store, "md5_of", _never_read)
+        monkeypatch.setattr(_md5, "read_on", _never_read)
         completion = store.begin_complete(upload_id, [ab.id])
         assert store.md5_of_completion(completion) == md5(b"ab")
     finally:
@@ -195,7 +226,7 @@ def test_complete_while_an_earlier_part_is_being_received_reads_the_parts_at_onc
 def test_parts_sent_side_by_side_are_hashed_in_the_order_they_were_sent(
     client: openai.OpenAI, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_store, "md5_of", _never_read)
+    monkeypatch.setattr(_md5, "read_on", _never_read)
     upload_id = new_upload(client, 6)
     boundary = secrets.token_hex(8)
     head = (
@@ -236,12 +267,12 @@ def test_parts_sent_side_by_side_are_hashed_in_the_order_they_were_sent(
 def test_a_failed_background_hasher_falls_back_to_reading_the_parts(
     client: openai.OpenAI, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = _store._update_md5
+    real = _md5.update_md5
 
     def broken(digest: Any, path: Path) -> int:
         raise OSError("disk trouble")
 
-    monkeypatch.setattr(_store, "_update_md5", broken)
+    monkeypatch.setattr(_md5, "update_md5", broken)
     chunks = [os.urandom(50_000) for _ in range(2)]
     upload_id = new_upload(client, 100_000)
     # another part is being received meanwhile: these are not hashed while written
@@ -253,7 +284,7 @@ def test_a_failed_background_hasher_falls_back_to_reading_the_parts(
     while not (upload_id in hasher._digests and hasher._digests[upload_id].failed):
         assert time.monotonic() < deadline, "the hasher never ran"
         time.sleep(0.01)
-    monkeypatch.setattr(_store, "_update_md5", real)
+    monkeypatch.setattr(_md5, "update_md5", real)
     done = client.uploads.complete(upload_id, part_ids=part_ids, md5=md5(b"".join(chunks)))
     assert done.file is not None
     assert client.files.content(done.file.id).content == b"".join(chunks)

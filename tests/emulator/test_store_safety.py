@@ -41,7 +41,7 @@ def reopen_after_crash(store: Store) -> Store:
     data_dir = store.data_dir
     store._hasher.close()
     store._db.close()
-    store._release_dir_lock()
+    store._dir_lock.release()
     return Store(data_dir)
 
 

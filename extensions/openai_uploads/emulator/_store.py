@@ -3,7 +3,7 @@
 Layout of a data dir (0700; every file in it 0600)::
 
     emulator.sqlite3   uploads, parts, files and each File's ordered list of parts
-    emulator.lock      held (flock) by the one server using the dir; names its pid
+    emulator.lock      names the pid of the one server using the dir (see _datadir.py)
     parts/<part_id>    the bytes of a received Part; a completed Upload's parts become
                        its File's bytes, in order, without being copied
     files/<file_id>    the bytes of a File completed by an older version (read only)
@@ -17,31 +17,35 @@ between the two steps leaves only a body no row names, which the start-up sweep 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
-import hashlib
-import itertools
 import os
 import secrets
 import shutil
 import sqlite3
-import string
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
 from openai_uploads._constants import MAX_UPLOAD_BYTES, UPLOAD_TTL_SECONDS
 
+from . import _md5
+from ._datadir import DIR_MODE, FILE_MODE, DataDirInUse, DataDirLock, open_private
 from ._errors import ApiError, bad_request, not_found
+from ._md5 import PartMd5, PartsMd5
+from ._records import Clock, Completion, FileRecord, PartRecord, UploadRecord, new_id
 
-Clock = Callable[[], float]
-"""Returns the current unix time in seconds; injectable so tests can expire Uploads."""
-
-_ALPHABET: Final = string.ascii_letters + string.digits
+__all__ = [
+    "Clock",
+    "Completion",
+    "DataDirInUse",
+    "FileRecord",
+    "PartMd5",
+    "PartRecord",
+    "Store",
+    "UploadRecord",
+    "open_private",
+]
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS uploads (
@@ -80,325 +84,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 """
 
-
-DIR_MODE: Final = 0o700
-FILE_MODE: Final = 0o600
 _READ_SIZE: Final = 4 * 1024 * 1024
-
-
-class DataDirInUse(RuntimeError):
-    """Another emulator is serving from the same data dir."""
-
-
-def open_private(path: Path) -> IO[bytes]:
-    """A new file at ``path``, readable and writable by this user only (unbuffered)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
-    return os.fdopen(fd, "wb", buffering=0)
-
-
-def new_id(prefix: str, length: int = 24) -> str:
-    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(length))
-
-
-@dataclass(frozen=True)
-class FileRecord:
-    id: str
-    created_at: int
-    expires_at: int | None
-    filename: str
-    bytes: int
-    purpose: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "object": "file",
-            "bytes": self.bytes,
-            "created_at": self.created_at,
-            "expires_at": self.expires_at,
-            "filename": self.filename,
-            "purpose": self.purpose,
-            "status": "processed",
-            "status_details": None,
-        }
-
-
-@dataclass(frozen=True)
-class UploadRecord:
-    id: str
-    created_at: int
-    expires_at: int
-    filename: str
-    bytes: int
-    purpose: str
-    mime_type: str
-    status: str
-    file_expires_seconds: int | None
-    file_id: str | None
-
-    def to_json(self, file: FileRecord | None = None) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "object": "upload",
-            "bytes": self.bytes,
-            "created_at": self.created_at,
-            "expires_at": self.expires_at,
-            "filename": self.filename,
-            "purpose": self.purpose,
-            "status": self.status,
-        }
-        if self.status == "completed":
-            out["file"] = file.to_json() if file is not None else None
-        return out
-
-
-@dataclass(frozen=True)
-class PartRecord:
-    id: str
-    upload_id: str
-    created_at: int
-    size: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "object": "upload.part",
-            "created_at": self.created_at,
-            "upload_id": self.upload_id,
-        }
-
-
-@dataclass
-class _Digest:
-    """The md5 of an Upload's parts in hashing order, as far as they have been hashed.
-
-    Hashing order: the order the parts' requests began in (which is the order in which
-    a client sending parts side by side numbers them, whatever order they finish in);
-    parts committed before this record existed (e.g. before a restart) come first, in
-    the order they were created."""
-
-    md5: Any = field(default_factory=lambda: hashlib.md5(usedforsecurity=False))
-    part_ids: list[str] = field(default_factory=list)
-    prefixes: list[str] = field(default_factory=list)
-    """``prefixes[k]``: the md5 hex of the first k + 1 parts."""
-    failed: bool = False
-    began: dict[str, int] = field(default_factory=dict)
-    """When each committed part began (a sequence number), by part id."""
-    receiving: set[int] = field(default_factory=set)
-    """When each part still being received began."""
-
-    def order(self, created: list[str]) -> list[str]:
-        """``created`` (committed part ids, in creation order) in hashing order."""
-        return sorted(created, key=lambda part_id: self.began.get(part_id, -1))
-
-
-class PartMd5:
-    """A part being received, and maybe (:attr:`hashing`) the md5 of its Upload's parts so
-    far carried on with its bytes (:meth:`update`, from one thread at a time). The md5
-    counts only if the part ends up next in hashing order; else the background hasher
-    reads the part from disk as usual."""
-
-    __slots__ = ("_digest", "_md5", "_open", "base", "began", "upload_id")
-
-    def __init__(self, upload_id: str, digest: _Digest, began: int) -> None:
-        self.upload_id = upload_id
-        self._digest = digest
-        self.began = began
-        self._md5: Any = None
-        self._open = True
-        self.base = 0
-        """How many parts the md5 had hashed when this part began."""
-
-    @property
-    def hashing(self) -> bool:
-        return self._md5 is not None
-
-    def update(self, data: Any) -> None:
-        self._md5.update(data)
-
-
-class _Hasher:
-    """Keeps the md5 of each pending Upload's parts in the order their requests began, so
-    that ``complete`` finds it ready instead of reading the parts again.
-
-    A part that begins when no other part of its Upload is being received, and all the
-    parts before it are hashed, is hashed while it is written (:class:`PartMd5`). Parts
-    received side by side are read back by one background thread, in the order they
-    began, each once no part that began before it is still being received. Only in
-    memory: after a restart it starts again from the first part."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="emulator-md5")
-        self._cond = threading.Condition()
-        self._digests: dict[str, _Digest] = {}
-        self._queued: set[str] = set()
-        self._began = itertools.count()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def forget(self, upload_id: str) -> None:
-        with self._cond:
-            self._digests.pop(upload_id, None)
-            self._cond.notify_all()
-
-    def begin_part(self, upload_id: str, committed: int) -> PartMd5:
-        """A part of the Upload begins, after ``committed`` parts (call with the store's
-        lock held, so that no part is committed meanwhile): hashed while written if no
-        other part is being received and the md5 covers all ``committed``."""
-        with self._cond:
-            digest = self._digests.setdefault(upload_id, _Digest())
-            part = PartMd5(upload_id, digest, next(self._began))
-            alone = not digest.receiving
-            digest.receiving.add(part.began)
-            if alone and not digest.failed and len(digest.part_ids) == committed:
-                # nothing is being hashed now: all the committed parts are
-                part._md5 = digest.md5.copy()
-                part.base = committed
-            return part
-
-    def end_part(self, part: PartMd5) -> None:
-        """The part is no longer being received (committed or not); idempotent."""
-        with self._cond:
-            if not self._end(part):
-                return
-        self.schedule(part.upload_id)  # parts that began later may have waited for it
-
-    def _end(self, part: PartMd5) -> bool:
-        if not part._open:
-            return False
-        part._open = False
-        part._digest.receiving.discard(part.began)
-        return True
-
-    def committed(self, part: PartMd5 | None, upload_id: str, part_id: str) -> None:
-        """``part_id`` was committed (``part``: its :meth:`begin_part`, if any): its md5
-        extends the Upload's if it was hashed while written and nothing was hashed since
-        it began (the hasher waits for a part that began earlier, so none was ahead of
-        it); else the background thread hashes it in its turn."""
-        with self._cond:
-            digest = self._digests.setdefault(upload_id, _Digest())
-            if part is None:
-                digest.began[part_id] = next(self._began)
-            else:
-                self._end(part)
-                digest.began[part_id] = part.began
-                if (
-                    part.hashing
-                    and digest is part._digest
-                    and not digest.failed
-                    and len(digest.part_ids) == part.base
-                ):
-                    digest.md5 = part._md5
-                    digest.part_ids.append(part_id)
-                    digest.prefixes.append(digest.md5.hexdigest())
-                    self._cond.notify_all()
-        self.schedule(upload_id)
-
-    def schedule(self, upload_id: str) -> None:
-        with self._cond:
-            if upload_id in self._queued:
-                return
-            self._queued.add(upload_id)
-        try:
-            self._pool.submit(self._run, upload_id)
-        except RuntimeError:  # shut down
-            with self._cond:
-                self._queued.discard(upload_id)
-
-    def _run(self, upload_id: str) -> None:
-        with self._cond:
-            self._queued.discard(upload_id)
-            digest = self._digests.setdefault(upload_id, _Digest())
-        try:
-            created = self._store.part_ids_in_creation_order(upload_id)
-            with self._cond:
-                hashed = set(digest.part_ids)
-                todo = [part_id for part_id in digest.order(created) if part_id not in hashed]
-            for part_id in todo:
-                with self._cond:
-                    if self._digests.get(upload_id) is not digest or digest.failed:
-                        return  # forgotten (completed, cancelled or expired), or failed
-                    began = digest.began.get(part_id, -1)
-                    if any(other < began for other in digest.receiving):
-                        return  # a part that began before it: its end schedules this again
-                    done = len(digest.part_ids)
-                _update_md5(digest.md5, self._store.part_path(part_id))
-                with self._cond:
-                    # never: a part hashed while written began after all those waiting here
-                    if len(digest.part_ids) != done:
-                        raise RuntimeError("the md5 was extended while a part was read")
-                    digest.part_ids.append(part_id)
-                    digest.prefixes.append(digest.md5.hexdigest())
-                    self._cond.notify_all()
-        except Exception:  # e.g. a part file gone: complete then reads the parts itself
-            with self._cond:
-                digest.failed = True
-                self._cond.notify_all()
-
-    def prefix_md5(self, upload_id: str, part_ids: list[str], timeout: float) -> str | None:
-        """The md5 of ``part_ids`` if they are the first parts in hashing order (waiting
-        up to ``timeout`` s for the hasher); else None, at once when the hasher would
-        first have to wait for a part still being received."""
-        if not part_ids:
-            return None
-        created = self._store.part_ids_in_creation_order(upload_id)
-        with self._cond:
-            digest = self._digests.get(upload_id)
-            if digest is None:
-                order = created
-            else:
-                order = digest.order(created)
-                last = max(digest.began.get(part_id, -1) for part_id in part_ids)
-                if any(other < last for other in digest.receiving):
-                    return None
-            if order[: len(part_ids)] != part_ids:
-                return None
-            ready = digest is not None and len(digest.part_ids) >= len(part_ids)
-        if not ready:
-            self.schedule(upload_id)
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                digest = self._digests.get(upload_id)
-                if digest is not None and digest.failed:
-                    return None
-                if digest is not None and len(digest.part_ids) >= len(part_ids):
-                    if digest.part_ids[: len(part_ids)] != part_ids:
-                        return None
-                    return digest.prefixes[len(part_ids) - 1]
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return None
-                self._cond.wait(left)
-
-
-def _update_md5(digest: Any, path: Path) -> int:
-    size = 0
-    with open(path, "rb", buffering=0) as src:
-        while chunk := src.read(_READ_SIZE):
-            digest.update(chunk)
-            size += len(chunk)
-    return size
-
-
-def md5_of(paths: Iterable[Path]) -> str:
-    """The md5 hex of the concatenation of ``paths`` (blocking)."""
-    digest = hashlib.md5(usedforsecurity=False)
-    for path in paths:
-        _update_md5(digest, path)
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class Completion:
-    """A completion request that passed the checks: the Upload and its parts in order."""
-
-    record: UploadRecord
-    part_ids: list[str]
-    paths: list[Path]
-    size: int
 
 
 class Store:
@@ -416,7 +102,8 @@ class Store:
         self.tmp_dir = self.data_dir / "tmp"
         self.data_dir.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         os.chmod(self.data_dir, DIR_MODE)
-        self._lock_file = self._take_dir_lock()
+        self._dir_lock = DataDirLock(self.data_dir)
+        self._dir_lock.acquire()
         try:
             for d in (self.parts_dir, self.files_dir, self.tmp_dir):
                 d.mkdir(mode=DIR_MODE, exist_ok=True)
@@ -436,46 +123,17 @@ class Store:
             self._db.execute("PRAGMA busy_timeout=10000")
             self._db.executescript(_SCHEMA)
             self.sweep_orphans()
-            self._hasher = _Hasher(self)
+            self._hasher = PartsMd5(self.part_ids_in_creation_order, self.part_path)
             self.expire_due()
         except BaseException:
-            self._release_dir_lock()
+            self._dir_lock.release()
             raise
-
-    def _take_dir_lock(self) -> IO[str]:
-        path = self.data_dir / "emulator.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
-        lock_file = os.fdopen(fd, "r+")
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = lock_file.read().strip() or "unknown"
-            lock_file.close()
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise DataDirInUse(
-                    f"the data dir {self.data_dir} is in use by another emulator "
-                    f"(pid {holder}); stop it, or give this one its own --data-dir"
-                ) from None
-            raise
-        lock_file.seek(0)
-        lock_file.truncate()
-        lock_file.write(f"{os.getpid()}\n")
-        lock_file.flush()
-        return lock_file
-
-    def _release_dir_lock(self) -> None:
-        lock_file, self._lock_file = self._lock_file, None  # type: ignore[assignment]
-        if lock_file is not None:
-            with contextlib.suppress(OSError):
-                lock_file.seek(0)
-                lock_file.truncate()
-            lock_file.close()  # closing drops the flock
 
     def close(self) -> None:
         self._hasher.close()
         with self._lock:
             self._db.close()
-        self._release_dir_lock()
+        self._dir_lock.release()
 
     def now(self) -> int:
         return int(self.clock())
@@ -739,10 +397,13 @@ class Store:
             return Completion(record, list(part_ids), paths, total)
 
     def md5_of_completion(self, completion: Completion) -> str:
-        """The md5 of the parts in ``completion``'s order: from the hasher when they are
-        the first parts created, in creation order; else read now (blocking)."""
-        ready = self._hasher.prefix_md5(completion.record.id, completion.part_ids, 3600.0)
-        return ready if ready is not None else md5_of(completion.paths)
+        """The md5 of the parts in ``completion``'s order: the engine's md5 of the longest
+        prefix it shares with the hashing order, carried on by reading the rest now
+        (blocking; nothing is read when the parts are listed in that order)."""
+        prefix = self._hasher.prefix(completion.record.id, completion.part_ids, 3600.0)
+        if prefix.count == len(completion.paths):
+            return str(prefix.md5.hexdigest())
+        return _md5.read_on(prefix.md5, completion.paths[prefix.count :])
 
     def abort_complete(self, upload_id: str) -> None:
         with self._lock:
