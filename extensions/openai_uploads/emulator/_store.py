@@ -85,6 +85,17 @@ CREATE TABLE IF NOT EXISTS files (
 """
 
 _READ_SIZE: Final = 4 * 1024 * 1024
+BATCH_FILE_TTL_SECONDS: Final = 30 * 24 * 3600
+"""As the API documents (FileExpirationAfter): by default, a File with ``purpose=batch``
+expires 30 days after it is created; other Files are kept until deleted."""
+
+
+def file_expiry(purpose: str, seconds: int | None, created_at: int) -> int | None:
+    """When a File expires: ``seconds`` after its creation when given, else the default
+    for its purpose."""
+    if seconds is None and purpose == "batch":
+        seconds = BATCH_FILE_TTL_SECONDS
+    return created_at + seconds if seconds is not None else None
 
 
 class Store:
@@ -416,11 +427,10 @@ class Store:
         with self._lock:
             try:
                 now = self.now()
-                seconds = record.file_expires_seconds
                 file = FileRecord(
                     id=new_id("file-"),
                     created_at=now,
-                    expires_at=now + seconds if seconds is not None else None,
+                    expires_at=file_expiry(record.purpose, record.file_expires_seconds, now),
                     filename=record.filename,
                     bytes=record.bytes,
                     purpose=record.purpose,
