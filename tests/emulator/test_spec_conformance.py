@@ -16,7 +16,12 @@ import pytest
 
 from openai_uploads._response_check import check_model
 from openai_uploads.emulator import EmulatorServer
-from openai_uploads.emulator._app import _COMPLETE_FIELDS, _CREATE_FIELDS, _LIST_FILES_PARAMS
+from openai_uploads.emulator._app import (
+    _COMPLETE_FIELDS,
+    _CREATE_FIELDS,
+    _CREATE_FILE_FIELDS,
+    _LIST_FILES_PARAMS,
+)
 from openai_uploads_client import models
 from openai_uploads_client.sdk import OPERATIONS
 
@@ -47,12 +52,16 @@ def answers(emulator: EmulatorServer) -> dict[str, dict[str, Any]]:
         other = http.post("/uploads", json=create).json()
         cancelled = http.post(f"/uploads/{other['id']}/cancel").json()
         deleted = http.delete(f"/files/{file['id']}").json()
+        created = http.post(
+            "/files", files={"file": ("a.jsonl", b"{}\n")}, data={"purpose": "batch"}
+        ).json()
     return {
         "Upload": done,
         "Upload (pending)": upload,
         "Upload (cancelled)": cancelled,
         "UploadPart": part,
         "OpenAIFile": file,
+        "OpenAIFile (created)": created,
         "ListFilesResponse": page,
         "DeleteFileResponse": deleted,
     }
@@ -64,6 +73,7 @@ KINDS = [
     "Upload (cancelled)",
     "UploadPart",
     "OpenAIFile",
+    "OpenAIFile (created)",
     "ListFilesResponse",
     "DeleteFileResponse",
 ]
@@ -95,3 +105,4 @@ def test_emulator_accepts_exactly_the_request_fields_the_spec_declares() -> None
     assert names(OPERATIONS["createUpload"].body_fields) == _CREATE_FIELDS
     assert names(OPERATIONS["completeUpload"].body_fields) == _COMPLETE_FIELDS
     assert names(OPERATIONS["listFiles"].query_params) == _LIST_FILES_PARAMS
+    assert names(OPERATIONS["createFile"].body_fields) == _CREATE_FILE_FIELDS

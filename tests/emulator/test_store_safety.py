@@ -152,6 +152,22 @@ def test_crash_between_delete_and_unlink_leaves_no_dangling_rows(tmp_path: Path,
     store.close()
 
 
+def test_crash_after_a_created_files_body_is_stored_but_not_recorded_is_swept(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "d")
+    tmp = store.tmp_path(".file")
+    tmp.write_bytes(b"abc")
+    crash_at(store, "file:stored")
+    with pytest.raises(SimulatedCrash):
+        store.create_file(tmp=tmp, size=3, filename="a", purpose="assistants", expires_seconds=None)
+    assert len(_bodies(store)) == 1  # in parts/, named by no row
+    store = reopen_after_crash(store)
+    assert _bodies(store) == set()
+    assert store.list_files(purpose=None, limit=10, order="asc", after=None) == ([], False)
+    store.close()
+
+
 def test_complete_that_failed_before_its_commit_succeeds_after_a_restart(tmp_path: Path) -> None:
     data = os.urandom(300_000)
     with EmulatorServer(data_dir=tmp_path / "d", api_key=API_KEY) as server:

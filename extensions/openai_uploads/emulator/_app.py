@@ -34,7 +34,8 @@ from openai_uploads_client.sdk import OPERATIONS
 from ._azure import AzureSurface
 from ._errors import ApiError, bad_request
 from ._faults import FaultInjector, FaultMiddleware
-from ._input import check_mime_type, parse_json
+from ._file_form import FileForm, boundary_of
+from ._input import check_file_type, check_mime_type, parse_json
 from ._limits import (
     BodyLimitMiddleware,
     BodyTimeoutMiddleware,
@@ -49,6 +50,7 @@ from ._store import PartMd5, Store, open_private
 # are checked by the generated request model (nested shapes, enums) and then ignored.
 _CREATE_FIELDS: Final = frozenset(name for name, _ in OPERATIONS["createUpload"].body_fields)
 _COMPLETE_FIELDS: Final = frozenset(name for name, _ in OPERATIONS["completeUpload"].body_fields)
+_CREATE_FILE_FIELDS: Final = frozenset(name for name, _ in OPERATIONS["createFile"].body_fields)
 _LIST_FILES_PARAMS: Final = frozenset(name for name, *_ in OPERATIONS["listFiles"].query_params)
 _LIST_FILES_MAX: Final = 10_000
 _READ_BYTES: Final = 4 * 1024 * 1024
@@ -469,6 +471,42 @@ class Emulator:
         record = self.store.cancel_upload(request.path_params["upload_id"])
         return JSONResponse(record.to_json())
 
+    async def create_file(self, request: Request) -> Response:
+        """``POST /v1/files``: a file of at most 512 MB in one multipart request."""
+        self.authorize(request)
+        form = FileForm(self.store.tmp_path(".file"))
+        try:
+            await form.read(boundary_of(request.headers.get("content-type")), request.stream())
+            data = form.fields
+            _check_fields(data, _CREATE_FILE_FIELDS)
+            if not form.seen_file:
+                raise bad_request("Missing required parameter: 'file'.", param="file")
+            purpose = _non_empty_str(data, "purpose")
+            if purpose not in UPLOAD_PURPOSES:
+                raise bad_request(
+                    f"Invalid value for 'purpose': {purpose!r}. Supported values are: "
+                    + ", ".join(repr(p) for p in UPLOAD_PURPOSES)
+                    + ".",
+                    param="purpose",
+                )
+            expiry = data.get("expires_after")
+            if isinstance(expiry, dict) and str(expiry.get("seconds", "")).isdecimal():
+                expiry["seconds"] = int(expiry["seconds"])  # form fields are text
+            seconds = _file_expiry(data)
+            _check_with_model(data, "createFile")
+            filename = form.filename or "file"
+            check_file_type(purpose, filename, form.content_type)
+            file = self.store.create_file(
+                tmp=form.tmp,
+                size=form.size,
+                filename=filename,
+                purpose=purpose,
+                expires_seconds=seconds,
+            )
+        finally:
+            form.tmp.unlink(missing_ok=True)
+        return JSONResponse(file.to_json())
+
     async def list_files(self, request: Request) -> Response:
         self.authorize(request)
         query = request.query_params
@@ -603,6 +641,7 @@ class Emulator:
             Route("/v1/uploads/{upload_id}/parts", self.add_part, methods=["POST"]),
             Route("/v1/uploads/{upload_id}/complete", self.complete_upload, methods=["POST"]),
             Route("/v1/uploads/{upload_id}/cancel", self.cancel_upload, methods=["POST"]),
+            Route("/v1/files", self.create_file, methods=["POST"]),
             Route("/v1/files", self.list_files, methods=["GET"]),
             Route("/v1/files/{file_id}", self.retrieve_file, methods=["GET"]),
             Route("/v1/files/{file_id}", self.delete_file, methods=["DELETE"]),

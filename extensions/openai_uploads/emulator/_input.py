@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import math
+import mimetypes
+import os
 from typing import Any, Final, NoReturn
 
 from ._errors import ApiError, bad_request
@@ -81,19 +83,65 @@ SUPPORTED_MIME_TYPES: Final[dict[str, frozenset[str] | None]] = {
 and letter case are ignored."""
 
 
+_EXTENSIONS: Final = {
+    # what the standard library's table lacks or names otherwise
+    ".jsonl": "application/jsonl",
+    ".md": "text/markdown",
+    ".py": "text/x-python",
+    ".go": "text/x-golang",
+    ".rb": "text/x-ruby",
+    ".php": "text/x-php",
+    ".ts": "application/typescript",
+    ".tex": "text/x-tex",
+    ".java": "text/x-java",
+    ".c": "text/x-c",
+    ".cpp": "text/x-c++",
+    ".cs": "text/x-csharp",
+    ".sh": "application/x-sh",
+}
+_UNSAID: Final = frozenset({"", "application/octet-stream"})
+
+
+def _essence(mime_type: str) -> str:
+    return mime_type.split(";", 1)[0].strip().lower()
+
+
 def check_mime_type(purpose: str, mime_type: str) -> None:
     """Refuse a MIME type outside the supported types of ``purpose``."""
     supported = SUPPORTED_MIME_TYPES.get(purpose)
     if supported is None:
         return
-    essence = mime_type.split(";", 1)[0].strip().lower()
-    if essence not in supported:
+    if _essence(mime_type) not in supported:
         raise bad_request(
             f"Invalid value for 'mime_type': {mime_type!r} is not supported for purpose "
             f"{purpose!r}. Supported types: {', '.join(sorted(supported))}.",
             param="mime_type",
             code="unsupported_mime_type",
         )
+
+
+def check_file_type(purpose: str, filename: str, content_type: str | None) -> None:
+    """Refuse a ``POST /v1/files`` file whose type is not supported for ``purpose``: the
+    type its part declares, or, where that says nothing (absent or
+    ``application/octet-stream``, as clients send for an extension they do not know),
+    the type its filename's extension names."""
+    supported = SUPPORTED_MIME_TYPES.get(purpose)
+    if supported is None:
+        return
+    declared = _essence(content_type or "")
+    if declared in supported:
+        return
+    extension = os.path.splitext(filename)[1].lower()
+    guessed = _EXTENSIONS.get(extension) or mimetypes.guess_type("f" + extension)[0] or ""
+    if declared in _UNSAID and _essence(guessed) in supported:
+        return
+    shown = declared if declared not in _UNSAID else (guessed or "unknown")
+    raise bad_request(
+        f"Invalid file {filename!r}: its type ({shown}) is not supported for purpose "
+        f"{purpose!r}. Supported types: {', '.join(sorted(supported))}.",
+        param="file",
+        code="unsupported_file",
+    )
 
 
 def _unparseable() -> NoReturn:

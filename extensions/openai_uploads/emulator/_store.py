@@ -480,6 +480,34 @@ class Store:
 
     # -- files -----------------------------------------------------------------
 
+    def create_file(
+        self, *, tmp: Path, size: int, filename: str, purpose: str, expires_seconds: int | None
+    ) -> FileRecord:
+        """Keep a body received whole (``POST /v1/files``) as a File: stored as the one
+        piece of its bytes, like a completed Upload's parts."""
+        piece = new_id("part_")
+        with self._lock:
+            now = self.now()
+            file = FileRecord(
+                id=new_id("file-"),
+                created_at=now,
+                expires_at=file_expiry(purpose, expires_seconds, now),
+                filename=filename,
+                bytes=size,
+                purpose=purpose,
+            )
+            os.replace(tmp, self.part_path(piece))
+            self._checkpoint("file:stored")
+            with self._transaction():
+                self._db.execute(
+                    "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                    (file.id, now, file.expires_at, filename, size, purpose),
+                )
+                self._db.execute(
+                    "INSERT INTO file_parts VALUES (?, 0, ?, ?)", (file.id, piece, size)
+                )
+        return file
+
     def get_file(self, file_id: str) -> FileRecord:
         with self._lock:
             row = self._row("SELECT * FROM files WHERE id = ?", (file_id,))

@@ -2,6 +2,8 @@
 
 from .add_upload_part_request import AddUploadPartRequest
 from .complete_upload_request import CompleteUploadRequest
+from .create_file_request import CreateFileRequest
+from .create_file_request_purpose import CreateFileRequestPurpose
 from .create_upload_request import CreateUploadRequest
 from .create_upload_request_purpose import CreateUploadRequestPurpose
 from .delete_file_response import DeleteFileResponse
@@ -26,6 +28,8 @@ from .upload_status import UploadStatus
 __all__ = (
     "AddUploadPartRequest",
     "CompleteUploadRequest",
+    "CreateFileRequest",
+    "CreateFileRequestPurpose",
     "CreateUploadRequest",
     "CreateUploadRequestPurpose",
     "DeleteFileResponse",

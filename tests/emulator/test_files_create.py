@@ -1,0 +1,156 @@
+"""``POST /v1/files``: a file in one multipart request, as the official openai client sends
+it (``files.create``), with the API's size limit and the type rules of each purpose."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import httpx
+import openai
+import pytest
+
+from openai_uploads.emulator import EmulatorServer, _file_form
+
+from .conftest import API_KEY
+
+THIRTY_DAYS = 30 * 24 * 3600
+
+
+def test_files_create_stores_the_bytes_exactly(client: openai.OpenAI) -> None:
+    data = os.urandom(300_000)
+    file = client.files.create(file=("report.pdf", data), purpose="assistants")
+    assert file.id.startswith("file-")
+    assert file.object == "file"
+    assert file.bytes == len(data)
+    assert file.filename == "report.pdf"
+    assert file.purpose == "assistants"
+    assert file.status == "processed"
+    assert file.expires_at is None
+    assert client.files.retrieve(file.id).bytes == len(data)
+    assert client.files.content(file.id).content == data
+
+
+def test_a_created_file_is_listed_and_can_be_deleted(client: openai.OpenAI) -> None:
+    file = client.files.create(file=("a.txt", b"abc"), purpose="user_data")
+    assert [f.id for f in client.files.list(purpose="user_data")] == [file.id]
+    assert client.files.delete(file.id).deleted is True
+    with pytest.raises(openai.NotFoundError):
+        client.files.content(file.id)
+
+
+def test_expires_after_is_read_from_its_bracketed_form_fields(client: openai.OpenAI) -> None:
+    file = client.files.create(
+        file=("a.txt", b"abc"),
+        purpose="assistants",
+        expires_after={"anchor": "created_at", "seconds": 7200},
+    )
+    assert file.expires_at == file.created_at + 7200
+
+
+def test_a_batch_file_expires_in_30_days_by_default(client: openai.OpenAI) -> None:
+    file = client.files.create(file=("requests.jsonl", b'{"a": 1}\n'), purpose="batch")
+    assert file.expires_at == file.created_at + THIRTY_DAYS
+
+
+def test_a_type_the_purpose_does_not_support_is_refused(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as info:
+        client.files.create(file=("notes.pdf", b"%PDF-1.4"), purpose="batch")
+    assert info.value.param == "file"
+    assert info.value.code == "unsupported_file"
+
+
+def test_a_declared_content_type_counts_over_the_extension(client: openai.OpenAI) -> None:
+    file = client.files.create(file=("requests", b"{}\n", "application/jsonl"), purpose="fine-tune")
+    assert file.filename == "requests"
+    with pytest.raises(openai.BadRequestError):
+        client.files.create(file=("requests.jsonl", b"{}\n", "application/pdf"), purpose="batch")
+
+
+def test_a_file_over_the_size_limit_is_refused_and_leaves_nothing_behind(
+    client: openai.OpenAI, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 512 MB cannot be sent in a unit test: the limit is lowered in the in-process server
+    monkeypatch.setattr(_file_form, "MAX_CREATE_FILE_BYTES", 1000)
+    with pytest.raises(openai.BadRequestError) as info:
+        client.files.create(file=("big.txt", b"x" * 1001), purpose="assistants")
+    assert info.value.code == "file_too_large"
+    assert client.files.create(file=("ok.txt", b"x" * 1000), purpose="assistants").bytes == 1000
+    assert len(list((emulator.data_dir / "parts").iterdir())) == 1
+    assert not list((emulator.data_dir / "tmp").iterdir())
+
+
+def _post(
+    emulator: EmulatorServer, fields: dict[str, str], files: dict[str, bytes]
+) -> httpx.Response:
+    """A multipart POST /v1/files: text ``fields``, and ``files`` by filename (as ``file``)."""
+    boundary = secrets.token_hex(8)
+    body = b""
+    for name, text in fields.items():
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        body += text.encode() + b"\r\n"
+    for filename, data in files.items():
+        body += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{filename}"\r\n\r\n'
+        ).encode()
+        body += data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    return httpx.post(
+        f"{emulator.base_url}/files",
+        content=body,
+        headers={
+            "Authorization": f"Bearer {API_KEY}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+
+
+def test_a_missing_file_or_purpose_is_named(emulator: EmulatorServer) -> None:
+    no_file = _post(emulator, {"purpose": "assistants"}, {})
+    assert no_file.status_code == 400
+    assert no_file.json()["error"]["param"] == "file"
+    no_purpose = _post(emulator, {}, {"a.txt": b"abc"})
+    assert no_purpose.status_code == 400
+    assert no_purpose.json()["error"]["param"] == "purpose"
+
+
+def test_an_unknown_field_is_refused(emulator: EmulatorServer) -> None:
+    response = _post(emulator, {"purpose": "assistants", "colour": "red"}, {"a.txt": b"abc"})
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "colour"
+
+
+def test_an_expiry_out_of_range_is_refused(emulator: EmulatorServer) -> None:
+    fields = {
+        "purpose": "assistants",
+        "expires_after[anchor]": "created_at",
+        "expires_after[seconds]": "60",
+    }
+    response = _post(emulator, fields, {"a.txt": b"abc"})
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "expires_after.seconds"
+
+
+def test_a_body_that_is_not_multipart_is_refused(emulator: EmulatorServer) -> None:
+    response = httpx.post(
+        f"{emulator.base_url}/files",
+        json={"purpose": "assistants"},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "file"
+
+
+def test_the_official_azure_client_creates_files_byte_exact(emulator: EmulatorServer) -> None:
+    data = os.urandom(100_000)
+    with openai.AzureOpenAI(
+        azure_endpoint=emulator.azure_endpoint,
+        api_version="2025-04-01-preview",
+        api_key=API_KEY,
+        max_retries=0,
+    ) as azure:
+        file = azure.files.create(file=("train.jsonl", data), purpose="fine-tune")
+        assert azure.files.content(file.id).content == data
+    with openai.OpenAI(base_url=emulator.base_url, api_key=API_KEY, max_retries=0) as plain:
+        assert plain.files.retrieve(file.id).filename == "train.jsonl"
