@@ -24,12 +24,14 @@ sink + md5 is the floor of an upload whose md5 is checked.
     python bench/emulator_bench.py --parallel 8       # parts 8 at a time
     python bench/emulator_bench.py --parallel 8 --latency 0.1 --bandwidth-mib 20  # wide-area
     python bench/emulator_bench.py --client sdk --size-mib 512    # the SDK, adaptive
+    python bench/emulator_bench.py --client sdk-async --size-mib 512  # AsyncOpenAI
     python bench/emulator_bench.py --client sdk --parallel 8 --latency 0.1 --bandwidth-mib 20
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import json
 import os
@@ -114,12 +116,13 @@ def _md5(path: Path) -> str:
 
 
 def _sdk_upload(
-    base_url: str, path: Path, part_size: int, parallel: int | None
+    base_url: str, path: Path, part_size: int, parallel: int | None, use_async: bool = False
 ) -> tuple[str, float, float]:
-    """``upload_file_chunked`` with this SDK (md5 sent and checked); returns the File id,
-    the seconds of the parts and of ``complete`` (last part answered to complete answered,
-    as the SDK's request hooks see them)."""
-    from openai_uploads import OpenAI, hookimpl
+    """``upload_file_chunked`` with this SDK (md5 sent and checked; ``OpenAI``, or
+    ``AsyncOpenAI`` when ``use_async``); returns the File id, the seconds of the parts and
+    of ``complete`` (last part answered to complete answered, as the SDK's request hooks
+    see them)."""
+    from openai_uploads import AsyncOpenAI, OpenAI, hookimpl
 
     class PartsTimer:
         last_part_end = 0.0
@@ -133,15 +136,26 @@ def _sdk_upload(
                 self.complete_end = time.perf_counter()
 
     timer = PartsTimer()
-    with OpenAI(api_key=API_KEY, base_url=base_url, timeout=600, plugins=[timer]) as client:
-        t = time.perf_counter()
-        upload = client.uploads.upload_file_chunked(
-            file=path,
-            mime_type="application/jsonl",
-            purpose="batch",
-            part_size=part_size,
-            max_concurrency=parallel,
-        )
+    arguments: dict[str, Any] = {
+        "file": path,
+        "mime_type": "application/jsonl",
+        "purpose": "batch",
+        "part_size": part_size,
+        "max_concurrency": parallel,
+    }
+    t = time.perf_counter()
+    if use_async:
+
+        async def run() -> Any:
+            async with AsyncOpenAI(
+                api_key=API_KEY, base_url=base_url, timeout=600, plugins=[timer]
+            ) as client:
+                return await client.uploads.upload_file_chunked(**arguments)
+
+        upload = asyncio.run(run())
+    else:
+        with OpenAI(api_key=API_KEY, base_url=base_url, timeout=600, plugins=[timer]) as client:
+            upload = client.uploads.upload_file_chunked(**arguments)
     if upload.file is None or upload.file.bytes != path.stat().st_size:
         raise RuntimeError(f"the upload did not complete whole: {upload!r}")
     return upload.file.id, timer.last_part_end - t, timer.complete_end - timer.last_part_end
@@ -174,10 +188,10 @@ def run_once(
 
     if faults:
         http.post("/_emulator/faults", json=faults).raise_for_status()
-    if client == "sdk":
+    if client in ("sdk", "sdk-async"):
         cpu = _server_cpu(pid)
         file_id, out["parts_s"], out["complete_s"] = _sdk_upload(
-            str(http.base_url), path, part_size, sdk_parallel
+            str(http.base_url), path, part_size, sdk_parallel, client == "sdk-async"
         )
         out["upload_cpu"] = _server_cpu(pid) - cpu
     else:
@@ -252,9 +266,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--reps", type=int, default=2, help="repetitions (default 2)")
     parser.add_argument(
         "--client",
-        choices=("httpx", "sdk"),
+        choices=("httpx", "sdk", "sdk-async"),
         default="httpx",
-        help="httpx: a plain client (default); sdk: this SDK's upload_file_chunked",
+        help="httpx: a plain client (default); sdk / sdk-async: this SDK's "
+        "upload_file_chunked with OpenAI / AsyncOpenAI",
     )
     parser.add_argument(
         "--parallel",
@@ -288,7 +303,7 @@ def main(argv: list[str]) -> int:
     print(
         f"{machine['date']}: {os.cpu_count()} CPUs, load {machine['loadavg']}; "
         f"file {args.size_mib} MiB, parts {args.part_mib} MiB, client {args.client}, "
-        f"{args.parallel or ('adaptive' if args.client == 'sdk' else 1)} at a time, "
+        f"{args.parallel or ('adaptive' if args.client != 'httpx' else 1)} at a time, "
         f"faults while uploading {faults or 'none'}, reps {args.reps} {args.label}",
         flush=True,
     )

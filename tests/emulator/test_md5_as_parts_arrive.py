@@ -19,6 +19,7 @@ import openai
 import pytest
 
 from openai_uploads.emulator import EmulatorServer, Store, _md5
+from openai_uploads.emulator._md5 import PartMd5
 from openai_uploads.emulator._records import PartRecord
 
 from .conftest import API_KEY, md5, new_upload
@@ -146,6 +147,66 @@ def test_parts_are_hashed_in_the_order_they_began_whatever_order_they_end(
         monkeypatch.setattr(_md5, "read_on", _never_read)
         completion = store.begin_complete(upload_id, [ab.id, cd.id, ef.id])
         assert store.md5_of_completion(completion) == md5(b"abcdef")
+    finally:
+        store.close()
+
+
+def _wait_until(condition: Any, what: str) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.005)
+
+
+def _begin_beside(store: Store, upload_id: str, written: bytes) -> PartMd5:
+    """A part that begins while another is being received, with ``written`` in its file."""
+    part = store.begin_part(upload_id)
+    assert not part.hashing
+    part.path = store.tmp_path(".part")
+    part.path.write_bytes(written)
+    part.update(written)
+    return part
+
+
+def test_a_part_received_beside_another_is_followed_once_the_parts_before_it_are_hashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "d")
+    try:
+        upload_id = _store_upload(store, 6)
+        first = store.begin_part(upload_id)  # alone: hashed while written
+        second = _begin_beside(store, upload_id, b"cd")
+        first.update(b"ab")
+        ab = store.commit_part(upload_id, _body(store, b"ab"), 2, first)
+        _wait_until(lambda: second.hashing, "the second part was never followed")
+        assert second.path is not None
+        with open(second.path, "ab") as f:
+            f.write(b"ef")
+        second.update(b"ef")  # carried on by its own write, not read back
+        monkeypatch.setattr(_md5, "update_md5", _never_read)
+        monkeypatch.setattr(_md5, "read_on", _never_read)
+        cdef = store.commit_part(upload_id, second.path, 4, second)
+        completion = store.begin_complete(upload_id, [ab.id, cdef.id])
+        assert store.md5_of_completion(completion) == md5(b"abcdef")
+    finally:
+        store.close()
+
+
+def test_a_followed_part_that_fails_leaves_no_trace_in_the_md5(tmp_path: Path) -> None:
+    store = Store(tmp_path / "d")
+    try:
+        upload_id = _store_upload(store, 4)
+        first = store.begin_part(upload_id)
+        failing = _begin_beside(store, upload_id, b"xx")
+        third = store.begin_part(upload_id)
+        first.update(b"ab")
+        ab = store.commit_part(upload_id, _body(store, b"ab"), 2, first)
+        _wait_until(lambda: failing.hashing, "the failing part was never followed")
+        failing.update(b"yy")  # e.g. its body then ends before its closing boundary
+        store.end_part(failing)
+        cd = store.commit_part(upload_id, _body(store, b"cd"), 2, third)
+        completion = store.begin_complete(upload_id, [ab.id, cd.id])
+        assert store.md5_of_completion(completion) == md5(b"abcd")
     finally:
         store.close()
 

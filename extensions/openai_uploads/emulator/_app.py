@@ -395,11 +395,11 @@ class Emulator:
         receiver = _PartReceiver(tmp, MAX_PART_SIZE, MAX_UPLOAD_BYTES - received, None)
         parser = MultipartParser(boundary, receiver.callbacks())  # type: ignore[arg-type]
         writer = _Writer(self.io_pool, receiver.write)
-        # the md5 for complete, computed while the part is written when it is received
-        # alone (else the store's hasher reads it back, in the order the parts began)
+        # the md5 for complete, carried on by the part's writes while it is the next
+        # part in the order the parts began (else the store's hasher reads it back)
         part = self.store.begin_part(upload_id)
-        if part.hashing:
-            receiver.md5 = part
+        part.path = tmp
+        receiver.md5 = part
         try:
             try:
                 async for chunk in request.stream():

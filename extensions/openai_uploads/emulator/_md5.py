@@ -11,10 +11,16 @@ the listed order and reads only the parts after it.
 
 How a part gets hashed:
 
-* received alone (no other part of its Upload being received when it began, and all
-  parts before it hashed): hashed while it is written (:class:`PartMd5`), never read back;
-* otherwise: read back from disk by one background thread, in hashing order, each part
-  as soon as it is committed and no part that began before it is still being received.
+* while it is written, when it is the next part in hashing order as its bytes arrive:
+  a part received alone from its start (no other part of its Upload being received when
+  it began, all parts before it hashed), or a part the background thread *follows* once
+  every part before it is hashed (it reads what the part has written so far, then the
+  part's own writes carry the md5 on: :class:`PartMd5`);
+* otherwise read back from disk by the background thread, in hashing order, as soon as
+  it is committed and every part before it is hashed.
+
+So parts sent side by side are hashed as they land, one following the other, and
+``complete`` only finishes the tail.
 
 Invariants, which everything in this module keeps:
 
@@ -24,8 +30,8 @@ Invariants, which everything in this module keeps:
 2. A part's bytes are added to an Upload's md5 at most once, and only once it is
    committed: a part hashed while written extends the md5 only if nothing was hashed
    since it began (its base is still the last state).
-3. The background thread never waits for a part: it stops at the first one still
-   being received or not committed, and that part's end schedules it again.
+3. The background thread never waits for a part: it follows the first one still being
+   received and stops there; that part's end schedules it again.
 4. Nothing here is trusted blindly: a failed read marks the Upload's digest failed, and
    ``complete`` then reads the parts itself; any prefix not matching the listed order
    is read again. The engine is only in memory; after a restart it starts again.
@@ -78,8 +84,8 @@ class _Digest:
     failed: bool = False
     began: dict[str, int] = field(default_factory=dict)
     """When each committed part began (a sequence number), by part id."""
-    receiving: set[int] = field(default_factory=set)
-    """When each part still being received began."""
+    receiving: dict[int, PartMd5] = field(default_factory=dict)
+    """Each part still being received, by when it began."""
 
     def order(self, created: list[str]) -> list[str]:
         """``created`` (committed part ids, in creation order) in hashing order."""
@@ -95,12 +101,22 @@ class _Digest:
 
 
 class PartMd5:
-    """A part being received, and maybe (:attr:`hashing`) the md5 of its Upload's parts
-    so far carried on with its bytes (:meth:`update`, from one thread at a time). The md5
-    counts only if the part ends up next in hashing order; else the background thread
-    reads the part from disk as usual."""
+    """A part being received. Every slice is passed to :meth:`update` once it is in the
+    part's file (from one thread at a time); while :attr:`hashing`, the slice also carries
+    on the md5 of its Upload's parts before it. The md5 counts only if the part is
+    committed as the next in hashing order; else the part is read back as usual."""
 
-    __slots__ = ("_digest", "_md5", "_open", "base", "began", "upload_id")
+    __slots__ = (
+        "_digest",
+        "_lock",
+        "_md5",
+        "_open",
+        "base",
+        "began",
+        "path",
+        "upload_id",
+        "written",
+    )
 
     def __init__(self, upload_id: str, digest: _Digest, began: int) -> None:
         self.upload_id = upload_id
@@ -108,15 +124,23 @@ class PartMd5:
         self.began = began
         self._md5: Any = None
         self._open = True
+        self._lock = threading.Lock()
         self.base = 0
-        """How many parts the md5 had hashed when this part began."""
+        """How many parts the md5 had hashed when it reached this part."""
+        self.path: Path | None = None
+        """Where the part is being written (set by the receiver, to be followed)."""
+        self.written = 0
+        """Bytes in the part's file so far."""
 
     @property
     def hashing(self) -> bool:
         return self._md5 is not None
 
     def update(self, data: Any) -> None:
-        self._md5.update(data)
+        with self._lock:
+            if self._md5 is not None:
+                self._md5.update(data)
+            self.written += len(data)
 
 
 @dataclass(frozen=True)
@@ -158,7 +182,7 @@ class PartsMd5:
             digest = self._digests.setdefault(upload_id, _Digest())
             part = PartMd5(upload_id, digest, next(self._began))
             alone = not digest.receiving
-            digest.receiving.add(part.began)
+            digest.receiving[part.began] = part
             if alone and not digest.failed and len(digest.part_ids) == committed:
                 # nothing is being hashed now: all the committed parts are
                 part._md5 = digest.base()
@@ -176,10 +200,10 @@ class PartsMd5:
         if not part._open:
             return False
         part._open = False
-        part._digest.receiving.discard(part.began)
+        part._digest.receiving.pop(part.began, None)
         return True
 
-    def committed(self, part: PartMd5 | None, upload_id: str, part_id: str) -> None:
+    def committed(self, part: PartMd5 | None, upload_id: str, part_id: str, size: int) -> None:
         """``part_id`` was committed (``part``: its :meth:`begin_part`, if any): its md5
         extends the Upload's if it was hashed while written and nothing was hashed since
         it began (invariant 2); else the background thread hashes it in its turn."""
@@ -195,6 +219,7 @@ class PartsMd5:
                     and digest is part._digest
                     and not digest.failed
                     and len(digest.part_ids) == part.base
+                    and part.written == size
                 ):
                     digest.extend(part_id, part._md5)
                     self._cond.notify_all()
@@ -216,30 +241,66 @@ class PartsMd5:
             self._queued.discard(upload_id)
             digest = self._digests.setdefault(upload_id, _Digest())
         try:
-            created = self._created(upload_id)
-            with self._cond:
-                hashed = set(digest.part_ids)
-                todo = [part_id for part_id in digest.order(created) if part_id not in hashed]
-            for part_id in todo:
+            while True:
+                created = self._created(upload_id)
                 with self._cond:
                     if self._digests.get(upload_id) is not digest or digest.failed:
                         return  # forgotten (completed, cancelled or expired), or failed
-                    began = digest.began.get(part_id, -1)
-                    if any(other < began for other in digest.receiving):
-                        return  # invariant 3: that part's end schedules this again
-                    done = len(digest.part_ids)
-                    md5 = digest.base()
-                update_md5(md5, self._path(part_id))
+                    hashed = set(digest.part_ids)
+                    todo = [p for p in digest.order(created) if p not in hashed]
+                    began = digest.began[todo[0]] if todo else None
+                    first = min(digest.receiving, default=None)
+                    if first is not None and (began is None or first < began):
+                        following = digest.receiving[first]
+                        if following.hashing:
+                            return  # already carried on by its own writes
+                        done, md5 = len(digest.part_ids), digest.base()
+                    elif todo:
+                        following = None
+                        done, md5 = len(digest.part_ids), digest.base()
+                    else:
+                        return
+                if following is not None:
+                    self._follow(digest, following, done, md5)
+                    return  # its end schedules this again
+                update_md5(md5, self._path(todo[0]))
                 with self._cond:
                     # never: a part hashed while written began after all those waiting here
                     if len(digest.part_ids) != done:
                         raise RuntimeError("the md5 was extended while a part was read")
-                    digest.extend(part_id, md5)
+                    digest.extend(todo[0], md5)
                     self._cond.notify_all()
         except Exception:  # e.g. a part file gone: complete then reads the parts itself
             with self._cond:
                 digest.failed = True
                 self._cond.notify_all()
+
+    def _follow(self, digest: _Digest, part: PartMd5, done: int, md5: Any) -> None:
+        """Catch ``md5`` (of the ``done`` parts before ``part``) up with what ``part`` has
+        written so far, then hand it over so that its next writes carry it on."""
+        if part.path is None:
+            return
+        try:
+            src = open(part.path, "rb", buffering=0)  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            return  # committed (renamed) or dropped meanwhile: its end schedules this again
+        with src:
+            offset = 0
+            while True:
+                with part._lock:
+                    if offset == part.written:
+                        with self._cond:
+                            if part._open and len(digest.part_ids) == done and not digest.failed:
+                                part._md5 = md5
+                                part.base = done
+                        return
+                    end = part.written
+                while offset < end:
+                    chunk = src.read(min(READ_SIZE, end - offset))
+                    if not chunk:
+                        return  # never: the bytes counted are in the file
+                    md5.update(chunk)
+                    offset += len(chunk)
 
     def prefix(self, upload_id: str, part_ids: list[str], timeout: float) -> Prefix:
         """The md5 of the longest prefix of ``part_ids`` that starts the hashing order

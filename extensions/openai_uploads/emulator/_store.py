@@ -326,9 +326,9 @@ class Store:
             return (int(row[0]), int(row[1])) if row else (0, 0)
 
     def begin_part(self, upload_id: str) -> PartMd5:
-        """A part of the Upload is being received: if :attr:`PartMd5.hashing`, update it
-        with all of the part's bytes, so that the part need not be read again for
-        ``complete``. Pass it to :meth:`commit_part`, and to :meth:`end_part` whether
+        """A part of the Upload is being received: set its :attr:`PartMd5.path` and pass
+        it every slice once written (:meth:`PartMd5.update`), so that the md5 engine can
+        follow it; then pass it to :meth:`commit_part`, and to :meth:`end_part` whether
         the part was committed or not."""
         with self._lock:
             return self._hasher.begin_part(upload_id, self._received(upload_id)[0])
@@ -371,7 +371,7 @@ class Store:
                 "INSERT INTO parts VALUES (?, ?, ?, ?)",
                 (part.id, part.upload_id, part.created_at, part.size),
             )
-            self._hasher.committed(receiving, upload_id, part.id)
+            self._hasher.committed(receiving, upload_id, part.id, size)
         return part
 
     def begin_complete(self, upload_id: str, part_ids: list[str]) -> Completion:
