@@ -86,6 +86,9 @@ class _Digest:
     """When each committed part began (a sequence number), by part id."""
     receiving: dict[int, PartMd5] = field(default_factory=dict)
     """Each part still being received, by when it began."""
+    stop_at: int | None = None
+    """While ``complete`` reads the parts after the prefix it took: how far the
+    background thread goes (no further: that work would be thrown away)."""
 
     def order(self, created: list[str]) -> list[str]:
         """``created`` (committed part ids, in creation order) in hashing order."""
@@ -246,6 +249,8 @@ class PartsMd5:
                 with self._cond:
                     if self._digests.get(upload_id) is not digest or digest.failed:
                         return  # forgotten (completed, cancelled or expired), or failed
+                    if digest.stop_at is not None and len(digest.part_ids) >= digest.stop_at:
+                        return  # complete reads the rest itself
                     hashed = set(digest.part_ids)
                     todo = [p for p in digest.order(created) if p not in hashed]
                     began = digest.began[todo[0]] if todo else None
@@ -302,10 +307,19 @@ class PartsMd5:
                     md5.update(chunk)
                     offset += len(chunk)
 
+    def resume(self, upload_id: str) -> None:
+        """A ``complete`` that took a :meth:`prefix` did not complete: hash on."""
+        with self._cond:
+            digest = self._digests.get(upload_id)
+            if digest is not None:
+                digest.stop_at = None
+        self.schedule(upload_id)
+
     def prefix(self, upload_id: str, part_ids: list[str], timeout: float) -> Prefix:
         """The md5 of the longest prefix of ``part_ids`` that starts the hashing order
         and that the engine can reach without waiting for a part still being received
-        (waiting up to ``timeout`` s for the background thread to get there)."""
+        (waiting up to ``timeout`` s for the background thread to get there, and
+        stopping it there until :meth:`resume` or :meth:`forget`)."""
         created = self._created(upload_id)
         with self._cond:
             digest = self._digests.get(upload_id)
@@ -322,6 +336,7 @@ class PartsMd5:
                 reachable = sum(1 for p in order[:count] if digest.began.get(p, -1) < first)
                 count = min(count, reachable)
             ready = len(digest.part_ids) >= count
+            digest.stop_at = count
         if not ready:
             self.schedule(upload_id)
         deadline = time.monotonic() + timeout

@@ -3,9 +3,11 @@
 Layout of a data dir (0700; every file in it 0600)::
 
     emulator.sqlite3   uploads, parts, files and each File's ordered list of parts
-    emulator.lock      names the pid of the one server using the dir (see _datadir.py)
+    emulator.lock      names the pid of the one server using the dir, and is its flock
+    emulator.filelock  the lock instead, where there is no fcntl (see _datadir.py)
     parts/<part_id>    the bytes of a received Part; a completed Upload's parts become
-                       its File's bytes, in order, without being copied
+                       its File's bytes, in order, without being copied; a File made by
+                       POST /v1/files is one such body
     files/<file_id>    the bytes of a File completed by an older version (read only)
     tmp/               bodies being received (emptied at start)
 
@@ -417,8 +419,12 @@ class Store:
         return _md5.read_on(prefix.md5, completion.paths[prefix.count :])
 
     def abort_complete(self, upload_id: str) -> None:
+        """A completion ends (if :meth:`finish_complete` did not, the Upload is pending
+        again and its md5 is carried on)."""
         with self._lock:
-            self._busy.discard(upload_id)
+            if upload_id in self._busy:
+                self._busy.discard(upload_id)
+                self._hasher.resume(upload_id)
 
     def finish_complete(self, completion: Completion) -> FileRecord:
         """Make the Upload's File from its parts, in one transaction: the parts named
