@@ -211,6 +211,26 @@ def test_a_followed_part_that_fails_leaves_no_trace_in_the_md5(tmp_path: Path) -
         store.close()
 
 
+def test_after_a_complete_that_did_not_complete_parts_are_followed_again(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "d")
+    try:
+        upload_id = _store_upload(store, 2)
+        ab = _receive(store, upload_id, b"ab")
+        completion = store.begin_complete(upload_id, [ab.id])
+        store.md5_of_completion(completion)  # e.g. the md5 sent did not match
+        store.abort_complete(upload_id)
+        first = store.begin_part(upload_id)
+        beside = _begin_beside(store, upload_id, b"cd")
+        first.update(b"xy")
+        store.commit_part(upload_id, _body(store, b"xy"), 2, first)
+        _wait_until(lambda: beside.hashing, "the part beside was never followed")
+        store.end_part(beside)
+    finally:
+        store.close()
+
+
 def test_parts_listed_in_another_order_are_read_at_complete(tmp_path: Path) -> None:
     store = Store(tmp_path / "d")
     try:

@@ -311,8 +311,9 @@ class PartsMd5:
         """A ``complete`` that took a :meth:`prefix` did not complete: hash on."""
         with self._cond:
             digest = self._digests.get(upload_id)
-            if digest is not None:
-                digest.stop_at = None
+            if digest is None or digest.stop_at is None:
+                return  # completed (forgotten), or nothing stopped
+            digest.stop_at = None
         self.schedule(upload_id)
 
     def prefix(self, upload_id: str, part_ids: list[str], timeout: float) -> Prefix:

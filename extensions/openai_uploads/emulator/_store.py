@@ -422,9 +422,8 @@ class Store:
         """A completion ends (if :meth:`finish_complete` did not, the Upload is pending
         again and its md5 is carried on)."""
         with self._lock:
-            if upload_id in self._busy:
-                self._busy.discard(upload_id)
-                self._hasher.resume(upload_id)
+            self._busy.discard(upload_id)
+            self._hasher.resume(upload_id)
 
     def finish_complete(self, completion: Completion) -> FileRecord:
         """Make the Upload's File from its parts, in one transaction: the parts named
