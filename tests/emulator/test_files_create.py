@@ -154,3 +154,12 @@ def test_the_official_azure_client_creates_files_byte_exact(emulator: EmulatorSe
         assert azure.files.content(file.id).content == data
     with openai.OpenAI(base_url=emulator.base_url, api_key=API_KEY, max_retries=0) as plain:
         assert plain.files.retrieve(file.id).filename == "train.jsonl"
+
+
+def test_a_created_file_outlives_a_restart(emulator: EmulatorServer) -> None:
+    data = os.urandom(50_000)
+    with openai.OpenAI(base_url=emulator.base_url, api_key=API_KEY, max_retries=0) as client:
+        file = client.files.create(file=("a.bin", data), purpose="user_data")
+    emulator.restart()
+    with openai.OpenAI(base_url=emulator.base_url, api_key=API_KEY, max_retries=0) as client:
+        assert client.files.content(file.id).content == data
