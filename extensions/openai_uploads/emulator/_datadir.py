@@ -22,6 +22,10 @@ LOCK_NAME: Final = "emulator.lock"
 """Holds the holder's pid (and the flock, where there is ``fcntl``)."""
 PORTABLE_LOCK_NAME: Final = "emulator.filelock"
 """The filelock lock, where there is no ``fcntl``."""
+OPEN_FLAGS: Final = (
+    getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOINHERIT", 0) | getattr(os, "O_BINARY", 0)
+)
+"""Not inherited by child processes, and no newline translation (the last two: Windows)."""
 
 
 class DataDirInUse(RuntimeError):
@@ -30,7 +34,7 @@ class DataDirInUse(RuntimeError):
 
 def open_private(path: Path) -> IO[bytes]:
     """A new file at ``path``, readable and writable by this user only (unbuffered)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | OPEN_FLAGS, FILE_MODE)
     return os.fdopen(fd, "wb", buffering=0)
 
 
@@ -59,8 +63,9 @@ class DataDirLock:
         return self._portable is not None
 
     def acquire(self) -> None:
-        fd = os.open(self.data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
-        pid_file = os.fdopen(fd, "r+")
+        flags = os.O_RDWR | os.O_CREAT | OPEN_FLAGS
+        pid_file = os.fdopen(os.open(self.data_dir / LOCK_NAME, flags, FILE_MODE), "r+")
+        fd = pid_file.fileno()
         try:
             fcntl = _fcntl()
             if fcntl is not None:

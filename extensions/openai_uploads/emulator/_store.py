@@ -32,7 +32,14 @@ from typing import Any, Final
 from openai_uploads._constants import MAX_UPLOAD_BYTES, UPLOAD_TTL_SECONDS
 
 from . import _md5
-from ._datadir import DIR_MODE, FILE_MODE, DataDirInUse, DataDirLock, open_private
+from ._datadir import (
+    DIR_MODE,
+    FILE_MODE,
+    OPEN_FLAGS,
+    DataDirInUse,
+    DataDirLock,
+    open_private,
+)
 from ._errors import ApiError, bad_request, not_found
 from ._md5 import PartMd5, PartsMd5
 from ._records import Clock, Completion, FileRecord, PartRecord, UploadRecord, new_id
@@ -127,7 +134,7 @@ class Store:
             self._busy: set[str] = set()
             db_path = self.data_dir / "emulator.sqlite3"
             # SQLite gives its -wal and -shm files the database file's mode
-            os.close(os.open(db_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE))
+            os.close(os.open(db_path, os.O_RDWR | os.O_CREAT | OPEN_FLAGS, FILE_MODE))
             for path in self.data_dir.glob("emulator.sqlite3*"):
                 os.chmod(path, FILE_MODE)
             self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
