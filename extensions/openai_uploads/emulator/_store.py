@@ -42,7 +42,16 @@ from ._datadir import (
 )
 from ._errors import ApiError, bad_request, not_found
 from ._md5 import PartMd5, PartsMd5
-from ._records import Clock, Completion, FileRecord, PartRecord, UploadRecord, new_id
+from ._records import (
+    SCHEMA,
+    Clock,
+    Completion,
+    FileRecord,
+    PartRecord,
+    UploadRecord,
+    file_expiry,
+    new_id,
+)
 
 __all__ = [
     "Clock",
@@ -56,55 +65,8 @@ __all__ = [
     "open_private",
 ]
 
-_SCHEMA: Final = """
-CREATE TABLE IF NOT EXISTS uploads (
-    id TEXT PRIMARY KEY,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    filename TEXT NOT NULL,
-    bytes INTEGER NOT NULL,
-    purpose TEXT NOT NULL,
-    mime_type TEXT NOT NULL,
-    status TEXT NOT NULL,
-    file_expires_seconds INTEGER,
-    file_id TEXT
-);
-CREATE TABLE IF NOT EXISTS parts (
-    id TEXT PRIMARY KEY,
-    upload_id TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    size INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS parts_by_upload ON parts (upload_id);
-CREATE TABLE IF NOT EXISTS file_parts (
-    file_id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    part_id TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    PRIMARY KEY (file_id, position)
-);
-CREATE TABLE IF NOT EXISTS files (
-    id TEXT PRIMARY KEY,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER,
-    filename TEXT NOT NULL,
-    bytes INTEGER NOT NULL,
-    purpose TEXT NOT NULL
-);
-"""
 
 _READ_SIZE: Final = 4 * 1024 * 1024
-BATCH_FILE_TTL_SECONDS: Final = 30 * 24 * 3600
-"""As the API documents (FileExpirationAfter): by default, a File with ``purpose=batch``
-expires 30 days after it is created; other Files are kept until deleted."""
-
-
-def file_expiry(purpose: str, seconds: int | None, created_at: int) -> int | None:
-    """When a File expires: ``seconds`` after its creation when given, else the default
-    for its purpose."""
-    if seconds is None and purpose == "batch":
-        seconds = BATCH_FILE_TTL_SECONDS
-    return created_at + seconds if seconds is not None else None
 
 
 class Store:
@@ -141,7 +103,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=10000")
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(SCHEMA)
             self.sweep_orphans()
             self._hasher = PartsMd5(self.part_ids_in_creation_order, self.part_path)
             self.expire_due()
