@@ -1,35 +1,36 @@
-"""Generate the sync code from the async code, which is written once.
+"""Generate the sync code, and the sync tests, from the async code, which is written once.
 
-Each module of ``extensions/openai_uploads/_async/`` has a twin of the same name in
-``extensions/openai_uploads/_sync/``, made from it by:
+Each async folder of :data:`PAIRS` has a generated sync twin: every module of
+``extensions/openai_uploads/_async/`` one of the same name in ``_sync/``, every test
+module of ``tests/client/_async/`` one in ``tests/client/_sync/``. A twin is its source
+rewritten, line by line and nothing else:
 
-* replacing names: ``async def`` / ``async for`` / ``async with`` lose ``async``,
-  ``await`` goes, and each async name in :data:`NAMES` becomes its sync twin
-  (``AsyncOpenAI`` -> ``OpenAI``, ``aiter_bytes`` -> ``iter_bytes``, ...);
-* keeping, of the blocks marked for one side, the sync side::
+* ``async def`` / ``async for`` / ``async with`` lose ``async``, ``await`` goes;
+* each async name of :data:`NAMES` (whole words) becomes its sync twin
+  (``AsyncOpenAI`` -> ``OpenAI``, ``aiter_bytes`` -> ``iter_bytes``, ``apaginate`` ->
+  ``paginate``, ...). What differs by more than these is a pair of small helpers whose
+  names the table maps (``openai_uploads._concurrency``, ``_pagination_core``), and the
+  docstrings are written once, true of both sides (examples written async: the rewrite
+  drops ``await`` and ``async with`` from them too);
+* the lines of a block marked ``# unasync: async-only`` ... ``# unasync: end`` are left
+  out of the twin. The old ``# unasync: sync-only`` blocks (sync lines written as
+  comments) remain only in the files of :data:`SYNC_ONLY_FILES`, which are being
+  rewritten to need none; anywhere else such a block is an error;
+* the imports the sync code does not use are dropped, the rest sorted, and the result
+  formatted with ruff, so that the generated files are what ``ruff check`` and
+  ``ruff format`` expect.
 
-      # unasync: async-only
-      ...lines of the async module only...
-      # unasync: sync-only
-      # ...lines of the sync module only, written as comments...
-      # unasync: end
-
-  Either part may be left out. The sync lines are commented out in the async module
-  (``# `` before each, ``#`` alone for a blank line) and uncommented in the sync one,
-  at the marker's indentation. They are how docstrings and the few statements that
-  differ by more than names (the connection pool, thread vs event loop) are written;
-  operations that differ only in how they wait are helpers with an async and a sync
-  form (``openai_uploads._concurrency``);
-* dropping the imports the sync code does not use (the async-only ones), sorting the
-  rest and formatting the result with ruff, so that the generated files are what
-  ``ruff check`` and ``ruff format`` expect.
-
-The first line of each generated file says where it comes from.
+A substitution that no file uses is an error (as in httpcore's script): the table holds
+exactly the names the async code has, so a renamed helper cannot leave a stale row that
+silently rewrites something else later. The first line of each generated file says where
+it comes from.
 
 Usage::
 
-    python scripts/unasync.py          # write extensions/openai_uploads/_sync/
+    python scripts/unasync.py          # write every sync twin
     python scripts/unasync.py --check  # exit 1, naming each sync file that is out of date
+
+Both exit 2, naming the problem, on an unused substitution or a misplaced marker.
 """
 
 from __future__ import annotations
@@ -44,12 +45,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "extensions" / "openai_uploads"
-SOURCE = PACKAGE / "_async"
-TARGET = PACKAGE / "_sync"
 COMMAND = "python scripts/unasync.py"
 # The ruff of this Python (the project's dev extra), else the one on PATH.
 RUFF = [sys.executable, "-m", "ruff"] if importlib.util.find_spec("ruff") else ["ruff"]
 
+# ---------------------------------------------------------------------------- the table
+# (async source folder, generated sync folder), relative to the repository root.
+PAIRS: list[tuple[str, str]] = [
+    ("extensions/openai_uploads/_async", "extensions/openai_uploads/_sync"),
+    ("tests/client/_async", "tests/client/_sync"),
+]
+
+# Each async name and its sync twin, one row each, replaced as whole words.
 NAMES: dict[str, str] = {
     # the project's classes and functions
     "AsyncOpenAI": "OpenAI",
@@ -61,6 +68,7 @@ NAMES: dict[str, str] = {
     "AsyncAPIResource": "SyncAPIResource",
     "AsyncCursorPage": "SyncCursorPage",
     "AsyncPaginator": "SyncCursorPage",  # what the async list methods return
+    "AsyncPageFetch": "PageFetch",
     "AsyncChunkedUploadMixin": "ChunkedUploadMixin",
     "AsyncTransferClient": "SyncTransferClient",
     "AsyncUploadsAPI": "SyncUploadsAPI",
@@ -70,20 +78,35 @@ NAMES: dict[str, str] = {
     "aiter_body": "iter_body",
     "astrip_key_on_redirect": "strip_key_on_redirect",
     "_async": "_sync",
-    # openai_uploads._concurrency: the operations with an async and a sync form
-    "asleep": "sleep",
+    # twin helpers: the operations with an async and a sync form
+    "apaginate": "paginate",  # openai_uploads._pagination_core
+    "asleep": "sleep",  # openai_uploads._concurrency
     "aresolve": "resolve",
     "arun_blocking": "run_blocking",
     # httpx and the standard library
     "AsyncClient": "Client",
     "AsyncIterator": "Iterator",
     "AsyncGenerator": "Generator",
-    "aiter_bytes": "iter_bytes",
     "aclose": "close",
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",
     "__aiter__": "__iter__",
+    # the tests' fixtures and helpers (tests/client/conftest.py)
+    "async_client": "client",
 }
+
+# The async modules that may still hold ``# unasync: sync-only`` blocks (#22 removes them;
+# a file here without one is an error, so the list only shrinks).
+SYNC_ONLY_FILES: frozenset[str] = frozenset(
+    {
+        "extensions/openai_uploads/_async/azure.py",
+        "extensions/openai_uploads/_async/client.py",
+        "extensions/openai_uploads/_async/mixin.py",
+        "extensions/openai_uploads/_async/parts.py",
+        "extensions/openai_uploads/_async/uploads.py",
+    }
+)
+# ---------------------------------------------------------------------------- end of table
 
 _KEYWORDS = [
     (re.compile(r"\basync (def|for|with)\b"), r"\1"),
@@ -95,17 +118,29 @@ _MARKER = re.compile(r"^(?P<indent>\s*)# unasync: (?P<what>async-only|sync-only|
 
 
 class GenerationError(Exception):
-    """A marker out of place in an async module."""
+    """A marker out of place in an async module, or a substitution no module uses."""
 
 
-def unasync_line(line: str) -> str:
+def unasync_line(line: str, used: set[str] | None = None) -> str:
+    """One line's sync twin; the table's names it replaced are added to ``used``."""
     for pattern, replacement in _KEYWORDS:
         line = pattern.sub(replacement, line)
-    return _NAMES.sub(lambda match: NAMES[match.group(1)], line)
+
+    def twin(match: re.Match[str]) -> str:
+        if used is not None:
+            used.add(match.group(1))
+        return NAMES[match.group(1)]
+
+    return _NAMES.sub(twin, line)
 
 
-def unasync_text(text: str, name: str) -> str:
-    """The sync twin of an async module's text (before formatting)."""
+def unasync_text(
+    text: str, name: str, used: set[str] | None = None, sync_only: bool = False
+) -> str:
+    """The sync twin of an async module's text (before formatting).
+
+    ``sync_only``: whether the module may still hold ``# unasync: sync-only`` blocks.
+    """
     out: list[str] = []
     side: str | None = None  # inside a block: "async-only" or "sync-only"
     indent = ""
@@ -118,6 +153,11 @@ def unasync_text(text: str, name: str) -> str:
                 if side is None:
                     raise GenerationError(f"{where}: '# unasync: end' outside a block")
                 side = None
+            elif what == "sync-only" and not sync_only:
+                raise GenerationError(
+                    f"{where}: no '# unasync: sync-only' blocks: write one text true of "
+                    "both sides, or a pair of twin helpers whose names NAMES maps"
+                )
             elif side == what or (side == "sync-only" and what == "async-only"):
                 raise GenerationError(f"{where}: '# unasync: {what}' after '{side}'")
             else:
@@ -134,7 +174,7 @@ def unasync_text(text: str, name: str) -> str:
             else:
                 raise GenerationError(f"{where}: a sync-only line must be '{indent}# ...'")
             continue
-        out.append(unasync_line(line))
+        out.append(unasync_line(line, used))
     if side is not None:
         raise GenerationError(f"{name}: a '# unasync: {side}' block is not closed")
     return "\n".join(out) + "\n"
@@ -154,15 +194,21 @@ def _ruff(args: list[str], text: str, path: Path) -> str:
     return result.stdout
 
 
+def _relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
 def header(source: Path) -> str:
-    name = source.relative_to(PACKAGE.parent).as_posix()
+    name = _relative(source).removeprefix("extensions/")
     return f"# Generated from {name} by `{COMMAND}`: do not edit.\n"
 
 
-def generate(source: Path) -> str:
-    """The text the sync twin of ``source`` must have."""
-    target = TARGET / source.relative_to(SOURCE)
-    text = header(source) + unasync_text(source.read_text(), source.name)
+def generate(source: Path, target: Path, used: set[str] | None = None) -> str:
+    """The text the sync twin ``target`` of ``source`` must have."""
+    sync_only = _relative(source) in SYNC_ONLY_FILES
+    text = header(source) + unasync_text(
+        source.read_text(), _relative(source), used, sync_only=sync_only
+    )
     text = _ruff(
         ["check", "--fix", "--exit-zero", "--quiet", "--select", "F401,I,UP028", "--unsafe-fixes"],
         text,
@@ -171,12 +217,35 @@ def generate(source: Path) -> str:
     return _ruff(["format", "--quiet"], text, target)
 
 
-def twins() -> dict[Path, str]:
-    """Each sync file, and the text it must have."""
-    return {
-        TARGET / source.relative_to(SOURCE): generate(source)
-        for source in sorted(SOURCE.rglob("*.py"))
-    }
+def twins() -> tuple[dict[Path, str], list[Path]]:
+    """Each sync file and the text it must have; the sync files that have no source."""
+    expected: dict[Path, str] = {}
+    stale: list[Path] = []
+    used: set[str] = set()
+    for source_folder, target_folder in PAIRS:
+        source_root, target_root = ROOT / source_folder, ROOT / target_folder
+        for source in sorted(source_root.rglob("*.py")):
+            target = target_root / source.relative_to(source_root)
+            expected[target] = generate(source, target, used)
+        stale += sorted(set(target_root.rglob("*.py")) - set(expected))
+    unused = sorted(set(NAMES) - used)
+    if unused:
+        raise GenerationError(
+            f"substitutions no async module uses (remove them from NAMES): {', '.join(unused)}"
+        )
+    quiet = sorted(
+        name
+        for name in SYNC_ONLY_FILES
+        if not any(
+            _MARKER.match(line) and "sync-only" in line
+            for line in (ROOT / name).read_text().splitlines()
+        )
+    )
+    if quiet:
+        raise GenerationError(
+            f"no sync-only block left (remove them from SYNC_ONLY_FILES): {', '.join(quiet)}"
+        )
+    return expected, stale
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,11 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        expected = twins()
+        expected, stale = twins()
     except GenerationError as exc:
         print(f"unasync: {exc}", file=sys.stderr)
         return 2
-    stale = sorted(set(TARGET.rglob("*.py")) - set(expected))
     if args.check:
         differ = [
             path
@@ -201,12 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for path in differ:
             old = path.read_text().splitlines(keepends=True) if path.is_file() else []
-            rel = path.relative_to(ROOT).as_posix()
+            rel = _relative(path)
             print(f"unasync: {rel} is out of date (hand-edited, or its source changed)")
             diff = difflib.unified_diff(old, expected[path].splitlines(keepends=True), rel, rel)
             sys.stdout.writelines(list(diff)[:40])
         for path in stale:
-            print(f"unasync: {path.relative_to(ROOT).as_posix()} has no source in _async/")
+            print(f"unasync: {_relative(path)} has no source in _async/")
         if differ or stale:
             print(f"unasync: run `{COMMAND}` to regenerate the sync code", file=sys.stderr)
             return 1
@@ -216,10 +284,10 @@ def main(argv: list[str] | None = None) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_file() or path.read_text() != text:
             path.write_text(text)
-            print(f"unasync: wrote {path.relative_to(ROOT).as_posix()}")
+            print(f"unasync: wrote {_relative(path)}")
     for path in stale:
         path.unlink()
-        print(f"unasync: removed {path.relative_to(ROOT).as_posix()}")
+        print(f"unasync: removed {_relative(path)}")
     return 0
 
 

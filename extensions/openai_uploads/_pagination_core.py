@@ -1,10 +1,24 @@
-"""What the sync and the async cursor pages share: a page's fields and its cursor."""
+"""What the sync and the async cursor pages share: a page's fields and its cursor, and
+the twin helpers ``apaginate``/``paginate`` that make a ``list`` method's result."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
 
-__all__ = ["T", "_CursorPage", "_ListResponse"]
+if TYPE_CHECKING:
+    from ._async.pagination import AsyncCursorPage
+
+__all__ = [
+    "AsyncPageFetch",
+    "AsyncPaginator",
+    "PageFetch",
+    "T",
+    "_CursorPage",
+    "_ListResponse",
+    "apaginate",
+    "paginate",
+]
 
 
 class _Item(Protocol):
@@ -51,3 +65,37 @@ class _CursorPage(Generic[T]):
             f"{type(self).__name__}(data=<{len(self.data)} items>, has_more={self.has_more}, "
             f"first_id={self.first_id!r}, last_id={self.last_id!r})"
         )
+
+
+_Page = TypeVar("_Page")
+
+PageFetch: TypeAlias = Callable[[str], _Page]
+"""How a sync page fetches the page after it, from its ``after`` cursor."""
+AsyncPageFetch: TypeAlias = Callable[[str], Awaitable[_Page]]
+"""How an async page fetches the page after it, from its ``after`` cursor."""
+
+
+class AsyncPaginator(Generic[T]):
+    """What the async ``list`` methods return: ``await`` it for the first page, or
+    ``async for`` over it for every item of every page."""
+
+    def __init__(self, first_page: Callable[[], Awaitable[AsyncCursorPage[T]]]) -> None:
+        self._first_page = first_page
+
+    def __await__(self) -> Generator[Any, None, AsyncCursorPage[T]]:
+        return self._first_page().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self._first_page()
+        async for item in page:
+            yield item
+
+
+def apaginate(first_page: Callable[[], Awaitable[AsyncCursorPage[T]]]) -> AsyncPaginator[T]:
+    """An async ``list`` method's result: the first page is fetched when awaited or iterated."""
+    return AsyncPaginator(first_page)
+
+
+def paginate(first_page: Callable[[], _Page]) -> _Page:
+    """A sync ``list`` method's result: the first page, fetched now."""
+    return first_page()

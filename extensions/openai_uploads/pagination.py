@@ -12,10 +12,10 @@ every item.
 
 from __future__ import annotations
 
-# AsyncCursorPage (and AsyncPaginator) are written once, in openai_uploads/_async/pagination.py;
-# SyncCursorPage is generated from it (scripts/unasync.py).
-from ._async.pagination import AsyncCursorPage, AsyncPaginator
-from ._pagination_core import _CursorPage
+# AsyncCursorPage is written once, in openai_uploads/_async/pagination.py; SyncCursorPage is
+# generated from it (scripts/unasync.py). AsyncPaginator is in _pagination_core.
+from ._async.pagination import AsyncCursorPage
+from ._pagination_core import AsyncPaginator, _CursorPage
 from ._sync.pagination import SyncCursorPage
 
 __all__ = ["AsyncCursorPage", "AsyncPaginator", "SyncCursorPage"]

@@ -29,6 +29,7 @@ from .._base_client import (
 )
 from .._concurrency import arun_blocking
 from .._exceptions import APIResponseValidationError
+from .._pagination_core import apaginate
 from .._params import spec_method, split_params
 from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
 from ..pagination import AsyncCursorPage, AsyncPaginator
@@ -50,12 +51,7 @@ __all__ = ["AsyncFiles"]
 
 
 class AsyncFiles(AsyncAPIResource):
-    # unasync: async-only
     """The Files an Upload produced: ``client.files`` of :class:`AsyncOpenAI`."""
-
-    # unasync: sync-only
-    # """The Files an Upload produced: ``client.files``."""
-    # unasync: end
 
     @spec_method("listFiles")
     def list(
@@ -67,28 +63,18 @@ class AsyncFiles(AsyncAPIResource):
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         **params: Unpack[ListFilesParams],
     ) -> AsyncPaginator[FileObject]:
-        # unasync: async-only
-        """List Files; see :meth:`Files.list`. ``await`` the result for the first page, or
-        ``async for`` over it for every File of every page.
+        """List Files, newest first: ``purpose``, ``limit`` (per page), ``order``, ``after``.
+
+        The result is the first page; iterating it yields every File of every page,
+        fetching the next page as needed. The arguments come from the spec
+        (``listFiles``). With the async client, ``await`` the result for the first page
+        alone, or iterate it asynchronously for every File.
 
         Example::
 
             async for file in client.files.list(purpose="batch"):
-                print(file.id)
+                print(file.id, file.filename)
         """
-        # unasync: sync-only
-        # """List Files, newest first: ``purpose``, ``limit`` (per page), ``order``, ``after``.
-        #
-        # The result is the first page; iterating it yields every File of every page,
-        # fetching the next page as needed. The arguments come from the spec
-        # (``listFiles``).
-        #
-        # Example::
-        #
-        #     for file in client.files.list(purpose="batch"):
-        #         print(file.id, file.filename)
-        # """
-        # unasync: end
         query = split_params("listFiles", params).query
         options = request_options(extra_headers, extra_query, extra_body, timeout)
 
@@ -100,11 +86,7 @@ class AsyncFiles(AsyncAPIResource):
             )
             return AsyncCursorPage(page, lambda cursor: fetch(cursor, seen))
 
-        # unasync: async-only
-        return AsyncPaginator(lambda: fetch(None, frozenset()))
-        # unasync: sync-only
-        # return fetch(None, frozenset())
-        # unasync: end
+        return apaginate(lambda: fetch(None, frozenset()))
 
     @spec_method("retrieveFile")
     async def retrieve(
@@ -134,16 +116,12 @@ class AsyncFiles(AsyncAPIResource):
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         **params: Unpack[DownloadFileParams],
     ) -> bytes:
-        # unasync: async-only
-        """Download the File's bytes."""
-        # unasync: sync-only
-        # """Download the File's bytes.
-        #
-        # Example::
-        #
-        #     data = client.files.content(upload.file.id)
-        # """
-        # unasync: end
+        """Download the File's bytes.
+
+        Example::
+
+            data = await client.files.content(upload.file.id)
+        """
         # Read within the attempt (a body that breaks off is retried) and only up to the
         # File's size: its Content-Length when that counts the bytes themselves, else the
         # File's ``bytes``, retrieved once (see content_file_call).
@@ -167,27 +145,21 @@ class AsyncFiles(AsyncAPIResource):
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         **params: Unpack[DownloadFileParams],
     ) -> int:
-        # unasync: async-only
         """Stream the File's bytes to a path or a writable object; returns the byte count.
 
-        The same as :meth:`Files.download`; writes to a path happen in a worker thread.
+        Unlike :meth:`content`, memory stays at ``chunk_size`` whatever the File's size.
+        A path is written as a temporary file next to it, checked against the
+        response's ``Content-Length`` and the File's ``bytes``, then renamed into
+        place: on any failure an existing file is left untouched and no temporary file
+        is left behind, and a symlink at the path is replaced, never written through.
+        The request is retried like any other until the body starts; a failure while
+        the body streams raises :class:`APIConnectionError`. With the async client,
+        writes to a path happen in a worker thread.
+
+        Example::
+
+            await client.files.download(upload.file.id, "copy.jsonl")
         """
-        # unasync: sync-only
-        # """Stream the File's bytes to a path or a writable object; returns the byte count.
-        #
-        # Unlike :meth:`content`, memory stays at ``chunk_size`` whatever the File's size.
-        # A path is written as a temporary file next to it, checked against the
-        # response's ``Content-Length`` and the File's ``bytes``, then renamed into
-        # place: on any failure an existing file is left untouched and no temporary file
-        # is left behind, and a symlink at the path is replaced, never written through.
-        # The request is retried like any other until the body starts; a failure while
-        # the body streams raises :class:`APIConnectionError`.
-        #
-        # Example::
-        #
-        #     client.files.download(upload.file.id, "copy.jsonl")
-        # """
-        # unasync: end
         options = RequestOptions(
             extra_headers=extra_headers, extra_query=extra_query, timeout=timeout
         )

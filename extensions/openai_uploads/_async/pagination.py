@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
-from typing import Any, Generic
+from collections.abc import AsyncIterator
 
-from .._pagination_core import T, _CursorPage, _ListResponse
+from .._pagination_core import AsyncPageFetch, T, _CursorPage, _ListResponse
 
-# unasync: async-only
-__all__ = ["AsyncCursorPage", "AsyncPaginator"]
-# unasync: sync-only
-# __all__ = ["SyncCursorPage"]
-# unasync: end
+__all__ = ["AsyncCursorPage"]
 
 
 class AsyncCursorPage(_CursorPage[T]):
-    # unasync: async-only
-    """One page of a list (async); ``async for`` walks every following page too."""
+    """One page of a list; iterating it (asynchronously, with the async client) walks
+    every following page too."""
 
-    def __init__(
-        self,
-        response: _ListResponse,
-        fetch: Callable[[str], Awaitable[AsyncCursorPage[T]]],
-    ) -> None:
+    def __init__(self, response: _ListResponse, fetch: AsyncPageFetch[AsyncCursorPage[T]]):
         super().__init__(response)
         self._fetch = fetch
-
-    # unasync: sync-only
-    # """One page of a list; iterating it walks every following page too."""
-    #
-    # def __init__(self, response: _ListResponse, fetch: Callable[[str], SyncCursorPage[T]]):
-    #     super().__init__(response)
-    #     self._fetch = fetch
-    #
-    # unasync: end
 
     async def get_next_page(self) -> AsyncCursorPage[T]:
         """Fetch the page after this one; ``RuntimeError`` when there is none."""
@@ -55,23 +37,3 @@ class AsyncCursorPage(_CursorPage[T]):
         async for page in self.iter_pages():
             for item in page.data:
                 yield item
-
-
-# unasync: async-only
-class AsyncPaginator(Generic[T]):
-    """What the async ``list`` methods return: ``await`` it for the first page, or
-    ``async for`` over it for every item of every page."""
-
-    def __init__(self, first_page: Callable[[], Awaitable[AsyncCursorPage[T]]]) -> None:
-        self._first_page = first_page
-
-    def __await__(self) -> Generator[Any, None, AsyncCursorPage[T]]:
-        return self._first_page().__await__()
-
-    async def __aiter__(self) -> AsyncIterator[T]:
-        page = await self._first_page()
-        async for item in page:
-            yield item
-
-
-# unasync: end

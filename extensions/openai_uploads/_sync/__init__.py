@@ -1,2 +1,8 @@
 # Generated from openai_uploads/_async/__init__.py by `python scripts/unasync.py`: do not edit.
-"""The sync clients and resources, generated from ``openai_uploads._async``."""
+"""The clients and resources, written once.
+
+The async package is the source: ``scripts/unasync.py`` generates the sync package from
+it (CI runs its ``--check``), so edit the async modules, never the generated ones, then
+run ``python scripts/unasync.py``. The public modules (``openai_uploads._client``,
+``openai_uploads.resources.uploads``, ...) import the classes from both.
+"""

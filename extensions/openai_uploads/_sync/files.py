@@ -25,6 +25,7 @@ from .._base_client import (
 )
 from .._concurrency import run_blocking
 from .._exceptions import APIResponseValidationError
+from .._pagination_core import paginate
 from .._params import spec_method, split_params
 from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
 from ..pagination import SyncCursorPage
@@ -46,7 +47,7 @@ __all__ = ["Files"]
 
 
 class Files(SyncAPIResource):
-    """The Files an Upload produced: ``client.files``."""
+    """The Files an Upload produced: ``client.files`` of :class:`OpenAI`."""
 
     @spec_method("listFiles")
     def list(
@@ -62,7 +63,8 @@ class Files(SyncAPIResource):
 
         The result is the first page; iterating it yields every File of every page,
         fetching the next page as needed. The arguments come from the spec
-        (``listFiles``).
+        (``listFiles``). With the async client, ``await`` the result for the first page
+        alone, or iterate it asynchronously for every File.
 
         Example::
 
@@ -78,7 +80,7 @@ class Files(SyncAPIResource):
             page = self._client._execute(list_files_call(page_query(query, after), options, seen))
             return SyncCursorPage(page, lambda cursor: fetch(cursor, seen))
 
-        return fetch(None, frozenset())
+        return paginate(lambda: fetch(None, frozenset()))
 
     @spec_method("retrieveFile")
     def retrieve(
@@ -145,7 +147,8 @@ class Files(SyncAPIResource):
         place: on any failure an existing file is left untouched and no temporary file
         is left behind, and a symlink at the path is replaced, never written through.
         The request is retried like any other until the body starts; a failure while
-        the body streams raises :class:`APIConnectionError`.
+        the body streams raises :class:`APIConnectionError`. With the async client,
+        writes to a path happen in a worker thread.
 
         Example::
 

@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
-from .._pagination_core import T, _CursorPage, _ListResponse
+from .._pagination_core import PageFetch, T, _CursorPage, _ListResponse
 
 __all__ = ["SyncCursorPage"]
 
 
 class SyncCursorPage(_CursorPage[T]):
-    """One page of a list; iterating it walks every following page too."""
+    """One page of a list; iterating it (asynchronously, with the async client) walks
+    every following page too."""
 
-    def __init__(self, response: _ListResponse, fetch: Callable[[str], SyncCursorPage[T]]):
+    def __init__(self, response: _ListResponse, fetch: PageFetch[SyncCursorPage[T]]):
         super().__init__(response)
         self._fetch = fetch
 

@@ -1,0 +1,2 @@
+"""The client tests written once, as async tests: ``scripts/unasync.py`` generates the sync
+tests beside them (``tests/client/_sync/``), which run the sync client the same way."""
