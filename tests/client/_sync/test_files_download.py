@@ -1,3 +1,4 @@
+# Generated from tests/client/_async/test_files_download.py by `python scripts/unasync.py`: do not edit.
 """``files.download`` streams a File to disk or to any writable, in bounded memory."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from openai_uploads import AsyncOpenAI, NotFoundError, OpenAI
+from openai_uploads import NotFoundError, OpenAI
 
 DATA = os.urandom(3 * 1024 * 1024 + 17)
 
@@ -53,27 +54,3 @@ def test_download_of_an_unknown_file_raises_not_found(client: OpenAI, tmp_path: 
         client.files.download("file-missing", tmp_path / "never.bin")
     assert info.value.status_code == 404
     assert not (tmp_path / "never.bin").exists()
-
-
-async def test_async_download_to_a_path_writes_the_exact_bytes(
-    client: OpenAI, async_client: AsyncOpenAI, tmp_path: Path
-) -> None:
-    file_id = stored(client)
-    assert await async_client.files.download(file_id, tmp_path / "copy.bin") == len(DATA)
-    assert (tmp_path / "copy.bin").read_bytes() == DATA
-
-
-async def test_async_download_to_a_writable_streams_the_exact_bytes(
-    client: OpenAI, async_client: AsyncOpenAI
-) -> None:
-    file_id = stored(client)
-    sink = Md5Sink()
-    assert await async_client.files.download(file_id, sink) == len(DATA)
-    assert sink.md5.hexdigest() == hashlib.md5(DATA).hexdigest()
-
-
-async def test_async_download_of_an_unknown_file_raises_not_found(
-    async_client: AsyncOpenAI, tmp_path: Path
-) -> None:
-    with pytest.raises(NotFoundError):
-        await async_client.files.download("file-missing", tmp_path / "never.bin")
