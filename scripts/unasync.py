@@ -85,6 +85,7 @@ NAMES: dict[str, str] = {
     "arun_blocking": "run_blocking",
     # httpx and the standard library
     "AsyncClient": "Client",
+    "AsyncByteStream": "SyncByteStream",
     "AsyncIterator": "Iterator",
     "AsyncGenerator": "Generator",
     "aclose": "close",
@@ -93,6 +94,7 @@ NAMES: dict[str, str] = {
     "__aiter__": "__iter__",
     # the tests' fixtures and helpers (tests/client/conftest.py)
     "async_client": "client",
+    "async_scripted_client": "scripted_client",
 }
 
 # The async modules that may still hold ``# unasync: sync-only`` blocks (#22 removes them;

@@ -246,6 +246,14 @@ def scripted_client(scripted: ScriptedServer) -> Iterator[OpenAI]:
         yield c
 
 
+@pytest.fixture
+async def async_scripted_client(scripted: ScriptedServer) -> Any:
+    async with AsyncOpenAI(
+        api_key=TEST_API_KEY, base_url=scripted.base_url, load_plugins=False
+    ) as c:
+        yield c
+
+
 def serve_handler(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A loopback ``ThreadingHTTPServer`` of ``handler`` for a fixture: yields its base URL
     (``http://127.0.0.1:PORT/v1``) and shuts it down afterwards."""

@@ -1,3 +1,4 @@
+# Generated from tests/client/_async/test_error_family.py by `python scripts/unasync.py`: do not edit.
 """Every failure of a call is an ``OpenAIError``: broken servers cannot leak httpx errors.
 
 The servers here are ``httpx.MockTransport`` handlers that do exactly one broken thing
@@ -7,8 +8,7 @@ the emulator is a well-behaved server and does none of them.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -17,13 +17,12 @@ import pytest
 from openai_uploads import (
     APIConnectionError,
     APIResponseValidationError,
-    AsyncOpenAI,
     InternalServerError,
     OpenAI,
     OpenAIError,
 )
 
-from .conftest import TEST_API_KEY
+from ..conftest import TEST_API_KEY
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -64,14 +63,10 @@ def answers(status: int, body: bytes, content_type: str = "application/json") ->
     return handler
 
 
-class BreaksMidBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+class BreaksMidBody(httpx.SyncByteStream):
     """A few bytes of the body, then the peer closes the connection."""
 
     def __iter__(self) -> Iterator[bytes]:
-        yield b'{"id": "file-1", '
-        raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
         yield b'{"id": "file-1", '
         raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
 
@@ -106,20 +101,9 @@ BROKEN: dict[str, tuple[Handler, type[OpenAIError]]] = {
 }
 
 
-def sync_client(handler: Handler) -> OpenAI:
+def broken_client(handler: Handler) -> OpenAI:
     http = httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True)
     return OpenAI(
-        api_key=TEST_API_KEY,
-        base_url="http://broken.test/v1",
-        http_client=http,
-        max_retries=0,
-        load_plugins=False,
-    )
-
-
-def async_client(handler: Handler) -> AsyncOpenAI:
-    http = httpx.AsyncClient(transport=httpx.MockTransport(handler), follow_redirects=True)
-    return AsyncOpenAI(
         api_key=TEST_API_KEY,
         base_url="http://broken.test/v1",
         http_client=http,
@@ -158,25 +142,20 @@ CASES = [
 @pytest.mark.parametrize(("broken", "call"), CASES)
 def test_a_broken_server_raises_an_openai_error(broken: str, call: str) -> None:
     handler, expected = BROKEN[broken]
-    with sync_client(handler) as client, pytest.raises(expected):
-        calls(client)[call]()
-
-
-@pytest.mark.parametrize(("broken", "call"), CASES)
-async def test_async_a_broken_server_raises_an_openai_error(broken: str, call: str) -> None:
-    handler, expected = BROKEN[broken]
-    async with async_client(handler) as client:
+    with broken_client(handler) as client:
         with pytest.raises(expected):
-            await calls(client)[call]()
+            calls(client)[call]()
 
 
 def test_the_error_names_what_went_wrong() -> None:
-    with sync_client(bad_encoding) as client, pytest.raises(APIConnectionError) as info:
-        client.files.retrieve("file-1")
+    with broken_client(bad_encoding) as client:
+        with pytest.raises(APIConnectionError) as info:
+            client.files.retrieve("file-1")
     assert "decode" in str(info.value)
     assert isinstance(info.value.__cause__, httpx.DecodingError)
-    with sync_client(redirect_loop) as client, pytest.raises(APIConnectionError) as info:
-        client.files.retrieve("file-1")
+    with broken_client(redirect_loop) as client:
+        with pytest.raises(APIConnectionError) as info:
+            client.files.retrieve("file-1")
     assert "redirect" in str(info.value).lower()
 
 
@@ -187,37 +166,10 @@ def test_a_decoding_error_is_not_retried() -> None:
         seen.append(request)
         return bad_encoding(request)
 
-    client = sync_client(handler).with_options(max_retries=3)
+    client = broken_client(handler).with_options(max_retries=3)
     with pytest.raises(APIConnectionError):
         client.files.retrieve("file-1")
     assert len(seen) == 1
-
-
-def test_keyboard_interrupt_is_raised_as_itself() -> None:
-    with sync_client(raises(KeyboardInterrupt())) as client, pytest.raises(KeyboardInterrupt):
-        client.files.retrieve("file-1")
-
-
-async def test_async_cancellation_is_raised_as_itself() -> None:
-    started = asyncio.Event()
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        started.set()
-        await asyncio.sleep(30)
-        raise AssertionError("not reached")
-
-    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    async with AsyncOpenAI(
-        api_key=TEST_API_KEY,
-        base_url="http://broken.test/v1",
-        http_client=http,
-        load_plugins=False,
-    ) as client:
-        task = asyncio.create_task(client.files.retrieve("file-1"))
-        await started.wait()
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
 
 
 BAD_BASE_URL = "http://[::1/v1"
@@ -234,15 +186,3 @@ def test_a_base_url_httpx_cannot_parse_raises_an_api_connection_error() -> None:
             )
     assert "base_url" in str(info.value)
     assert isinstance(info.value.__cause__, httpx.InvalidURL)
-
-
-async def test_async_a_base_url_httpx_cannot_parse_raises_an_api_connection_error() -> None:
-    async with AsyncOpenAI(
-        api_key=TEST_API_KEY, base_url=BAD_BASE_URL, load_plugins=False
-    ) as client:
-        with pytest.raises(APIConnectionError):
-            await client.files.retrieve("file-1")
-        with pytest.raises(APIConnectionError):
-            await client.uploads.upload_file_chunked(
-                file=b"abc", filename="a.txt", bytes=3, mime_type="text/plain", purpose="batch"
-            )

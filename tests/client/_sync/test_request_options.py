@@ -1,3 +1,4 @@
+# Generated from tests/client/_async/test_request_options.py by `python scripts/unasync.py`: do not edit.
 """``extra_headers``, ``extra_query``, ``extra_body`` and ``timeout`` reach the wire."""
 
 from __future__ import annotations
@@ -7,9 +8,9 @@ import time
 
 import pytest
 
-from openai_uploads import APITimeoutError, AsyncOpenAI, OpenAI
+from openai_uploads import APITimeoutError, OpenAI
 
-from .conftest import PART_JSON, TEST_API_KEY, Reply, ScriptedServer
+from ..conftest import PART_JSON, TEST_API_KEY, Reply, ScriptedServer
 
 CREATE = {"bytes": 3, "filename": "a.txt", "mime_type": "text/plain", "purpose": "assistants"}
 
@@ -84,37 +85,14 @@ def test_timeout_bounds_the_wait_for_an_answer(
 def test_client_timeout_applies_when_the_call_gives_none(scripted: ScriptedServer) -> None:
     scripted.script(Reply(delay=2.0))
     client = OpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url, timeout=0.3, max_retries=0)
-    with client, pytest.raises(APITimeoutError):
-        client.files.retrieve("file-1")
+    with client:
+        with pytest.raises(APITimeoutError):
+            client.files.retrieve("file-1")
 
 
 def test_call_timeout_overrides_the_client_timeout(scripted: ScriptedServer) -> None:
     scripted.script(Reply(delay=0.6))
     client = OpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url, timeout=0.2)
     with client:
-        assert client.uploads.cancel("upload_abc", timeout=5).id == "upload_abc"
+        assert (client.uploads.cancel("upload_abc", timeout=5)).id == "upload_abc"
     assert len(scripted.requests) == 1
-
-
-async def test_async_request_options_arrive(scripted: ScriptedServer) -> None:
-    async with AsyncOpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url) as client:
-        await client.uploads.create(
-            **CREATE,
-            extra_headers={"X-Trace": "a"},
-            extra_query={"q": "1"},
-            extra_body={"note": "n"},
-            timeout=5,
-        )
-    (request,) = scripted.requests
-    assert request.headers["x-trace"] == "a"
-    assert request.query == "q=1"
-    assert json.loads(request.body)["note"] == "n"
-
-
-async def test_async_timeout_bounds_the_wait(scripted: ScriptedServer) -> None:
-    scripted.script(Reply(delay=2.0))
-    async with AsyncOpenAI(
-        api_key=TEST_API_KEY, base_url=scripted.base_url, max_retries=0
-    ) as client:
-        with pytest.raises(APITimeoutError):
-            await client.files.content("file-1", timeout=0.3)
