@@ -1,3 +1,4 @@
+# Generated from tests/client/_async/test_content_retry.py by `python scripts/unasync.py`: do not edit.
 """``files.content`` reads the body within the attempt: a body that breaks off once it
 has started is retried like any other failed attempt (openai-python retries the whole
 call), within ``max_retries`` and through the same retry hook.
@@ -18,10 +19,10 @@ from typing import Any, ClassVar
 
 import pytest
 
-from openai_uploads import APIConnectionError, AsyncOpenAI, OpenAI, RetryContext, hookimpl
+from openai_uploads import APIConnectionError, OpenAI, RetryContext, hookimpl
 from openai_uploads.testing import FastRetries
 
-from .conftest import TEST_API_KEY, serve_handler
+from ..conftest import TEST_API_KEY, serve_handler
 
 BODY = os.urandom(200_000)
 COMPRESSED = gzip.compress(BODY)
@@ -137,15 +138,9 @@ def test_content_cut_off_once_is_retried_and_read_whole(cut_once: str) -> None:
     assert retries.events[0].response is None
 
 
-async def test_async_content_cut_off_once_is_retried_and_read_whole(cut_once: str) -> None:
-    retries = Retries()
-    async with AsyncOpenAI(**_options(cut_once, retries)) as client:
-        assert await client.files.content("file-1") == BODY
-    assert CutOnce.paths == ["/v1/files/file-1/content"] * 2
-    assert len(retries.events) == 1
-
-
-def test_a_compressed_content_cut_off_once_retrieves_the_file_once(cut_gzip_once: str) -> None:
+def test_a_compressed_content_cut_off_once_retrieves_the_file_once(
+    cut_gzip_once: str,
+) -> None:
     retries = Retries()
     with OpenAI(**_options(cut_gzip_once, retries)) as client:
         assert client.files.content("file-1") == BODY
@@ -157,31 +152,9 @@ def test_a_compressed_content_cut_off_once_retrieves_the_file_once(cut_gzip_once
     assert len(retries.events) == 1
 
 
-async def test_async_a_compressed_content_cut_off_once_retrieves_the_file_once(
-    cut_gzip_once: str,
-) -> None:
-    retries = Retries()
-    async with AsyncOpenAI(**_options(cut_gzip_once, retries)) as client:
-        assert await client.files.content("file-1") == BODY
-    assert CutGzipOnce.paths.count("/v1/files/file-1") == 1
-    assert CutGzipOnce.paths.count("/v1/files/file-1/content") == 2
-
-
 def test_content_cut_off_every_time_fails_after_max_retries(cut_every_time: str) -> None:
     retries = Retries()
-    with (
-        OpenAI(**_options(cut_every_time, retries, max_retries=1)) as client,
-        pytest.raises(APIConnectionError),
-    ):
-        client.files.content("file-1")
-    assert CutEveryTime.paths == ["/v1/files/file-1/content"] * 2
-
-
-async def test_async_content_cut_off_every_time_fails_after_max_retries(
-    cut_every_time: str,
-) -> None:
-    retries = Retries()
-    async with AsyncOpenAI(**_options(cut_every_time, retries, max_retries=1)) as client:
+    with OpenAI(**_options(cut_every_time, retries, max_retries=1)) as client:
         with pytest.raises(APIConnectionError):
-            await client.files.content("file-1")
+            client.files.content("file-1")
     assert CutEveryTime.paths == ["/v1/files/file-1/content"] * 2
