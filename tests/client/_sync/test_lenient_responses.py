@@ -1,3 +1,4 @@
+# Generated from tests/client/_async/test_lenient_responses.py by `python scripts/unasync.py`: do not edit.
 """Answers in new shapes: kept as received by default, refused under
 ``strict_response_validation=True``; the fields the client acts on are always checked.
 
@@ -17,14 +18,12 @@ import pytest
 
 from openai_uploads import (
     APIResponseValidationError,
-    AsyncAzureOpenAI,
-    AsyncOpenAI,
     AzureOpenAI,
     OpenAI,
     UploadCompletionError,
 )
 
-from .conftest import PART_JSON, TEST_API_KEY, UPLOAD_JSON, Reply, ScriptedServer
+from ..conftest import PART_JSON, TEST_API_KEY, UPLOAD_JSON, Reply, ScriptedServer
 
 DRIFTED_FILE: dict[str, Any] = {
     "id": "file-abc",
@@ -54,12 +53,6 @@ CREATE = {"bytes": 3, "filename": "a.txt", "mime_type": "text/plain", "purpose":
 
 def _client(server: ScriptedServer, **options: Any) -> OpenAI:
     return OpenAI(api_key=TEST_API_KEY, base_url=server.base_url, load_plugins=False, **options)
-
-
-def _async_client(server: ScriptedServer, **options: Any) -> AsyncOpenAI:
-    return AsyncOpenAI(
-        api_key=TEST_API_KEY, base_url=server.base_url, load_plugins=False, **options
-    )
 
 
 def test_retrieve_keeps_a_file_in_a_new_shape(scripted: ScriptedServer) -> None:
@@ -97,8 +90,9 @@ def test_a_field_kept_as_received_is_logged_at_debug(
     scripted: ScriptedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     scripted.script(Reply(body=DRIFTED_FILE))
-    with caplog.at_level(logging.DEBUG, logger="openai_uploads"), _client(scripted) as client:
-        client.files.retrieve("file-abc")
+    with caplog.at_level(logging.DEBUG, logger="openai_uploads"):
+        with _client(scripted) as client:
+            client.files.retrieve("file-abc")
     logged = caplog.text
     assert "OpenAIFile.status_details" in logged
     assert "labels" in logged
@@ -125,35 +119,6 @@ def test_chunked_upload_completes_over_answers_in_a_new_shape(
     ]  # and no cancel
 
 
-async def test_async_chunked_upload_completes_over_answers_in_a_new_shape(
-    scripted: ScriptedServer, tmp_path: Path
-) -> None:
-    source = tmp_path / "a.txt"
-    source.write_bytes(b"abc")
-    scripted.script(
-        Reply(body=DRIFTED_PENDING), Reply(body=PART_JSON), Reply(body=DRIFTED_COMPLETED)
-    )
-    async with _async_client(scripted) as client:
-        upload = await client.uploads.upload_file_chunked(
-            file=source, mime_type="text/plain", purpose="assistants"
-        )
-    assert upload.file is not None
-    assert upload.file.id == "file-abc"
-    assert len(scripted.requests) == 3
-
-
-async def test_async_retrieve_and_complete_keep_answers_in_a_new_shape(
-    scripted: ScriptedServer,
-) -> None:
-    scripted.script(Reply(body=DRIFTED_FILE), Reply(body=DRIFTED_COMPLETED))
-    async with _async_client(scripted) as client:
-        file = await client.files.retrieve("file-abc")
-        upload = await client.uploads.complete("upload_abc", part_ids=["part_abc"])
-    assert file.status_details == {"reason": "queued", "eta_seconds": 4}
-    assert upload.file is not None
-    assert upload.file.bytes == 3
-
-
 @pytest.mark.parametrize(
     ("field", "value"),
     [("id", None), ("bytes", "3"), ("status", 7)],
@@ -162,16 +127,18 @@ def test_fields_the_client_acts_on_are_still_checked(
     scripted: ScriptedServer, field: str, value: object
 ) -> None:
     scripted.script(Reply(body={**DRIFTED_PENDING, field: value}))
-    with _client(scripted) as client, pytest.raises(APIResponseValidationError, match=field):
-        client.uploads.create(**CREATE)
+    with _client(scripted) as client:
+        with pytest.raises(APIResponseValidationError, match=field):
+            client.uploads.create(**CREATE)
 
 
 def test_a_file_without_its_size_is_still_refused(scripted: ScriptedServer) -> None:
     broken = copy.deepcopy(DRIFTED_COMPLETED)
     del broken["file"]["bytes"]
     scripted.script(Reply(body=broken))
-    with _client(scripted) as client, pytest.raises(APIResponseValidationError, match="file"):
-        client.uploads.complete("upload_abc", part_ids=["part_abc"])
+    with _client(scripted) as client:
+        with pytest.raises(APIResponseValidationError, match="file"):
+            client.uploads.complete("upload_abc", part_ids=["part_abc"])
 
 
 # --------------------------------------------------------------------------- strict
@@ -180,15 +147,17 @@ def test_a_file_without_its_size_is_still_refused(scripted: ScriptedServer) -> N
 def test_strict_retrieve_refuses_a_file_in_a_new_shape(scripted: ScriptedServer) -> None:
     scripted.script(Reply(body={**DRIFTED_FILE, "object": "file"}))
     client = _client(scripted, strict_response_validation=True)
-    with client, pytest.raises(APIResponseValidationError, match="status_details"):
-        client.files.retrieve("file-abc")
+    with client:
+        with pytest.raises(APIResponseValidationError, match="status_details"):
+            client.files.retrieve("file-abc")
 
 
 def test_strict_create_refuses_an_upload_in_a_new_shape(scripted: ScriptedServer) -> None:
     scripted.script(Reply(body=DRIFTED_PENDING))
     client = _client(scripted, strict_response_validation=True)
-    with client, pytest.raises(APIResponseValidationError):
-        client.uploads.create(**CREATE)
+    with client:
+        with pytest.raises(APIResponseValidationError):
+            client.uploads.create(**CREATE)
 
 
 def test_strict_complete_refuses_a_completed_upload_in_a_new_shape(
@@ -197,8 +166,9 @@ def test_strict_complete_refuses_a_completed_upload_in_a_new_shape(
     scripted.script(Reply(body={**DRIFTED_COMPLETED, "object": "upload"}))
     client = _client(scripted).with_options(strict_response_validation=True)
     assert client.strict_response_validation
-    with client, pytest.raises(APIResponseValidationError, match="expires_at"):
-        client.uploads.complete("upload_abc", part_ids=["part_abc"])
+    with client:
+        with pytest.raises(APIResponseValidationError, match="expires_at"):
+            client.uploads.complete("upload_abc", part_ids=["part_abc"])
 
 
 def test_strict_chunked_upload_fails_over_an_answer_in_a_new_shape(
@@ -211,22 +181,11 @@ def test_strict_chunked_upload_fails_over_an_answer_in_a_new_shape(
         Reply(body=PART_JSON),
         Reply(body=DRIFTED_COMPLETED),
     )
-    with (
-        _client(scripted, strict_response_validation=True) as client,
-        pytest.raises(UploadCompletionError),
-    ):
-        client.uploads.upload_file_chunked(
-            file=source, mime_type="text/plain", purpose="assistants"
-        )
-
-
-async def test_async_strict_complete_refuses_a_completed_upload_in_a_new_shape(
-    scripted: ScriptedServer,
-) -> None:
-    scripted.script(Reply(body=DRIFTED_COMPLETED))
-    async with _async_client(scripted, strict_response_validation=True) as client:
-        with pytest.raises(APIResponseValidationError):
-            await client.uploads.complete("upload_abc", part_ids=["part_abc"])
+    with _client(scripted, strict_response_validation=True) as client:
+        with pytest.raises(UploadCompletionError):
+            client.uploads.upload_file_chunked(
+                file=source, mime_type="text/plain", purpose="assistants"
+            )
 
 
 def test_with_options_turns_strict_checks_off_again(scripted: ScriptedServer) -> None:
@@ -234,7 +193,7 @@ def test_with_options_turns_strict_checks_off_again(scripted: ScriptedServer) ->
     strict = _client(scripted, strict_response_validation=True)
     with strict:
         lenient = strict.with_options(strict_response_validation=False)
-        assert lenient.files.retrieve("file-abc").object == "file.v2"
+        assert (lenient.files.retrieve("file-abc")).object == "file.v2"
 
 
 def test_azure_clients_take_the_strict_option(scripted: ScriptedServer) -> None:
@@ -245,16 +204,11 @@ def test_azure_clients_take_the_strict_option(scripted: ScriptedServer) -> None:
         base_url=scripted.base_url,
         strict_response_validation=True,
     )
-    async_azure = AsyncAzureOpenAI(
-        api_key=TEST_API_KEY,
-        api_version="2024-10-21",
-        base_url=scripted.base_url,
-        strict_response_validation=True,
-    )
-    assert async_azure.strict_response_validation
-    assert not async_azure.with_options(strict_response_validation=False).strict_response_validation
-    with azure, pytest.raises(APIResponseValidationError):
-        azure.files.retrieve("file-abc")
+    assert azure.strict_response_validation
+    assert not azure.with_options(strict_response_validation=False).strict_response_validation
+    with azure:
+        with pytest.raises(APIResponseValidationError):
+            azure.files.retrieve("file-abc")
 
 
 def test_strict_option_must_be_a_bool() -> None:
