@@ -50,7 +50,8 @@ COMMAND = "python scripts/unasync.py"
 RUFF = [sys.executable, "-m", "ruff"] if importlib.util.find_spec("ruff") else ["ruff"]
 
 # ---------------------------------------------------------------------------- the table
-# (async source folder, generated sync folder), relative to the repository root.
+# (async source folder, generated sync folder), relative to the repository root: one row
+# a folder (tests/transfer/_async -> tests/transfer/_sync joins once it is written so).
 PAIRS: list[tuple[str, str]] = [
     ("extensions/openai_uploads/_async", "extensions/openai_uploads/_sync"),
     ("tests/client/_async", "tests/client/_sync"),
