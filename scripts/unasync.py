@@ -70,11 +70,7 @@ NAMES: dict[str, str] = {
     "AsyncCursorPage": "SyncCursorPage",
     "AsyncPaginator": "SyncCursorPage",  # what the async list methods return
     "AsyncPageFetch": "PageFetch",
-    "AsyncChunkedUploadMixin": "ChunkedUploadMixin",
-    "AsyncTransferClient": "SyncTransferClient",
-    "AsyncUploadsAPI": "SyncUploadsAPI",
-    "AsyncPartsAPI": "SyncPartsAPI",
-    "upload_async": "upload_sync",
+    "arun_transfer": "run_transfer",
     "aread_once": "read_once",
     "aiter_body": "iter_body",
     "astrip_key_on_redirect": "strip_key_on_redirect",
@@ -84,6 +80,10 @@ NAMES: dict[str, str] = {
     "asleep": "sleep",  # openai_uploads._concurrency
     "aresolve": "resolve",
     "arun_blocking": "run_blocking",
+    "arun_stoppable": "run_stoppable",
+    "ashield": "shield",
+    "ainterrupted": "interrupted",
+    "AsyncWorkers": "Workers",
     # httpx and the standard library
     "AsyncClient": "Client",
     "AsyncByteStream": "SyncByteStream",

@@ -8,15 +8,34 @@ async helper here becomes the sync one of the same name without the leading ``a`
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar, TypeVarTuple
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from functools import partial
+from typing import Any, Self, TypeVar, TypeVarTuple
 
 import anyio
 import anyio.to_thread
 
-__all__ = ["aresolve", "arun_blocking", "asleep", "resolve", "run_blocking", "sleep"]
+__all__ = [
+    "AsyncWorkers",
+    "Workers",
+    "ainterrupted",
+    "aresolve",
+    "arun_blocking",
+    "arun_stoppable",
+    "ashield",
+    "asleep",
+    "interrupted",
+    "resolve",
+    "run_blocking",
+    "run_stoppable",
+    "shield",
+    "sleep",
+]
 
 T = TypeVar("T")
 Ts = TypeVarTuple("Ts")
@@ -52,3 +71,234 @@ async def arun_blocking(func: Callable[[*Ts], T], *args: *Ts) -> T:
 def run_blocking(func: Callable[[*Ts], T], *args: *Ts) -> T:
     """``func(*args)``, here: sync code may block."""
     return func(*args)
+
+
+# --------------------------------------------------------------------------- the transfer's
+
+
+async def arun_stoppable(func: Callable[[threading.Event], T], discard: Callable[[T], None]) -> T:
+    """``func(stop)`` in a worker thread. Cancelled, the caller does not wait for it:
+    ``stop`` is set (``func`` ends at its next check), and a result it produces anyway
+    is handed to ``discard`` (closed, not leaked)."""
+    stop = threading.Event()
+    handoff = threading.Lock()
+    made: list[T] = []
+
+    def run() -> T:
+        result = func(stop)
+        with handoff:
+            if not stop.is_set():
+                made.append(result)
+                return result
+        discard(result)
+        return result  # nobody is waiting for it
+
+    try:
+        return await anyio.to_thread.run_sync(run, abandon_on_cancel=True)
+    except BaseException:
+        with handoff:
+            stop.set()
+            for result in made:
+                discard(result)
+        raise
+
+
+def run_stoppable(func: Callable[[threading.Event], T], discard: Callable[[T], None]) -> T:
+    """``func(stop)``, here (Ctrl-C stops it); ``discard`` is for the async twin."""
+    return func(threading.Event())
+
+
+def ashield(on: bool) -> anyio.CancelScope:
+    """A scope the caller's cancellation does not reach into when ``on`` (the clean-up
+    after a failure must finish: it is bounded by its own timeouts)."""
+    return anyio.CancelScope(shield=on)
+
+
+def shield(on: bool) -> contextlib.nullcontext[None]:
+    """Nothing to shield: sync code is not cancelled from outside."""
+    return contextlib.nullcontext()
+
+
+def ainterrupted(exc: BaseException) -> BaseException:
+    """``exc``: an event loop has no lock race to see through."""
+    return exc
+
+
+def interrupted(exc: BaseException) -> BaseException:
+    """The KeyboardInterrupt that ``exc`` stands for, else ``exc``.
+
+    CPython's ``threading.Condition.wait`` is not safe against signals: a Ctrl-C that
+    lands between its release and re-acquire of the lock surfaces as
+    ``RuntimeError('release unlocked lock')`` raised while the KeyboardInterrupt is being
+    handled. The calling thread waits on such conditions (``concurrent.futures.wait``)
+    for the whole parts phase, so that error is the user's Ctrl-C and is treated as one.
+    """
+    context = exc.__context__
+    if (
+        isinstance(exc, RuntimeError)
+        and isinstance(context, KeyboardInterrupt)
+        and "lock" in str(exc)
+    ):
+        return context
+    return exc
+
+
+POLL_INTERVAL = 0.2
+"""How often the sync transfer's calling thread wakes while waiting, so that signals
+are handled promptly."""
+
+Done = list[tuple[int, object]]
+"""Jobs that ended since the last look: ``(key, result or the exception it raised)``."""
+
+
+class AsyncWorkers:
+    """The jobs a transfer runs beside its flow (parts, the digest read): tasks of one
+    task group, each in its own cancel scope, collected as they end.
+
+    A job's exception is its result (the flow decides what it means); a job that
+    :meth:`cancel` stopped reports nothing.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._group = anyio.create_task_group()
+        self._scopes: dict[int, anyio.CancelScope] = {}
+        self._threads: set[int] = set()
+        self._done: Done = []
+        self._ended = anyio.Event()
+
+    async def __aenter__(self) -> Self:
+        await self._group.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        self._group.cancel_scope.cancel()
+        return await self._group.__aexit__(*exc_info)
+
+    def start(self, key: int, func: Callable[[], Awaitable[object]]) -> None:
+        """Run ``await func()`` beside the flow."""
+        scope = self._scopes[key] = anyio.CancelScope()
+        self._group.start_soon(self._run, key, scope, func)
+
+    def start_thread(self, key: int, func: Callable[[], object]) -> None:
+        """Run ``func()`` in a worker thread beside the flow; it must stop on its own
+        (see :meth:`cancel`)."""
+        self._threads.add(key)
+        self.start(key, partial(anyio.to_thread.run_sync, func, abandon_on_cancel=True))
+
+    async def _run(
+        self, key: int, scope: anyio.CancelScope, func: Callable[[], Awaitable[object]]
+    ) -> None:
+        try:
+            with scope:
+                result: object
+                try:
+                    result = await func()
+                except anyio.get_cancelled_exc_class():
+                    raise
+                except BaseException as exc:
+                    result = exc
+                self._done.append((key, result))
+        finally:
+            del self._scopes[key]
+            self._ended.set()
+
+    async def wait(self, seconds: float | None) -> Done:
+        """What ended, after waiting up to ``seconds`` (None: no limit; 0: not at all)
+        for something to end."""
+        if not self._done and seconds != 0:
+            with anyio.move_on_after(seconds):
+                await self._ended.wait()
+        return self._take()
+
+    def _take(self) -> Done:
+        done, self._done = self._done, []
+        if self._ended.is_set():
+            self._ended = anyio.Event()
+        return done
+
+    async def _until_ended(self, keys: set[int], seconds: float | None) -> None:
+        with anyio.move_on_after(seconds):
+            while keys & self._scopes.keys():
+                await self._ended.wait()
+                self._ended = anyio.Event()
+
+    async def cancel(self, keep: frozenset[int], grace: float, stop_grace: float) -> Done:
+        """Stop every job: wait up to ``grace`` seconds for those in ``keep``, cancel the
+        other tasks (and wait for them), give the threads ``stop_grace`` seconds to stop.
+        Returns what ended meanwhile."""
+        await self._until_ended(set(keep), grace)
+        for key, scope in self._scopes.items():
+            if key not in self._threads:
+                scope.cancel()
+        await self._until_ended(self._scopes.keys() - self._threads, None)
+        await self._until_ended(set(self._threads), stop_grace)
+        for scope in self._scopes.values():
+            scope.cancel()
+        return self._take()
+
+
+class Workers:
+    """The jobs a transfer runs beside its flow, in a pool of threads; the calling thread
+    waits in :data:`POLL_INTERVAL` slices, so that Ctrl-C lands promptly."""
+
+    def __init__(self, size: int) -> None:
+        self._executor = ThreadPoolExecutor(size, thread_name_prefix="openai-upload")
+        self._futures: dict[Future[object], int] = {}
+        self._threads: set[Future[object]] = set()
+        self._abandoned: list[Future[object]] = []
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        # The threads of a failed transfer stop on their own (at their next chunk or
+        # slice): not waited for.
+        running = any(not future.done() for future in [*self._futures, *self._abandoned])
+        self._executor.shutdown(wait=not running, cancel_futures=True)
+
+    def start(self, key: int, func: Callable[[], object]) -> None:
+        """Run ``func()`` in a pool thread beside the flow."""
+        self._futures[self._executor.submit(func)] = key
+
+    def start_thread(self, key: int, func: Callable[[], object]) -> None:
+        """Run ``func()`` in a pool thread beside the flow; it must stop on its own."""
+        future = self._executor.submit(func)
+        self._futures[future] = key
+        self._threads.add(future)
+
+    def wait(self, seconds: float | None) -> Done:
+        """What ended, after waiting up to ``seconds`` (None: no limit; 0: not at all),
+        at most :data:`POLL_INTERVAL`, for something to end."""
+        timeout = seconds
+        if timeout != 0:
+            timeout = POLL_INTERVAL if timeout is None else min(POLL_INTERVAL, timeout)
+        done, _ = wait(set(self._futures), timeout=timeout, return_when=FIRST_COMPLETED)
+        return [(self._futures.pop(future), _outcome(future)) for future in done]
+
+    def cancel(self, keep: frozenset[int], grace: float, stop_grace: float) -> Done:
+        """Stop every job: wait up to ``grace`` seconds for those in ``keep``, cancel the
+        queued ones (running ones stop on their own), give the threads ``stop_grace``
+        seconds to stop. Returns what ended meanwhile."""
+        ended: Done = []
+        landing = {future for future, key in self._futures.items() if key in keep}
+        deadline = time.monotonic() + grace
+        while landing and (left := deadline - time.monotonic()) > 0:
+            done, _ = wait(landing, timeout=left, return_when=FIRST_COMPLETED)
+            for future in done:
+                landing.discard(future)
+                ended.append((self._futures.pop(future), _outcome(future)))
+        for future in self._futures:
+            future.cancel()
+        if self._threads:
+            wait(self._threads, timeout=stop_grace)
+        self._abandoned += self._futures
+        self._futures.clear()
+        self._threads.clear()
+        return ended
+
+
+def _outcome(future: Future[object]) -> object:
+    try:
+        return future.result()
+    except BaseException as exc:
+        return exc

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from part_calls import send_part
 
 from openai_uploads import OpenAI
 from openai_uploads._constants import MAX_PART_SIZE
@@ -115,8 +116,12 @@ def test_create_part_sends_the_buffer_without_copying_it(
     buffer = bytearray(b"abcdef" * 50_000)
     scripted.script(Reply(body=PART_JSON))
     progress: list[int] = []
-    part = scripted_client.uploads.parts._create_part(
-        "upload_abc", body=memoryview(buffer)[6:], filename="p7", on_progress=progress.append
+    part = send_part(
+        scripted_client,
+        "upload_abc",
+        body=memoryview(buffer)[6:],
+        filename="p7",
+        on_progress=progress.append,
     )
     assert part.id == "part_abc"
     assert bytes(buffer[6:]) in scripted.requests[0].body

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import pytest
+from part_calls import send_part
 
 from openai_uploads import (
     AsyncOpenAI,
@@ -82,8 +83,8 @@ def test_retried_part_is_resent_whole_and_progress_restarts(
         Reply(status=503, body=ERROR, headers={"retry-after": "0"}), Reply(body=PART_JSON)
     )
     progress: list[int] = []
-    part = scripted_client.uploads.parts._create_part(
-        "upload_abc", body=memoryview(body), on_progress=progress.append
+    part = send_part(
+        scripted_client, "upload_abc", body=memoryview(body), on_progress=progress.append
     )
     assert part.id == "part_abc"
     first, second = scripted.requests
@@ -100,7 +101,7 @@ def test_create_part_max_retries_overrides_the_client(
 ) -> None:
     scripted.script(*[Reply(status=500, body=ERROR, headers={"retry-after": "0"})] * 3)
     with pytest.raises(Exception, match="slow down"):
-        scripted_client.uploads.parts._create_part("upload_abc", body=b"abc", max_retries=0)
+        send_part(scripted_client, "upload_abc", body=b"abc", max_retries=0)
     assert len(scripted.requests) == 1
 
 
@@ -118,7 +119,7 @@ def test_create_part_passes_time_left_until_expiry_to_the_retry_decision(
     scripted.script(Reply(status=500, body=ERROR))
     client = OpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url, plugins=[Spy()])
     with client, pytest.raises(Exception, match="slow down"):
-        client.uploads.parts._create_part("u1", body=b"abc", expiry_deadline=time.monotonic() + 100)
+        send_part(client, "u1", body=b"abc", expiry_deadline=time.monotonic() + 100)
     (event,) = seen
     assert event.operation == "add_part"
     assert event.time_left is not None
@@ -199,8 +200,6 @@ async def test_async_dropped_connection_is_retried(scripted: ScriptedServer) -> 
     scripted.script(Reply(drop=True), Reply(body=PART_JSON))
     async with AsyncOpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url) as client:
         progress: list[int] = []
-        await client.uploads.parts._create_part(
-            "upload_abc", body=b"y" * 200_000, on_progress=progress.append
-        )
+        await send_part(client, "upload_abc", body=b"y" * 200_000, on_progress=progress.append)
     assert len(scripted.requests) == 2
     assert progress[-1] == 200_000

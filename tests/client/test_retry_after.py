@@ -6,6 +6,7 @@ import email.utils
 
 import httpx
 import pytest
+from part_calls import send_part
 
 from openai_uploads import AsyncOpenAI, OpenAI, RateLimitError, RetryContext
 from openai_uploads.plugins.retry import decide_retry
@@ -55,7 +56,7 @@ def test_a_part_told_to_wait_121_seconds_fails_at_once(scripted: ScriptedServer)
     scripted.script(Reply(status=429, body=ERROR, headers={"retry-after-ms": "121000"}))
     client = OpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url)
     with client, pytest.raises(RateLimitError):
-        client.uploads.parts._create_part("upload_abc", body=b"abc", max_retries=5)
+        send_part(client, "upload_abc", body=b"abc", max_retries=5)
     assert len(scripted.requests) == 1
 
 
@@ -65,7 +66,7 @@ async def test_async_call_told_to_wait_121_seconds_fails_at_once(
     scripted.script(Reply(status=429, body=ERROR, headers={"Retry-After": "121"}))
     async with AsyncOpenAI(api_key=TEST_API_KEY, base_url=scripted.base_url) as client:
         with pytest.raises(RateLimitError):
-            await client.uploads.parts._create_part("upload_abc", body=b"abc", max_retries=5)
+            await send_part(client, "upload_abc", body=b"abc", max_retries=5)
     assert len(scripted.requests) == 1
 
 

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from part_calls import send_part
 
 from openai_uploads import AsyncOpenAI, OpenAI, PluginError, hookimpl
 from openai_uploads.emulator import EmulatorServer
@@ -64,8 +65,8 @@ def test_an_attempt_stopped_inside_its_body_stream_still_ends(server: EmulatorSe
                 raise Stop("the transfer is stopping")
 
         with pytest.raises(Stop):
-            client.uploads.parts._create_part(
-                upload_id, body=os.urandom(PART), on_progress=on_progress, part_number=3
+            send_part(
+                client, upload_id, body=os.urandom(PART), on_progress=on_progress, part_number=3
             )
     start, end = recorder.events
     assert isinstance(start, RequestStarted)
@@ -101,7 +102,7 @@ async def test_a_cancelled_task_still_ends_its_attempt(server: EmulatorServer) -
             time.sleep(0.05)
 
         task = asyncio.create_task(
-            client.uploads.parts._create_part(upload.id, body=os.urandom(PART), on_progress=slow)
+            send_part(client, upload.id, body=os.urandom(PART), on_progress=slow)
         )
         await started.wait()
         task.cancel()

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from openai_uploads import _concurrency as _sync
 from openai_uploads._client import OpenAI
-from openai_uploads._transfer import _sync
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 

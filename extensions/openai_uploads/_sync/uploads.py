@@ -4,27 +4,107 @@
 from __future__ import annotations
 
 import builtins
+import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, BinaryIO, Unpack
 
 import httpx
 
 from openai_uploads_client.sdk import CancelUploadParams, CompleteUploadParams, CreateUploadParams
 
 from .._params import spec_method
-from .._transfer import ChunkedUploadMixin
+from .._transfer._options import TransferOptions
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
 from ..resources._resource import SyncAPIResource, request_options
 from ..resources._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
 from ..resources.parts import Parts
+from .transfer import run_transfer
 
 if TYPE_CHECKING:
     from .._client import OpenAI
 
 __all__ = ["Uploads"]
 
+_DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
 
-class Uploads(SyncAPIResource, ChunkedUploadMixin):
+Parts of a regular file, in-memory data or a seekable file object are streamed: each is
+read from its offset 512 KiB at a time as it is sent (again on a retry), so memory does
+not grow with ``part_size`` or ``max_concurrency``; one sequential read beside them
+computes the md5 (and any digest a plugin asks for). A stream (a non-seekable file
+object, or a path that is a pipe, ``/dev/stdin``, ``<(cmd)`` or a device) is read once,
+in order: with ``bytes``, into one part buffer per part in flight and one read ahead;
+without, it is first spooled to a temporary file (at most 8 GiB, deleted at the end).
+A stream that ends before ``bytes`` or runs past it fails with ``FileChangedError``.
+Each part is retried on its own (``part_retries`` times, within the Upload's hour, as
+the server's clock counts it). The md5 of the bytes read is always computed and sent
+with ``complete``, so the server checks the assembled bytes.
+
+Args:
+    file: a path (``str`` or ``os.PathLike``), ``bytes`` / ``bytearray`` /
+        ``memoryview``, or a binary file object (read from its current position).
+    mime_type: the file's MIME type, e.g. ``"application/jsonl"``.
+    purpose: ``"assistants"``, ``"batch"``, ``"fine-tune"``, ``"vision"``,
+        ``"user_data"`` or ``"evals"``.
+    filename: required for in-memory data and nameless file objects.
+    bytes: the size; required for in-memory data, checked against the real size of a
+        file. For a stream, how many bytes it holds: it is then sent as it is read
+        (left out, the stream is spooled first).
+    part_size: bytes per part, 1 to 64 MiB (default 64 MiB).
+    md5: the expected md5 (hex), checked against the bytes read whatever plugins are
+        loaded: a mismatch stops before ``complete`` with
+        :class:`ChecksumMismatchError` and cancels the Upload; it is sent with
+        ``complete`` too. Omitted: the md5 read is sent with ``complete`` so the
+        server checks it. ``None``: no md5 is sent.
+    max_concurrency: parts in flight at once, fixed. Left out (or ``None``), it adapts
+        to the measured throughput: 4 at first, doubled while that raises the rate, up
+        to 16 (8 for a non-seekable stream), halved when a part has to be retried.
+    expires_after: when the resulting File expires, e.g.
+        ``{"anchor": "created_at", "days": 7}``.
+    resume: keep a state file so that calling again with the same arguments after an
+        interruption sends only the missing parts. The state file is
+        ``<path>.openai-upload.json`` next to a path, or ``state_file``. A stream
+        cannot be read again, so it cannot be resumed (``ValueError``).
+    state_file: where the resume state lives (required with ``resume`` for
+        in-memory data and file objects).
+    keep_on_failure: leave the Upload pending on failure instead of cancelling it
+        (default: the value of ``resume``).
+    part_retries: retries per part (default ``max(client.max_retries, 5)``).
+    **params: any other request field of ``uploads.create`` that the spec declares
+        (``CreateUploadParams``), passed through to it and kept in the resume state.
+    extra_headers, extra_query, extra_body, timeout: as for every method, applied to
+        every request the call makes (``create``, each part, ``complete``, and a
+        ``cancel``, whose timeout is at most 4 s).
+
+Returns:
+    The completed Upload; ``upload.file`` is the File.
+
+Raises:
+    TypeError: ``filename`` or ``bytes`` missing where required, or an unsupported input.
+    ValueError: a bad argument (missing / unreadable path, directory, wrong ``bytes``,
+        ``part_size`` outside 1..64 MiB, over 8 GB, malformed ``md5``, unknown
+        ``purpose``, ``expires_after`` out of range in days, ``max_concurrency`` < 1,
+        ``resume`` with a stream). Nothing is sent.
+    APIError: a request failed for good (the same class as any other call raises);
+        ``err.upload_id`` names the Upload and ``err.upload_cancelled`` says whether
+        it was cancelled.
+    UploadError: an engine-level failure (``ChecksumMismatchError``,
+        ``UploadVetoedError``, ``UploadExpiredError``, ``FileChangedError`` when the
+        file changed while it was uploaded or a stream did not hold ``bytes``), with
+        ``upload_id`` and ``upload_cancelled``.
+    KeyboardInterrupt, asyncio.CancelledError: re-raised after cancelling the Upload
+        (or leaving it pending for ``resume``), with a note naming it.
+
+Example::
+
+    upload = client.uploads.upload_file_chunked(
+        file="training.jsonl", mime_type="application/jsonl", purpose="fine-tune",
+        resume=True,
+    )
+    print(upload.file.id)
+"""
+
+
+class Uploads(SyncAPIResource):
     """Uploads: ``client.uploads``. Create one, add ``parts``, then complete or cancel it."""
 
     parts: Parts
@@ -115,3 +195,51 @@ class Uploads(SyncAPIResource, ChunkedUploadMixin):
         """Cancel the Upload; its Parts are discarded and no more can be added."""
         options = request_options(extra_headers, extra_query, extra_body, timeout)
         return self._client._execute(cancel_upload_call(upload_id, params=params, options=options))
+
+    @spec_method("createUpload")
+    def upload_file_chunked(
+        self,
+        *,
+        file: str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO,
+        mime_type: str,
+        purpose: FilePurpose,
+        filename: str | None = None,
+        bytes: int | None = None,
+        part_size: int | None = None,
+        md5: str | Omit | None = omit,
+        max_concurrency: int | None = None,
+        expires_after: ExpiresAfter | Omit = omit,
+        resume: bool = False,
+        state_file: str | os.PathLike[str] | None = None,
+        keep_on_failure: bool | None = None,
+        part_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[CreateUploadParams],
+    ) -> Upload:
+        client = self._client
+        options = TransferOptions.from_arguments(
+            client_max_retries=client.max_retries,
+            filename=filename,
+            bytes=bytes,
+            state_file=state_file,
+            mime_type=mime_type,
+            purpose=purpose,
+            part_size=part_size,
+            md5=md5,
+            max_concurrency=max_concurrency,
+            expires_after=expires_after,
+            resume=resume,
+            keep_on_failure=keep_on_failure,
+            part_retries=part_retries,
+            create_params=params,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return run_transfer(client, file, options)
+
+    upload_file_chunked.__doc__ = _DOC

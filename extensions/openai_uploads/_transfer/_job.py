@@ -1,7 +1,8 @@
 """One ``upload_file_chunked`` call, minus the I/O: plan, digests, events, outcomes.
 
-Both drivers make the same requests in the same order; everything they decide (which
-parts to send, what to fire, what to raise) is decided here, once. The arguments are
+The flow (:mod:`._flow`) decides the order of things; the Job keeps the state they
+change (plan, digests, the resume record, the Upload's clock) and decides what each
+outcome means (which parts still need sending, what to fire, what to raise). The arguments are
 checked in :mod:`._options`, the resume state file is kept by :mod:`._resume`, the
 Upload's expiry is measured by :mod:`._clock` and failures are translated by
 :mod:`._errors`.
@@ -58,7 +59,7 @@ from ._errors import TransferAborted, should_cancel, translate_failure
 from ._options import DEFAULT_STREAM_CONCURRENCY, RequestArguments, Timeout, TransferOptions
 from ._plan import DEFAULT_PART_SIZE, ConcurrencyLimit, Part, PartPlan, TransferState
 from ._resume import ResumeState, StateFile
-from ._source import Source, SourceRange, open_source
+from ._source import Source, open_source
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class CompleteArguments(RequestArguments):
 
 
 class PartArguments(RequestArguments):
-    """Everything ``parts._create_part`` needs besides the upload id and the body."""
+    """What a part's request needs besides the upload id and the body."""
 
     filename: str
     on_progress: Callable[[int], None]
@@ -132,7 +133,7 @@ def open_input(file: object, opts: TransferOptions, stop: threading.Event | None
 
 
 class Job:
-    """The state of one transfer that the drivers share (the sans-I/O part of a call).
+    """The state of one transfer (the sans-I/O part of a call, beside :mod:`._flow`).
 
     ``file`` is the caller's input, or the :class:`Source` :func:`open_input` made of it;
     the Job closes the source if it refuses the call.
@@ -175,7 +176,7 @@ class Job:
         self._attempts: dict[int, int] = {}
         self._last_sent: dict[int, int] = {}
         self.stopping = False
-        self._generation = 0
+        self.generation = 0
         self._final_totals: dict[int, int | None] = {}
         self._retries = 0
         """Part attempts that were retries, so far (the adaptive concurrency halves)."""
@@ -192,7 +193,7 @@ class Job:
     def reset(self, part_size: int) -> None:
         """Start over (a fresh Upload): no parts done, new hashers."""
         self.stopping = False
-        self._generation += 1
+        self.generation += 1
         self.plan = PartPlan(total_bytes=self.source.size, part_size=part_size)
         self.state = TransferState(self.plan)
         self.concurrency = ConcurrencyLimit(self.max_in_flight, adaptive=self.opts.adaptive)
@@ -207,13 +208,6 @@ class Job:
         self.hashers: dict[str, Hasher] = {CORE_DIGEST: hashlib.md5()}
         for name, factory in self.plugins.digest_algorithms(setup).items():
             self.hashers.setdefault(name, factory())
-
-    @property
-    def streams(self) -> bool:
-        """Parts are read from the source as they are sent (:meth:`part_body`), and the
-        digests by :meth:`hash_source` beside them; else parts go through a buffer pool
-        (:meth:`read_part`), read and hashed in order."""
-        return self.source.random_access
 
     @property
     def buffer_size(self) -> int:
@@ -247,9 +241,6 @@ class Job:
     def all_parts_started(self) -> None:
         """Every part is on its way: the concurrency no longer needs measuring."""
         self.concurrency.stop_growing()
-
-    def new_buffer(self) -> bytearray | None:
-        return bytearray(self.buffer_size) if self.source.needs_buffers else None
 
     def find_resumable(self) -> str | None:
         """Load the state file; returns the id of a stale Upload worth cancelling.
@@ -351,47 +342,9 @@ class Job:
 
     # ------------------------------------------------------------------ the transfer
 
-    def read_part(self, part: Part, buffer: bytearray | None) -> memoryview:
-        """Read the next part (parts are read in order) and feed every digest. Blocking.
-
-        Hashers get a read-only view of the part: the same bytes, not a copy.
-        """
-        view = self.source.read_part(part.size, buffer)
-        if self.hashers:
-            readonly = view.toreadonly()
-            for hasher in self.hashers.values():
-                hasher.update(readonly)
-        return view
-
-    def part_body(self, part: Part) -> SourceRange:
-        """``part``, to be read from the source slice by slice as it is sent."""
-        return SourceRange(self.source, part.offset, part.size)
-
-    def hash_source(self) -> None:
-        """The one sequential read of a streamed transfer: feed every digest, in order.
-
-        Blocking; runs beside the parts (the source is read again for sending, so the
-        change stamp is checked before ``complete``). Stops at its next slice once the
-        transfer stops or starts over.
-        """
-        generation = self._generation
-        hashers = list(self.hashers.values())
-        for view in self.source.chunks():
-            if self.stopping or generation != self._generation:
-                raise TransferAborted("the digest read stopped: the transfer is stopping")
-            readonly = view.toreadonly()  # hashers get read-only views (not copies)
-            for hasher in hashers:
-                hasher.update(readonly)
-
     def check_unchanged(self) -> None:
         """Raise :class:`FileChangedError` if the input changed since the transfer began."""
         self.source.check_unchanged()
-
-    def check_input_ended(self) -> None:
-        """A sequential input must end where it was declared to, also when it has no part
-        at all (each part read checks it otherwise). Blocking (waits for a pipe's end)."""
-        if not self.streams and self.plan.part_count == 0:
-            self.source.check_ended()
 
     def needs_sending(self, part: Part) -> bool:
         return part.number not in self.state.done
@@ -405,7 +358,8 @@ class Job:
             )
 
     def part_arguments(self, part: Part) -> PartArguments:
-        """The arguments of ``parts._create_part`` for ``part``; its clock starts now."""
+        """The arguments of ``part``'s request (:func:`._flow._part_call`); its clock
+        starts now."""
         self._part_started[part.number] = time.monotonic()
         self._attempts[part.number] = 0
         self._last_sent[part.number] = 0

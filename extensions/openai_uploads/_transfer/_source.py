@@ -76,18 +76,19 @@ class Source:
     size: int
     path: str | None = None
     """The file's absolute path, for a path input (the default state-file location)."""
-    needs_buffers: bool = True
-    """False when :meth:`read_part` hands out views of the caller's memory."""
     resumable: bool = True
     """False when a later call could not read the same bytes again (a stream), so a
     resume state file would be of no use."""
     random_access: bool = False
-    """True when parts are read at their offsets as they are sent (:meth:`read_at`)."""
+    """True when parts are read at their offsets as they are sent (:meth:`read_at`:
+    :class:`._reads.RangeReads`), False when they are read once, in order
+    (:meth:`read_part`: :class:`._reads.OrderedReads`). The one flag the read strategy
+    is chosen by."""
 
     def open(self) -> None:
         """Get ready to read from the start (called again to start over)."""
 
-    def read_part(self, size: int, buffer: bytearray | None) -> memoryview:
+    def read_part(self, size: int, buffer: bytearray) -> memoryview:
         """The next ``size`` bytes; raises :class:`FileChangedError` when the input ends
         early, or, once it has given all its bytes, does not end there. Sequential
         sources only."""
@@ -329,7 +330,6 @@ class _FileBackedSource(Source):
 
 class _PathSource(_FileBackedSource):
     random_access = True
-    needs_buffers = False
 
     def __init__(self, path: str, filename: str, size: int) -> None:
         self.path = self._path = path
@@ -373,22 +373,12 @@ class _PathSource(_FileBackedSource):
 
 
 class _MemorySource(Source):
-    needs_buffers = False
     random_access = True
 
     def __init__(self, data: memoryview, filename: str) -> None:
         self._data = data
         self.filename = filename
         self.size = data.nbytes
-        self._pos = 0
-
-    def open(self) -> None:
-        self._pos = 0
-
-    def read_part(self, size: int, buffer: bytearray | None) -> memoryview:
-        view = self._data[self._pos : self._pos + size]
-        self._pos += size
-        return view
 
     def read_at(self, offset: int, size: int) -> memoryview:
         return self._data[offset : offset + size]
@@ -430,7 +420,6 @@ class _StreamSource(_FileBackedSource):
         self.size = size
         self._start = start
         self.resumable = self.random_access = start is not None
-        self.needs_buffers = not self.random_access
         self._opened = False
         self._position = 0
         self._ended = False
@@ -476,8 +465,7 @@ class _StreamSource(_FileBackedSource):
             flush()  # positional reads must see what the object has buffered
         return reads
 
-    def read_part(self, size: int, buffer: bytearray | None) -> memoryview:
-        assert buffer is not None
+    def read_part(self, size: int, buffer: bytearray) -> memoryview:
         view = memoryview(buffer)[:size]
         got = _fill(self._readinto, view)
         if got != size:
@@ -553,7 +541,6 @@ class _SpooledSource(_FileBackedSource):
     """
 
     random_access = True
-    needs_buffers = False
     resumable = False
 
     def __init__(self, fd: int, filename: str, size: int, what: str) -> None:

@@ -6,7 +6,6 @@ returns the :class:`APICall` that the client's ``_execute`` sends.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO, cast
@@ -141,33 +140,5 @@ def add_part_call(
         parse=parse_json_model(UploadPart),
         options=options,
         upload_id=upload_id,
-        part_number=part_number,
-    )
-
-
-def engine_part_call(
-    upload_id: str,
-    body: bytes | bytearray | memoryview | PartBody,
-    filename: str,
-    on_progress: Callable[[int], None] | None,
-    on_attempt: Callable[[], None] | None,
-    expiry_deadline: float | None,
-    max_retries: int | None,
-    request: RequestOptions,
-    part_number: int | None,
-) -> APICall[UploadPart]:
-    """A part of ``upload_file_chunked``: the caller's ``request`` options, with the
-    engine's retry budget and the Upload's expiry (``time.monotonic()``) added."""
-    return add_part_call(
-        upload_id,
-        body=_as_view(body) if isinstance(body, bytes | bytearray | memoryview) else body,
-        filename=filename,
-        mime_type=None,
-        on_progress=on_progress,
-        options=dataclasses.replace(
-            request, max_retries=max_retries, expiry_deadline=expiry_deadline
-        ),
-        fixed_boundary=False,
-        on_attempt=on_attempt,
         part_number=part_number,
     )

@@ -1,0 +1,97 @@
+"""The transfer driver: carries out the actions of :func:`.upload_flow`, and only that.
+
+Written once, as async code; ``scripts/unasync.py`` makes the sync twin. What differs
+by more than ``await`` is in :mod:`openai_uploads._concurrency`: the async driver runs
+parts as tasks of one anyio task group (so ``upload_file_chunked`` runs under asyncio
+and trio alike) and blocking file work in worker threads; the sync one runs parts in a
+thread pool while the calling thread carries out the rest, waking every
+``POLL_INTERVAL`` so that Ctrl-C lands where it can stop everything.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from .._concurrency import AsyncWorkers, ainterrupted, arun_blocking, arun_stoppable, ashield
+from .._transfer._actions import (
+    HASHING,
+    Action,
+    Blocking,
+    Call,
+    CancelParts,
+    StartHashing,
+    StartPart,
+    WaitParts,
+)
+from .._transfer._flow import Flow, upload_flow
+from .._transfer._job import Job, open_input
+from .._transfer._options import TransferOptions
+from .._transfer._source import Source
+from .._types import Upload
+
+if TYPE_CHECKING:
+    from .._client import AsyncOpenAI
+
+__all__ = ["arun_transfer"]
+
+
+async def arun_transfer(client: AsyncOpenAI, file: object, options: TransferOptions) -> Upload:
+    """Upload ``file`` with ``client``; returns the completed Upload.
+
+    Raises ``TypeError`` / ``ValueError`` for what the :class:`.Job` refuses, before any
+    request. A stream of unknown size is spooled first (stopped by a cancellation or
+    Ctrl-C)."""
+    source = await arun_stoppable(partial(open_input, file, options), Source.close)
+    job = Job(client.plugins, source, options)
+    flow = upload_flow(job)
+    # The flow's exception leaves after the workers are closed, so that it is not
+    # wrapped in an exception group.
+    async with AsyncWorkers(job.max_in_flight + 1) as workers:
+        upload, error = await _drive(client, workers, flow)
+    if error is not None:
+        raise error
+    assert upload is not None
+    return upload
+
+
+async def _drive(
+    client: AsyncOpenAI, workers: AsyncWorkers, flow: Flow
+) -> tuple[Upload | None, BaseException | None]:
+    outcome: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            action = flow.send(outcome) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            return stop.value, None
+        except BaseException as exc:
+            return None, exc
+        outcome = error = None
+        try:
+            outcome = await _carry_out(client, workers, action)
+        except BaseException as exc:
+            error = ainterrupted(exc)
+
+
+async def _carry_out(client: AsyncOpenAI, workers: AsyncWorkers, action: Action) -> Any:
+    if isinstance(action, Call):
+        with ashield(action.shielded):
+            return await client._execute(action.call)
+    if isinstance(action, StartPart):
+        workers.start(action.number, partial(client._execute, action.call))
+        return None
+    if isinstance(action, WaitParts):
+        return await workers.wait(action.timeout)
+    if isinstance(action, Blocking):
+        if not action.offload:
+            return action.run()
+        with ashield(action.shielded):
+            return await arun_blocking(action.run)
+    if isinstance(action, CancelParts):
+        with ashield(True):
+            return await workers.cancel(action.landing, action.grace, action.stop_grace)
+    if isinstance(action, StartHashing):
+        workers.start_thread(HASHING, action.read)
+        return None
+    raise TypeError(f"not an upload action: {action!r}")
