@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from openai_uploads._base_client import PartBody, RequestOptions
+from openai_uploads._base_client import RequestOptions
+from openai_uploads._part_body import PartBody
 from openai_uploads.resources._parts_core import add_part_call
 
 

@@ -26,8 +26,9 @@ from collections.abc import Callable, Generator
 from functools import partial
 from typing import Any
 
-from .._base_client import APICall, PartBody, RequestOptions
+from .._base_client import APICall, RequestOptions
 from .._exceptions import APIResponseValidationError
+from .._part_body import PartBody
 from .._types import Upload, UploadPart, omit
 from ..resources._parts_core import add_part_call
 from ..resources._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call

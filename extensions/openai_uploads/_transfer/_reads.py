@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._base_client import PartBody
+from .._part_body import PartBody
 from ._errors import TransferAborted
 from ._plan import Part
 from ._source import SourceRange

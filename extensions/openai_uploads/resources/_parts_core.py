@@ -14,17 +14,10 @@ from openai_uploads_client.api.uploads import add_upload_part
 from openai_uploads_client.models import AddUploadPartRequest
 from openai_uploads_client.types import File
 
-from .._base_client import (
-    APICall,
-    PartBody,
-    PartReader,
-    RequestOptions,
-    needs_random_boundary,
-    parse_json_model,
-    random_boundary,
-)
+from .._base_client import APICall, RequestOptions, parse_json_model
 from .._constants import MAX_PART_SIZE
 from .._params import request_body, split_params
+from .._part_body import PartBody, PartReader, choose_boundary
 from .._types import FileTypes, UploadPart
 from ._resource import require_id
 
@@ -106,18 +99,9 @@ def add_part_call(
     form fields beside ``data``."""
     upload_id = require_id("upload_id", upload_id)
     extra_fields = split_params("addUploadPart", params or {}).body
-    # The fixed boundary keeps recorded bodies reproducible; a part that happens to
-    # contain it gets a random one instead. Without ``fixed_boundary`` the boundary is
-    # always random (128 bits: it cannot plausibly occur in the data), which spares
-    # scanning the whole part for it (about 0.5 CPU s per GiB).
-    if (
-        not fixed_boundary
-        or not isinstance(body, memoryview)  # streamed: not in memory to scan
-        or needs_random_boundary([body])
-    ):
-        boundary: str | None = random_boundary()
-    else:
-        boundary = None
+    # The fixed boundary keeps recorded bodies reproducible; only a small in-memory
+    # body is scanned for it (``fixed_boundary=False``: never): see ``_part_body``.
+    boundary = choose_boundary(body, fixed=fixed_boundary)
 
     def make_kwargs() -> dict[str, Any]:  # called once per attempt
         if on_attempt is not None:
