@@ -25,8 +25,6 @@ import time
 from collections.abc import Callable
 from typing import NotRequired, cast
 
-import httpx
-
 from openai_uploads_client.sdk import CreateUploadParams
 
 from .._constants import MAX_UPLOAD_BYTES
@@ -56,7 +54,12 @@ from ..hookspecs import (
 )
 from ._clock import CreateSent, Expiry, server_lifetime
 from ._errors import TransferAborted, should_cancel, translate_failure
-from ._options import DEFAULT_STREAM_CONCURRENCY, RequestArguments, Timeout, TransferOptions
+from ._options import (
+    DEFAULT_STREAM_CONCURRENCY,
+    RequestArguments,
+    TransferOptions,
+    capped_timeout,
+)
 from ._plan import DEFAULT_PART_SIZE, ConcurrencyLimit, Part, PartPlan, TransferState
 from ._resume import ResumeState, StateFile
 from ._source import Source, open_source
@@ -95,34 +98,13 @@ class PartArguments(RequestArguments):
     part_number: int
 
 
-def capped_timeout(timeout: Timeout | None, cap: float) -> float | httpx.Timeout:
-    """``timeout`` (the caller's, None: none given) with every phase at most ``cap``."""
-    if timeout is None:
-        return cap
-    if isinstance(timeout, httpx.Timeout):
-        return httpx.Timeout(
-            connect=_at_most(timeout.connect, cap),
-            read=_at_most(timeout.read, cap),
-            write=_at_most(timeout.write, cap),
-            pool=_at_most(timeout.pool, cap),
-        )
-    return min(float(timeout), cap)
-
-
-def _at_most(value: float | None, cap: float) -> float:
-    return cap if value is None else min(value, cap)
-
-
 SETTLED_STATUSES = frozenset({"completed", "cancelled", "expired"})
 """The statuses of an Upload that is no longer pending."""
 
 
 def open_input(file: object, opts: TransferOptions, stop: threading.Event | None = None) -> Source:
     """``file`` as a :class:`Source` for this call's arguments (see :func:`.open_source`).
-
-    Blocking when ``file`` is a stream of unknown size (it is spooled); ``stop`` ends
-    that early. The drivers call it before making the :class:`Job`.
-    """
+    Blocking when ``file`` is a stream of unknown size (spooled); ``stop`` ends that."""
     return open_source(
         file,
         filename=opts.filename,

@@ -186,3 +186,21 @@ def _request_arguments(
     if not isinstance(timeout, NotGiven):
         request["timeout"] = timeout
     return request
+
+
+def capped_timeout(timeout: Timeout | None, cap: float) -> float | httpx.Timeout:
+    """``timeout`` (the caller's, None: none given) with every phase at most ``cap``."""
+    if timeout is None:
+        return cap
+    if isinstance(timeout, httpx.Timeout):
+        return httpx.Timeout(
+            connect=_at_most(timeout.connect, cap),
+            read=_at_most(timeout.read, cap),
+            write=_at_most(timeout.write, cap),
+            pool=_at_most(timeout.pool, cap),
+        )
+    return min(float(timeout), cap)
+
+
+def _at_most(value: float | None, cap: float) -> float:
+    return cap if value is None else min(value, cap)
