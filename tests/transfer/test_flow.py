@@ -23,7 +23,7 @@ from openai_uploads import (
     UploadError,
 )
 from openai_uploads._plugins import PluginHost
-from openai_uploads._transfer._actions import (
+from openai_uploads._transfer._flow import (
     HASHING,
     Action,
     Blocking,
@@ -32,8 +32,8 @@ from openai_uploads._transfer._actions import (
     StartHashing,
     StartPart,
     WaitParts,
+    upload_flow,
 )
-from openai_uploads._transfer._flow import upload_flow
 from openai_uploads._transfer._job import Job
 from openai_uploads._transfer._options import TransferOptions
 from openai_uploads._types import Upload, UploadPart, omit

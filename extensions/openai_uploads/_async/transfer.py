@@ -14,17 +14,18 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._concurrency import AsyncWorkers, ainterrupted, arun_blocking, arun_stoppable, ashield
-from .._transfer._actions import (
+from .._transfer._flow import (
     HASHING,
     Action,
     Blocking,
     Call,
     CancelParts,
+    Flow,
     StartHashing,
     StartPart,
     WaitParts,
+    upload_flow,
 )
-from .._transfer._flow import Flow, upload_flow
 from .._transfer._job import Job, open_input
 from .._transfer._options import TransferOptions
 from .._transfer._source import Source

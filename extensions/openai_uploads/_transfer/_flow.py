@@ -1,7 +1,7 @@
 """One ``upload_file_chunked`` call as one flow: every ordering decision, written once.
 
-:func:`upload_flow` is a generator. It yields :mod:`._actions` (send a request, start a
-part, wait for parts, run blocking file work, cancel the parts) and receives their
+:func:`upload_flow` is a generator. It yields actions (send a request, start a part,
+wait for parts, run blocking file work, cancel the parts) and receives their
 outcomes; the exception an action raised is thrown in where it was yielded. It does
 no I/O of its own and knows no event loop or thread, so a test drives it by feeding
 outcomes, with no server (``tests/transfer/test_flow.py``), and one driver written as
@@ -16,6 +16,16 @@ hashed as they are read), then ``complete`` with the md5 and check the answer. A
 resumed Upload the server refuses starts a fresh attempt (after cancelling it); any
 other failure cancels the Upload (unless kept for resuming) and is translated by
 :meth:`.Job.failure`.
+
+The actions (below), and what the driver sends back for each:
+
+* :class:`Call`: sends one request (``client._execute``); the parsed model;
+* :class:`StartPart` / :class:`StartHashing`: starts a part, or the digest read in a
+  worker thread, beside the flow; None;
+* :class:`WaitParts`: waits (at most ``timeout``) for a started job to end; what ended,
+  ``[(key, result or exception)]``;
+* :class:`CancelParts`: stops every started job; what ended meanwhile;
+* :class:`Blocking`: runs file or state-file work; what it returned.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -32,19 +43,9 @@ from .._part_body import PartBody
 from .._types import Upload, UploadPart, omit
 from ..resources._parts_core import add_part_call
 from ..resources._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
-from ._actions import (
-    HASHING,
-    Action,
-    Blocking,
-    Call,
-    CancelParts,
-    StartHashing,
-    StartPart,
-    WaitParts,
-)
 from ._job import Job
 from ._plan import Part
-from ._reads import OrderedReads, RangeReads, ReadStrategy, reads_for
+from ._source import OrderedReads, RangeReads, ReadStrategy, reads_for
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,69 @@ LANDING_GRACE = 2.0
 """When the Upload is kept for resuming: how long to wait for the answers to parts
 whose bodies had all left, so the state file names them. The API cannot list an
 Upload's parts, and a part that landed unrecorded makes a resume start over."""
+
+# --------------------------------------------------------------------------- actions
+
+HASHING = 0
+"""The key of the digest read among the started jobs (parts are numbered from 1)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """Send ``call``; ``shielded``: the caller's cancellation does not stop it (the
+    clean-up after a failure, bounded by its own timeout)."""
+
+    call: APICall[Any]
+    shielded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StartPart:
+    """Start sending part ``number`` beside the flow; its result is reported by a later
+    :class:`WaitParts` under the key ``number``."""
+
+    number: int
+    call: APICall[UploadPart]
+
+
+@dataclass(frozen=True, slots=True)
+class StartHashing:
+    """Start ``read`` (blocking: the sequential read feeding the digests) in a worker
+    thread, reported under the key :data:`HASHING`."""
+
+    read: Callable[[], None]
+
+
+@dataclass(frozen=True, slots=True)
+class WaitParts:
+    """Wait up to ``timeout`` seconds (None: until something ends; 0: not at all) for a
+    started job to end."""
+
+    timeout: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CancelParts:
+    """Stop every started job: wait up to ``grace`` seconds for those in ``landing``
+    (their bodies have all left), cancel the rest, and give the digest read
+    ``stop_grace`` seconds to stop. Carried out shielded (it is bounded)."""
+
+    landing: frozenset[int]
+    grace: float
+    stop_grace: float
+
+
+@dataclass(frozen=True, slots=True)
+class Blocking:
+    """Run ``run()``: in a worker thread when ``offload`` (file or state-file I/O) under
+    an event loop, else right there (cheap: an ``fstat``, an already-open file)."""
+
+    run: Callable[[], Any]
+    offload: bool = True
+    shielded: bool = False
+
+
+Action = Call | StartPart | StartHashing | WaitParts | CancelParts | Blocking
 
 Flow = Generator[Action, Any, Upload]
 

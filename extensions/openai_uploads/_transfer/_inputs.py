@@ -60,8 +60,8 @@ class Source:
     resume state file would be of no use."""
     random_access: bool = False
     """True when parts are read at their offsets as they are sent (:meth:`read_at`:
-    :class:`._reads.RangeReads`), False when they are read once, in order
-    (:meth:`read_part`: :class:`._reads.OrderedReads`). The one flag the read strategy
+    :class:`._source.RangeReads`), False when they are read once, in order
+    (:meth:`read_part`: :class:`._source.OrderedReads`). The one flag the read strategy
     is chosen by."""
 
     def open(self) -> None:
