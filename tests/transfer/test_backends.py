@@ -86,3 +86,5 @@ def test_a_cancelled_upload_is_cancelled_on_the_server_under_each_backend(
     (started,) = recorder.of("started")
     assert status_of(server, started.upload_id) == "cancelled"
     assert recorder.of("cancelled")
+    (failed,) = recorder.of("failed")
+    assert not isinstance(failed.error, Exception)  # the cancellation itself, not wrapped

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from .._exceptions import (
     ChecksumMismatchError,
     FileChangedError,
@@ -50,7 +48,8 @@ def translate_failure(
     * Other errors of this package (API errors, :class:`PluginError`): the same
       exception, so ``except BadRequestError`` still works, with ``upload_id`` and
       ``upload_cancelled`` attributes and a note naming the Upload.
-    * ``KeyboardInterrupt`` / ``asyncio.CancelledError``: themselves, with the note.
+    * ``KeyboardInterrupt``, a cancellation (asyncio's or trio's) and any other
+      ``BaseException`` that is not an ``Exception``: themselves, with the note.
     * Anything else: an :class:`UploadError` raised ``from`` it.
     """
     # After a wrong answer to complete the Upload may be cancelled or completed already:
@@ -77,7 +76,7 @@ def translate_failure(
             exc.upload_id = upload_id
         exc.upload_cancelled = cancelled
         error = exc
-    elif isinstance(exc, OpenAIError | KeyboardInterrupt | asyncio.CancelledError):
+    elif isinstance(exc, OpenAIError) or not isinstance(exc, Exception):
         error = exc
         if isinstance(exc, OpenAIError):
             exc.upload_id = upload_id
