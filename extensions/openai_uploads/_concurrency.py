@@ -197,9 +197,11 @@ class AsyncWorkers:
                     raise
                 except BaseException as exc:
                     result = exc
-                self._done.append((key, result))
+                if not scope.cancel_called:  # a job cancel() stopped reports nothing
+                    self._done.append((key, result))
         finally:
-            del self._scopes[key]
+            if self._scopes.get(key) is scope:  # not yet a later job of the same key
+                del self._scopes[key]
             self._ended.set()
 
     async def wait(self, seconds: float | None) -> Done:
