@@ -95,8 +95,9 @@ Raises:
         ``UploadVetoedError``, ``UploadExpiredError``, ``FileChangedError`` when the
         file changed while it was uploaded or a stream did not hold ``bytes``), with
         ``upload_id`` and ``upload_cancelled``.
-    KeyboardInterrupt, asyncio.CancelledError: re-raised after cancelling the Upload
-        (or leaving it pending for ``resume``), with a note naming it.
+    KeyboardInterrupt, or a cancellation of the async call (asyncio's or trio's):
+        re-raised after cancelling the Upload (or leaving it pending for ``resume``),
+        with a note naming it.
 
 Example::
 
