@@ -23,12 +23,7 @@ __all__ = ["AsyncParts"]
 
 
 class AsyncParts(AsyncAPIResource):
-    # unasync: async-only
     """Parts of an Upload: ``client.uploads.parts`` of :class:`AsyncOpenAI`."""
-
-    # unasync: sync-only
-    # """Parts of an Upload: ``client.uploads.parts``."""
-    # unasync: end
 
     @spec_method("addUploadPart")
     async def create(
@@ -42,22 +37,17 @@ class AsyncParts(AsyncAPIResource):
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         **params: Unpack[AddUploadPartParams],
     ) -> UploadPart:
-        # unasync: async-only
-        """Add a Part (at most 64 MiB) to an Upload; see :meth:`Parts.create`.
+        """Add a Part (at most 64 MiB) to an Upload; parts may be added in parallel.
 
-        A path or file object is read synchronously (at most 64 MiB).
+        ``data`` is bytes, a binary file object, a path, or a ``(filename, content[,
+        mime_type])`` tuple. Pass the returned ``part.id`` to ``uploads.complete``.
+        With the async client, a path or file object is read synchronously (at most
+        64 MiB).
+
+        Example::
+
+            part = await client.uploads.parts.create(upload_id=upload.id, data=chunk)
         """
-        # unasync: sync-only
-        # """Add a Part (at most 64 MiB) to an Upload; parts may be added in parallel.
-        #
-        # ``data`` is bytes, a binary file object, a path, or a ``(filename, content[,
-        # mime_type])`` tuple. Pass the returned ``part.id`` to ``uploads.complete``.
-        #
-        # Example::
-        #
-        #     part = client.uploads.parts.create(upload_id=upload.id, data=chunk)
-        # """
-        # unasync: end
         filename, body, mime_type = coerce_part_data(data)
         options = request_options(extra_headers, extra_query, extra_body, timeout)
         call = add_part_call(

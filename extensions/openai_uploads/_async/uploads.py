@@ -110,12 +110,8 @@ Example::
 
 
 class AsyncUploads(AsyncAPIResource):
-    # unasync: async-only
-    """Uploads: ``client.uploads`` of :class:`AsyncOpenAI`; see :class:`Uploads`."""
-
-    # unasync: sync-only
-    # """Uploads: ``client.uploads``. Create one, add ``parts``, then complete or cancel it."""
-    # unasync: end
+    """Uploads: ``client.uploads`` of :class:`AsyncOpenAI`. Create one, add ``parts``, then
+    complete or cancel it."""
 
     parts: AsyncParts
     """Add Parts to an Upload."""
@@ -139,24 +135,20 @@ class AsyncUploads(AsyncAPIResource):
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         **params: Unpack[CreateUploadParams],
     ) -> Upload:
-        # unasync: async-only
-        """Create an Upload of ``bytes`` bytes that accepts Parts for one hour."""
-        # unasync: sync-only
-        # """Create an Upload of ``bytes`` bytes that accepts Parts for one hour.
-        #
-        # ``expires_after`` sets when the resulting File expires:
-        # ``{"anchor": "created_at", "seconds": N}`` or ``{"anchor": "created_at", "days": N}``.
-        #
-        # Example::
-        #
-        #     upload = client.uploads.create(
-        #         bytes=os.path.getsize(path),
-        #         filename="training.jsonl",
-        #         mime_type="application/jsonl",
-        #         purpose="fine-tune",
-        #     )
-        # """
-        # unasync: end
+        """Create an Upload of ``bytes`` bytes that accepts Parts for one hour.
+
+        ``expires_after`` sets when the resulting File expires:
+        ``{"anchor": "created_at", "seconds": N}`` or ``{"anchor": "created_at", "days": N}``.
+
+        Example::
+
+            upload = await client.uploads.create(
+                bytes=os.path.getsize(path),
+                filename="training.jsonl",
+                mime_type="application/jsonl",
+                purpose="fine-tune",
+            )
+        """
         options = request_options(extra_headers, extra_query, extra_body, timeout)
         call = create_upload_call(
             size=bytes,
@@ -182,17 +174,13 @@ class AsyncUploads(AsyncAPIResource):
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         **params: Unpack[CompleteUploadParams],
     ) -> Upload:
-        # unasync: async-only
-        """Complete the Upload: its Parts, in ``part_ids`` order, become a File."""
-        # unasync: sync-only
-        # """Complete the Upload: its Parts, in ``part_ids`` order, become a File.
-        #
-        # Example::
-        #
-        #     completed = client.uploads.complete(upload.id, part_ids=[p.id for p in parts])
-        #     print(completed.file.id)
-        # """
-        # unasync: end
+        """Complete the Upload: its Parts, in ``part_ids`` order, become a File.
+
+        Example::
+
+            completed = await client.uploads.complete(upload.id, part_ids=[p.id for p in parts])
+            print(completed.file.id)
+        """
         options = request_options(extra_headers, extra_query, extra_body, timeout)
         call = complete_upload_call(
             upload_id, part_ids=part_ids, md5=md5, params=params, options=options

@@ -19,7 +19,7 @@ __all__ = ["Parts"]
 
 
 class Parts(SyncAPIResource):
-    """Parts of an Upload: ``client.uploads.parts``."""
+    """Parts of an Upload: ``client.uploads.parts`` of :class:`OpenAI`."""
 
     @spec_method("addUploadPart")
     def create(
@@ -37,6 +37,8 @@ class Parts(SyncAPIResource):
 
         ``data`` is bytes, a binary file object, a path, or a ``(filename, content[,
         mime_type])`` tuple. Pass the returned ``part.id`` to ``uploads.complete``.
+        With the async client, a path or file object is read synchronously (at most
+        64 MiB).
 
         Example::
 

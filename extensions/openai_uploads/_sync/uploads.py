@@ -106,7 +106,8 @@ Example::
 
 
 class Uploads(SyncAPIResource):
-    """Uploads: ``client.uploads``. Create one, add ``parts``, then complete or cancel it."""
+    """Uploads: ``client.uploads`` of :class:`OpenAI`. Create one, add ``parts``, then
+    complete or cancel it."""
 
     parts: Parts
     """Add Parts to an Upload."""
