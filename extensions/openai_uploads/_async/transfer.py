@@ -68,11 +68,11 @@ async def _drive(
             return stop.value, None
         except BaseException as exc:
             return None, exc
-        outcome = error = None
-        try:
+        try:  # whatever stops an action (Ctrl-C included) is thrown into the flow
+            outcome = error = None
             outcome = await _carry_out(client, workers, action)
         except BaseException as exc:
-            error = ainterrupted(exc)
+            outcome, error = None, ainterrupted(exc)
 
 
 async def _carry_out(client: AsyncOpenAI, workers: AsyncWorkers, action: Action) -> Any:

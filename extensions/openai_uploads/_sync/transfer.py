@@ -69,11 +69,11 @@ def _drive(
             return stop.value, None
         except BaseException as exc:
             return None, exc
-        outcome = error = None
-        try:
+        try:  # whatever stops an action (Ctrl-C included) is thrown into the flow
+            outcome = error = None
             outcome = _carry_out(client, workers, action)
         except BaseException as exc:
-            error = interrupted(exc)
+            outcome, error = None, interrupted(exc)
 
 
 def _carry_out(client: OpenAI, workers: Workers, action: Action) -> Any:
