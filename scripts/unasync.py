@@ -74,7 +74,6 @@ NAMES: dict[str, str] = {
     "aread_once": "read_once",
     "aiter_body": "iter_body",
     "astrip_key_on_redirect": "strip_key_on_redirect",
-    "_async": "_sync",
     # twin helpers: the operations with an async and a sync form
     "apaginate": "paginate",  # openai_uploads._pagination_core
     "asleep": "sleep",  # openai_uploads._concurrency
@@ -104,9 +103,6 @@ SYNC_ONLY_FILES: frozenset[str] = frozenset(
     {
         "extensions/openai_uploads/_async/azure.py",
         "extensions/openai_uploads/_async/client.py",
-        "extensions/openai_uploads/_async/mixin.py",
-        "extensions/openai_uploads/_async/parts.py",
-        "extensions/openai_uploads/_async/uploads.py",
     }
 )
 # ---------------------------------------------------------------------------- end of table
