@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 from openai_uploads.emulator import Store
-from openai_uploads.emulator._app import _PartReceiver
+from openai_uploads.emulator._bodies import PartReceiver
 
 
 class ShortWrites(io.BytesIO):
@@ -29,7 +29,7 @@ def test_a_short_write_is_continued_where_it_stopped(tmp_path: Path) -> None:
         )
         part_md5 = store.begin_part(upload.id)
         assert part_md5.hashing
-        receiver = _PartReceiver(tmp_path / "part", 1 << 20, 1 << 20, part_md5)
+        receiver = PartReceiver(tmp_path / "part", 1 << 20, 1 << 20, part_md5)
         receiver.file = ShortWrites()
         chunks = [b"0123456789", b"", b"abcdefgh"]
         receiver.write([memoryview(c) for c in chunks])

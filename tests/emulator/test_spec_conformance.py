@@ -16,12 +16,8 @@ import pytest
 
 from openai_uploads._response_check import check_model
 from openai_uploads.emulator import EmulatorServer
-from openai_uploads.emulator._app import (
-    _COMPLETE_FIELDS,
-    _CREATE_FIELDS,
-    _CREATE_FILE_FIELDS,
-    _LIST_FILES_PARAMS,
-)
+from openai_uploads.emulator._app import _COMPLETE_FIELDS, _CREATE_FIELDS
+from openai_uploads.emulator._files_routes import _CREATE_FILE_FIELDS, _LIST_FILES_PARAMS
 from openai_uploads_client import models
 from openai_uploads_client.sdk import OPERATIONS
 
