@@ -26,6 +26,12 @@ sink + md5 is the floor of an upload whose md5 is checked.
     python bench/emulator_bench.py --client sdk --size-mib 512    # the SDK, adaptive
     python bench/emulator_bench.py --client sdk-async --size-mib 512  # AsyncOpenAI
     python bench/emulator_bench.py --client sdk --parallel 8 --latency 0.1 --bandwidth-mib 20
+    python bench/emulator_bench.py --md5-reads --reps 9  # the tail's read-back, no server
+
+``--md5-reads`` measures only what ``complete``'s tail costs after the last wave lands:
+seven committed parts (``--part-mib``, from the page cache) hashed into one md5 by the
+emulator's own read-back (``_md5.update_md5``), against reading them in 4 MiB pieces and
+against the md5 of bytes already in memory (the floor), interleaved, CPU seconds.
 """
 
 from __future__ import annotations
@@ -259,6 +265,38 @@ def _httpx_upload(
     return str(r.json()["file"]["id"])
 
 
+def md5_reads(part_size: int, reps: int, where: Path | None) -> dict[str, float]:
+    """CPU seconds (median) to hash seven part files into one md5, per read path."""
+    from openai_uploads.emulator import _md5 as engine
+
+    def pieces(md5: Any, paths: list[Path]) -> None:
+        for path in paths:
+            with open(path, "rb", buffering=0) as f:
+                while chunk := f.read(4 * MiB):
+                    md5.update(chunk)
+
+    def emulator(md5: Any, paths: list[Path]) -> None:
+        for path in paths:
+            engine.update_md5(md5, path)
+
+    with tempfile.TemporaryDirectory(prefix="emulator-md5-", dir=where) as tmp:
+        paths = [write_random_file(Path(tmp) / f"part{i}", part_size) for i in range(7)]
+        in_memory = paths[0].read_bytes()
+
+        def memory(md5: Any, paths: list[Path]) -> None:
+            for _ in paths:
+                md5.update(in_memory)
+
+        ways = {"read 4 MiB pieces": pieces, "emulator read-back": emulator, "md5 floor": memory}
+        cpu: dict[str, list[float]] = {name: [] for name in ways}
+        for _ in range(reps + 1):  # the first round warms up
+            for name, way in ways.items():
+                md5, start = hashlib.md5(usedforsecurity=False), time.process_time()
+                way(md5, paths)
+                cpu[name].append(time.process_time() - start)
+    return {name: median(times[1:]) for name, times in cpu.items()}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mib", type=int, default=1024, help="file size (default 1024)")
@@ -286,10 +324,20 @@ def main(argv: list[str]) -> int:
         help="per-connection cap while uploading (MiB/s), e.g. 20 with --latency 0.1 "
         "and --parallel 8 for a wide-area link",
     )
+    parser.add_argument(
+        "--md5-reads", action="store_true", help="only the tail's read-back (no server)"
+    )
     parser.add_argument("--label", default="", help="a name for this run in the output")
     parser.add_argument("--json-out", type=Path, help="write every run and the medians here")
     parser.add_argument("--dir", type=Path, help="where to put the file and the emulator data")
     args = parser.parse_args(argv)
+    if args.md5_reads:
+        print(f"7 parts of {args.part_mib} MiB, {args.reps} reps, load {os.getloadavg()}")
+        result = md5_reads(args.part_mib * MiB, args.reps, args.dir)
+        for name, seconds in result.items():
+            ratio = seconds / result["read 4 MiB pieces"]
+            print(f"  {name:20s} {seconds:.3f} CPU s  x{ratio:.2f}")
+        return 0
 
     from openai_uploads.emulator import EmulatorProcess
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import mmap
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -57,13 +58,28 @@ def new_md5() -> Any:
 
 
 def update_md5(digest: Any, path: Path) -> int:
-    """Add the bytes of ``path`` to ``digest`` (blocking); returns how many."""
-    size = 0
+    """Add the bytes of the committed part ``path`` to ``digest`` (blocking); returns how
+    many.
+
+    Hashed from a read-only mapping of the file, in one call (hashlib lets go of the GIL
+    for it): no copy out of the page cache, which is what reading cost on top of the md5
+    itself (bench/RESULTS.md: 7 parts of 64 MiB, 0.68-0.73 CPU s read in 4 MiB pieces,
+    0.63-0.64 mapped, 0.62-0.63 the md5 of bytes already in memory). A committed part's
+    file is never written again or truncated (only renamed or unlinked), so the mapping
+    cannot lose pages under the hash; where a file cannot be mapped (empty, or the
+    platform refuses), it is read in pieces."""
     with open(path, "rb", buffering=0) as src:
-        while chunk := src.read(READ_SIZE):
-            digest.update(chunk)
-            size += len(chunk)
-    return size
+        try:
+            mapped = mmap.mmap(src.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # empty, or not mappable here
+            size = 0
+            while chunk := src.read(READ_SIZE):
+                digest.update(chunk)
+                size += len(chunk)
+            return size
+        with mapped:
+            digest.update(mapped)
+            return len(mapped)
 
 
 def read_on(md5: Any, paths: Iterable[Path]) -> str:
