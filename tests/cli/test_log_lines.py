@@ -66,7 +66,7 @@ def test_a_command_run_in_process_leaves_the_package_logger_as_it_was() -> None:
 def test_every_command_prints_the_sdks_warnings_as_one_prefixed_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_plugins, "_REPORTED", set())
+    monkeypatch.setattr(_plugins._loading, "_REPORTED", set())
     monkeypatch.setenv(_plugins.PLUGINS_ENV, "no:loggin")
     result = CliRunner().invoke(main, ["plugins"])
     assert result.exit_code == 0

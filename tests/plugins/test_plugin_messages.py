@@ -24,7 +24,7 @@ PLUGINS_LOGGER = "openai_uploads._plugins"
 @pytest.fixture(autouse=True)
 def fresh_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts with no line reported yet (they are said once per process)."""
-    monkeypatch.setattr(_plugins, "_REPORTED", set())
+    monkeypatch.setattr(_plugins._loading, "_REPORTED", set())
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
