@@ -149,8 +149,15 @@ class UploadCancelled:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class RequestStarted:
-    """An HTTP request is about to be sent (once per attempt)."""
+class RequestInfo:
+    """What every request event says about its HTTP attempt.
+
+    The base of :class:`RequestStarted`, :class:`OutgoingRequest` and
+    :class:`RequestFinished`, so one function can take any of them::
+
+        def describe(event: RequestInfo) -> str:
+            return f"{event.operation} {event.method} {event.url} (attempt {event.attempt})"
+    """
 
     operation: str
     """E.g. ``create_upload``, ``add_part``, ``complete_upload``, ``cancel_upload``."""
@@ -167,16 +174,14 @@ class RequestStarted:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class OutgoingRequest:
+class RequestStarted(RequestInfo):
+    """An HTTP request is about to be sent (once per attempt)."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OutgoingRequest(RequestInfo):
     """An HTTP attempt about to leave: ``headers`` may be changed (nothing else)."""
 
-    operation: str
-    method: str
-    url: str
-    attempt: int
-    upload_id: str | None = None
-    part_number: int | None = None
-    body_size: int = 0
     headers: MutableMapping[str, str]
     """The request's own headers: set, replace or delete entries. The credentials
     (``Authorization``, ``api-key``) read as ``<hidden>``; they and ``Content-Length``,
@@ -184,14 +189,10 @@ class OutgoingRequest:
     not change: a plugin that changes them raises ``PluginError``."""
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RequestFinished:
+@dataclass(frozen=True, kw_only=True, slots=True, repr=False)
+class RequestFinished(RequestInfo):
     """An HTTP request attempt ended, with a response or an exception."""
 
-    operation: str
-    method: str
-    url: str
-    attempt: int
     elapsed: float
     status_code: int | None
     """None when no response arrived (``error`` says why)."""
@@ -200,9 +201,14 @@ class RequestFinished:
     """Why no response arrived: a transport error, a plugin's ``PluginError``, or the
     interruption that stopped the attempt (``KeyboardInterrupt``, task cancellation,
     the transfer stopping after another part failed)."""
-    upload_id: str | None = None
-    part_number: int | None = None
-    body_size: int = 0
+
+    def __repr__(self) -> str:
+        # The order the fields were shown in before RequestInfo: the outcome before the
+        # optional fields, as logs and doctests of plugins may expect.
+        shown: tuple[str, ...] = ("operation", "method", "url", "attempt", "elapsed")
+        shown += ("status_code", "request_id", "error", "upload_id", "part_number", "body_size")
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"{type(self).__qualname__}({fields})"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

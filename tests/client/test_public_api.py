@@ -59,6 +59,7 @@ EXPECTED = {
     "UploadCompleted",
     "UploadFailed",
     "UploadCancelled",
+    "RequestInfo",
     "RequestStarted",
     "OutgoingRequest",
     "RequestFinished",
