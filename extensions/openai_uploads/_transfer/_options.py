@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 
 import httpx
 
-from .._constants import MAX_PART_SIZE
+from .._constants import DEFAULT_MAX_CONCURRENCY, MAX_PART_SIZE
 from .._params import split_params
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit
 from .._utils import is_strict_int
@@ -25,18 +25,6 @@ _MD5_RE = re.compile(r"[0-9a-fA-F]{32}")
 
 MIN_PART_RETRIES = 5
 """A part is cheap to retry, so it gets at least this many retries."""
-
-DEFAULT_MAX_CONCURRENCY = 16
-"""The cap on parts in flight when the caller leaves ``max_concurrency`` out: the
-number then adapts to the measured throughput, from 4 up to this
-(:class:`._plan.ConcurrencyLimit`).
-
-A file's parts are streamed, so memory does not grow with it (peak RSS 45 MiB at 1, 58
-at 16: bench/RESULTS.md). Adapting rather than fixing it: on the wide-area profile (20
-MiB/s per connection) 16 in flight move twice as much as 8, while on a shared uplink or
-loopback more connections add nothing but slower parts (each 64 MiB part must finish
-within the per-attempt timeout, 600 s by default); the adaptation stops adding parts
-where the rate stops growing and halves on a retried part."""
 
 DEFAULT_STREAM_CONCURRENCY = 8
 """The cap for a non-seekable stream when ``max_concurrency`` is left out: its parts go
