@@ -140,7 +140,12 @@ class PluginSelection:
 
 @dataclass(frozen=True, slots=True)
 class PluginInfo:
-    """One plugin as ``openai-uploads plugins`` shows it."""
+    """One plugin as ``openai-uploads plugins`` shows it (see
+    :func:`openai_uploads.plugins.list_plugins`).
+
+    ``kind`` is ``built-in``, ``installed`` (an entry point) or ``given`` (passed as
+    ``plugins=[...]``); ``status`` is ``loaded``, ``disabled`` or ``failed``.
+    """
 
     name: str
     kind: Kind
@@ -154,6 +159,7 @@ class PluginInfo:
     """Why it is turned off (``status == "disabled"``), e.g. ``no:NAME``."""
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as JSON values (``openai-uploads plugins --json``)."""
         return {
             "name": self.name,
             "kind": self.kind,

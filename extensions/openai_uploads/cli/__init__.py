@@ -51,8 +51,8 @@ except ModuleNotFoundError as _exc:  # pragma: no cover - depends on the install
 
 from typing import Any
 
+from .. import OpenAIError
 from .._constants import DEFAULT_BASE_URL
-from .._exceptions import OpenAIError
 from ..emulator._cli import serve
 from ._cancel_cmd import cancel
 from ._logging import restored_logging

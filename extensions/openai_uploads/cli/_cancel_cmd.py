@@ -8,8 +8,7 @@ from typing import Any
 
 import click
 
-from .. import AzureOpenAI, OpenAI
-from .._exceptions import OpenAIError
+from .. import AzureOpenAI, OpenAI, OpenAIError
 from ._connection import DEFAULT_BASE_URL, azure_options, azure_settings, remote_settings
 from ._output import describe_api_error, fail
 

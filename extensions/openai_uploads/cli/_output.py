@@ -8,7 +8,15 @@ from typing import NoReturn
 
 import click
 
-from .. import _exceptions as errors
+from .. import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    OpenAIError,
+    UploadCompletionError,
+    UploadError,
+)
 
 PROG = "openai-uploads"
 
@@ -45,30 +53,30 @@ def human_bytes(n: float) -> str:
 
 def upload_left_pending(exc: BaseException) -> str | None:
     """The id of the Upload a failed transfer left pending (not cancelled), if any."""
-    if isinstance(exc, errors.UploadCompletionError) and not exc.still_pending:
+    if isinstance(exc, UploadCompletionError) and not exc.still_pending:
         return None  # complete left it cancelled or completed: nothing to resume
-    if not isinstance(exc, errors.OpenAIError) or exc.upload_cancelled:
+    if not isinstance(exc, OpenAIError) or exc.upload_cancelled:
         return None
     return exc.upload_id or None
 
 
 def describe_api_error(exc: BaseException, base_url: str) -> str:
     """One line for an error of the SDK, naming the Upload a transfer worked on."""
-    if isinstance(exc, errors.UploadError):
+    if isinstance(exc, UploadError):
         return f"upload failed: {exc}"  # its str names the Upload and its state
-    if isinstance(exc, errors.APITimeoutError):
+    if isinstance(exc, APITimeoutError):
         text = f"timed out talking to {base_url}"
-    elif isinstance(exc, errors.APIConnectionError):
+    elif isinstance(exc, APIConnectionError):
         reason = exc.__cause__ or exc.__context__
         why = f" ({reason})" if reason is not None and str(reason) else ""
         text = f"cannot reach {base_url}{why}"
-    elif isinstance(exc, errors.AuthenticationError):
+    elif isinstance(exc, AuthenticationError):
         text = f"the API key was rejected (401): {exc.message}"
-    elif isinstance(exc, errors.APIStatusError):
+    elif isinstance(exc, APIStatusError):
         text = f"{exc.status_code} {exc.message}"
     else:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if isinstance(exc, errors.OpenAIError) and exc.upload_id:
+    if isinstance(exc, OpenAIError) and exc.upload_id:
         state = "cancelled" if exc.upload_cancelled else "left pending"
         text = f"{text} (Upload {exc.upload_id}, {state})"
     return text

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from openai_uploads._plugins import PluginHost, PluginInfo
+from ..plugins import PluginInfo, list_plugins
 
 
 def _origin(info: PluginInfo) -> str:
@@ -29,7 +29,7 @@ def plugins(as_json: bool) -> None:
       OPENAI_UPLOADS_PLUGINS=no:NAME     every plugin but NAME
       OPENAI_UPLOADS_PLUGINS='*,otel'    every plugin, plus OpenTelemetry tracing
     """
-    infos = PluginHost().list_plugins()
+    infos = list_plugins()
     if as_json:
         click.echo(json.dumps([info.to_dict() for info in infos], indent=2))
         return

@@ -14,10 +14,8 @@ from typing import Any, NoReturn
 
 import click
 
-from .. import AzureOpenAI, OpenAI
-from .._constants import UPLOAD_PURPOSES
-from .._exceptions import OpenAIError
-from .._transfer._options import DEFAULT_MAX_CONCURRENCY
+from .. import AzureOpenAI, OpenAI, OpenAIError
+from .._constants import DEFAULT_MAX_CONCURRENCY, UPLOAD_PURPOSES
 from ..plugins.progress import ProgressBar
 from ._connection import DEFAULT_BASE_URL, azure_options, azure_settings, given, remote_settings
 from ._embedded import local_emulator
