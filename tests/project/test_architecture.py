@@ -1,4 +1,5 @@
-"""The import rules of ARCHITECTURE.md, read from the source with `ast`.
+"""The import rules of ARCHITECTURE.md, read from the source with `ast` (and "`_async`
+never runs `_sync`" also checked by running an async upload).
 
 Every import counts, also one inside a function or under ``if TYPE_CHECKING:`` (a lazy
 import is still a dependency), except where a rule says "at import time".
@@ -7,12 +8,18 @@ import is still a dependency), except where a rule says "at import time".
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
 import sys
+import textwrap
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXTENSIONS = REPO_ROOT / "extensions"
@@ -232,6 +239,155 @@ def test_the_async_source_and_its_generated_sync_twin_never_import_each_other():
         return within(module, "openai_uploads._async", "openai_uploads._sync")
 
     assert breaking(PACKAGE_IMPORTS, importer, allowed) == []
+
+
+# Public modules that import both twins on purpose, so that a user finds `OpenAI` and
+# `AsyncOpenAI` (or `Files` and `AsyncFiles`) in one place: loading one loads `_sync/`.
+BOTH_TWINS = (
+    "openai_uploads",
+    "openai_uploads._client",
+    "openai_uploads._azure",
+    "openai_uploads.resources",
+    "openai_uploads.resources.files",
+    "openai_uploads.resources.parts",
+    "openai_uploads.resources.uploads",
+    "openai_uploads.pagination",
+)
+# How async code still loads `_sync/` (through a module above, or an engine module
+# importing the sync protocols). The list may only shrink: the client core and the
+# transfer engine of #22 remove these; empty, the run-time test below must pass.
+KNOWN_SYNC_LOADS = {
+    "openai_uploads._async.client -> openai_uploads.resources",
+    "openai_uploads._async.files -> openai_uploads.pagination",
+    "openai_uploads._async.uploads -> openai_uploads.resources.parts",
+    "openai_uploads._transfer._mixin -> openai_uploads._sync.mixin",
+    "openai_uploads._transfer._protocols -> openai_uploads._sync.protocols",
+}
+
+
+def run_time_edges() -> dict[str, set[str]]:
+    """Module -> the package modules it loads when it runs (`TYPE_CHECKING` left out)."""
+    modules = {
+        module_name(path, EXTENSIONS)[0]
+        for path in (EXTENSIONS / "openai_uploads").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    edges: dict[str, set[str]] = {}
+    for found in PACKAGE_IMPORTS:
+        target = found.target
+        while target and target not in modules:  # `from m import name` loads m
+            target = target.rpartition(".")[0]
+        if found.at_run_time and target and target != found.module:
+            edges.setdefault(found.module, set()).add(target)
+    return edges
+
+
+def sync_loads_of_async_code() -> set[str]:
+    """Each edge by which a module reached from `_async/` loads `_sync/` or a module that
+    imports both twins."""
+    edges = run_time_edges()
+    seen = {module for module in edges if within(module, "openai_uploads._async")}
+    todo = sorted(seen)
+    found: set[str] = set()
+    while todo:
+        module = todo.pop()
+        for target in edges.get(module, ()):
+            if target in BOTH_TWINS or within(target, "openai_uploads._sync"):
+                found.add(f"{module} -> {target}")
+            elif target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return found
+
+
+def test_async_code_loads_no_sync_code_but_the_known_paths():
+    """Not only does `_async/` never import `_sync/`: nothing it loads at run time does,
+    but for the paths listed (which may only go)."""
+    assert sync_loads_of_async_code() - KNOWN_SYNC_LOADS == set()
+
+
+_ASYNC_ONLY = """
+import asyncio, importlib.util, os, sys, types
+
+# The package itself, without its `__init__` (which imports both clients for the
+# public names): what `_async/` loads is then all that is loaded.
+spec = importlib.util.find_spec("openai_uploads")
+package = types.ModuleType("openai_uploads")
+package.__path__ = list(spec.submodule_search_locations)
+sys.modules["openai_uploads"] = package
+
+from openai_uploads._async.client import AsyncOpenAI
+
+async def main():
+    client = AsyncOpenAI(api_key=os.environ["KEY"], base_url=os.environ["URL"])
+    async with client:
+        data = b"x" * 1000
+        upload = await client.uploads.upload_file_chunked(
+            file=data, filename="a.txt", bytes=len(data), mime_type="text/plain",
+            purpose="assistants", part_size=400,
+        )
+    assert upload.status == "completed", upload
+
+asyncio.run(main())
+print(sorted(name for name in sys.modules if name.startswith("openai_uploads._sync")))
+"""
+
+_NO_SYNC_FRAME = """
+import asyncio, os, sys, threading
+
+import openai_uploads
+
+SYNC = os.path.join(os.path.dirname(openai_uploads.__file__), "_sync", "")
+ran = set()
+
+def profile(frame, event, arg):
+    if event == "call" and frame.f_code.co_filename.startswith(SYNC):
+        ran.add(f"{frame.f_code.co_filename}:{frame.f_code.co_name}")
+
+async def main():
+    client = openai_uploads.AsyncOpenAI(api_key=os.environ["KEY"], base_url=os.environ["URL"])
+    async with client:
+        data = b"x" * 1000
+        upload = await client.uploads.upload_file_chunked(
+            file=data, filename="a.txt", bytes=len(data), mime_type="text/plain",
+            purpose="assistants", part_size=400,
+        )
+        listed = [f.id async for f in client.files.list()]
+    assert upload.status == "completed" and listed, (upload, listed)
+
+threading.setprofile(profile)  # the worker threads that hash and read the file
+sys.setprofile(profile)
+asyncio.run(main())
+sys.setprofile(None)
+print(sorted(ran))
+"""
+
+
+def run_async_upload(code: str, server: Any) -> str:
+    env = {**os.environ, "KEY": server.api_key, "URL": server.base_url}
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_an_async_upload_runs_no_sync_code(openai_uploads_emulator: Any) -> None:
+    """The package imports both clients, but an async call never runs `_sync/` code."""
+    assert run_async_upload(_NO_SYNC_FRAME, openai_uploads_emulator) == "[]"
+
+
+@pytest.mark.xfail(
+    bool(KNOWN_SYNC_LOADS), reason="async code still loads _sync/: KNOWN_SYNC_LOADS", strict=True
+)
+def test_the_async_client_alone_loads_no_sync_module(openai_uploads_emulator: Any) -> None:
+    """Imported without the package's `__init__`, the async client and an upload load no
+    `_sync/` module."""
+    assert run_async_upload(_ASYNC_ONLY, openai_uploads_emulator) == "[]"
 
 
 def test_the_part_plan_does_no_io():
