@@ -31,7 +31,7 @@ def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == PLUGINS_LOGGER and r.levelno == logging.WARNING
+        if r.name.startswith(PLUGINS_LOGGER) and r.levelno == logging.WARNING
     ]
 
 

@@ -10,6 +10,7 @@ module calls ``pm.hook``; which plugins it starts with is :mod:`._loading`'s par
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
@@ -36,7 +37,9 @@ from ..hookspecs import (
     Veto,
 )
 from ._guards import Refused, guard, refuse_async, validate
-from ._loading import BUILTIN_PREFIX, LoadedPlugins, PluginSelection, log
+from ._loading import BUILTIN_PREFIX, LoadedPlugins, PluginSelection
+
+log = logging.getLogger(__name__)
 
 
 class UploadsPluginManager(pluggy.PluginManager):

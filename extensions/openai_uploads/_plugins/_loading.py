@@ -25,8 +25,7 @@ from .._exceptions import PluginError
 from .._version import __version__
 from ._guards import Refused
 
-# The package's logger (``openai_uploads._plugins``), whichever of its modules logs.
-log = logging.getLogger(__name__.rpartition(".")[0])
+log = logging.getLogger(__name__)
 
 PLUGINS_ENV = "OPENAI_UPLOADS_PLUGINS"
 """Selects plugins by name: see :class:`PluginSelection`."""
