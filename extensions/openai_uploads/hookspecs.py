@@ -19,6 +19,7 @@ Four families:
 * **requests** (``on_request_start``, ``prepare_request``, ``on_request_end``): around
   every HTTP attempt. The two ``on_`` hooks observe (they always come in pairs, an end
   for every start); ``prepare_request`` may change the outgoing request's headers.
+  Their events share the fields of :class:`RequestInfo`.
 * **retries** (``decide_retry``): a ``firstresult`` decision. The first plugin that
   returns a :class:`RetryDecision` decides; the built-in policy (openai-python's) runs
   last. The client caps it: never more than ``max_retries`` retries.
