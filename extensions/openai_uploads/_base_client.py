@@ -12,24 +12,11 @@ logic exists once.
 
 from __future__ import annotations
 
-import copy
-import inspect
-import io
 import json
 import logging
 import os
 import time
-import zlib
-from collections.abc import (
-    AsyncIterator,
-    Callable,
-    Generator,
-    Iterable,
-    Iterator,
-    Mapping,
-    MutableMapping,
-)
-from contextvars import ContextVar
+from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Generic, Protocol, Self, TypeVar
@@ -37,22 +24,81 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 import httpx
 
 from ._constants import DEFAULT_BASE_URL
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    OpenAIError,
-    status_error_class,
+from ._credentials import (
+    OutgoingHeaders,
+    checked_secret,
+    error_for_hooks,
+    mask_credentials,
+    response_for_hooks,
+    without_credentials,
 )
+from ._deadline import DeadlineExceeded, DeadlineStream, total_timeout
+from ._exceptions import APIConnectionError, APIResponseValidationError, OpenAIError
 from ._part_body import needs_random_boundary, random_boundary
 from ._plugins import PluginHost
-from ._response_check import ResponseShapeError, build_model, check_model
+from ._response import (
+    HTTPX_ERRORS,
+    MAX_REDIRECT_BODY,
+    STRICT_RESPONSES,
+    ResponseTooLarge,
+    aiter_body,
+    aread_once,
+    body_limit,
+    check_content_length,
+    identity_length,
+    iter_body,
+    make_status_error,
+    make_transport_error,
+    parse_bytes,
+    parse_json_model,
+    parse_stream,
+    read_once,
+    redirect_refusal,
+)
 from ._types import NOT_GIVEN, NotGiven
 from ._utils import is_strict_int
 from ._version import __version__
 from .hookspecs import OutgoingRequest, RequestFinished, RequestStarted, RetryContext
+
+__all__ = [  # what the clients, resources and engine import from here
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "HTTPX_ERRORS",
+    "MAX_REDIRECT_BODY",
+    "APICall",
+    "Authorize",
+    "BaseClient",
+    "DeadlineExceeded",
+    "DeadlineStream",
+    "Outcome",
+    "PartBody",
+    "PartReader",
+    "Read",
+    "RequestOptions",
+    "ResponseTooLarge",
+    "Send",
+    "Sleep",
+    "TimeoutTypes",
+    "aiter_body",
+    "aread_once",
+    "body_limit",
+    "check_content_length",
+    "checked_secret",
+    "identity_length",
+    "iter_body",
+    "make_status_error",
+    "make_transport_error",
+    "mask_credentials",
+    "needs_random_boundary",
+    "parse_bytes",
+    "parse_json_model",
+    "parse_stream",
+    "random_boundary",
+    "read_once",
+    "redirect_refusal",
+    "total_timeout",
+]
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +206,6 @@ Outcome = httpx.Response | Exception | dict[str, str] | None
 the httpx error it raised (``httpx.HTTPError``, ``httpx.InvalidURL``,
 ``httpx.StreamError``); for an :class:`Authorize` the auth headers; None after a sleep."""
 
-HTTPX_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError)
-"""Every exception httpx raises on its own; the drivers turn them into an outcome."""
 Flow = Generator[Action, Outcome, T]
 
 
@@ -176,246 +220,7 @@ def form_value(value: object) -> str | bytes:
     return json.dumps(value, separators=(",", ":"))
 
 
-# --------------------------------------------------------------------------- responses
-
-
-STRICT_RESPONSES: ContextVar[bool] = ContextVar("openai_uploads_strict", default=False)
-"""The ``strict_response_validation`` of the client parsing a response (set around
-``call.parse`` by :meth:`BaseClient._parse`)."""
-
-
-def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
-    """A parser turning a 2xx JSON body into ``model.from_dict(...)``, checked.
-
-    The fields the client acts on, nested objects included, must have the type the
-    generated annotations declare, and every field does under
-    ``strict_response_validation`` (:func:`~openai_uploads._response_check.check_model`),
-    else :class:`APIResponseValidationError` names the field; absent optional fields
-    read as ``None``.
-    """
-
-    def parse(response: httpx.Response) -> Any:
-        try:
-            body = response.json()
-        except (ValueError, RecursionError) as exc:
-            raise APIResponseValidationError(
-                response, None, message="The response body is not valid JSON."
-            ) from exc
-        if not isinstance(body, dict):
-            raise APIResponseValidationError(
-                response, body, message="The response body is not a JSON object."
-            )
-        strict = STRICT_RESPONSES.get()
-        try:
-            parsed = build_model(model, body, strict=strict)
-        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-            raise APIResponseValidationError(
-                response,
-                body,
-                message=f"The response body is not a valid {model.__name__}: {exc!r}",
-            ) from exc
-        try:
-            check_model(parsed, strict=strict)
-        except ResponseShapeError as exc:
-            raise APIResponseValidationError(
-                response,
-                body,
-                message=f"The response body is not a valid {model.__name__}: {exc}",
-            ) from exc
-        return parsed
-
-    return parse
-
-
-def check_content_length(response: httpx.Response, received: int) -> None:
-    """Raise ``APIConnectionError`` when a body's length differs from its Content-Length.
-
-    Only an identity-encoded body is checked (a compressed one's header counts the
-    compressed bytes).
-    """
-    declared = response.headers.get("content-length", "").strip()
-    encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    if not declared.isdigit() or encoding not in ("", "identity"):
-        return
-    if received != int(declared):
-        raise APIConnectionError(
-            message=f"The response body has {received} bytes but its Content-Length is "
-            f"{declared}: the body was cut short.",
-            request=response.request,
-        )
-
-
-def parse_bytes(response: httpx.Response) -> bytes:
-    content = response.content
-    check_content_length(response, len(content))
-    return content
-
-
-def read_once(chunks: Iterable[bytes]) -> bytes:
-    """The chunks joined, holding the body once: ``BytesIO.getvalue()`` hands over its
-    buffer without a copy (``b"".join`` of a list of chunks would hold it twice)."""
-    buffer = io.BytesIO()
-    for chunk in chunks:
-        buffer.write(chunk)
-    return buffer.getvalue()
-
-
-async def aread_once(chunks: AsyncIterator[bytes]) -> bytes:
-    """:func:`read_once` for an async body."""
-    buffer = io.BytesIO()
-    async for chunk in chunks:
-        buffer.write(chunk)
-    return buffer.getvalue()
-
-
-def parse_stream(response: httpx.Response) -> httpx.Response:
-    """For streamed calls: the open response, whose body the caller reads and closes."""
-    return response
-
-
-def make_status_error(response: httpx.Response) -> APIStatusError:
-    """The typed exception for an error response (``status_error_class``)."""
-    try:
-        data: object = response.json()
-    except (ValueError, RecursionError):
-        data = None
-    error = data.get("error") if isinstance(data, dict) else None
-    body: object = error if isinstance(error, dict) else data
-    message = error.get("message") if isinstance(error, dict) else None
-    if not isinstance(message, str) or not message:
-        text = response.text.strip()[:500] or response.reason_phrase
-        message = f"Error code: {response.status_code} - {text}"
-    return status_error_class(response.status_code)(message, response=response, body=body)
-
-
-CREDENTIAL_HEADERS = ("authorization", "api-key", "proxy-authorization")
-"""Headers carrying a key or token: never shown by the SDK (reprs, logs, hook events)."""
-
-
-class MaskedHeaders(httpx.Headers):
-    """A request's real headers whose repr masks every credential header.
-
-    httpx masks ``Authorization`` in a repr but not ``api-key``; the values themselves
-    stay as sent, so a transport, an event hook or ``response.request`` reads them.
-    """
-
-    def __repr__(self) -> str:
-        items = [
-            (key, "[secure]" if key.lower() in CREDENTIAL_HEADERS else value)
-            for key, value in self.multi_items()
-        ]
-        shown = dict(items)
-        return f"Headers({shown if len(shown) == len(items) else items!r})"
-
-
-def mask_credentials(request: httpx.Request) -> httpx.Request:
-    """``request`` with :class:`MaskedHeaders`: the same headers, a repr without secrets."""
-    if not isinstance(request.headers, MaskedHeaders):
-        request.headers = MaskedHeaders(request.headers)
-    return request
-
-
-def without_credentials(request: httpx.Request) -> httpx.Request:
-    """A copy of ``request`` for hook events: the credentials read ``<hidden>``."""
-    headers = MaskedHeaders(request.headers)
-    for name in CREDENTIAL_HEADERS:
-        if name in headers:
-            headers[name] = "<hidden>"
-    return httpx.Request(
-        request.method,
-        request.url,
-        headers=headers,
-        stream=request.stream,
-        extensions=dict(request.extensions),
-    )
-
-
-def response_for_hooks(
-    response: httpx.Response, request: httpx.Request | None = None
-) -> httpx.Response:
-    """A copy of a read ``response`` for hook events: its ``request`` (``request`` if given,
-    else a :func:`without_credentials` copy), the requests of its redirects and its
-    ``next_request`` read ``<hidden>`` for the credentials. The caller's response keeps
-    the real ones; the copy has the body (if read) but no stream to consume."""
-    shown = copy.copy(response)  # httpx drops the stream: a closed response, body kept
-    shown.extensions = {
-        key: response.extensions[key]
-        for key in ("http_version", "reason_phrase")
-        if key in response.extensions
-    }
-    shown.request = request if request is not None else without_credentials(response.request)
-    shown.history = [response_for_hooks(hop) for hop in response.history]
-    if response.next_request is not None:
-        shown.next_request = without_credentials(response.next_request)
-    return shown
-
-
-def error_for_hooks(
-    error: BaseException | None, request: httpx.Request | None = None
-) -> BaseException | None:
-    """``error`` for hook events: when it carries a request or a response (httpx's errors,
-    the SDK's API errors), a copy whose request reads ``<hidden>`` for the credentials
-    (``request`` if given) and whose response is :func:`response_for_hooks`'s; any other
-    error as it is. The exception raised to the caller keeps the real objects."""
-    if error is None:
-        return None
-    state = getattr(error, "__dict__", {})
-    carried = {
-        name: value
-        for name, value in state.items()
-        if isinstance(value, httpx.Request | httpx.Response)
-    }
-    if not carried:
-        return error
-    shown = BaseException.__new__(type(error), *error.args)
-    shown.__dict__.update(state)
-    for name, value in carried.items():
-        if isinstance(value, httpx.Request):
-            setattr(shown, name, request if request is not None else without_credentials(value))
-        else:
-            setattr(shown, name, response_for_hooks(value))
-    shown.__cause__ = error.__cause__
-    shown.__context__ = error.__context__
-    shown.__suppress_context__ = error.__suppress_context__
-    return shown.with_traceback(error.__traceback__)
-
-
-class OutgoingHeaders(MutableMapping[str, str]):
-    """A request's headers as ``prepare_request`` sees them.
-
-    Changes go to the request itself; the credentials read as ``<hidden>`` and cannot be
-    changed or removed (a plugin that tries raises ``PluginError``).
-    """
-
-    __slots__ = ("_headers",)
-
-    def __init__(self, headers: httpx.Headers) -> None:
-        self._headers = headers
-
-    def _check(self, key: str) -> None:
-        if key.lower() in CREDENTIAL_HEADERS:
-            raise ValueError(f"the {key} header carries the credentials: a plugin cannot change it")
-
-    def __getitem__(self, key: str) -> str:
-        value = self._headers[key]
-        return "<hidden>" if key.lower() in CREDENTIAL_HEADERS else value
-
-    def __setitem__(self, key: str, value: str) -> None:
-        self._check(key)
-        self._headers[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        self._check(key)
-        del self._headers[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._headers)
-
-    def __len__(self) -> int:
-        return len(self._headers)
-
-    def __repr__(self) -> str:
-        return f"OutgoingHeaders({dict(self.items())!r})"
+# --------------------------------------------------------------------------- the client core
 
 
 def call_method(call: APICall[Any]) -> str:
@@ -424,236 +229,6 @@ def call_method(call: APICall[Any]) -> str:
         return str(call.make_kwargs().get("method", "GET")).upper()
     except Exception:
         return "GET"
-
-
-def make_transport_error(request: httpx.Request, error: Exception) -> APIError:
-    """The ``APIConnectionError`` (``APITimeoutError`` for timeouts) for an httpx error."""
-    if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(request)
-    if isinstance(error, httpx.DecodingError):
-        message = f"The response body could not be decoded: {error}"
-    elif isinstance(error, httpx.TooManyRedirects):
-        message = f"Too many redirects: {error}"
-    elif isinstance(error, RedirectChangesMethod):
-        message = str(error)
-    elif isinstance(error, httpx.TransportError):
-        message = f"Connection error: {type(error).__name__}"
-    else:
-        message = f"Connection error: {type(error).__name__}: {error}"
-    return APIConnectionError(message=message, request=request)
-
-
-# --------------------------------------------------------------------------- hostile servers
-
-MAX_JSON_BODY = 8 * 1024 * 1024
-"""The largest JSON answer read (decompressed): the API's are a few KiB."""
-MAX_ERROR_BODY = 1024 * 1024
-"""The largest error body read (decompressed)."""
-DECODED_PIECE = 1024 * 1024
-"""The most one step of decompression produces (a bomb inflates by up to 1000x)."""
-REDIRECT_STATUSES_TO_GET = frozenset({301, 302, 303})
-MAX_REDIRECT_BODY = 64 * 1024
-"""The most of a redirect's body read (then dropped) before it is followed: a body read
-to its end lets its keep-alive connection go back to the pool."""
-
-
-class RedirectChangesMethod(httpx.HTTPError):
-    """A redirect of a request with a body that would be followed as a GET without it."""
-
-
-class ResponseTooLarge(httpx.HTTPError):
-    """A response body (decompressed) longer than the call allows."""
-
-    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
-        super().__init__(message)
-        self.response = response
-        self.limit = limit
-
-
-def redirect_refusal(
-    request: httpx.Request, response: httpx.Response, hops: int, max_redirects: int
-) -> Exception | None:
-    """Why the redirect ``response`` must not be followed, or None.
-
-    301, 302 and 303 turn a POST into a GET without its body: a part or an Upload would
-    "succeed" without having been sent, so that is an error, never followed.
-    """
-    if hops >= max_redirects:
-        return httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
-    if request.method not in ("GET", "HEAD") and response.status_code in REDIRECT_STATUSES_TO_GET:
-        return RedirectChangesMethod(
-            f"The server redirected {request.method} {request.url.copy_with(query=None)} "
-            f"with {response.status_code}, which would resend it as a GET without its body: "
-            "not followed."
-        )
-    return None
-
-
-class BodyDecoder:
-    """Decodes a body's raw chunks in bounded pieces, and stops past ``limit`` bytes.
-
-    httpx inflates each raw chunk whole, so 64 KiB of gzip can become 64 MiB at once;
-    here gzip and deflate are inflated :data:`DECODED_PIECE` at a time, and the body
-    stops (:class:`ResponseTooLarge`) as soon as it passes ``limit``. Other encodings
-    (br, zstd) are left to httpx (``uses_httpx``) and only counted.
-    """
-
-    def __init__(self, response: httpx.Response, limit: int | None, piece: int = DECODED_PIECE):
-        self._response = response
-        self._limit = limit
-        self._piece = max(piece, 1)
-        self.received = 0
-        encodings = [
-            e.strip().lower()
-            for e in response.headers.get("content-encoding", "").split(",")
-            if e.strip() and e.strip().lower() != "identity"
-        ]
-        self.uses_httpx = (
-            len(encodings) > 1
-            or (len(encodings) == 1 and encodings[0] not in ("gzip", "deflate"))
-            # a response made with its content (a mock transport's): already decoded
-            or getattr(response, "_content", None) is not None
-        )
-        self._wbits: int | None = None
-        if not self.uses_httpx and encodings:
-            self._wbits = zlib.MAX_WBITS | 16 if encodings[0] == "gzip" else zlib.MAX_WBITS
-        self._inflate: Any = None if self._wbits is None else zlib.decompressobj(self._wbits)
-        self._started = False
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        """The decoded pieces of one raw chunk (already decoded when ``uses_httpx``)."""
-        if self._inflate is None:
-            yield from self._count(data)
-            return
-        try:
-            if not self._started and self._wbits == zlib.MAX_WBITS and data:
-                # "deflate" is zlib-wrapped by the standard, raw by some servers.
-                self._started = True
-                probe = zlib.decompressobj(zlib.MAX_WBITS)
-                try:
-                    probe.decompress(data[:2])
-                except zlib.error:
-                    self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-            self._started = True
-            pending = data
-            while pending:
-                out = self._inflate.decompress(pending, self._piece)
-                pending = self._inflate.unconsumed_tail
-                yield from self._count(out)
-        except zlib.error as exc:
-            raise httpx.DecodingError(str(exc), request=self._response.request) from exc
-
-    def flush(self) -> Iterator[bytes]:
-        if self._inflate is not None:
-            try:
-                yield from self._count(self._inflate.flush())
-            except zlib.error as exc:
-                raise httpx.DecodingError(str(exc), request=self._response.request) from exc
-
-    def _count(self, data: bytes) -> Iterator[bytes]:
-        if not data:
-            return
-        self.received += len(data)
-        if self._limit is not None and self.received > self._limit:
-            raise ResponseTooLarge(
-                f"The response body is longer than the {self._limit} bytes expected.",
-                response=self._response,
-                limit=self._limit,
-            )
-        yield data
-
-
-def iter_body(
-    response: httpx.Response, limit: int | None, piece: int = DECODED_PIECE
-) -> Iterator[bytes]:
-    """A streamed body, decoded in bounded pieces, ending past ``limit`` bytes."""
-    decoder = BodyDecoder(response, limit, piece)
-    chunks = response.iter_bytes() if decoder.uses_httpx else response.iter_raw()
-    for chunk in chunks:
-        yield from decoder.feed(chunk)
-    yield from decoder.flush()
-
-
-async def aiter_body(
-    response: httpx.Response, limit: int | None, piece: int = DECODED_PIECE
-) -> AsyncIterator[bytes]:
-    """:func:`iter_body` for an async body."""
-    decoder = BodyDecoder(response, limit, piece)
-    chunks = response.aiter_bytes() if decoder.uses_httpx else response.aiter_raw()
-    async for chunk in chunks:
-        for piece_ in decoder.feed(chunk):
-            yield piece_
-    for piece_ in decoder.flush():
-        yield piece_
-
-
-def body_limit(response: httpx.Response) -> int:
-    """How much of a (non-streamed) answer is read: JSON or an error, a few MiB at most."""
-    return MAX_JSON_BODY if response.is_success else MAX_ERROR_BODY
-
-
-def identity_length(response: httpx.Response) -> int | None:
-    """The body's length when its ``Content-Length`` counts the bytes themselves."""
-    declared = response.headers.get("content-length", "").strip()
-    encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    if declared.isdigit() and encoding in ("", "identity"):
-        return int(declared)
-    return None
-
-
-# --------------------------------------------------------------------------- deadlines
-
-
-class DeadlineExceeded(httpx.TimeoutException):
-    """A call's attempt ran past its total deadline (see :func:`total_timeout`)."""
-
-
-def total_timeout(request: httpx.Request) -> float | None:
-    """Seconds one attempt may take from connect to the last byte of the response.
-
-    It is the request's timeout: a number is the limit of each network operation *and*
-    of the whole attempt; for an ``httpx.Timeout`` the whole attempt may take as long as
-    its largest value (600 s by default). ``None`` means no limit.
-    """
-    values = (request.extensions.get("timeout") or {}).values()
-    numbers = [float(v) for v in values if v is not None]
-    return max(numbers) if numbers and len(numbers) == len(values) else None
-
-
-class DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response body that raises :class:`DeadlineExceeded` once ``deadline`` passes.
-
-    Checked as each chunk arrives, so a server trickling a byte a second cannot keep a
-    call going past its timeout (one silent read still waits at most the read timeout).
-    """
-
-    def __init__(self, inner: Any, deadline: float, request: httpx.Request) -> None:
-        self._inner = inner
-        self._deadline = deadline
-        self._request = request
-
-    def _check(self) -> None:
-        if time.monotonic() > self._deadline:
-            raise DeadlineExceeded("the call took longer than its timeout", request=self._request)
-
-    def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._inner:
-            self._check()
-            yield chunk
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            self._check()
-            yield chunk
-
-    def close(self) -> None:
-        self._inner.close()
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-# --------------------------------------------------------------------------- the client core
 
 
 class _HTTPClient(Protocol):
@@ -681,22 +256,6 @@ class _HTTPClient(Protocol):
 def _env(name: str) -> str | None:
     value = os.environ.get(name)
     return value if value else None
-
-
-def checked_secret(value: object, source: str) -> str:
-    """What a credential callable returned, as a plain non-empty ``str``, or ValueError."""
-    if inspect.isawaitable(value):  # a coroutine function given to a sync client
-        if inspect.iscoroutine(value):
-            value.close()  # never awaited: no "was never awaited" warning later
-        raise ValueError(
-            f"Expected {source} to return a non-empty string, not an awaitable: "
-            "a coroutine function needs the async client."
-        )
-    if isinstance(value, str):
-        value = str.__str__(value)  # a str subclass could override its own formatting
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"Expected {source} to return a non-empty string.")
-    return value
 
 
 class BaseClient:

@@ -1,4 +1,9 @@
-"""The total deadline of a blocking call, down to each socket operation.
+"""The total deadline of one attempt: from connect to the last byte of the response.
+
+:func:`total_timeout` says how long an attempt may take; :class:`DeadlineStream` stops a
+response body that arrives past it, chunk by chunk (a server trickling a byte a second).
+
+Before the body, a blocking call is bounded down to each socket operation.
 
 httpx's timeouts are per operation: each read may wait the read timeout, so a server
 sending its headers a byte at a time could hold a call for ever. ``OpenAI``'s own
@@ -17,16 +22,75 @@ from __future__ import annotations
 import ssl
 import time
 import typing
+from collections.abc import AsyncIterator, Iterator
 from contextvars import ContextVar
 
 import httpcore
 import httpx
 from httpx._utils import get_environment_proxies  # what httpx itself reads with trust_env
 
-__all__ = ["CALL_DEADLINE", "DeadlineBackend", "deadline_transport", "environment_mounts"]
+__all__ = [
+    "CALL_DEADLINE",
+    "DeadlineBackend",
+    "DeadlineExceeded",
+    "DeadlineStream",
+    "deadline_transport",
+    "environment_mounts",
+    "total_timeout",
+]
 
 CALL_DEADLINE: ContextVar[float | None] = ContextVar("openai_uploads_call_deadline", default=None)
 """``time.monotonic()`` by which the attempt in progress on this thread must end."""
+
+
+class DeadlineExceeded(httpx.TimeoutException):
+    """A call's attempt ran past its total deadline (see :func:`total_timeout`)."""
+
+
+def total_timeout(request: httpx.Request) -> float | None:
+    """Seconds one attempt may take from connect to the last byte of the response.
+
+    It is the request's timeout: a number is the limit of each network operation *and*
+    of the whole attempt; for an ``httpx.Timeout`` the whole attempt may take as long as
+    its largest value (600 s by default). ``None`` means no limit.
+    """
+    values = (request.extensions.get("timeout") or {}).values()
+    numbers = [float(v) for v in values if v is not None]
+    return max(numbers) if numbers and len(numbers) == len(values) else None
+
+
+class DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that raises :class:`DeadlineExceeded` once ``deadline`` passes.
+
+    Checked as each chunk arrives, so a server trickling a byte a second cannot keep a
+    call going past its timeout (one silent read still waits at most the read timeout).
+    """
+
+    def __init__(self, inner: typing.Any, deadline: float, request: httpx.Request) -> None:
+        self._inner = inner
+        self._deadline = deadline
+        self._request = request
+
+    def _check(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise DeadlineExceeded("the call took longer than its timeout", request=self._request)
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            self._check()
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            self._check()
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
 
 SocketOption = (
     tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
@@ -43,8 +107,8 @@ def _capped(timeout: float | None, error: type[Exception]) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-class DeadlineStream(httpcore.NetworkStream):
-    """A socket stream whose operations end by the call's deadline."""
+class _CappedNetworkStream(httpcore.NetworkStream):
+    """A socket whose operations end by the call's deadline (:data:`CALL_DEADLINE`)."""
 
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self._inner = inner
@@ -65,14 +129,14 @@ class DeadlineStream(httpcore.NetworkStream):
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
         timeout = _capped(timeout, httpcore.ConnectTimeout)
-        return DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+        return _CappedNetworkStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str) -> typing.Any:
         return self._inner.get_extra_info(info)
 
 
 class DeadlineBackend(httpcore.NetworkBackend):
-    """Opens :class:`DeadlineStream` sockets through another backend."""
+    """Opens :class:`_CappedNetworkStream` sockets through another backend."""
 
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
         self._inner = inner
@@ -86,7 +150,7 @@ class DeadlineBackend(httpcore.NetworkBackend):
         socket_options: typing.Iterable[SocketOption] | None = None,
     ) -> httpcore.NetworkStream:
         timeout = _capped(timeout, httpcore.ConnectTimeout)
-        return DeadlineStream(
+        return _CappedNetworkStream(
             self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
         )
 
@@ -97,7 +161,7 @@ class DeadlineBackend(httpcore.NetworkBackend):
         socket_options: typing.Iterable[SocketOption] | None = None,
     ) -> httpcore.NetworkStream:
         timeout = _capped(timeout, httpcore.ConnectTimeout)
-        return DeadlineStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+        return _CappedNetworkStream(self._inner.connect_unix_socket(path, timeout, socket_options))
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
