@@ -83,6 +83,9 @@ NAMES: dict[str, str] = {
     "ashield": "shield",
     "ainterrupted": "interrupted",
     "AsyncWorkers": "Workers",
+    # openai_uploads._pool and ._deadline: the connection pool and the attempt deadline
+    "AsyncHTTPPool": "HTTPPool",
+    "adeadline": "deadline",
     # httpx and the standard library
     "AsyncClient": "Client",
     "AsyncByteStream": "SyncByteStream",

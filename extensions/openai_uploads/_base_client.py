@@ -36,6 +36,7 @@ from ._deadline import DeadlineExceeded, DeadlineStream, total_timeout
 from ._exceptions import APIConnectionError, APIResponseValidationError, OpenAIError
 from ._part_body import needs_random_boundary, random_boundary
 from ._plugins import PluginHost
+from ._pool import DEFAULT_LIMITS
 from ._response import (
     HTTPX_ERRORS,
     MAX_REDIRECT_BODY,
@@ -106,7 +107,6 @@ T = TypeVar("T")
 
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
-DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 RETRY_COUNT_HEADER = "x-retry-count"
 
 TimeoutTypes = float | httpx.Timeout | None
@@ -253,6 +253,13 @@ class _HTTPClient(Protocol):
     ) -> httpx.Request: ...
 
 
+class _Pool(Protocol):
+    """What the pipeline needs of a client's pool (``_pool.AsyncHTTPPool`` / ``HTTPPool``)."""
+
+    @property
+    def current(self) -> _HTTPClient: ...
+
+
 def _env(name: str) -> str | None:
     value = os.environ.get(name)
     return value if value else None
@@ -270,8 +277,9 @@ class BaseClient:
     strict_response_validation: bool
     """Hold every response field to the spec (see :mod:`._response_check`); by default
     only the fields the client acts on are checked."""
-    _http: _HTTPClient
-    _owns_http: bool
+    _pool: _Pool
+    _borrows_pool: bool = False
+    """A copy (``with_options``): the pool is its original's, closed only by it."""
     _plugins: PluginHost
     _default_query: Mapping[str, object] = MappingProxyType({})
     """Query parameters sent with every request (``extra_query`` adds to them)."""
@@ -331,6 +339,11 @@ class BaseClient:
         self._custom_headers: dict[str, str] = dict(default_headers or {})
 
     # ------------------------------------------------------------------ settings
+
+    @property
+    def _http(self) -> _HTTPClient:
+        """The ``httpx`` client in use (shared by copies; per event loop for the async one)."""
+        return self._pool.current
 
     @property
     def plugins(self) -> PluginHost:
@@ -406,8 +419,8 @@ class BaseClient:
                 else strict_response_validation
             ),
         )
-        copy._owns_http = False
-        copy._http = self._http
+        copy._pool = self._pool
+        copy._borrows_pool = True
         copy._plugins = self._plugins
         copy._init_resources()
         return copy

@@ -23,8 +23,10 @@ import ssl
 import time
 import typing
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 
+import anyio
 import httpcore
 import httpx
 from httpx._utils import get_environment_proxies  # what httpx itself reads with trust_env
@@ -34,6 +36,8 @@ __all__ = [
     "DeadlineBackend",
     "DeadlineExceeded",
     "DeadlineStream",
+    "adeadline",
+    "deadline",
     "deadline_transport",
     "environment_mounts",
     "total_timeout",
@@ -90,6 +94,23 @@ class DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def adeadline(at: float | None) -> AbstractContextManager[object]:
+    """The async client's bound on an attempt: a cancel scope ending at ``at``
+    (``time.monotonic()``; None for none) with ``TimeoutError``."""
+    return anyio.fail_after(None if at is None else at - time.monotonic())
+
+
+@contextmanager
+def deadline(at: float | None) -> Iterator[None]:
+    """The sync client's bound on an attempt: its own pool's sockets wait at most until
+    ``at`` (:data:`CALL_DEADLINE`; a socket past it raises httpx's timeout)."""
+    token = CALL_DEADLINE.set(at)
+    try:
+        yield
+    finally:
+        CALL_DEADLINE.reset(token)
 
 
 SocketOption = (

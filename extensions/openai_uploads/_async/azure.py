@@ -133,12 +133,8 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         )
 
     async def _send(self, action: Send) -> Outcome:
-        # unasync: async-only
-        # the pool of the running loop (a new loop gets a new pool)
+        # the pool in use (with the async client, the running loop's: a new loop, a new pool)
         hooks = self._pool.get().event_hooks["request"]
-        # unasync: sync-only
-        # hooks = self._http.event_hooks["request"]
-        # unasync: end
         if astrip_key_on_redirect not in hooks:
             hooks.append(astrip_key_on_redirect)
         return await super()._send(action)

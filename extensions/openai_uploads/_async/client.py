@@ -6,19 +6,14 @@ its ``Send`` / ``Sleep`` actions.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
-import weakref
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Self, TypeVar, cast
 
-import anyio
 import httpx
 
 from .._base_client import (
-    DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     HTTPX_ERRORS,
     MAX_REDIRECT_BODY,
@@ -29,7 +24,6 @@ from .._base_client import (
     DeadlineStream,
     Outcome,
     Read,
-    ResponseTooLarge,
     Send,
     Sleep,
     TimeoutTypes,
@@ -42,13 +36,11 @@ from .._base_client import (
     total_timeout,
 )
 from .._concurrency import aresolve, asleep
+from .._deadline import adeadline
 from .._plugins import PluginHost
+from .._pool import AsyncHTTPPool
 from .._types import NOT_GIVEN, NotGiven
 from ..resources import AsyncFiles, AsyncUploads
-
-# unasync: sync-only
-# from .._deadline import CALL_DEADLINE, deadline_transport, environment_mounts
-# unasync: end
 
 __all__ = ["AsyncOpenAI"]
 
@@ -61,7 +53,8 @@ AsyncApiKey = str | Callable[[], "str | Awaitable[str]"]
 
 SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
 """What sending may raise besides cancellation: httpx's errors, and RuntimeError from a
-closed client or a connection of a closed event loop."""
+closed client or a connection of a closed event loop. (Reading a body may raise what the
+pool's ``body_errors`` says.)"""
 
 
 class AsyncOpenAI(BaseClient):
@@ -107,10 +100,7 @@ class AsyncOpenAI(BaseClient):
 
     uploads: AsyncUploads
     files: AsyncFiles
-    _http: httpx.AsyncClient
-    # unasync: async-only
-    _pool: _LoopBoundPool
-    # unasync: end
+    _pool: AsyncHTTPPool
 
     def __init__(
         self,
@@ -144,24 +134,7 @@ class AsyncOpenAI(BaseClient):
             http_timeout=None if http_client is None else http_client.timeout,
             strict_response_validation=strict_response_validation,
         )
-        self._owns_http = http_client is None
-        # unasync: async-only
-        timeout = self.timeout
-
-        def new_pool() -> httpx.AsyncClient:
-            return httpx.AsyncClient(timeout=timeout, limits=DEFAULT_LIMITS, follow_redirects=True)
-
-        self._http = http_client or new_pool()
-        self._pool = _LoopBoundPool(self._http, None if http_client is not None else new_pool)
-        # unasync: sync-only
-        # # The environment's proxies, as httpx would mount them, on the deadline backend.
-        # self._http = http_client or httpx.Client(
-        #     timeout=self.timeout,
-        #     follow_redirects=True,
-        #     transport=deadline_transport(DEFAULT_LIMITS),
-        #     mounts=environment_mounts(DEFAULT_LIMITS),
-        # )
-        # unasync: end
+        self._pool = AsyncHTTPPool(http_client, self.timeout)
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
         self._init_resources()
 
@@ -178,7 +151,7 @@ class AsyncOpenAI(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         strict_response_validation: bool | None = None,
     ) -> Self:
-        copy = super().with_options(
+        return super().with_options(
             api_key=api_key,
             organization=organization,
             project=project,
@@ -188,8 +161,6 @@ class AsyncOpenAI(BaseClient):
             default_headers=default_headers,
             strict_response_validation=strict_response_validation,
         )
-        copy._pool = self._pool
-        return copy
 
     with_options.__doc__ = BaseClient.with_options.__doc__
 
@@ -232,39 +203,39 @@ class AsyncOpenAI(BaseClient):
                 flow.throw(exc)
                 raise
 
-    # unasync: async-only
     async def _send(self, action: Send) -> Outcome:
-        """One attempt; the whole of it (connect to last byte) within its total deadline."""
+        """One attempt; the whole of it (connect to last byte) within its total deadline
+        (:func:`~openai_uploads._deadline.total_timeout`)."""
         request = action.request
         http = self._pool.get()
         await self._pool.close_at_loop_end()
         limit = total_timeout(request)
         started = time.monotonic()
         try:
-            with anyio.fail_after(limit):
-                response = await self._send_following_redirects(http, request)
+            with adeadline(None if limit is None else started + limit):
+                try:
+                    response = await self._send_following_redirects(http, request)
+                except SEND_ERRORS as exc:
+                    return exc
                 if isinstance(response, Exception):
                     return response
                 if limit is not None:
-                    # A streamed body is read after this scope: it gets the rest.
+                    # From the start of the attempt: connecting and sending count too; a
+                    # streamed body is read after this scope, and gets the rest.
                     response.stream = DeadlineStream(response.stream, started + limit, request)
                 if action.stream and response.is_success:
                     return response
                 try:
+                    # Not response.read(): that joins a list of chunks, holding the body twice.
                     response._content = await aread_once(aiter_body(response, body_limit(response)))
-                except ResponseTooLarge as exc:
+                except BaseException as exc:
                     await response.aclose()
-                    return exc
-                except BaseException:
-                    await response.aclose()
+                    if isinstance(exc, self._pool.body_errors):
+                        return exc
                     raise
                 return response
         except TimeoutError:
             return DeadlineExceeded("the call took longer than its timeout", request=request)
-        except SEND_ERRORS as exc:
-            return exc
-
-    # unasync: end
 
     async def _read(self, action: Read) -> Outcome:
         """Read a streamed 2xx body within its attempt, up to its limit; always closes it.
@@ -276,26 +247,15 @@ class AsyncOpenAI(BaseClient):
             limit = action.limit
             if isinstance(limit, APICall):
                 limit = await self._execute(limit)
-            # unasync: async-only
-            left = None if action.deadline is None else action.deadline - time.monotonic()
             try:
-                with anyio.fail_after(left):
+                with adeadline(action.deadline):
                     response._content = await aread_once(aiter_body(response, limit))
             except TimeoutError:
                 return DeadlineExceeded(
                     "the call took longer than its timeout", request=response.request
                 )
-            except SEND_ERRORS as exc:
+            except self._pool.body_errors as exc:
                 return exc
-            # unasync: sync-only
-            # token = CALL_DEADLINE.set(action.deadline)
-            # try:
-            #     response._content = read_once(iter_body(response, limit))
-            # except HTTPX_ERRORS as exc:
-            #     return exc
-            # finally:
-            #     CALL_DEADLINE.reset(token)
-            # unasync: end
             return response
         finally:
             await response.aclose()
@@ -320,56 +280,15 @@ class AsyncOpenAI(BaseClient):
         response.history = history
         return response
 
-    # unasync: async-only
     @property
     def is_closed(self) -> bool:
         return self._pool.is_closed
 
     async def close(self) -> None:
-        """Close the connection pool (unless it is a caller's own ``http_client``)."""
-        if self._owns_http:
+        """Close the connection pool (unless it is a caller's own ``http_client``, or this
+        client is a copy made by ``with_options``)."""
+        if not self._borrows_pool:
             await self._pool.aclose()
-
-    # unasync: sync-only
-    # def _send(self, action: Send) -> Outcome:
-    #     """One attempt, bounded by its total deadline (:func:`total_timeout`)."""
-    #     request = action.request
-    #     limit = total_timeout(request)
-    #     started = time.monotonic()
-    #     # Our own pool's sockets wait at most what is left of the deadline (._deadline).
-    #     token = CALL_DEADLINE.set(None if limit is None else started + limit)
-    #     try:
-    #         try:
-    #             response = self._send_following_redirects(self._http, request)
-    #         except SEND_ERRORS as exc:
-    #             return exc
-    #         if isinstance(response, Exception):
-    #             return response
-    #         if limit is not None:
-    #             # From the start of the attempt: connecting and sending count too.
-    #             response.stream = DeadlineStream(response.stream, started + limit, request)
-    #         if action.stream and response.is_success:
-    #             return response
-    #         try:
-    #             # Not response.read(): that joins a list of chunks, holding the body twice.
-    #             response._content = read_once(iter_body(response, body_limit(response)))
-    #         except HTTPX_ERRORS as exc:
-    #             response.close()
-    #             return exc
-    #         return response
-    #     finally:
-    #         CALL_DEADLINE.reset(token)
-    #
-    # @property
-    # def is_closed(self) -> bool:
-    #     return self._http.is_closed
-    #
-    # def close(self) -> None:
-    #     """Close the connection pool (unless it is a caller's own ``http_client``)."""
-    #     if self._owns_http:
-    #         self._http.close()
-    #
-    # unasync: end
 
     async def __aenter__(self) -> Self:
         return self
@@ -394,87 +313,3 @@ async def _drain(response: httpx.Response) -> None:
         pass
     finally:
         await response.aclose()
-
-
-# unasync: async-only
-async def _close_when_the_loop_ends(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
-    """Closes ``client`` when its event loop shuts down.
-
-    Started once per loop and left suspended: ``asyncio.run`` (and ``asyncio.Runner``)
-    close every pending async generator while the loop still runs, so the pool's
-    connections are closed there, in their own loop, instead of leaking their sockets.
-    """
-    try:
-        yield
-    finally:
-        if not client.is_closed:
-            with contextlib.suppress(RuntimeError):  # the loop is already closed
-                await client.aclose()
-
-
-class _LoopBoundPool:
-    """The connection pool of an :class:`AsyncOpenAI`, one per event loop.
-
-    httpx's connections belong to the event loop that opened them; once that loop is
-    closed (the end of an ``asyncio.run``), reusing them fails with "Event loop is
-    closed". So the client's own pool is bound to the first loop that uses it, and a
-    call from another loop gets a fresh pool. Each pool is closed when its loop shuts
-    down (``asyncio.run``'s end), so no socket outlives its loop; :meth:`aclose` closes
-    the current one. A caller's own ``http_client`` is always used as given.
-    """
-
-    def __init__(
-        self, client: httpx.AsyncClient, make: Callable[[], httpx.AsyncClient] | None
-    ) -> None:
-        self.current = client
-        self._make = make
-        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
-        self._closed = False
-        self._closer: AsyncGenerator[None, None] | None = None
-
-    @property
-    def is_closed(self) -> bool:
-        """Closed by :meth:`aclose` (a pool closed at the end of its loop does not count:
-        the next loop gets a new one)."""
-        return self._closed if self._make is not None else self.current.is_closed
-
-    def get(self) -> httpx.AsyncClient:
-        """The pool for the running event loop."""
-        if self._make is None or self._closed:
-            return self.current
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # another async library: no loop to bind to
-            return self.current
-        bound = None if self._loop is None else self._loop()
-        if bound is loop:
-            return self.current
-        if self._loop is not None or self.current.is_closed:
-            # Used before, from a loop that is closed or gone: its connections are dead.
-            self.current = self._make()
-        self._loop = weakref.ref(loop)
-        self._closer = None
-        return self.current
-
-    async def close_at_loop_end(self) -> None:
-        """Make sure the running loop's pool is closed when the loop shuts down."""
-        if self._make is None or self._closed or self._closer is not None:
-            return
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:  # another async library
-            return
-        closer = _close_when_the_loop_ends(self.current)
-        self._closer = closer
-        await closer.asend(None)
-
-    async def aclose(self) -> None:
-        # get() first: a pool of a finished loop cannot close its connections, so it is
-        # swapped for a fresh one of this loop, which closes at once.
-        client = self.get()
-        self._closed = True
-        self._closer = None
-        await client.aclose()
-
-
-# unasync: end

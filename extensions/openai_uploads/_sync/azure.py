@@ -102,7 +102,8 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         )
 
     def _send(self, action: Send) -> Outcome:
-        hooks = self._http.event_hooks["request"]
+        # the pool in use (with the async client, the running loop's: a new loop, a new pool)
+        hooks = self._pool.get().event_hooks["request"]
         if strip_key_on_redirect not in hooks:
             hooks.append(strip_key_on_redirect)
         return super()._send(action)

@@ -15,13 +15,13 @@ from typing import Self, TypeVar, cast
 import httpx
 
 from .._base_client import (
-    DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     HTTPX_ERRORS,
     MAX_REDIRECT_BODY,
     APICall,
     Authorize,
     BaseClient,
+    DeadlineExceeded,
     DeadlineStream,
     Outcome,
     Read,
@@ -37,8 +37,9 @@ from .._base_client import (
     total_timeout,
 )
 from .._concurrency import resolve, sleep
-from .._deadline import CALL_DEADLINE, deadline_transport, environment_mounts
+from .._deadline import deadline
 from .._plugins import PluginHost
+from .._pool import HTTPPool
 from .._types import NOT_GIVEN, NotGiven
 from ..resources import Files, Uploads
 
@@ -49,7 +50,8 @@ T = TypeVar("T")
 
 SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
 """What sending may raise besides cancellation: httpx's errors, and RuntimeError from a
-closed client or a connection of a closed event loop."""
+closed client or a connection of a closed event loop. (Reading a body may raise what the
+pool's ``body_errors`` says.)"""
 
 
 class OpenAI(BaseClient):
@@ -76,7 +78,7 @@ class OpenAI(BaseClient):
 
     uploads: Uploads
     files: Files
-    _http: httpx.Client
+    _pool: HTTPPool
 
     def __init__(
         self,
@@ -106,14 +108,7 @@ class OpenAI(BaseClient):
             http_timeout=None if http_client is None else http_client.timeout,
             strict_response_validation=strict_response_validation,
         )
-        self._owns_http = http_client is None
-        # The environment's proxies, as httpx would mount them, on the deadline backend.
-        self._http = http_client or httpx.Client(
-            timeout=self.timeout,
-            follow_redirects=True,
-            transport=deadline_transport(DEFAULT_LIMITS),
-            mounts=environment_mounts(DEFAULT_LIMITS),
-        )
+        self._pool = HTTPPool(http_client, self.timeout)
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
         self._init_resources()
 
@@ -152,6 +147,40 @@ class OpenAI(BaseClient):
                 flow.throw(exc)
                 raise
 
+    def _send(self, action: Send) -> Outcome:
+        """One attempt; the whole of it (connect to last byte) within its total deadline
+        (:func:`~openai_uploads._deadline.total_timeout`)."""
+        request = action.request
+        http = self._pool.get()
+        self._pool.close_at_loop_end()
+        limit = total_timeout(request)
+        started = time.monotonic()
+        try:
+            with deadline(None if limit is None else started + limit):
+                try:
+                    response = self._send_following_redirects(http, request)
+                except SEND_ERRORS as exc:
+                    return exc
+                if isinstance(response, Exception):
+                    return response
+                if limit is not None:
+                    # From the start of the attempt: connecting and sending count too; a
+                    # streamed body is read after this scope, and gets the rest.
+                    response.stream = DeadlineStream(response.stream, started + limit, request)
+                if action.stream and response.is_success:
+                    return response
+                try:
+                    # Not response.read(): that joins a list of chunks, holding the body twice.
+                    response._content = read_once(iter_body(response, body_limit(response)))
+                except BaseException as exc:
+                    response.close()
+                    if isinstance(exc, self._pool.body_errors):
+                        return exc
+                    raise
+                return response
+        except TimeoutError:
+            return DeadlineExceeded("the call took longer than its timeout", request=request)
+
     def _read(self, action: Read) -> Outcome:
         """Read a streamed 2xx body within its attempt, up to its limit; always closes it.
 
@@ -162,13 +191,15 @@ class OpenAI(BaseClient):
             limit = action.limit
             if isinstance(limit, APICall):
                 limit = self._execute(limit)
-            token = CALL_DEADLINE.set(action.deadline)
             try:
-                response._content = read_once(iter_body(response, limit))
-            except HTTPX_ERRORS as exc:
+                with deadline(action.deadline):
+                    response._content = read_once(iter_body(response, limit))
+            except TimeoutError:
+                return DeadlineExceeded(
+                    "the call took longer than its timeout", request=response.request
+                )
+            except self._pool.body_errors as exc:
                 return exc
-            finally:
-                CALL_DEADLINE.reset(token)
             return response
         finally:
             response.close()
@@ -193,43 +224,15 @@ class OpenAI(BaseClient):
         response.history = history
         return response
 
-    def _send(self, action: Send) -> Outcome:
-        """One attempt, bounded by its total deadline (:func:`total_timeout`)."""
-        request = action.request
-        limit = total_timeout(request)
-        started = time.monotonic()
-        # Our own pool's sockets wait at most what is left of the deadline (._deadline).
-        token = CALL_DEADLINE.set(None if limit is None else started + limit)
-        try:
-            try:
-                response = self._send_following_redirects(self._http, request)
-            except SEND_ERRORS as exc:
-                return exc
-            if isinstance(response, Exception):
-                return response
-            if limit is not None:
-                # From the start of the attempt: connecting and sending count too.
-                response.stream = DeadlineStream(response.stream, started + limit, request)
-            if action.stream and response.is_success:
-                return response
-            try:
-                # Not response.read(): that joins a list of chunks, holding the body twice.
-                response._content = read_once(iter_body(response, body_limit(response)))
-            except HTTPX_ERRORS as exc:
-                response.close()
-                return exc
-            return response
-        finally:
-            CALL_DEADLINE.reset(token)
-
     @property
     def is_closed(self) -> bool:
-        return self._http.is_closed
+        return self._pool.is_closed
 
     def close(self) -> None:
-        """Close the connection pool (unless it is a caller's own ``http_client``)."""
-        if self._owns_http:
-            self._http.close()
+        """Close the connection pool (unless it is a caller's own ``http_client``, or this
+        client is a copy made by ``with_options``)."""
+        if not self._borrows_pool:
+            self._pool.close()
 
     def __enter__(self) -> Self:
         return self
