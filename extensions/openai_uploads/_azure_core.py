@@ -1,27 +1,25 @@
-"""What ``AzureOpenAI`` and ``AsyncAzureOpenAI`` share: settings, credentials, auth headers.
+"""What ``AzureOpenAI`` and ``AsyncAzureOpenAI`` share: their settings and credential.
 
 The helpers read the arguments and the environment the way openai-python's Azure clients
-do; :class:`_AzureConfig` keeps the settings on the client and makes the auth headers
-(the module docstring of :mod:`openai_uploads._azure` says what differs from ``OpenAI``).
+do, into the client's :class:`~._config.ClientOptions` (an :class:`~._config.AzureSettings`
+and one :class:`~._credentials.Credential`); :class:`_AzureConfig` reads them back and
+marks each request's origin (the module docstring of :mod:`openai_uploads._azure` says
+what differs from ``OpenAI``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Self
+from typing import Any
 
 import httpx
 
-from ._base_client import (
-    APICall,
-    BaseClient,
-    checked_secret,
-)
+from ._base_client import APICall, BaseClient
+from ._config import AzureSettings, ClientOptions, env
+from ._credentials import AzureKey, Credential, EntraToken, EntraTokenProvider, KeyProvider
 from ._exceptions import OpenAIError
 
 __all__ = [
-    "API_KEY_PLACEHOLDER",
     "AsyncAzureADTokenProvider",
     "AzureADTokenProvider",
     "MutuallyExclusiveAuthError",
@@ -29,8 +27,9 @@ __all__ = [
     "api_version_setting",
     "astrip_key_on_redirect",
     "azure_base_url",
-    "checked_key",
-    "checked_token",
+    "azure_changes",
+    "azure_credential",
+    "azure_settings",
     "credentials",
     "strip_key_on_redirect",
 ]
@@ -39,9 +38,6 @@ AzureADTokenProvider = Callable[[], str]
 """Returns a Microsoft Entra ID token; called before every attempt of every request."""
 AsyncAzureADTokenProvider = Callable[[], "str | Awaitable[str]"]
 """For the async client: a provider returning a token or an awaitable of one."""
-
-API_KEY_PLACEHOLDER = "<missing API key>"
-"""``client.api_key`` when the client authenticates with Entra ID (never sent)."""
 
 _ORIGIN_EXTENSION = "openai_uploads.azure_origin"
 
@@ -54,11 +50,6 @@ class MutuallyExclusiveAuthError(OpenAIError):
             "The `api_key`, `azure_ad_token` and `azure_ad_token_provider` arguments are "
             "mutually exclusive; Only one can be passed at a time"
         )
-
-
-def _env(name: str) -> str | None:
-    value = os.environ.get(name)
-    return value if value else None
 
 
 def credentials(
@@ -74,9 +65,9 @@ def credentials(
     if given > 1:
         raise MutuallyExclusiveAuthError()
     if given == 0 and from_env:
-        azure_ad_token = _env("AZURE_OPENAI_AD_TOKEN")
+        azure_ad_token = env("AZURE_OPENAI_AD_TOKEN")
         if azure_ad_token is None:
-            api_key = _env("AZURE_OPENAI_API_KEY")
+            api_key = env("AZURE_OPENAI_API_KEY")
     if api_key is None and azure_ad_token is None and provider is None:
         raise OpenAIError(
             "Missing credentials. Please pass one of `api_key`, `azure_ad_token`, "
@@ -94,9 +85,64 @@ def credentials(
     return api_key, azure_ad_token, provider
 
 
+def azure_credential(
+    api_key: str | Callable[[], object] | None,
+    azure_ad_token: str | None,
+    provider: Callable[[], object] | None,
+    *,
+    from_env: bool,
+) -> Credential:
+    """The one credential of an Azure client (see :func:`credentials`)."""
+    api_key, azure_ad_token, provider = credentials(
+        api_key, azure_ad_token, provider, from_env=from_env
+    )
+    if azure_ad_token is not None:
+        return EntraToken(azure_ad_token)
+    if isinstance(api_key, str):
+        return AzureKey(api_key)
+    if api_key is not None:
+        return KeyProvider(api_key, sent_as="api-key")
+    assert provider is not None
+    return EntraTokenProvider(provider)
+
+
+def azure_settings(
+    api_version: str | None,
+    azure_endpoint: str | None,
+    azure_deployment: str | None,
+    base_url: str | httpx.URL | None,
+) -> tuple[AzureSettings, str]:
+    """The Azure settings of a new client, and its base URL."""
+    version = api_version_setting(api_version)
+    url, endpoint = azure_base_url(azure_endpoint, base_url)
+    deployment = azure_deployment if endpoint is not None else None
+    return AzureSettings(version, endpoint, deployment), url
+
+
+def azure_changes(
+    options: ClientOptions,
+    *,
+    api_version: str | None,
+    base_url: str | httpx.URL | None,
+    default_query: Mapping[str, object] | None,
+) -> tuple[AzureSettings, dict[str, object]]:
+    """For ``with_options``: the copy's Azure settings, and what its query adds (the
+    ``api-version`` keeps its place, as in openai-python). A ``base_url`` replaces the
+    endpoint (and the deployment)."""
+    assert options.azure is not None
+    old = options.azure
+    version = api_version or old.api_version
+    endpoint = old.azure_endpoint if base_url is None else None
+    deployment = old.azure_deployment if endpoint is not None else None
+    return AzureSettings(version, endpoint, deployment), {
+        **(default_query or {}),
+        "api-version": version,
+    }
+
+
 def api_version_setting(api_version: str | None) -> str:
     if api_version is None:
-        api_version = _env("OPENAI_API_VERSION")
+        api_version = env("OPENAI_API_VERSION")
     if api_version is None:
         raise ValueError(
             "Must provide either the `api_version` argument or the `OPENAI_API_VERSION` "
@@ -116,7 +162,7 @@ def azure_base_url(
             raise ValueError("base_url and azure_endpoint are mutually exclusive")
         return str(base_url), None
     if azure_endpoint is None:
-        azure_endpoint = _env("AZURE_OPENAI_ENDPOINT")
+        azure_endpoint = env("AZURE_OPENAI_ENDPOINT")
     if azure_endpoint is None:
         raise ValueError(
             "Must provide one of the `base_url` or `azure_endpoint` arguments, or the "
@@ -139,14 +185,6 @@ def _check_endpoint(azure_endpoint: object) -> None:
         )
 
 
-def checked_token(token: object) -> str:
-    return checked_secret(token, "azure_ad_token_provider")
-
-
-def checked_key(key: object) -> str:
-    return checked_secret(key, "the api_key callable")
-
-
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
 
@@ -163,51 +201,25 @@ async def astrip_key_on_redirect(request: httpx.Request) -> None:
 
 
 class _AzureConfig(BaseClient):
-    """The Azure settings and auth shared by both Azure clients."""
+    """The Azure settings shared by both Azure clients, and the origin of each request
+    (:func:`strip_key_on_redirect` reads it)."""
 
-    api_version: str
-    azure_endpoint: str | None
-    azure_deployment: str | None
-    _azure_api_key: str | None
-    _azure_ad_token: str | None
-    _azure_ad_token_provider: Callable[[], object] | None
+    @property
+    def _azure(self) -> AzureSettings:
+        assert self._options.azure is not None
+        return self._options.azure
 
-    def _set_azure(
-        self,
-        *,
-        api_version: str,
-        azure_endpoint: str | None,
-        azure_deployment: str | None,
-        api_key: str | Callable[[], object] | None,
-        azure_ad_token: str | None,
-        azure_ad_token_provider: Callable[[], object] | None,
-        default_query: Mapping[str, object] | None,
-    ) -> None:
-        self.api_version = api_version
-        self.azure_endpoint = azure_endpoint
-        self.azure_deployment = azure_deployment if azure_endpoint is not None else None
-        if api_key is None or isinstance(api_key, str):
-            self._azure_api_key = api_key
-            self._api_key_provider = None
-            self.api_key = api_key or API_KEY_PLACEHOLDER
-        else:
-            self._azure_api_key = None
-            self._api_key_provider = api_key
-            self.api_key = ""  # asked for before every attempt, never kept
-        self._azure_ad_token = azure_ad_token
-        self._azure_ad_token_provider = azure_ad_token_provider
-        # api-version keeps its place if the query has one (a copy's does), as in openai-python
-        self._default_query = {**(default_query or {}), "api-version": api_version}
-        self._authorize_each_attempt = (
-            azure_ad_token_provider is not None or self._api_key_provider is not None
-        )
+    @property
+    def api_version(self) -> str:
+        return self._azure.api_version
 
-    def _auth_headers(self) -> dict[str, str]:
-        if self._azure_ad_token is not None:
-            return {"Authorization": f"Bearer {self._azure_ad_token}"}
-        if self._azure_api_key is not None:
-            return {"api-key": self._azure_api_key}
-        return {}  # a token or key provider: Authorize, before every attempt
+    @property
+    def azure_endpoint(self) -> str | None:
+        return self._azure.azure_endpoint
+
+    @property
+    def azure_deployment(self) -> str | None:
+        return self._azure.azure_deployment
 
     def _build_request(
         self, call: APICall[Any], attempt: int, auth: Mapping[str, str] | None = None
@@ -218,47 +230,9 @@ class _AzureConfig(BaseClient):
 
     def __repr__(self) -> str:
         # Never the key or a token.
-        if self._azure_api_key is not None:
-            auth = "api_key='<hidden>'"
-        elif self._api_key_provider is not None:
-            auth = "api_key=<provider>"
-        elif self._azure_ad_token is not None:
-            auth = "azure_ad_token='<hidden>'"
-        else:
-            auth = "azure_ad_token_provider=<provider>"
         return (
             f"{type(self).__name__}(base_url={self.base_url!r}, "
             f"api_version={self.api_version!r}, organization={self.organization!r}, "
-            f"project={self.project!r}, max_retries={self.max_retries}, {auth})"
+            f"project={self.project!r}, max_retries={self.max_retries}, "
+            f"{self._options.credential.shown})"
         )
-
-    def _azure_copy(
-        self,
-        copy: Self,
-        *,
-        api_key: str | Callable[[], object] | None,
-        azure_ad_token: str | None,
-        azure_ad_token_provider: Callable[[], object] | None,
-        api_version: str | None,
-        base_url: str | httpx.URL | None,
-        default_query: Mapping[str, object] | None,
-    ) -> Self:
-        if api_key is None and azure_ad_token is None and azure_ad_token_provider is None:
-            api_key = self._azure_api_key or self._api_key_provider
-            azure_ad_token = self._azure_ad_token
-            azure_ad_token_provider = self._azure_ad_token_provider
-        else:
-            api_key, azure_ad_token, azure_ad_token_provider = credentials(
-                api_key, azure_ad_token, azure_ad_token_provider, from_env=False
-            )
-        query = {**self._default_query, **(default_query or {})}
-        copy._set_azure(
-            api_version=api_version or self.api_version,
-            azure_endpoint=self.azure_endpoint if base_url is None else None,
-            azure_deployment=self.azure_deployment,
-            api_key=api_key,
-            azure_ad_token=azure_ad_token,
-            azure_ad_token_provider=azure_ad_token_provider,
-            default_query=query,
-        )
-        return copy

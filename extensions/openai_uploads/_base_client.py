@@ -18,12 +18,17 @@ import os
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 import httpx
 
-from ._constants import DEFAULT_BASE_URL
+from ._config import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    ClientOptions,
+    TimeoutTypes,
+    openai_credential,
+)
 from ._credentials import (
     OutgoingHeaders,
     checked_secret,
@@ -57,7 +62,6 @@ from ._response import (
     redirect_refusal,
 )
 from ._types import NOT_GIVEN, NotGiven
-from ._utils import is_strict_int
 from ._version import __version__
 from .hookspecs import OutgoingRequest, RequestFinished, RequestStarted, RetryContext
 
@@ -105,11 +109,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
-DEFAULT_MAX_RETRIES = 2
 RETRY_COUNT_HEADER = "x-retry-count"
-
-TimeoutTypes = float | httpx.Timeout | None
 
 GENERATED_REQUEST_KEYS = frozenset(
     {"method", "url", "headers", "params", "cookies", "json", "data", "content", "files"}
@@ -260,83 +260,24 @@ class _Pool(Protocol):
     def current(self) -> _HTTPClient: ...
 
 
-def _env(name: str) -> str | None:
-    value = os.environ.get(name)
-    return value if value else None
-
-
 class BaseClient:
     """Configuration and the request pipeline; subclasses only add the I/O."""
 
-    api_key: str
-    organization: str | None
-    project: str | None
-    base_url: str
-    timeout: TimeoutTypes
-    max_retries: int
-    strict_response_validation: bool
-    """Hold every response field to the spec (see :mod:`._response_check`); by default
-    only the fields the client acts on are checked."""
+    _options: ClientOptions
     _pool: _Pool
     _borrows_pool: bool = False
     """A copy (``with_options``): the pool is its original's, closed only by it."""
     _plugins: PluginHost
-    _default_query: Mapping[str, object] = MappingProxyType({})
-    """Query parameters sent with every request (``extra_query`` adds to them)."""
-    _authorize_each_attempt: bool = False
-    """Whether the flow yields :class:`Authorize` before every attempt."""
-    _api_key_provider: Callable[[], object] | None = None
-    """``api_key`` given as a callable: asked for the key before every attempt."""
 
-    def _configure(
-        self,
-        *,
-        api_key: str | Callable[[], object] | None,
-        organization: str | None,
-        project: str | None,
-        base_url: str | httpx.URL | None,
-        timeout: TimeoutTypes | NotGiven,
-        max_retries: int,
-        default_headers: Mapping[str, str] | None,
-        http_timeout: httpx.Timeout | None,
-        strict_response_validation: bool = False,
-    ) -> None:
-        if api_key is None:
-            api_key = _env("OPENAI_API_KEY")
-        if not api_key:
-            raise OpenAIError(
-                "The api_key client option must be set either by passing api_key to the "
-                "client or by setting the OPENAI_API_KEY environment variable."
-            )
-        if not is_strict_int(max_retries) or max_retries < 0:
-            raise ValueError(f"max_retries must be a non-negative int, got {max_retries!r}")
-        if isinstance(api_key, str):
-            self.api_key = api_key
-            self._api_key_provider = None
-        elif callable(api_key):
-            self.api_key = ""  # asked for before every attempt, never kept
-            self._api_key_provider = api_key
-        else:
-            raise TypeError(f"api_key must be a str or a callable, got {type(api_key)!r}")
-        self._authorize_each_attempt = self._api_key_provider is not None
-        self.organization = organization if organization is not None else _env("OPENAI_ORG_ID")
-        self.project = project if project is not None else _env("OPENAI_PROJECT_ID")
-        if base_url is None:
-            base_url = _env("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-        self.base_url = str(base_url).rstrip("/")
-        if isinstance(timeout, NotGiven):
-            # A caller's own http_client keeps its timeout unless it is httpx's default.
-            use_http = http_timeout is not None and http_timeout != httpx.Timeout(5.0)
-            timeout = http_timeout if use_http else DEFAULT_TIMEOUT
-        self.timeout = timeout
-        self.max_retries = max_retries
-        if not isinstance(strict_response_validation, bool):
-            raise TypeError(
-                "strict_response_validation must be a bool, "
-                f"got {type(strict_response_validation)!r}"
-            )
-        self.strict_response_validation = strict_response_validation
-        self._custom_headers: dict[str, str] = dict(default_headers or {})
+    def _copy(self, options: ClientOptions) -> Self:
+        """A client with ``options``, sharing this one's pool and plugins."""
+        copy = type(self).__new__(type(self))
+        copy._options = options
+        copy._pool = self._pool
+        copy._borrows_pool = True
+        copy._plugins = self._plugins
+        copy._init_resources()
+        return copy
 
     # ------------------------------------------------------------------ settings
 
@@ -344,6 +285,41 @@ class BaseClient:
     def _http(self) -> _HTTPClient:
         """The ``httpx`` client in use (shared by copies; per event loop for the async one)."""
         return self._pool.current
+
+    @property
+    def api_key(self) -> str:
+        """The API key (``""`` when a callable provides it for each attempt)."""
+        return self._options.credential.api_key
+
+    @property
+    def organization(self) -> str | None:
+        return self._options.organization
+
+    @property
+    def project(self) -> str | None:
+        return self._options.project
+
+    @property
+    def base_url(self) -> str:
+        return self._options.base_url
+
+    @property
+    def timeout(self) -> TimeoutTypes:
+        return self._options.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._options.max_retries
+
+    @property
+    def strict_response_validation(self) -> bool:
+        """Hold every response field to the spec (see :mod:`._response_check`); by default
+        only the fields the client acts on are checked."""
+        return self._options.strict_response_validation
+
+    @property
+    def _default_query(self) -> Mapping[str, object]:
+        return self._options.default_query
 
     @property
     def plugins(self) -> PluginHost:
@@ -355,20 +331,14 @@ class BaseClient:
         headers = {
             "Accept": "application/json",
             "User-Agent": f"openai-uploads/{__version__}",
-            **self._auth_headers(),
+            **self._options.credential.headers(),
         }
         if self.organization is not None:
             headers["OpenAI-Organization"] = self.organization
         if self.project is not None:
             headers["OpenAI-Project"] = self.project
-        headers.update(self._custom_headers)
+        headers.update(self._options.default_headers)
         return headers
-
-    def _auth_headers(self) -> dict[str, str]:
-        """The auth headers that do not change between attempts (none for a callable key)."""
-        if self._api_key_provider is not None:
-            return {}
-        return {"Authorization": f"Bearer {self.api_key}"}
 
     def __repr__(self) -> str:
         # Never the key: reprs end up in logs and tracebacks.
@@ -400,30 +370,18 @@ class BaseClient:
 
             client.with_options(max_retries=5, timeout=30).uploads.cancel(upload_id)
         """
-        headers = dict(self._custom_headers)
-        if default_headers is not None:
-            headers.update(default_headers)
-        copy = type(self).__new__(type(self))
-        copy._configure(
-            api_key=api_key if api_key is not None else self._api_key_provider or self.api_key,
-            organization=organization if organization is not None else self.organization,
-            project=project if project is not None else self.project,
-            base_url=base_url if base_url is not None else self.base_url,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
-            max_retries=max_retries if max_retries is not None else self.max_retries,
-            default_headers=headers,
-            http_timeout=None,
-            strict_response_validation=(
-                self.strict_response_validation
-                if strict_response_validation is None
-                else strict_response_validation
-            ),
+        return self._copy(
+            self._options.replace(
+                credential=None if api_key is None else openai_credential(api_key),
+                organization=organization,
+                project=project,
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                default_headers=default_headers,
+                strict_response_validation=strict_response_validation,
+            )
         )
-        copy._pool = self._pool
-        copy._borrows_pool = True
-        copy._plugins = self._plugins
-        copy._init_resources()
-        return copy
 
     # ------------------------------------------------------------------ pipeline
 
@@ -485,7 +443,7 @@ class BaseClient:
 
     def _parse(self, call: APICall[T], response: httpx.Response) -> T:
         """``call.parse(response)``, with whatever it raises turned into an OpenAIError."""
-        token = STRICT_RESPONSES.set(self.strict_response_validation)
+        token = STRICT_RESPONSES.set(self._options.strict_response_validation)
         try:
             return call.parse(response)
         except OpenAIError:
@@ -515,7 +473,7 @@ class BaseClient:
         attempt = 0
         while True:
             auth = None
-            if self._authorize_each_attempt:
+            if self._options.credential.provider is not None:
                 granted = yield Authorize()
                 assert isinstance(granted, dict)
                 auth = granted

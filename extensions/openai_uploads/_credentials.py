@@ -1,4 +1,16 @@
-"""Credentials: checking what a key or token provider returns, and never showing one.
+"""Credentials: how each kind is sent, checking what a provider returns, never showing one.
+
+A client holds one :class:`Credential`, which says what to send and when to ask for it:
+a fixed key or token is sent as the same header on every request (:meth:`Credential.headers`);
+a provider (``provider`` is set) is asked again before every attempt, and the flow yields
+``Authorize`` for it (:meth:`Credential.attempt_headers`). The five kinds:
+
+- :class:`BearerKey`: ``OpenAI(api_key="sk-...")``, sent as ``Authorization: Bearer``;
+- :class:`KeyProvider`: ``api_key=callable``, sent as ``Authorization: Bearer``
+  (``OpenAI``) or ``api-key`` (the Azure clients);
+- :class:`AzureKey`: ``AzureOpenAI(api_key="...")``, sent as ``api-key``;
+- :class:`EntraToken`: ``azure_ad_token="..."``, sent as ``Authorization: Bearer``;
+- :class:`EntraTokenProvider`: ``azure_ad_token_provider=callable``, the same.
 
 Every request the SDK shows (reprs, logs, hook events) masks the headers that carry a key
 or token (:data:`CREDENTIAL_HEADERS`); the request sent keeps the real values.
@@ -8,12 +20,21 @@ from __future__ import annotations
 
 import copy
 import inspect
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
+from dataclasses import dataclass
+from typing import Literal, Protocol
 
 import httpx
 
 __all__ = [
     "CREDENTIAL_HEADERS",
+    "NO_API_KEY",
+    "AzureKey",
+    "BearerKey",
+    "Credential",
+    "EntraToken",
+    "EntraTokenProvider",
+    "KeyProvider",
     "MaskedHeaders",
     "OutgoingHeaders",
     "checked_secret",
@@ -38,6 +59,123 @@ def checked_secret(value: object, source: str) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"Expected {source} to return a non-empty string.")
     return value
+
+
+NO_API_KEY = "<missing API key>"
+"""``client.api_key`` of an Azure client authenticating with Entra ID (as in openai-python)."""
+
+
+class Credential(Protocol):
+    """What a client authenticates with, and when it is asked for."""
+
+    @property
+    def provider(self) -> Callable[[], object] | None:
+        """Called before every attempt (a plain or, with the async client, async callable);
+        None for a credential that never changes."""
+
+    @property
+    def api_key(self) -> str:
+        """What ``client.api_key`` reads: the key, ``""`` for a key provider, or
+        :data:`NO_API_KEY`."""
+
+    @property
+    def shown(self) -> str:
+        """The credential in an Azure client's repr, without the secret."""
+
+    def headers(self) -> dict[str, str]:
+        """The auth headers of every request (none for a provider)."""
+
+    def attempt_headers(self, secret: object) -> dict[str, str]:
+        """The auth headers of one attempt, from what :attr:`provider` returned."""
+
+
+class _Fixed:
+    """A credential that never changes: no provider, nothing to ask per attempt."""
+
+    __slots__ = ()
+    provider: Callable[[], object] | None = None
+
+    def attempt_headers(self, secret: object) -> dict[str, str]:
+        raise TypeError(f"{type(self).__name__} has no provider to ask")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class BearerKey(_Fixed):
+    """An OpenAI API key, sent as ``Authorization: Bearer``."""
+
+    key: str
+    shown = "api_key='<hidden>'"
+
+    @property
+    def api_key(self) -> str:
+        return self.key
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class AzureKey(_Fixed):
+    """An Azure OpenAI API key, sent as ``api-key``."""
+
+    key: str
+    shown = "api_key='<hidden>'"
+
+    @property
+    def api_key(self) -> str:
+        return self.key
+
+    def headers(self) -> dict[str, str]:
+        return {"api-key": self.key}
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class EntraToken(_Fixed):
+    """A Microsoft Entra ID token, sent as ``Authorization: Bearer``."""
+
+    token: str
+    shown = "azure_ad_token='<hidden>'"
+    api_key = NO_API_KEY
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class KeyProvider:
+    """``api_key`` given as a callable: asked for the key before every attempt, never kept.
+
+    ``sent_as`` is ``"bearer"`` (``OpenAI``: ``Authorization: Bearer``, which is also how
+    an Entra ID token reaches Azure's v1 endpoint) or ``"api-key"`` (the Azure clients).
+    """
+
+    provider: Callable[[], object]
+    sent_as: Literal["bearer", "api-key"] = "bearer"
+    shown = "api_key=<provider>"
+    api_key = ""
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+    def attempt_headers(self, secret: object) -> dict[str, str]:
+        key = checked_secret(secret, "the api_key callable")
+        return {"api-key": key} if self.sent_as == "api-key" else {"Authorization": f"Bearer {key}"}
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class EntraTokenProvider:
+    """``azure_ad_token_provider``: asked for a token before every attempt, so a long
+    upload keeps a fresh one; sent as ``Authorization: Bearer``."""
+
+    provider: Callable[[], object]
+    shown = "azure_ad_token_provider=<provider>"
+    api_key = NO_API_KEY
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+    def attempt_headers(self, secret: object) -> dict[str, str]:
+        return {"Authorization": f"Bearer {checked_secret(secret, 'azure_ad_token_provider')}"}
 
 
 CREDENTIAL_HEADERS = ("authorization", "api-key", "proxy-authorization")

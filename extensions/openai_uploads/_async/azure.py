@@ -11,20 +11,17 @@ from typing import Self
 import httpx
 
 from .._azure_core import (
-    API_KEY_PLACEHOLDER,
     AsyncAzureADTokenProvider,
     _AzureConfig,
-    api_version_setting,
     astrip_key_on_redirect,
-    azure_base_url,
-    checked_key,
-    checked_token,
-    credentials,
+    azure_changes,
+    azure_credential,
+    azure_settings,
 )
 from .._base_client import DEFAULT_MAX_RETRIES, Outcome, Send, TimeoutTypes
-from .._concurrency import aresolve
+from .._config import openai_options
 from .._types import NOT_GIVEN, NotGiven
-from .client import AsyncApiKey, AsyncOpenAI
+from .client import AsyncApiKey, AsyncOpenAI, checked_http_client
 
 # unasync: sync-only
 # from collections.abc import Callable
@@ -104,33 +101,24 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         load_plugins: bool | None = None,
         strict_response_validation: bool = False,
     ) -> None:
-        key, azure_ad_token, provider = credentials(
+        credential = azure_credential(
             api_key, azure_ad_token, azure_ad_token_provider, from_env=True
         )
-        version = api_version_setting(api_version)
-        url, endpoint = azure_base_url(azure_endpoint, base_url)
-        super().__init__(
-            api_key=API_KEY_PLACEHOLDER,  # the credential is set by _set_azure
+        azure, url = azure_settings(api_version, azure_endpoint, azure_deployment, base_url)
+        options = openai_options(
+            credential=credential,
             organization=organization,
             project=project,
             base_url=url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
-            http_client=http_client,
-            plugins=plugins,
-            load_plugins=load_plugins,
+            http_client_timeout=checked_http_client(http_client),
             strict_response_validation=strict_response_validation,
+            default_query={**(default_query or {}), "api-version": azure.api_version},
+            azure=azure,
         )
-        self._set_azure(
-            api_version=version,
-            azure_endpoint=endpoint,
-            azure_deployment=azure_deployment,
-            api_key=key,
-            azure_ad_token=azure_ad_token,
-            azure_ad_token_provider=provider,
-            default_query=default_query,
-        )
+        self._start(options, http_client, plugins, load_plugins)
 
     async def _send(self, action: Send) -> Outcome:
         # the pool in use (with the async client, the running loop's: a new loop, a new pool)
@@ -138,14 +126,6 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         if astrip_key_on_redirect not in hooks:
             hooks.append(astrip_key_on_redirect)
         return await super()._send(action)
-
-    async def _attempt_auth_headers(self) -> dict[str, str]:
-        if self._azure_ad_token_provider is not None:
-            token = await aresolve(self._azure_ad_token_provider())
-            return {"Authorization": f"Bearer {checked_token(token)}"}
-        if self._api_key_provider is not None:
-            return {"api-key": checked_key(await aresolve(self._api_key_provider()))}
-        return self._auth_headers()
 
     def with_options(
         self,
@@ -171,22 +151,25 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
 
         A new credential replaces the old one (pass at most one).
         """
-        copy = super().with_options(
-            api_key=API_KEY_PLACEHOLDER,  # the credential is set by _azure_copy
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            strict_response_validation=strict_response_validation,
+        credential = None
+        if api_key is not None or azure_ad_token is not None or azure_ad_token_provider is not None:
+            credential = azure_credential(
+                api_key, azure_ad_token, azure_ad_token_provider, from_env=False
+            )
+        azure, query = azure_changes(
+            self._options, api_version=api_version, base_url=base_url, default_query=default_query
         )
-        return self._azure_copy(
-            copy,
-            api_key=api_key,
-            azure_ad_token=azure_ad_token,
-            azure_ad_token_provider=azure_ad_token_provider,
-            api_version=api_version,
-            base_url=base_url,
-            default_query=default_query,
+        return self._copy(
+            self._options.replace(
+                credential=credential,
+                organization=organization,
+                project=project,
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                default_headers=default_headers,
+                default_query=query,
+                strict_response_validation=strict_response_validation,
+                azure=azure,
+            )
         )

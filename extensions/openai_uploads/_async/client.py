@@ -30,12 +30,12 @@ from .._base_client import (
     aiter_body,
     aread_once,
     body_limit,
-    checked_secret,
     mask_credentials,
     redirect_refusal,
     total_timeout,
 )
 from .._concurrency import aresolve, asleep
+from .._config import ClientOptions, openai_credential, openai_options
 from .._deadline import adeadline
 from .._plugins import PluginHost
 from .._pool import AsyncHTTPPool
@@ -55,6 +55,15 @@ SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
 """What sending may raise besides cancellation: httpx's errors, and RuntimeError from a
 closed client or a connection of a closed event loop. (Reading a body may raise what the
 pool's ``body_errors`` says.)"""
+
+
+def checked_http_client(http_client: httpx.AsyncClient | None) -> httpx.Timeout | None:
+    """The timeout of a caller's own ``http_client`` (which must be the right kind)."""
+    if http_client is None:
+        return None
+    if not isinstance(http_client, httpx.AsyncClient):
+        raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client)!r}")
+    return http_client.timeout
 
 
 class AsyncOpenAI(BaseClient):
@@ -121,20 +130,30 @@ class AsyncOpenAI(BaseClient):
         load_plugins: bool | None = None,
         strict_response_validation: bool = False,
     ) -> None:
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client)!r}")
-        self._configure(
-            api_key=api_key,
+        http_client_timeout = checked_http_client(http_client)
+        options = openai_options(
+            credential=openai_credential(api_key),
             organization=organization,
             project=project,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
-            http_timeout=None if http_client is None else http_client.timeout,
+            http_client_timeout=http_client_timeout,
             strict_response_validation=strict_response_validation,
         )
-        self._pool = AsyncHTTPPool(http_client, self.timeout)
+        self._start(options, http_client, plugins, load_plugins)
+
+    def _start(
+        self,
+        options: ClientOptions,
+        http_client: httpx.AsyncClient | None,
+        plugins: Iterable[object],
+        load_plugins: bool | None,
+    ) -> None:
+        """Set up a new client (not a copy) with its options, pool and plugins."""
+        self._options = options
+        self._pool = AsyncHTTPPool(http_client, options.timeout)
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
         self._init_resources()
 
@@ -172,11 +191,10 @@ class AsyncOpenAI(BaseClient):
 
     async def _attempt_auth_headers(self) -> dict[str, str]:
         """The auth headers of one attempt (see :class:`~._base_client.Authorize`)."""
-        provider = self._api_key_provider
-        if provider is None:
-            return self._auth_headers()
-        key = await aresolve(provider())
-        return {"Authorization": f"Bearer {checked_secret(key, 'the api_key callable')}"}
+        credential = self._options.credential
+        if credential.provider is None:
+            return credential.headers()
+        return credential.attempt_headers(await aresolve(credential.provider()))
 
     async def _execute(self, call: APICall[T]) -> T:
         flow = self._flow(call)

@@ -29,7 +29,6 @@ from .._base_client import (
     Sleep,
     TimeoutTypes,
     body_limit,
-    checked_secret,
     iter_body,
     mask_credentials,
     read_once,
@@ -37,6 +36,7 @@ from .._base_client import (
     total_timeout,
 )
 from .._concurrency import resolve, sleep
+from .._config import ClientOptions, openai_credential, openai_options
 from .._deadline import deadline
 from .._plugins import PluginHost
 from .._pool import HTTPPool
@@ -52,6 +52,15 @@ SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
 """What sending may raise besides cancellation: httpx's errors, and RuntimeError from a
 closed client or a connection of a closed event loop. (Reading a body may raise what the
 pool's ``body_errors`` says.)"""
+
+
+def checked_http_client(http_client: httpx.Client | None) -> httpx.Timeout | None:
+    """The timeout of a caller's own ``http_client`` (which must be the right kind)."""
+    if http_client is None:
+        return None
+    if not isinstance(http_client, httpx.Client):
+        raise TypeError(f"http_client must be an httpx.Client, got {type(http_client)!r}")
+    return http_client.timeout
 
 
 class OpenAI(BaseClient):
@@ -95,20 +104,30 @@ class OpenAI(BaseClient):
         load_plugins: bool | None = None,
         strict_response_validation: bool = False,
     ) -> None:
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(f"http_client must be an httpx.Client, got {type(http_client)!r}")
-        self._configure(
-            api_key=api_key,
+        http_client_timeout = checked_http_client(http_client)
+        options = openai_options(
+            credential=openai_credential(api_key),
             organization=organization,
             project=project,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
-            http_timeout=None if http_client is None else http_client.timeout,
+            http_client_timeout=http_client_timeout,
             strict_response_validation=strict_response_validation,
         )
-        self._pool = HTTPPool(http_client, self.timeout)
+        self._start(options, http_client, plugins, load_plugins)
+
+    def _start(
+        self,
+        options: ClientOptions,
+        http_client: httpx.Client | None,
+        plugins: Iterable[object],
+        load_plugins: bool | None,
+    ) -> None:
+        """Set up a new client (not a copy) with its options, pool and plugins."""
+        self._options = options
+        self._pool = HTTPPool(http_client, options.timeout)
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
         self._init_resources()
 
@@ -118,11 +137,10 @@ class OpenAI(BaseClient):
 
     def _attempt_auth_headers(self) -> dict[str, str]:
         """The auth headers of one attempt (see :class:`~._base_client.Authorize`)."""
-        provider = self._api_key_provider
-        if provider is None:
-            return self._auth_headers()
-        key = resolve(provider())
-        return {"Authorization": f"Bearer {checked_secret(key, 'the api_key callable')}"}
+        credential = self._options.credential
+        if credential.provider is None:
+            return credential.headers()
+        return credential.attempt_headers(resolve(credential.provider()))
 
     def _execute(self, call: APICall[T]) -> T:
         flow = self._flow(call)
