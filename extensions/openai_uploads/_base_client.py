@@ -15,41 +15,42 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+import secrets
 import time
-from collections.abc import Callable, Generator, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, Self, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, Self, TypeVar
 
 import httpx
 
-from ._config import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    ClientOptions,
+from ._calls import (
+    APICall,
+    Authorize,
+    Flow,
+    Read,
+    RequestOptions,
+    Send,
+    Sleep,
     TimeoutTypes,
-    openai_credential,
+    call_method,
 )
+from ._config import ClientOptions, openai_credential
 from ._credentials import (
     OutgoingHeaders,
-    checked_secret,
     error_for_hooks,
     mask_credentials,
     response_for_hooks,
     without_credentials,
 )
-from ._deadline import DeadlineExceeded, DeadlineStream, total_timeout
+from ._deadline import total_timeout
 from ._exceptions import APIConnectionError, APIResponseValidationError, OpenAIError
-from ._part_body import needs_random_boundary, random_boundary
 from ._plugins import PluginHost
-from ._pool import DEFAULT_LIMITS
+from ._pool import DEFAULT_LIMITS, AsyncHTTPPool, HTTPPool
 from ._response import (
     HTTPX_ERRORS,
-    MAX_REDIRECT_BODY,
     STRICT_RESPONSES,
     ResponseTooLarge,
     aiter_body,
-    aread_once,
-    body_limit,
     check_content_length,
     identity_length,
     iter_body,
@@ -58,51 +59,30 @@ from ._response import (
     parse_bytes,
     parse_json_model,
     parse_stream,
-    read_once,
-    redirect_refusal,
 )
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .hookspecs import OutgoingRequest, RequestFinished, RequestStarted, RetryContext
 
-__all__ = [  # what the clients, resources and engine import from here
+__all__ = [  # the pipeline, and what the resources and the engine import from here
     "DEFAULT_LIMITS",
-    "DEFAULT_MAX_RETRIES",
-    "DEFAULT_TIMEOUT",
     "HTTPX_ERRORS",
-    "MAX_REDIRECT_BODY",
     "APICall",
-    "Authorize",
     "BaseClient",
-    "DeadlineExceeded",
-    "DeadlineStream",
-    "Outcome",
     "PartBody",
     "PartReader",
-    "Read",
     "RequestOptions",
     "ResponseTooLarge",
-    "Send",
-    "Sleep",
-    "TimeoutTypes",
     "aiter_body",
-    "aread_once",
-    "body_limit",
     "check_content_length",
-    "checked_secret",
     "identity_length",
     "iter_body",
-    "make_status_error",
     "make_transport_error",
-    "mask_credentials",
     "needs_random_boundary",
     "parse_bytes",
     "parse_json_model",
     "parse_stream",
     "random_boundary",
-    "read_once",
-    "redirect_refusal",
-    "total_timeout",
 ]
 
 log = logging.getLogger(__name__)
@@ -110,6 +90,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRY_COUNT_HEADER = "x-retry-count"
+FIXED_BOUNDARY = "+++"
+"""The generated builder's multipart boundary; fixed so that recorded bodies are stable."""
 
 GENERATED_REQUEST_KEYS = frozenset(
     {"method", "url", "headers", "params", "cookies", "json", "data", "content", "files"}
@@ -118,95 +100,119 @@ GENERATED_REQUEST_KEYS = frozenset(
 other key makes the call fail at once (``TypeError``) instead of being dropped."""
 
 
-# --------------------------------------------------------------------------- calls
+# --------------------------------------------------------------------------- part bodies
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RequestOptions:
-    """The per-call knobs every method accepts, plus the transfer engine's extras."""
+class PartBody(Protocol):
+    """A part's bytes, read where they live as they are sent (the engine's streamed parts).
 
-    extra_headers: Mapping[str, str] | None = None
-    extra_query: Mapping[str, object] | None = None
-    extra_body: Mapping[str, object] | None = None
-    timeout: TimeoutTypes | NotGiven = NOT_GIVEN
-    max_retries: int | None = None
-    """Overrides the client's retry budget for this call."""
-    expiry_deadline: float | None = None
-    """``time.monotonic()`` at which the Upload expires (measured on the server's clock:
-    ``_transfer/_clock.py``); retries that would outlast it are not made."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class APICall(Generic[T]):
-    """One API operation, ready to be sent (possibly several times)."""
-
-    operation: str
-    """The name plugins see: ``create_upload``, ``add_part``, ..."""
-    make_kwargs: Callable[[], dict[str, Any]]
-    """Returns a generated ``_get_kwargs(...)`` result; called once per attempt so that a
-    multipart body gets a fresh reader."""
-    parse: Callable[[httpx.Response], T]
-    options: RequestOptions = field(default_factory=RequestOptions)
-    stream: bool = False
-    """Send with ``stream=True``: a 2xx body is left unread for ``parse`` (an error body
-    is read first, so errors look the same as for any other call)."""
-    body_limit: Callable[[httpx.Response], int | APICall[int]] | None = None
-    """For a body read whole but bounded by more than a JSON answer (``files.content``):
-    how many bytes of the 2xx response may be read, given its headers; or a call whose
-    result is that number, made first. The body is read within the attempt, so a
-    transport error while it arrives is retried like any other attempt's."""
-    upload_id: str | None = None
-    """The Upload the call is about, for the request hooks' events."""
-    part_number: int | None = None
-    """For the parts of ``upload_file_chunked``: the part's 1-based position."""
-
-
-@dataclass(frozen=True, slots=True)
-class Send:
-    """Action: send this request, and resume the flow with the response or the error."""
-
-    request: httpx.Request
-    stream: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Sleep:
-    """Action: wait this many seconds, then resume the flow."""
-
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True)
-class Authorize:
-    """Action: produce the auth headers of the next attempt, and resume the flow with them.
-
-    Only yielded by clients whose credentials change between attempts (a token provider,
-    which may do I/O, is asked again for every attempt).
+    ``read_at`` is called from the thread (or event loop) that sends the request, once
+    per slice and again for every slice of a retried attempt, so it must be safe to call
+    concurrently for different parts and must return exactly ``size`` bytes (or raise).
     """
 
+    def __len__(self) -> int: ...
 
-@dataclass(frozen=True, slots=True)
-class Read:
-    """Action: read the streamed 2xx body of ``response`` into ``response.content`` (at
-    most ``limit`` bytes decoded, else :class:`ResponseTooLarge`), then close it; resume
-    the flow with the response or the httpx error the read raised.
+    def read_at(self, offset: int, size: int) -> bytes | memoryview: ...
 
-    ``limit`` may be a call to make first (once: its ``parse`` may remember the answer);
-    ``deadline`` is the attempt's (``time.monotonic()``), None for none.
+
+class PartReader:
+    """A read-only, seekable file object over a part's bytes that never copies them.
+
+    ``data`` is the part in memory (``read(n)`` returns ``memoryview`` slices of it) or a
+    :class:`PartBody` (each ``read(n)`` reads one slice from it: only the slice being
+    sent is in memory). httpx seeks it to 0 before each send, so a retried request
+    re-sends the part whole, read again. ``on_progress(n)`` is told how many bytes of
+    this part were handed to the socket in the current attempt: httpx writes one chunk
+    before it reads the next, so each ``read`` reports the bytes of the reads before it.
     """
 
-    response: httpx.Response
-    limit: int | APICall[int]
-    deadline: float | None
+    READ_SIZE = 512 * 1024
+    """The least a ``read(n)`` returns while data is left."""
+
+    def __init__(
+        self,
+        data: memoryview | PartBody,
+        *,
+        name: str = "part",
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self._data = data
+        self._size = len(data)
+        self._pos = 0
+        self._reported = 0
+        self.name = name
+        self._on_progress = on_progress
+
+    def _report(self, sent: int) -> None:
+        if self._on_progress is not None and sent != self._reported:
+            self._reported = sent
+            self._on_progress(sent)
+
+    def read(self, size: int = -1) -> bytes | memoryview:
+        self._report(self._pos)
+        # httpx asks for 64 KiB at a time; larger slices (views: nothing is copied) cut
+        # the per-chunk work of sending a part 16-fold. httpx only loops until b"".
+        end = (
+            self._size
+            if size is None or size < 0
+            else min(self._pos + max(size, self.READ_SIZE), self._size)
+        )
+        data = self._data
+        if isinstance(data, memoryview):
+            chunk: bytes | memoryview = data[self._pos : end]
+        elif end > self._pos:
+            # bytes (not a view) from a file: h11 sends a single bytes chunk as is,
+            # so the slice is copied once, by the read.
+            chunk = data.read_at(self._pos, end - self._pos)
+        else:
+            chunk = b""
+        self._pos = end
+        return chunk
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._size}[whence]
+        new = base + offset
+        if new < 0:
+            raise ValueError("negative seek position")
+        if new == 0 and whence == os.SEEK_SET:
+            # A new attempt starts: progress restarts from zero.
+            self._reported = 0
+        self._pos = new
+        return new
+
+    def tell(self) -> int:
+        return self._pos
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
 
 
-Action = Send | Sleep | Authorize | Read
-Outcome = httpx.Response | Exception | dict[str, str] | None
-"""What carrying out an action gave: for a :class:`Send` or a :class:`Read` the response or
-the httpx error it raised (``httpx.HTTPError``, ``httpx.InvalidURL``,
-``httpx.StreamError``); for an :class:`Authorize` the auth headers; None after a sleep."""
+_FIXED_DELIMITER = re.compile(re.escape(b"\r\n--" + FIXED_BOUNDARY.encode()))
+_FIXED_OPENING = b"--" + FIXED_BOUNDARY.encode()
 
-Flow = Generator[Action, Outcome, T]
+
+def needs_random_boundary(values: Iterable[bytes | bytearray | memoryview]) -> bool:
+    """Whether a multipart value contains the fixed boundary's delimiter.
+
+    ``re`` searches any buffer without copying it (``bytes.find`` would need bytes).
+    """
+    for value in values:
+        if _FIXED_DELIMITER.search(value) is not None:
+            return True
+        if bytes(value[: len(_FIXED_OPENING)]) == _FIXED_OPENING:
+            return True
+    return False
+
+
+def random_boundary() -> str:
+    return secrets.token_hex(16)
 
 
 def form_value(value: object) -> str | bytes:
@@ -223,48 +229,11 @@ def form_value(value: object) -> str | bytes:
 # --------------------------------------------------------------------------- the client core
 
 
-def call_method(call: APICall[Any]) -> str:
-    """The HTTP method of a call whose request could not be built."""
-    try:
-        return str(call.make_kwargs().get("method", "GET")).upper()
-    except Exception:
-        return "GET"
-
-
-class _HTTPClient(Protocol):
-    """What the pipeline needs of an ``httpx.Client`` or ``httpx.AsyncClient``."""
-
-    @property
-    def timeout(self) -> httpx.Timeout: ...
-
-    def build_request(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Any = None,
-        headers: Any = None,
-        cookies: Any = None,
-        content: Any = None,
-        json: Any = None,
-        data: Any = None,
-        files: Any = None,
-        timeout: Any = ...,
-    ) -> httpx.Request: ...
-
-
-class _Pool(Protocol):
-    """What the pipeline needs of a client's pool (``_pool.AsyncHTTPPool`` / ``HTTPPool``)."""
-
-    @property
-    def current(self) -> _HTTPClient: ...
-
-
 class BaseClient:
     """Configuration and the request pipeline; subclasses only add the I/O."""
 
     _options: ClientOptions
-    _pool: _Pool
+    _pool: AsyncHTTPPool | HTTPPool
     _borrows_pool: bool = False
     """A copy (``with_options``): the pool is its original's, closed only by it."""
     _plugins: PluginHost
@@ -282,7 +251,7 @@ class BaseClient:
     # ------------------------------------------------------------------ settings
 
     @property
-    def _http(self) -> _HTTPClient:
+    def _http(self) -> httpx.AsyncClient | httpx.Client:
         """The ``httpx`` client in use (shared by copies; per event loop for the async one)."""
         return self._pool.current
 
@@ -424,14 +393,14 @@ class BaseClient:
             else:
                 json_body = {**(json_body or {}), **options.extra_body}
                 headers.setdefault("Content-Type", "application/json")
-        params: dict[str, Any] = dict(kwargs.get("params") or {})
+        params: dict[str, Any] = {**self._default_query, **(kwargs.get("params") or {})}
         if options.extra_query:
             params.update(options.extra_query)
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return self._http.build_request(
             kwargs["method"].upper(),
             self.base_url + kwargs["url"],
-            params={**self._default_query, **params} or None,
+            params=params or None,
             headers=headers,
             cookies=kwargs.get("cookies"),
             content=content,

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from ._calls import TimeoutTypes
 from ._constants import DEFAULT_BASE_URL
 from ._credentials import BearerKey, Credential, KeyProvider
 from ._exceptions import OpenAIError
@@ -37,8 +38,6 @@ __all__ = [
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
-
-TimeoutTypes = float | httpx.Timeout | None
 
 
 def env(name: str) -> str | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import inspect
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -28,6 +28,7 @@ import httpx
 
 __all__ = [
     "CREDENTIAL_HEADERS",
+    "AsyncApiKey",
     "NO_API_KEY",
     "AzureKey",
     "BearerKey",
@@ -60,6 +61,9 @@ def checked_secret(value: object, source: str) -> str:
         raise ValueError(f"Expected {source} to return a non-empty string.")
     return value
 
+
+AsyncApiKey = str | Callable[[], "str | Awaitable[str]"]
+"""``api_key`` of the async clients: a key, or a callable (plain or async) returning one."""
 
 NO_API_KEY = "<missing API key>"
 """``client.api_key`` of an Azure client authenticating with Entra ID (as in openai-python)."""

@@ -23,14 +23,8 @@ from openai_uploads import (
     OpenAI,
     hookimpl,
 )
-from openai_uploads._base_client import (
-    APICall,
-    Authorize,
-    BaseClient,
-    RequestOptions,
-    Send,
-    Sleep,
-)
+from openai_uploads._base_client import BaseClient
+from openai_uploads._calls import APICall, Authorize, RequestOptions, Send, Sleep
 from openai_uploads.hookspecs import RequestFinished, RequestStarted, RetryContext
 
 KEY = "sk-flow-test-key"

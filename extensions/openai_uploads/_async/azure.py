@@ -18,10 +18,11 @@ from .._azure_core import (
     azure_credential,
     azure_settings,
 )
-from .._base_client import DEFAULT_MAX_RETRIES, Outcome, Send, TimeoutTypes
-from .._config import openai_options
+from .._calls import Outcome, Send, TimeoutTypes
+from .._config import DEFAULT_MAX_RETRIES, openai_options
+from .._credentials import AsyncApiKey
 from .._types import NOT_GIVEN, NotGiven
-from .client import AsyncApiKey, AsyncOpenAI, checked_http_client
+from .client import AsyncOpenAI, checked_http_client
 
 # unasync: sync-only
 # from collections.abc import Callable

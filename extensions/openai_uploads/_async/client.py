@@ -7,49 +7,38 @@ its ``Send`` / ``Sleep`` actions.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Self, TypeVar, cast
 
 import httpx
 
-from .._base_client import (
-    DEFAULT_MAX_RETRIES,
+from .._base_client import BaseClient
+from .._calls import APICall, Authorize, Outcome, Read, Send, Sleep, TimeoutTypes
+from .._concurrency import aresolve, asleep
+from .._config import DEFAULT_MAX_RETRIES, ClientOptions, openai_credential, openai_options
+from .._credentials import AsyncApiKey, mask_credentials
+from .._deadline import DeadlineExceeded, DeadlineStream, adeadline, total_timeout
+from .._plugins import PluginHost
+from .._pool import AsyncHTTPPool
+from .._response import (
     HTTPX_ERRORS,
     MAX_REDIRECT_BODY,
-    APICall,
-    Authorize,
-    BaseClient,
-    DeadlineExceeded,
-    DeadlineStream,
-    Outcome,
-    Read,
-    Send,
-    Sleep,
-    TimeoutTypes,
     aiter_body,
     aread_once,
     body_limit,
-    mask_credentials,
     redirect_refusal,
-    total_timeout,
 )
-from .._concurrency import aresolve, asleep
-from .._config import ClientOptions, openai_credential, openai_options
-from .._deadline import adeadline
-from .._plugins import PluginHost
-from .._pool import AsyncHTTPPool
 from .._types import NOT_GIVEN, NotGiven
 from ..resources import AsyncFiles, AsyncUploads
+
+# unasync: sync-only
+# from collections.abc import Callable
+# unasync: end
 
 __all__ = ["AsyncOpenAI"]
 
 T = TypeVar("T")
-
-# unasync: async-only
-AsyncApiKey = str | Callable[[], "str | Awaitable[str]"]
-"""``api_key`` of the async clients: a key, or a callable (plain or async) returning one."""
-# unasync: end
 
 SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
 """What sending may raise besides cancellation: httpx's errors, and RuntimeError from a

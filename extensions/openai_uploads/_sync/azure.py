@@ -19,8 +19,8 @@ from .._azure_core import (
     azure_settings,
     strip_key_on_redirect,
 )
-from .._base_client import DEFAULT_MAX_RETRIES, Outcome, Send, TimeoutTypes
-from .._config import openai_options
+from .._calls import Outcome, Send, TimeoutTypes
+from .._config import DEFAULT_MAX_RETRIES, openai_options
 from .._types import NOT_GIVEN, NotGiven
 from .client import OpenAI, checked_http_client
 

@@ -14,39 +14,28 @@ from typing import Self, TypeVar, cast
 
 import httpx
 
-from .._base_client import (
-    DEFAULT_MAX_RETRIES,
-    HTTPX_ERRORS,
-    MAX_REDIRECT_BODY,
-    APICall,
-    Authorize,
-    BaseClient,
-    DeadlineExceeded,
-    DeadlineStream,
-    Outcome,
-    Read,
-    Send,
-    Sleep,
-    TimeoutTypes,
-    body_limit,
-    iter_body,
-    mask_credentials,
-    read_once,
-    redirect_refusal,
-    total_timeout,
-)
+from .._base_client import BaseClient
+from .._calls import APICall, Authorize, Outcome, Read, Send, Sleep, TimeoutTypes
 from .._concurrency import resolve, sleep
-from .._config import ClientOptions, openai_credential, openai_options
-from .._deadline import deadline
+from .._config import DEFAULT_MAX_RETRIES, ClientOptions, openai_credential, openai_options
+from .._credentials import mask_credentials
+from .._deadline import DeadlineExceeded, DeadlineStream, deadline, total_timeout
 from .._plugins import PluginHost
 from .._pool import HTTPPool
+from .._response import (
+    HTTPX_ERRORS,
+    MAX_REDIRECT_BODY,
+    body_limit,
+    iter_body,
+    read_once,
+    redirect_refusal,
+)
 from .._types import NOT_GIVEN, NotGiven
 from ..resources import Files, Uploads
 
 __all__ = ["OpenAI"]
 
 T = TypeVar("T")
-
 
 SEND_ERRORS: tuple[type[Exception], ...] = (*HTTPX_ERRORS, RuntimeError)
 """What sending may raise besides cancellation: httpx's errors, and RuntimeError from a

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .._base_client import RequestOptions
+from .._calls import RequestOptions
 from .._types import NotGiven
 
 if TYPE_CHECKING:
