@@ -1,13 +1,17 @@
 """The request pipeline shared by ``OpenAI`` and ``AsyncOpenAI``.
 
 Everything here is sans-I/O: building the ``httpx.Request`` from a generated
-``_get_kwargs`` plus the per-call options, turning a response into a model or a typed
-exception, and the retry loop. The loop is a generator (:meth:`BaseClient._flow`) that
-yields :class:`Send` and :class:`Sleep` actions (and :class:`Authorize` for clients whose
-credentials are fetched per attempt, :class:`Read` for a bounded body read within the
-attempt, ``files.content``'s); the sync and async clients only carry them out
-(``http.send`` / ``time.sleep`` versus ``await http.send`` / ``await sleep``), so the
+``_get_kwargs`` plus the client's options and the call's, and the retry loop. The loop is
+a generator (:meth:`BaseClient._flow`) that yields ``Send`` and ``Sleep`` actions (and
+``Authorize`` for a credential asked before every attempt, ``Read`` for a bounded body
+read within the attempt, ``files.content``'s); the sync and async clients only carry them
+out (``http.send`` / ``time.sleep`` versus ``await http.send`` / ``await sleep``), so the
 logic exists once.
+
+The rest of the client core, by job: the call model and the actions in :mod:`._calls`;
+the options in :mod:`._config`; credentials and their masking in :mod:`._credentials`;
+parsing and reading responses in :mod:`._response`; the attempt's deadline in
+:mod:`._deadline`; the connection pools in :mod:`._pool`.
 """
 
 from __future__ import annotations

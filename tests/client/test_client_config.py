@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import httpx
 import pytest
 
-from openai_uploads import AsyncOpenAI, OpenAI, OpenAIError
+from openai_uploads import AsyncOpenAI, AzureOpenAI, OpenAI, OpenAIError
+from openai_uploads._credentials import (
+    AzureKey,
+    BearerKey,
+    EntraToken,
+    EntraTokenProvider,
+    KeyProvider,
+)
 
 from .conftest import TEST_API_KEY, ScriptedServer
 
@@ -133,3 +143,82 @@ def test_shared_async_client_serves_concurrent_tasks(scripted: ScriptedServer) -
     assert sorted(r.path for r in scripted.requests) == sorted(
         f"/v1/uploads/u{i}/cancel" for i in range(20)
     )
+
+
+# --------------------------------------------------------------------------- options, credentials
+
+
+def test_the_options_are_one_frozen_value() -> None:
+    client = OpenAI(api_key="sk-x", base_url="http://example.test/v1")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        client._options.max_retries = 5  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        client.max_retries = 5  # type: ignore[misc]
+
+
+def test_with_options_is_a_replace_of_the_options() -> None:
+    client = OpenAI(api_key="sk-x", base_url="http://example.test/v1", default_headers={"X-A": "1"})
+    copy = client.with_options(max_retries=5, default_headers={"X-B": "2"})
+    assert copy._options == dataclasses.replace(
+        client._options, max_retries=5, default_headers={"X-A": "1", "X-B": "2"}
+    )
+    assert client._options.max_retries == 2  # the original's options are untouched
+
+
+def test_with_options_checks_the_new_values() -> None:
+    client = OpenAI(api_key="sk-x", base_url="http://example.test/v1")
+    with pytest.raises(ValueError, match="max_retries"):
+        client.with_options(max_retries=-1)
+    with pytest.raises(TypeError, match="strict_response_validation"):
+        client.with_options(strict_response_validation="yes")  # type: ignore[arg-type]
+
+
+def test_a_str_key_is_a_bearer_key_sent_on_every_request() -> None:
+    credential = OpenAI(api_key="sk-x", base_url="http://example.test/v1")._options.credential
+    assert isinstance(credential, BearerKey)
+    assert credential.provider is None
+    assert credential.headers() == {"Authorization": "Bearer sk-x"}
+
+
+def test_a_callable_key_is_asked_for_each_attempt() -> None:
+    client = OpenAI(api_key=lambda: "sk-now", base_url="http://example.test/v1")
+    credential = client._options.credential
+    assert isinstance(credential, KeyProvider)
+    assert credential.headers() == {}
+    assert credential.attempt_headers("sk-now") == {"Authorization": "Bearer sk-now"}
+    assert client.api_key == ""
+
+
+@pytest.mark.parametrize(
+    ("options", "kind", "attempt_headers", "api_key"),
+    [
+        ({"api_key": "k"}, AzureKey, None, "k"),
+        ({"api_key": lambda: "k"}, KeyProvider, {"api-key": "k"}, ""),
+        ({"azure_ad_token": "t"}, EntraToken, None, "<missing API key>"),
+        (
+            {"azure_ad_token_provider": lambda: "t"},
+            EntraTokenProvider,
+            {"Authorization": "Bearer t"},
+            "<missing API key>",
+        ),
+    ],
+    ids=["key", "key provider", "token", "token provider"],
+)
+def test_each_azure_credential_says_what_to_send_and_when(
+    options: dict[str, Any], kind: type, attempt_headers: dict[str, str] | None, api_key: str
+) -> None:
+    client = AzureOpenAI(
+        azure_endpoint="https://example.openai.azure.com", api_version="2025-01-01", **options
+    )
+    credential = client._options.credential
+    assert isinstance(credential, kind)
+    assert client.api_key == api_key
+    if attempt_headers is None:
+        assert credential.provider is None
+    else:
+        assert credential.attempt_headers(credential.provider()) == attempt_headers
+
+
+def test_a_credential_never_shows_its_secret() -> None:
+    for credential in (BearerKey("sk-secret"), AzureKey("sk-secret"), EntraToken("sk-secret")):
+        assert "sk-secret" not in repr(credential)
