@@ -30,6 +30,7 @@ __all__ = [
     "AzureSettings",
     "ClientOptions",
     "TimeoutTypes",
+    "client_timeout",
     "env",
     "openai_credential",
     "openai_options",

@@ -213,10 +213,12 @@ def test_each_azure_credential_says_what_to_send_and_when(
     credential = client._options.credential
     assert isinstance(credential, kind)
     assert client.api_key == api_key
+    provider = credential.provider
     if attempt_headers is None:
-        assert credential.provider is None
+        assert provider is None
     else:
-        assert credential.attempt_headers(credential.provider()) == attempt_headers
+        assert provider is not None
+        assert credential.attempt_headers(provider()) == attempt_headers
 
 
 def test_a_credential_never_shows_its_secret() -> None:
