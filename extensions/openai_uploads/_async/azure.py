@@ -32,50 +32,28 @@ __all__ = ["AsyncAzureOpenAI"]
 
 
 class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
-    # unasync: async-only
-    """:class:`~openai_uploads.AsyncOpenAI` for Azure OpenAI; the options of
-    :class:`AzureOpenAI`, and ``azure_ad_token_provider`` may be a coroutine function.
+    """:class:`~openai_uploads.AsyncOpenAI` for Azure OpenAI, safe to share between
+    threads (or, with the async client, between tasks).
+
+    Reads ``AZURE_OPENAI_API_KEY``, ``AZURE_OPENAI_AD_TOKEN``, ``AZURE_OPENAI_ENDPOINT``,
+    ``OPENAI_API_VERSION``, ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID`` for the options not
+    given. Pass at most one credential: ``api_key`` (sent as ``api-key``),
+    ``azure_ad_token`` or ``azure_ad_token_provider`` (sent as ``Authorization: Bearer``;
+    the provider is called before every attempt, so a long upload keeps a fresh token).
+    With the async client, ``azure_ad_token_provider`` may be a coroutine function.
 
     Example::
 
-        from azure.identity.aio import DefaultAzureCredential, get_bearer_token_provider
+        from openai_uploads import AsyncAzureOpenAI
 
-        credential = DefaultAzureCredential()
-        token_provider = get_bearer_token_provider(
-            credential, "https://cognitiveservices.azure.com/.default"
-        )
         async with AsyncAzureOpenAI(
             azure_endpoint="https://my-resource.openai.azure.com",
             api_version="2025-04-01-preview",
-            azure_ad_token_provider=token_provider,
-        ) as client:
+        ) as client:  # api_key from AZURE_OPENAI_API_KEY
             upload = await client.uploads.upload_file_chunked(
                 file="train.jsonl", mime_type="application/jsonl", purpose="fine-tune"
             )
     """
-
-    # unasync: sync-only
-    # """:class:`~openai_uploads.OpenAI` for Azure OpenAI, safe to share between threads.
-    #
-    # Reads ``AZURE_OPENAI_API_KEY``, ``AZURE_OPENAI_AD_TOKEN``, ``AZURE_OPENAI_ENDPOINT``,
-    # ``OPENAI_API_VERSION``, ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID`` for the options not
-    # given. Pass at most one credential: ``api_key`` (sent as ``api-key``),
-    # ``azure_ad_token`` or ``azure_ad_token_provider`` (sent as ``Authorization: Bearer``;
-    # the provider is called before every attempt, so a long upload keeps a fresh token).
-    #
-    # Example::
-    #
-    #     from openai_uploads import AzureOpenAI
-    #
-    #     with AzureOpenAI(
-    #         azure_endpoint="https://my-resource.openai.azure.com",
-    #         api_version="2025-04-01-preview",
-    #     ) as client:  # api_key from AZURE_OPENAI_API_KEY
-    #         upload = client.uploads.upload_file_chunked(
-    #             file="train.jsonl", mime_type="application/jsonl", purpose="fine-tune"
-    #         )
-    # """
-    # unasync: end
 
     def __init__(
         self,

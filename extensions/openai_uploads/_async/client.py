@@ -56,45 +56,33 @@ def checked_http_client(http_client: httpx.AsyncClient | None) -> httpx.Timeout 
 
 
 class AsyncOpenAI(BaseClient):
-    # unasync: async-only
-    """The asyncio client; the same options and behaviour as :class:`OpenAI`.
+    """A client of the Uploads API, safe to share between threads (or, with the async
+    client, between tasks).
 
-    Safe to share between tasks, and usable from one event loop after another (one
-    client across several ``asyncio.run`` calls): its own connection pool is replaced
-    when the loop changes, since connections cannot outlive their loop. A caller's own
-    ``http_client`` is used as given; keep such a client within one loop. A callable
-    ``api_key`` may be a coroutine function.
+    Reads ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and
+    ``OPENAI_PROJECT_ID`` for the options not given. Retries connection errors,
+    timeouts, 408, 409, 429 and 5xx up to ``max_retries`` times (the decision is the
+    ``decide_retry`` plugin hook's). Close it (or use ``with``) to release connections;
+    a caller's own ``http_client`` is left open.
+
+    ``api_key`` may be a callable returning the key (or a bearer token, e.g. an Entra ID
+    token provider for Azure's v1 endpoint): it is called before every attempt.
+
+    With the async client, a callable ``api_key`` may be a coroutine function, and one
+    client may be used from one event loop after another (across several
+    ``asyncio.run`` calls): its own connection pool is replaced when the loop changes,
+    since connections cannot outlive their loop. Keep a caller's own ``http_client``
+    within one loop.
 
     Example::
 
+        from openai_uploads import AsyncOpenAI
+
         async with AsyncOpenAI() as client:
             upload = await client.uploads.upload_file_chunked(
-                file="data.jsonl", mime_type="application/jsonl", purpose="fine-tune"
+                file="data.jsonl", mime_type="application/jsonl", purpose="batch"
             )
     """
-
-    # unasync: sync-only
-    # """A client of the Uploads API, safe to share between threads.
-    #
-    # Reads ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and
-    # ``OPENAI_PROJECT_ID`` for the options not given. Retries connection errors,
-    # timeouts, 408, 409, 429 and 5xx up to ``max_retries`` times (the decision is the
-    # ``decide_retry`` plugin hook's). Close it (or use ``with``) to release connections;
-    # a caller's own ``http_client`` is left open.
-    #
-    # ``api_key`` may be a callable returning the key (or a bearer token, e.g. an Entra ID
-    # token provider for Azure's v1 endpoint): it is called before every attempt.
-    #
-    # Example::
-    #
-    #     from openai_uploads import OpenAI
-    #
-    #     with OpenAI() as client:
-    #         upload = client.uploads.upload_file_chunked(
-    #             file="data.jsonl", mime_type="application/jsonl", purpose="batch"
-    #         )
-    # """
-    # unasync: end
 
     uploads: AsyncUploads
     files: AsyncFiles

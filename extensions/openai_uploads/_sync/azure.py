@@ -28,13 +28,15 @@ __all__ = ["AzureOpenAI"]
 
 
 class AzureOpenAI(_AzureConfig, OpenAI):
-    """:class:`~openai_uploads.OpenAI` for Azure OpenAI, safe to share between threads.
+    """:class:`~openai_uploads.OpenAI` for Azure OpenAI, safe to share between
+    threads (or, with the async client, between tasks).
 
     Reads ``AZURE_OPENAI_API_KEY``, ``AZURE_OPENAI_AD_TOKEN``, ``AZURE_OPENAI_ENDPOINT``,
     ``OPENAI_API_VERSION``, ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID`` for the options not
     given. Pass at most one credential: ``api_key`` (sent as ``api-key``),
     ``azure_ad_token`` or ``azure_ad_token_provider`` (sent as ``Authorization: Bearer``;
     the provider is called before every attempt, so a long upload keeps a fresh token).
+    With the async client, ``azure_ad_token_provider`` may be a coroutine function.
 
     Example::
 

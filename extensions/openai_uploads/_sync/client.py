@@ -53,7 +53,8 @@ def checked_http_client(http_client: httpx.Client | None) -> httpx.Timeout | Non
 
 
 class OpenAI(BaseClient):
-    """A client of the Uploads API, safe to share between threads.
+    """A client of the Uploads API, safe to share between threads (or, with the async
+    client, between tasks).
 
     Reads ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and
     ``OPENAI_PROJECT_ID`` for the options not given. Retries connection errors,
@@ -63,6 +64,12 @@ class OpenAI(BaseClient):
 
     ``api_key`` may be a callable returning the key (or a bearer token, e.g. an Entra ID
     token provider for Azure's v1 endpoint): it is called before every attempt.
+
+    With the async client, a callable ``api_key`` may be a coroutine function, and one
+    client may be used from one event loop after another (across several
+    ``asyncio.run`` calls): its own connection pool is replaced when the loop changes,
+    since connections cannot outlive their loop. Keep a caller's own ``http_client``
+    within one loop.
 
     Example::
 
