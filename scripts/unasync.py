@@ -90,7 +90,6 @@ NAMES: dict[str, str] = {
     "AsyncClient": "Client",
     "AsyncByteStream": "SyncByteStream",
     "AsyncIterator": "Iterator",
-    "AsyncGenerator": "Generator",
     "aclose": "close",
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",

@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import re
-import secrets
 import time
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -48,6 +45,7 @@ from ._credentials import (
 )
 from ._deadline import total_timeout
 from ._exceptions import APIConnectionError, APIResponseValidationError, OpenAIError
+from ._part_body import needs_random_boundary, random_boundary
 from ._plugins import PluginHost
 from ._pool import DEFAULT_LIMITS, AsyncHTTPPool, HTTPPool
 from ._response import (
@@ -73,8 +71,6 @@ __all__ = [  # the pipeline, and what the resources and the engine import from h
     "HTTPX_ERRORS",
     "APICall",
     "BaseClient",
-    "PartBody",
-    "PartReader",
     "RequestOptions",
     "ResponseTooLarge",
     "aiter_body",
@@ -94,129 +90,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRY_COUNT_HEADER = "x-retry-count"
-FIXED_BOUNDARY = "+++"
-"""The generated builder's multipart boundary; fixed so that recorded bodies are stable."""
 
 GENERATED_REQUEST_KEYS = frozenset(
     {"method", "url", "headers", "params", "cookies", "json", "data", "content", "files"}
 )
 """Every key a generated ``_get_kwargs()`` may return that ``_build_request`` sends; any
 other key makes the call fail at once (``TypeError``) instead of being dropped."""
-
-
-# --------------------------------------------------------------------------- part bodies
-
-
-class PartBody(Protocol):
-    """A part's bytes, read where they live as they are sent (the engine's streamed parts).
-
-    ``read_at`` is called from the thread (or event loop) that sends the request, once
-    per slice and again for every slice of a retried attempt, so it must be safe to call
-    concurrently for different parts and must return exactly ``size`` bytes (or raise).
-    """
-
-    def __len__(self) -> int: ...
-
-    def read_at(self, offset: int, size: int) -> bytes | memoryview: ...
-
-
-class PartReader:
-    """A read-only, seekable file object over a part's bytes that never copies them.
-
-    ``data`` is the part in memory (``read(n)`` returns ``memoryview`` slices of it) or a
-    :class:`PartBody` (each ``read(n)`` reads one slice from it: only the slice being
-    sent is in memory). httpx seeks it to 0 before each send, so a retried request
-    re-sends the part whole, read again. ``on_progress(n)`` is told how many bytes of
-    this part were handed to the socket in the current attempt: httpx writes one chunk
-    before it reads the next, so each ``read`` reports the bytes of the reads before it.
-    """
-
-    READ_SIZE = 512 * 1024
-    """The least a ``read(n)`` returns while data is left."""
-
-    def __init__(
-        self,
-        data: memoryview | PartBody,
-        *,
-        name: str = "part",
-        on_progress: Callable[[int], None] | None = None,
-    ) -> None:
-        self._data = data
-        self._size = len(data)
-        self._pos = 0
-        self._reported = 0
-        self.name = name
-        self._on_progress = on_progress
-
-    def _report(self, sent: int) -> None:
-        if self._on_progress is not None and sent != self._reported:
-            self._reported = sent
-            self._on_progress(sent)
-
-    def read(self, size: int = -1) -> bytes | memoryview:
-        self._report(self._pos)
-        # httpx asks for 64 KiB at a time; larger slices (views: nothing is copied) cut
-        # the per-chunk work of sending a part 16-fold. httpx only loops until b"".
-        end = (
-            self._size
-            if size is None or size < 0
-            else min(self._pos + max(size, self.READ_SIZE), self._size)
-        )
-        data = self._data
-        if isinstance(data, memoryview):
-            chunk: bytes | memoryview = data[self._pos : end]
-        elif end > self._pos:
-            # bytes (not a view) from a file: h11 sends a single bytes chunk as is,
-            # so the slice is copied once, by the read.
-            chunk = data.read_at(self._pos, end - self._pos)
-        else:
-            chunk = b""
-        self._pos = end
-        return chunk
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._size}[whence]
-        new = base + offset
-        if new < 0:
-            raise ValueError("negative seek position")
-        if new == 0 and whence == os.SEEK_SET:
-            # A new attempt starts: progress restarts from zero.
-            self._reported = 0
-        self._pos = new
-        return new
-
-    def tell(self) -> int:
-        return self._pos
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        pass
-
-
-_FIXED_DELIMITER = re.compile(re.escape(b"\r\n--" + FIXED_BOUNDARY.encode()))
-_FIXED_OPENING = b"--" + FIXED_BOUNDARY.encode()
-
-
-def needs_random_boundary(values: Iterable[bytes | bytearray | memoryview]) -> bool:
-    """Whether a multipart value contains the fixed boundary's delimiter.
-
-    ``re`` searches any buffer without copying it (``bytes.find`` would need bytes).
-    """
-    for value in values:
-        if _FIXED_DELIMITER.search(value) is not None:
-            return True
-        if bytes(value[: len(_FIXED_OPENING)]) == _FIXED_OPENING:
-            return True
-    return False
-
-
-def random_boundary() -> str:
-    return secrets.token_hex(16)
 
 
 def form_value(value: object) -> str | bytes:
