@@ -13,14 +13,21 @@ from openai_uploads._client import OpenAI
 from openai_uploads.hookspecs import hookimpl
 
 
+def say(line: str) -> None:
+    """One whole line in one write: a Ctrl-C between the words of a ``print`` (hooks run
+    on the main thread, where the signal lands) would splice two lines together."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 class Announce:
     @hookimpl
     def on_upload_started(self, event: object) -> None:
-        print("STARTED", event.upload_id, flush=True)  # type: ignore[attr-defined]
+        say(f"STARTED {event.upload_id}")  # type: ignore[attr-defined]
 
     @hookimpl
     def on_part_completed(self, event: object) -> None:
-        print("PART", event.part_number, flush=True)  # type: ignore[attr-defined]
+        say(f"PART {event.part_number}")  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -39,9 +46,9 @@ def main() -> None:
                 resume=resume == "1",
             )
         except KeyboardInterrupt:
-            print("INTERRUPTED", time.monotonic(), flush=True)
+            say(f"INTERRUPTED {time.monotonic()}")
             sys.exit(130)
-    print("DONE", flush=True)
+    say("DONE")
 
 
 if __name__ == "__main__":
