@@ -165,6 +165,7 @@ class AsyncWorkers:
         self._threads: set[int] = set()
         self._done: Done = []
         self._ended = anyio.Event()
+        self._turn: anyio.Event | None = None
 
     async def __aenter__(self) -> Self:
         await self._group.__aenter__()
@@ -178,6 +179,26 @@ class AsyncWorkers:
         """Run ``await func()`` beside the flow."""
         scope = self._scopes[key] = anyio.CancelScope()
         self._group.start_soon(self._run, key, scope, func)
+
+    def start_in_turn(
+        self, key: int, func: Callable[[Callable[[], None]], Awaitable[object]]
+    ) -> None:
+        """Run ``await func(began)`` beside the flow once the job started in turn before
+        it has called its ``began`` (or ended, or been cancelled): jobs started so begin
+        in the order they were started, and run side by side after that. ``began`` must
+        be called in the event loop's thread."""
+        before, mine = self._turn, anyio.Event()
+        self._turn = mine
+
+        async def run() -> object:
+            try:
+                if before is not None:
+                    await before.wait()
+                return await func(mine.set)
+            finally:
+                mine.set()
+
+        self.start(key, run)
 
     def start_thread(self, key: int, func: Callable[[], object]) -> None:
         """Run ``func()`` in a worker thread beside the flow; it must stop on its own
@@ -236,6 +257,7 @@ class AsyncWorkers:
         await self._until_ended(set(self._threads), stop_grace)
         for scope in self._scopes.values():
             scope.cancel()
+        self._turn = None
         return self._take()
 
 
@@ -248,6 +270,7 @@ class Workers:
         self._futures: dict[Future[object], int] = {}
         self._threads: set[Future[object]] = set()
         self._abandoned: list[Future[object]] = []
+        self._turn: threading.Event | None = None
 
     def __enter__(self) -> Self:
         return self
@@ -261,6 +284,21 @@ class Workers:
     def start(self, key: int, func: Callable[[], object]) -> None:
         """Run ``func()`` in a pool thread beside the flow."""
         self._futures[self._executor.submit(func)] = key
+
+    def start_in_turn(self, key: int, func: Callable[[Callable[[], None]], object]) -> None:
+        """Run ``func(began)`` in a pool thread once the job started in turn before it
+        has called its ``began`` (or ended, or been cancelled before it ran)."""
+        before, mine = self._turn, threading.Event()
+        self._turn = mine
+
+        def run() -> object:
+            if before is not None:
+                before.wait()
+            return func(mine.set)
+
+        future = self._executor.submit(run)
+        future.add_done_callback(lambda _: mine.set())  # ended, failed or cancelled
+        self._futures[future] = key
 
     def start_thread(self, key: int, func: Callable[[], object]) -> None:
         """Run ``func()`` in a pool thread beside the flow; it must stop on its own."""
@@ -296,6 +334,7 @@ class Workers:
         self._abandoned += self._futures
         self._futures.clear()
         self._threads.clear()
+        self._turn = None
         return ended
 
 

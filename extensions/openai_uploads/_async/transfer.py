@@ -10,6 +10,7 @@ thread pool while the calling thread carries out the rest, waking every
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -75,12 +76,20 @@ async def _drive(
             outcome, error = None, ainterrupted(exc)
 
 
+async def _send_part(client: AsyncOpenAI, action: StartPart, began: Callable[[], None]) -> Any:
+    if action.began is not None:
+        action.began.then = began  # the next part begins once this one has
+    else:
+        began()
+    return await client._execute(action.call)
+
+
 async def _carry_out(client: AsyncOpenAI, workers: AsyncWorkers, action: Action) -> Any:
     if isinstance(action, Call):
         with ashield(action.shielded):
             return await client._execute(action.call)
     if isinstance(action, StartPart):
-        workers.start(action.number, partial(client._execute, action.call))
+        workers.start_in_turn(action.number, partial(_send_part, client, action))
         return None
     if isinstance(action, WaitParts):
         return await workers.wait(action.timeout)

@@ -11,6 +11,7 @@ thread pool while the calling thread carries out the rest, waking every
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -76,12 +77,20 @@ def _drive(
             outcome, error = None, interrupted(exc)
 
 
+def _send_part(client: OpenAI, action: StartPart, began: Callable[[], None]) -> Any:
+    if action.began is not None:
+        action.began.then = began  # the next part begins once this one has
+    else:
+        began()
+    return client._execute(action.call)
+
+
 def _carry_out(client: OpenAI, workers: Workers, action: Action) -> Any:
     if isinstance(action, Call):
         with shield(action.shielded):
             return client._execute(action.call)
     if isinstance(action, StartPart):
-        workers.start(action.number, partial(client._execute, action.call))
+        workers.start_in_turn(action.number, partial(_send_part, client, action))
         return None
     if isinstance(action, WaitParts):
         return workers.wait(action.timeout)

@@ -21,7 +21,10 @@ The actions (below), and what the driver sends back for each:
 
 * :class:`Call`: sends one request (``client._execute``); the parsed model;
 * :class:`StartPart` / :class:`StartHashing`: starts a part, or the digest read in a
-  worker thread, beside the flow; None;
+  worker thread, beside the flow; None. Parts begin in the order they are started
+  (each request starts once the one before it has begun to be sent), so they reach
+  the server in file order, in which it can hash them as they land, and then stream
+  side by side;
 * :class:`WaitParts`: waits (at most ``timeout``) for a started job to end; what ended,
   ``[(key, result or exception)]``;
 * :class:`CancelParts`: stops every started job; what ended meanwhile;
@@ -76,11 +79,13 @@ class Call:
 
 @dataclass(frozen=True, slots=True)
 class StartPart:
-    """Start sending part ``number`` beside the flow; its result is reported by a later
-    :class:`WaitParts` under the key ``number``."""
+    """Start sending part ``number`` beside the flow, once the part started before it
+    has begun to be sent (``began`` tells when this one has); its result is reported by
+    a later :class:`WaitParts` under the key ``number``."""
 
     number: int
     call: APICall[UploadPart]
+    began: Began | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +123,22 @@ class Blocking:
     run: Callable[[], Any]
     offload: bool = True
     shielded: bool = False
+
+
+class Began:
+    """Tells, once, that a part's request has begun to be sent: its first slice is on
+    the wire (so its headers are), or a later attempt starts (the first failed: the
+    next part need not wait for it). The driver sets :attr:`then` when the part starts."""
+
+    __slots__ = ("then",)
+
+    def __init__(self) -> None:
+        self.then: Callable[[], None] | None = None
+
+    def __call__(self) -> None:
+        then, self.then = self.then, None
+        if then is not None:
+            then()
 
 
 Action = Call | StartPart | StartHashing | WaitParts | CancelParts | Blocking
@@ -202,7 +223,8 @@ def _send_parts(job: Job, reads: ReadStrategy) -> Generator[Action, Any, None]:
             while len(in_flight) >= job.parts_allowed():
                 hashing = yield from _reap(job, reads, in_flight, hashing, block=True)
             job.check_expiry()
-            yield StartPart(part.number, _part_call(job, part, body))
+            began = Began()
+            yield StartPart(part.number, _part_call(job, part, body, began), began)
             in_flight[part.number] = part
             hashing = yield from _reap(job, reads, in_flight, hashing, block=False)
         job.all_parts_started()
@@ -309,8 +331,24 @@ def _cancel_call(job: Job, upload_id: str) -> APICall[Upload]:
     return cancel_upload_call(upload_id, params={}, options=options)
 
 
-def _part_call(job: Job, part: Part, body: memoryview | PartBody) -> APICall[UploadPart]:
+def _part_call(
+    job: Job, part: Part, body: memoryview | PartBody, began: Began
+) -> APICall[UploadPart]:
     arguments = job.part_arguments(part)
+    counted, reported = arguments["on_attempt"], arguments["on_progress"]
+    attempts = 0
+
+    def on_progress(sent: int) -> None:
+        reported(sent)
+        began()  # its first slice is on the wire: the next part may begin
+
+    def on_attempt() -> None:
+        nonlocal attempts
+        counted()
+        attempts += 1
+        if attempts > 1:  # the first attempt failed: the next part need not wait
+            began()
+
     options = dataclasses.replace(
         _options(job),
         max_retries=arguments["max_retries"],
@@ -321,9 +359,9 @@ def _part_call(job: Job, part: Part, body: memoryview | PartBody) -> APICall[Upl
         body=body,
         filename=arguments["filename"],
         mime_type=None,
-        on_progress=arguments["on_progress"],
+        on_progress=on_progress,
         options=options,
         fixed_boundary=False,
-        on_attempt=arguments["on_attempt"],
+        on_attempt=on_attempt,
         part_number=part.number,
     )
