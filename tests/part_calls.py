@@ -11,7 +11,7 @@ from typing import Any
 
 from openai_uploads._base_client import RequestOptions
 from openai_uploads._part_body import PartBody
-from openai_uploads.resources._parts_core import add_part_call
+from openai_uploads._parts_core import add_part_call
 
 
 def send_part(

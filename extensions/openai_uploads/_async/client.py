@@ -30,7 +30,8 @@ from .._response import (
     redirect_refusal,
 )
 from .._types import NOT_GIVEN, NotGiven
-from ..resources import AsyncFiles, AsyncUploads
+from .files import AsyncFiles
+from .uploads import AsyncUploads
 
 # unasync: sync-only
 # from collections.abc import Callable

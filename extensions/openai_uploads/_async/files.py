@@ -29,11 +29,7 @@ from .._base_client import (
 )
 from .._concurrency import arun_blocking
 from .._exceptions import APIResponseValidationError
-from .._pagination_core import apaginate
-from .._params import spec_method, split_params
-from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
-from ..pagination import AsyncCursorPage, AsyncPaginator
-from ..resources._files_core import (
+from .._files_core import (
     DOWNLOAD_CHUNK,
     Replacement,
     Writable,
@@ -45,7 +41,11 @@ from ..resources._files_core import (
     retrieve_file_call,
     stream_file_call,
 )
-from ..resources._resource import AsyncAPIResource, request_options
+from .._pagination_core import apaginate
+from .._params import spec_method, split_params
+from .._resource import AsyncAPIResource, request_options
+from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
+from .pagination import AsyncCursorPage, AsyncPaginator
 
 __all__ = ["AsyncFiles"]
 

@@ -6,6 +6,13 @@ from collections.abc import AsyncIterator
 
 from .._pagination_core import AsyncPageFetch, T, _CursorPage, _ListResponse
 
+# unasync: async-only
+# What the async list methods return (their sync twins return the page itself, which
+# NAMES maps it to), so that `_async/files.py` imports both from here.
+from .._pagination_core import AsyncPaginator as AsyncPaginator
+
+# unasync: end
+
 __all__ = ["AsyncCursorPage"]
 
 

@@ -15,9 +15,9 @@ import httpx
 from openai_uploads_client.sdk import AddUploadPartParams
 
 from .._params import spec_method
+from .._parts_core import add_part_call, coerce_part_data
+from .._resource import AsyncAPIResource, request_options
 from .._types import NOT_GIVEN, FileTypes, NotGiven, UploadPart
-from ..resources._parts_core import add_part_call, coerce_part_data
-from ..resources._resource import AsyncAPIResource, request_options
 
 __all__ = ["AsyncParts"]
 

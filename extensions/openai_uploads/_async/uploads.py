@@ -17,11 +17,11 @@ import httpx
 from openai_uploads_client.sdk import CancelUploadParams, CompleteUploadParams, CreateUploadParams
 
 from .._params import spec_method
+from .._resource import AsyncAPIResource, request_options
 from .._transfer._options import TransferOptions
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
-from ..resources._resource import AsyncAPIResource, request_options
-from ..resources._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
-from ..resources.parts import AsyncParts
+from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
+from .parts import AsyncParts
 from .transfer import arun_transfer
 
 if TYPE_CHECKING:

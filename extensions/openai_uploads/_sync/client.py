@@ -31,7 +31,8 @@ from .._response import (
     redirect_refusal,
 )
 from .._types import NOT_GIVEN, NotGiven
-from ..resources import Files, Uploads
+from .files import Files
+from .uploads import Uploads
 
 __all__ = ["OpenAI"]
 

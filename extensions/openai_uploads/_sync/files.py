@@ -25,11 +25,7 @@ from .._base_client import (
 )
 from .._concurrency import run_blocking
 from .._exceptions import APIResponseValidationError
-from .._pagination_core import paginate
-from .._params import spec_method, split_params
-from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
-from ..pagination import SyncCursorPage
-from ..resources._files_core import (
+from .._files_core import (
     DOWNLOAD_CHUNK,
     Replacement,
     Writable,
@@ -41,7 +37,11 @@ from ..resources._files_core import (
     retrieve_file_call,
     stream_file_call,
 )
-from ..resources._resource import SyncAPIResource, request_options
+from .._pagination_core import paginate
+from .._params import spec_method, split_params
+from .._resource import SyncAPIResource, request_options
+from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
+from .pagination import SyncCursorPage
 
 __all__ = ["Files"]
 

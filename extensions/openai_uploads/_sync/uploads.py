@@ -13,11 +13,11 @@ import httpx
 from openai_uploads_client.sdk import CancelUploadParams, CompleteUploadParams, CreateUploadParams
 
 from .._params import spec_method
+from .._resource import SyncAPIResource, request_options
 from .._transfer._options import TransferOptions
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
-from ..resources._resource import SyncAPIResource, request_options
-from ..resources._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
-from ..resources.parts import Parts
+from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
+from .parts import Parts
 from .transfer import run_transfer
 
 if TYPE_CHECKING:

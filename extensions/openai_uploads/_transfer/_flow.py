@@ -43,9 +43,9 @@ from typing import Any
 from .._base_client import APICall, RequestOptions
 from .._exceptions import APIResponseValidationError
 from .._part_body import PartBody
+from .._parts_core import add_part_call
 from .._types import Upload, UploadPart, omit
-from ..resources._parts_core import add_part_call
-from ..resources._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
+from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
 from ._job import Job
 from ._plan import Part
 from ._source import OrderedReads, RangeReads, ReadStrategy, reads_for

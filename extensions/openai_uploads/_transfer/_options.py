@@ -18,8 +18,8 @@ import httpx
 from .._constants import DEFAULT_MAX_CONCURRENCY, MAX_PART_SIZE
 from .._params import split_params
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit
+from .._uploads_core import check_purpose, expiration
 from .._utils import is_strict_int
-from ..resources._uploads_core import check_purpose, expiration
 
 _MD5_RE = re.compile(r"[0-9a-fA-F]{32}")
 

@@ -17,7 +17,7 @@ import httpx
 
 from openai_uploads_client.api.files import delete_file, download_file, list_files, retrieve_file
 
-from .._base_client import (
+from ._base_client import (
     APICall,
     RequestOptions,
     check_content_length,
@@ -25,9 +25,9 @@ from .._base_client import (
     parse_json_model,
     parse_stream,
 )
-from .._exceptions import APIResponseValidationError
-from .._types import FileDeleted, FileList, FileObject
+from ._exceptions import APIResponseValidationError
 from ._resource import require_id
+from ._types import FileDeleted, FileList, FileObject
 
 T = TypeVar("T")
 

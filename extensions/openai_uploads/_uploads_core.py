@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from openai_uploads_client.api.uploads import cancel_upload, complete_upload, create_upload
 from openai_uploads_client.models import FileExpirationAfter
 
-from .._base_client import APICall, RequestOptions, parse_json_model
-from .._constants import MAX_FILE_EXPIRY_SECONDS, UPLOAD_PURPOSES
-from .._params import request_body, split_params
-from .._types import ExpiresAfter, FilePurpose, Omit, Upload
-from .._utils import is_strict_int
+from ._base_client import APICall, RequestOptions, parse_json_model
+from ._constants import MAX_FILE_EXPIRY_SECONDS, UPLOAD_PURPOSES
+from ._params import request_body, split_params
 from ._resource import require_id
+from ._types import ExpiresAfter, FilePurpose, Omit, Upload
+from ._utils import is_strict_int
 
 SECONDS_PER_DAY = 86_400
 MAX_EXPIRY_DAYS = MAX_FILE_EXPIRY_SECONDS // SECONDS_PER_DAY

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .._calls import RequestOptions
-from .._types import NotGiven
+from ._calls import RequestOptions
+from ._types import NotGiven
 
 if TYPE_CHECKING:
-    from .._client import AsyncOpenAI, OpenAI
+    from ._client import AsyncOpenAI, OpenAI
 
 
 class SyncAPIResource:

@@ -14,12 +14,12 @@ from openai_uploads_client.api.uploads import add_upload_part
 from openai_uploads_client.models import AddUploadPartRequest
 from openai_uploads_client.types import File
 
-from .._base_client import APICall, RequestOptions, parse_json_model
-from .._constants import MAX_PART_SIZE
-from .._params import request_body, split_params
-from .._part_body import PartBody, PartReader, choose_boundary
-from .._types import FileTypes, UploadPart
+from ._base_client import APICall, RequestOptions, parse_json_model
+from ._constants import MAX_PART_SIZE
+from ._params import request_body, split_params
+from ._part_body import PartBody, PartReader, choose_boundary
 from ._resource import require_id
+from ._types import FileTypes, UploadPart
 
 DEFAULT_PART_FILENAME = "part"
 
