@@ -13,9 +13,9 @@ rewritten, line by line and nothing else:
   docstrings are written once, true of both sides (examples written async: the rewrite
   drops ``await`` and ``async with`` from them too);
 * the lines of a block marked ``# unasync: async-only`` ... ``# unasync: end`` are left
-  out of the twin. The old ``# unasync: sync-only`` blocks (sync lines written as
-  comments) remain only in the files of :data:`SYNC_ONLY_FILES`, which are being
-  rewritten to need none; anywhere else such a block is an error;
+  out of the twin (an async-only re-export or method the sync side has no use for). There
+  is no sync code in comments: a ``# unasync: sync-only`` marker is an error (write one
+  text true of both sides, or twin names the table maps, e.g. ``AsyncApiKey``);
 * the imports the sync code does not use are dropped, the rest sorted, and the result
   formatted with ruff, so that the generated files are what ``ruff check`` and
   ``ruff format`` expect.
@@ -63,6 +63,7 @@ NAMES: dict[str, str] = {
     "AsyncOpenAI": "OpenAI",
     "AsyncAzureOpenAI": "AzureOpenAI",
     "AsyncAzureADTokenProvider": "AzureADTokenProvider",
+    "AsyncApiKey": "ApiKey",  # openai_uploads._credentials: what api_key may be
     "AsyncFiles": "Files",
     "AsyncUploads": "Uploads",
     "AsyncParts": "Parts",
@@ -99,14 +100,6 @@ NAMES: dict[str, str] = {
     "async_scripted_client": "scripted_client",
 }
 
-# The async modules that may still hold ``# unasync: sync-only`` blocks (#22 removes them;
-# a file here without one is an error, so the list only shrinks).
-SYNC_ONLY_FILES: frozenset[str] = frozenset(
-    {
-        "extensions/openai_uploads/_async/azure.py",
-        "extensions/openai_uploads/_async/client.py",
-    }
-)
 # ---------------------------------------------------------------------------- end of table
 
 _KEYWORDS = [
@@ -115,7 +108,7 @@ _KEYWORDS = [
 ]
 _LONGEST_FIRST = sorted(map(re.escape, NAMES), key=len, reverse=True)
 _NAMES = re.compile(r"\b(" + "|".join(_LONGEST_FIRST) + r")\b")
-_MARKER = re.compile(r"^(?P<indent>\s*)# unasync: (?P<what>async-only|sync-only|end)\s*$")
+_MARKER = re.compile(r"^\s*# unasync: (?P<what>async-only|sync-only|end)\s*$")
 
 
 class GenerationError(Exception):
@@ -135,49 +128,30 @@ def unasync_line(line: str, used: set[str] | None = None) -> str:
     return _NAMES.sub(twin, line)
 
 
-def unasync_text(
-    text: str, name: str, used: set[str] | None = None, sync_only: bool = False
-) -> str:
-    """The sync twin of an async module's text (before formatting).
-
-    ``sync_only``: whether the module may still hold ``# unasync: sync-only`` blocks.
-    """
+def unasync_text(text: str, name: str, used: set[str] | None = None) -> str:
+    """The sync twin of an async module's text (before formatting)."""
     out: list[str] = []
-    side: str | None = None  # inside a block: "async-only" or "sync-only"
-    indent = ""
+    inside = False  # in an async-only block
     for number, line in enumerate(text.splitlines(), start=1):
         marker = _MARKER.match(line)
         where = f"{name}:{number}"
         if marker:
             what = marker.group("what")
-            if what == "end":
-                if side is None:
-                    raise GenerationError(f"{where}: '# unasync: end' outside a block")
-                side = None
-            elif what == "sync-only" and not sync_only:
+            if what == "sync-only":
                 raise GenerationError(
                     f"{where}: no '# unasync: sync-only' blocks: write one text true of "
                     "both sides, or a pair of twin helpers whose names NAMES maps"
                 )
-            elif side == what or (side == "sync-only" and what == "async-only"):
-                raise GenerationError(f"{where}: '# unasync: {what}' after '{side}'")
-            else:
-                side, indent = what, marker.group("indent")
+            if what == "end" and not inside:
+                raise GenerationError(f"{where}: '# unasync: end' outside a block")
+            if what == "async-only" and inside:
+                raise GenerationError(f"{where}: '# unasync: async-only' after 'async-only'")
+            inside = what == "async-only"
             continue
-        if side == "async-only":
-            continue
-        if side == "sync-only":
-            stripped = line.strip()
-            if stripped == "#":
-                out.append("")
-            elif line.startswith(indent + "# "):
-                out.append(indent + line[len(indent) + 2 :])
-            else:
-                raise GenerationError(f"{where}: a sync-only line must be '{indent}# ...'")
-            continue
-        out.append(unasync_line(line, used))
-    if side is not None:
-        raise GenerationError(f"{name}: a '# unasync: {side}' block is not closed")
+        if not inside:
+            out.append(unasync_line(line, used))
+    if inside:
+        raise GenerationError(f"{name}: a '# unasync: async-only' block is not closed")
     return "\n".join(out) + "\n"
 
 
@@ -206,10 +180,7 @@ def header(source: Path) -> str:
 
 def generate(source: Path, target: Path, used: set[str] | None = None) -> str:
     """The text the sync twin ``target`` of ``source`` must have."""
-    sync_only = _relative(source) in SYNC_ONLY_FILES
-    text = header(source) + unasync_text(
-        source.read_text(), _relative(source), used, sync_only=sync_only
-    )
+    text = header(source) + unasync_text(source.read_text(), _relative(source), used)
     text = _ruff(
         ["check", "--fix", "--exit-zero", "--quiet", "--select", "F401,I,UP028", "--unsafe-fixes"],
         text,
@@ -233,18 +204,6 @@ def twins() -> tuple[dict[Path, str], list[Path]]:
     if unused:
         raise GenerationError(
             f"substitutions no async module uses (remove them from NAMES): {', '.join(unused)}"
-        )
-    quiet = sorted(
-        name
-        for name in SYNC_ONLY_FILES
-        if not any(
-            _MARKER.match(line) and "sync-only" in line
-            for line in (ROOT / name).read_text().splitlines()
-        )
-    )
-    if quiet:
-        raise GenerationError(
-            f"no sync-only block left (remove them from SYNC_ONLY_FILES): {', '.join(quiet)}"
         )
     return expected, stale
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Self, TypeVar
 
 import httpx
@@ -35,7 +35,7 @@ from ._calls import (
     TimeoutTypes,
     call_method,
 )
-from ._config import ClientOptions, openai_credential
+from ._config import ClientOptions
 from ._credentials import (
     OutgoingHeaders,
     error_for_hooks,
@@ -62,7 +62,7 @@ from ._response import (
     parse_json_model,
     parse_stream,
 )
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NotGiven
 from ._version import __version__
 from .hookspecs import OutgoingRequest, RequestFinished, RequestStarted, RetryContext
 
@@ -203,37 +203,6 @@ class BaseClient:
     def _init_resources(self) -> None:
         """Attach ``uploads`` and ``files`` (the sync or async resources)."""
         raise NotImplementedError
-
-    def with_options(
-        self,
-        *,
-        api_key: str | Callable[[], Any] | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        strict_response_validation: bool | None = None,
-    ) -> Self:
-        """A copy with some options changed, sharing the connection pool and the plugins.
-
-        Example::
-
-            client.with_options(max_retries=5, timeout=30).uploads.cancel(upload_id)
-        """
-        return self._copy(
-            self._options.replace(
-                credential=None if api_key is None else openai_credential(api_key),
-                organization=organization,
-                project=project,
-                base_url=base_url,
-                timeout=timeout,
-                max_retries=max_retries,
-                default_headers=default_headers,
-                strict_response_validation=strict_response_validation,
-            )
-        )
 
     # ------------------------------------------------------------------ pipeline
 

@@ -28,6 +28,7 @@ import httpx
 
 __all__ = [
     "CREDENTIAL_HEADERS",
+    "ApiKey",
     "AsyncApiKey",
     "NO_API_KEY",
     "AzureKey",
@@ -62,8 +63,12 @@ def checked_secret(value: object, source: str) -> str:
     return value
 
 
+ApiKey = str | Callable[[], str]
+"""``api_key`` of the sync clients: a key, or a callable returning one."""
+
 AsyncApiKey = str | Callable[[], "str | Awaitable[str]"]
-"""``api_key`` of the async clients: a key, or a callable (plain or async) returning one."""
+"""``api_key`` of the async clients: a key, or a callable (plain or async) returning one
+(``scripts/unasync.py`` maps it to :data:`ApiKey`)."""
 
 NO_API_KEY = "<missing API key>"
 """``client.api_key`` of an Azure client authenticating with Entra ID (as in openai-python)."""
@@ -104,8 +109,8 @@ class _Fixed:
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class BearerKey(_Fixed):
-    """An OpenAI API key, sent as ``Authorization: Bearer``."""
+class _Key(_Fixed):
+    """An API key given as a string: ``client.api_key`` reads it."""
 
     key: str
     shown = "api_key='<hidden>'"
@@ -113,21 +118,19 @@ class BearerKey(_Fixed):
     @property
     def api_key(self) -> str:
         return self.key
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class BearerKey(_Key):
+    """An OpenAI API key, sent as ``Authorization: Bearer``."""
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key}"}
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class AzureKey(_Fixed):
+class AzureKey(_Key):
     """An Azure OpenAI API key, sent as ``api-key``."""
-
-    key: str
-    shown = "api_key='<hidden>'"
-
-    @property
-    def api_key(self) -> str:
-        return self.key
 
     def headers(self) -> dict[str, str]:
         return {"api-key": self.key}

@@ -109,7 +109,7 @@ def test_a_substitution_no_module_uses_fails_naming_it(repo_copy: Path) -> None:
         assert "AsyncNowhere" in result.stderr
 
 
-def test_a_sync_only_block_outside_the_listed_files_fails(repo_copy: Path) -> None:
+def test_a_sync_only_block_in_an_async_module_fails(repo_copy: Path) -> None:
     source = repo_copy / PACKAGE / "_async" / "files.py"
     source.write_text(source.read_text() + "\n# unasync: sync-only\n# X = 1\n# unasync: end\n")
     result = run(repo_copy, "--check")
@@ -194,22 +194,10 @@ def test_an_async_only_block_is_left_out(unasync: ModuleType) -> None:
     assert unasync.unasync_text(source, "x.py") == "x = 1\nz = 3\n"
 
 
-def test_the_sync_side_of_a_marked_block_is_kept_uncommented(unasync: ModuleType) -> None:
-    source = (
-        "def f():\n"
-        "    # unasync: async-only\n"
-        '    """Async doc."""\n'
-        "    # unasync: sync-only\n"
-        '    # """Sync doc.\n'
-        "    #\n"
-        "    # More.\n"
-        '    # """\n'
-        "    # unasync: end\n"
-        "    return 1\n"
-    )
-    assert unasync.unasync_text(source, "x.py", sync_only=True) == (
-        'def f():\n    """Sync doc.\n\n    More.\n    """\n    return 1\n'
-    )
+def test_a_sync_only_block_is_an_error_anywhere(unasync: ModuleType) -> None:
+    source = "def f():\n    # unasync: sync-only\n    # return 2\n    # unasync: end\n"
+    with pytest.raises(unasync.GenerationError, match=r"x\.py:2: no '# unasync: sync-only'"):
+        unasync.unasync_text(source, "x.py")
 
 
 @pytest.mark.parametrize(
@@ -217,12 +205,11 @@ def test_the_sync_side_of_a_marked_block_is_kept_uncommented(unasync: ModuleType
     [
         ("# unasync: async-only\nx = 1\n", "not closed"),
         ("x = 1\n# unasync: end\n", "outside a block"),
-        ("# unasync: sync-only\nx = 1\n# unasync: end\n", "must be '# ...'"),
-        ("# unasync: sync-only\n# x = 1\n# unasync: async-only\n# unasync: end\n", "after"),
+        ("# unasync: async-only\nx = 1\n# unasync: async-only\n# unasync: end\n", "after"),
     ],
 )
 def test_a_misplaced_marker_is_an_error_naming_the_line(
     unasync: ModuleType, source: str, message: str
 ) -> None:
     with pytest.raises(unasync.GenerationError, match=message):
-        unasync.unasync_text(source, "x.py", sync_only=True)
+        unasync.unasync_text(source, "x.py")

@@ -24,10 +24,6 @@ from .._credentials import AsyncApiKey
 from .._types import NOT_GIVEN, NotGiven
 from .client import AsyncOpenAI, checked_http_client
 
-# unasync: sync-only
-# from collections.abc import Callable
-# unasync: end
-
 __all__ = ["AsyncAzureOpenAI"]
 
 
@@ -61,11 +57,7 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
         azure_endpoint: str | None = None,
         azure_deployment: str | None = None,
         api_version: str | None = None,
-        # unasync: async-only
         api_key: AsyncApiKey | None = None,
-        # unasync: sync-only
-        # api_key: str | Callable[[], str] | None = None,
-        # unasync: end
         azure_ad_token: str | None = None,
         azure_ad_token_provider: AsyncAzureADTokenProvider | None = None,
         organization: str | None = None,
@@ -109,11 +101,7 @@ class AsyncAzureOpenAI(_AzureConfig, AsyncOpenAI):
     def with_options(
         self,
         *,
-        # unasync: async-only
         api_key: AsyncApiKey | None = None,
-        # unasync: sync-only
-        # api_key: str | Callable[[], str] | None = None,
-        # unasync: end
         azure_ad_token: str | None = None,
         azure_ad_token_provider: AsyncAzureADTokenProvider | None = None,
         api_version: str | None = None,

@@ -33,10 +33,6 @@ from .._types import NOT_GIVEN, NotGiven
 from .files import AsyncFiles
 from .uploads import AsyncUploads
 
-# unasync: sync-only
-# from collections.abc import Callable
-# unasync: end
-
 __all__ = ["AsyncOpenAI"]
 
 T = TypeVar("T")
@@ -92,11 +88,7 @@ class AsyncOpenAI(BaseClient):
     def __init__(
         self,
         *,
-        # unasync: async-only
         api_key: AsyncApiKey | None = None,
-        # unasync: sync-only
-        # api_key: str | Callable[[], str] | None = None,
-        # unasync: end
         organization: str | None = None,
         project: str | None = None,
         base_url: str | httpx.URL | None = None,
@@ -135,7 +127,6 @@ class AsyncOpenAI(BaseClient):
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
         self._init_resources()
 
-    # unasync: async-only
     def with_options(
         self,
         *,
@@ -148,20 +139,24 @@ class AsyncOpenAI(BaseClient):
         default_headers: Mapping[str, str] | None = None,
         strict_response_validation: bool | None = None,
     ) -> Self:
-        return super().with_options(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            strict_response_validation=strict_response_validation,
+        """A copy with some options changed, sharing the connection pool and the plugins.
+
+        Example::
+
+            client.with_options(max_retries=5, timeout=30).uploads.cancel(upload_id)
+        """
+        return self._copy(
+            self._options.replace(
+                credential=None if api_key is None else openai_credential(api_key),
+                organization=organization,
+                project=project,
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                default_headers=default_headers,
+                strict_response_validation=strict_response_validation,
+            )
         )
-
-    with_options.__doc__ = BaseClient.with_options.__doc__
-
-    # unasync: end
 
     def _init_resources(self) -> None:
         self.uploads = AsyncUploads(self)

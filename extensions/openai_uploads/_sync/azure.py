@@ -6,7 +6,7 @@ What it adds is in :mod:`openai_uploads._azure_core`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Self
 
 import httpx
@@ -21,6 +21,7 @@ from .._azure_core import (
 )
 from .._calls import Outcome, Send, TimeoutTypes
 from .._config import DEFAULT_MAX_RETRIES, openai_options
+from .._credentials import ApiKey
 from .._types import NOT_GIVEN, NotGiven
 from .client import OpenAI, checked_http_client
 
@@ -57,7 +58,7 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         azure_endpoint: str | None = None,
         azure_deployment: str | None = None,
         api_version: str | None = None,
-        api_key: str | Callable[[], str] | None = None,
+        api_key: ApiKey | None = None,
         azure_ad_token: str | None = None,
         azure_ad_token_provider: AzureADTokenProvider | None = None,
         organization: str | None = None,
@@ -101,7 +102,7 @@ class AzureOpenAI(_AzureConfig, OpenAI):
     def with_options(
         self,
         *,
-        api_key: str | Callable[[], str] | None = None,
+        api_key: ApiKey | None = None,
         azure_ad_token: str | None = None,
         azure_ad_token_provider: AzureADTokenProvider | None = None,
         api_version: str | None = None,

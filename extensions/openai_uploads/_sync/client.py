@@ -8,7 +8,7 @@ its ``Send`` / ``Sleep`` actions.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Self, TypeVar, cast
 
@@ -18,7 +18,7 @@ from .._base_client import BaseClient
 from .._calls import APICall, Authorize, Outcome, Read, Send, Sleep, TimeoutTypes
 from .._concurrency import resolve, sleep
 from .._config import DEFAULT_MAX_RETRIES, ClientOptions, openai_credential, openai_options
-from .._credentials import mask_credentials
+from .._credentials import ApiKey, mask_credentials
 from .._deadline import DeadlineExceeded, DeadlineStream, deadline, total_timeout
 from .._plugins import PluginHost
 from .._pool import HTTPPool
@@ -89,7 +89,7 @@ class OpenAI(BaseClient):
     def __init__(
         self,
         *,
-        api_key: str | Callable[[], str] | None = None,
+        api_key: ApiKey | None = None,
         organization: str | None = None,
         project: str | None = None,
         base_url: str | httpx.URL | None = None,
@@ -127,6 +127,37 @@ class OpenAI(BaseClient):
         self._pool = HTTPPool(http_client, options.timeout)
         self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
         self._init_resources()
+
+    def with_options(
+        self,
+        *,
+        api_key: ApiKey | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool | None = None,
+    ) -> Self:
+        """A copy with some options changed, sharing the connection pool and the plugins.
+
+        Example::
+
+            client.with_options(max_retries=5, timeout=30).uploads.cancel(upload_id)
+        """
+        return self._copy(
+            self._options.replace(
+                credential=None if api_key is None else openai_credential(api_key),
+                organization=organization,
+                project=project,
+                base_url=base_url,
+                timeout=timeout,
+                max_retries=max_retries,
+                default_headers=default_headers,
+                strict_response_validation=strict_response_validation,
+            )
+        )
 
     def _init_resources(self) -> None:
         self.uploads = Uploads(self)
