@@ -57,51 +57,65 @@ def guess_mime_type(filename: str) -> str:
     return guessed or "application/octet-stream"
 
 
-class SizeParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
-    name = "size"
+class _BoundedParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    """A number read with units (an int passes as it is), then checked against bounds."""
+
+    def parse(self, text: str) -> int:
+        raise NotImplementedError
+
+    def out_of_bounds(self, value: Any, number: int) -> str | None:
+        """Why ``number`` (read from ``value``) is refused; None if it is accepted."""
+        raise NotImplementedError
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int):
             return value
         try:
-            size = parse_size(str(value))
+            number = self.parse(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
-        if not 1 <= size <= MAX_PART_SIZE:
-            self.fail(f"{value!r} is outside 1 byte to 64MiB (the largest Part)", param, ctx)
-        return size
+        refusal = self.out_of_bounds(value, number)
+        if refusal is not None:
+            self.fail(refusal, param, ctx)
+        return number
 
 
-class ByteCountParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+class SizeParam(_BoundedParam):
+    name = "size"
+
+    def parse(self, text: str) -> int:
+        return parse_size(text)
+
+    def out_of_bounds(self, value: Any, number: int) -> str | None:
+        if 1 <= number <= MAX_PART_SIZE:
+            return None
+        return f"{value!r} is outside 1 byte to 64MiB (the largest Part)"
+
+
+class ByteCountParam(_BoundedParam):
     """A whole input's size, with units: 0 bytes to 8 GiB (the largest Upload)."""
 
     name = "size"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        try:
-            size = parse_size(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-        if size > MAX_UPLOAD_BYTES:
-            self.fail(f"{value!r} is over 8GiB (the largest Upload)", param, ctx)
-        return size
+    def parse(self, text: str) -> int:
+        return parse_size(text)
+
+    def out_of_bounds(self, value: Any, number: int) -> str | None:
+        if number <= MAX_UPLOAD_BYTES:
+            return None
+        return f"{value!r} is over 8GiB (the largest Upload)"
 
 
-class DurationParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+class DurationParam(_BoundedParam):
     name = "duration"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        try:
-            seconds = parse_duration(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-        if not MIN_FILE_EXPIRY_SECONDS <= seconds <= MAX_FILE_EXPIRY_SECONDS:
-            self.fail(f"{value!r} is outside 1h to 30d ({seconds} s)", param, ctx)
-        return seconds
+    def parse(self, text: str) -> int:
+        return parse_duration(text)
+
+    def out_of_bounds(self, value: Any, number: int) -> str | None:
+        if MIN_FILE_EXPIRY_SECONDS <= number <= MAX_FILE_EXPIRY_SECONDS:
+            return None
+        return f"{value!r} is outside 1h to 30d ({number} s)"
 
 
 class Md5Param(click.ParamType):  # type: ignore[type-arg,unused-ignore]
