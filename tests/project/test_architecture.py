@@ -413,3 +413,19 @@ def test_every_file_architecture_md_names_exists():
     missing = sorted(token for token in named if not any((base / token).exists() for base in bases))
     assert named
     assert missing == []
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_hand_written_module_is_over_600_lines():
+    """A longer module is split by what its parts do (`_sync/` is generated, and left out)."""
+    package = EXTENSIONS / "openai_uploads"
+    long = sorted(
+        f"{path.relative_to(package)}: {lines} lines"
+        for path in package.rglob("*.py")
+        if "_sync" not in path.relative_to(package).parts and "__pycache__" not in path.parts
+        for lines in [len(path.read_text(encoding="utf-8").splitlines())]
+        if lines > MAX_MODULE_LINES
+    )
+    assert long == []
