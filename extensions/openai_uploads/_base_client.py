@@ -16,6 +16,7 @@ parsing and reading responses in :mod:`._response`; the attempt's deadline in
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -64,7 +65,13 @@ from ._response import (
 )
 from ._types import NotGiven
 from ._version import __version__
-from .hookspecs import OutgoingRequest, RequestFinished, RequestStarted, RetryContext
+from .hookspecs import (
+    OutgoingRequest,
+    RequestFinished,
+    RequestInfo,
+    RequestStarted,
+    RetryContext,
+)
 
 __all__ = [  # the pipeline, and what the resources and the engine import from here
     "DEFAULT_LIMITS",
@@ -314,32 +321,22 @@ class BaseClient:
             if observed or plugins.wants_prepare:
                 url = str(request.url)
                 body_size = int(request.headers.get("content-length") or 0)
+            info = RequestInfo(
+                operation=call.operation,
+                method=request.method,
+                url=url,
+                attempt=attempt,
+                upload_id=call.upload_id,
+                part_number=call.part_number,
+                body_size=body_size,
+            )
             if observed:
-                plugins.request_started(
-                    RequestStarted(
-                        operation=call.operation,
-                        method=request.method,
-                        url=url,
-                        attempt=attempt,
-                        upload_id=call.upload_id,
-                        part_number=call.part_number,
-                        body_size=body_size,
-                    )
-                )
+                plugins.request_started(RequestStarted(**_fields(info)))
             started = time.monotonic()
             try:
                 if plugins.wants_prepare:
                     plugins.prepare_request(
-                        OutgoingRequest(
-                            operation=call.operation,
-                            method=request.method,
-                            url=url,
-                            attempt=attempt,
-                            upload_id=call.upload_id,
-                            part_number=call.part_number,
-                            body_size=body_size,
-                            headers=OutgoingHeaders(request.headers),
-                        )
+                        OutgoingRequest(**_fields(info), headers=OutgoingHeaders(request.headers))
                     )
                 outcome = yield Send(request, stream=call.stream or call.body_limit is not None)
                 if (
@@ -356,14 +353,12 @@ class BaseClient:
                     )
             except BaseException as exc:
                 if observed:
-                    self._request_finished(call, request, url, attempt, body_size, started, exc)
+                    self._request_finished(info, started, exc)
                 raise
             response = outcome if isinstance(outcome, httpx.Response) else None
             error = outcome if isinstance(outcome, Exception) else None
             if observed:
-                self._request_finished(
-                    call, request, url, attempt, body_size, started, error, response
-                )
+                self._request_finished(info, started, error, response)
             if response is not None and response.is_success:
                 return self._parse(call, response)
             if isinstance(error, ResponseTooLarge):
@@ -406,27 +401,25 @@ class BaseClient:
 
     def _request_finished(
         self,
-        call: APICall[Any],
-        request: httpx.Request,
-        url: str,
-        attempt: int,
-        body_size: int,
+        info: RequestInfo,
         started: float,
         error: BaseException | None,
         response: httpx.Response | None = None,
     ) -> None:
         self._plugins.request_finished(
             RequestFinished(
-                operation=call.operation,
-                method=request.method,
-                url=url,
-                attempt=attempt,
+                **_fields(info),
                 elapsed=time.monotonic() - started,
                 status_code=None if response is None else response.status_code,
                 request_id=None if response is None else response.headers.get("x-request-id"),
                 error=error_for_hooks(error),
-                upload_id=call.upload_id,
-                part_number=call.part_number,
-                body_size=body_size,
             )
         )
+
+
+_REQUEST_FIELDS = tuple(field.name for field in dataclasses.fields(RequestInfo))
+
+
+def _fields(info: RequestInfo) -> dict[str, Any]:
+    """What every request event says (:class:`RequestInfo`), to make one of a kind."""
+    return {name: getattr(info, name) for name in _REQUEST_FIELDS}
