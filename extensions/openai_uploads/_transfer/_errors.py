@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._credentials import error_for_hooks
 from .._exceptions import (
     ChecksumMismatchError,
     FileChangedError,
@@ -91,3 +92,23 @@ def translate_failure(
     if note and (kept or not isinstance(error, UploadError)):
         error.add_note(note)
     return error, kept
+
+
+def failure_for_hooks(error: BaseException, depth: int = 8) -> BaseException:
+    """``error`` for the ``UploadFailed`` event: :func:`.error_for_hooks`'s copy (its
+    request and response without the credentials), and so for the errors it was raised
+    from (an :class:`UploadError` raised from an httpx error carries its request there).
+    The exceptions themselves are left as they are."""
+    shown = error_for_hooks(error) or error
+    cause = error.__cause__
+    if cause is not None and depth > 0:
+        shown_cause = failure_for_hooks(cause, depth - 1)
+        if shown_cause is not cause:
+            if shown is error:
+                shown = BaseException.__new__(type(error), *error.args)
+                shown.__dict__.update(getattr(error, "__dict__", {}))
+                shown.__context__ = error.__context__
+                shown.__suppress_context__ = error.__suppress_context__
+                shown = shown.with_traceback(error.__traceback__)
+            shown.__cause__ = shown_cause
+    return shown

@@ -28,7 +28,6 @@ from typing import NotRequired, cast
 from openai_uploads_client.sdk import CreateUploadParams
 
 from .._constants import MAX_UPLOAD_BYTES
-from .._credentials import error_for_hooks
 from .._exceptions import (
     APIResponseValidationError,
     APIStatusError,
@@ -54,7 +53,7 @@ from ..hookspecs import (
     Veto,
 )
 from ._clock import CreateSent, Expiry, server_lifetime
-from ._errors import TransferAborted, should_cancel, translate_failure
+from ._errors import TransferAborted, failure_for_hooks, should_cancel, translate_failure
 from ._options import (
     DEFAULT_STREAM_CONCURRENCY,
     RequestArguments,
@@ -599,23 +598,3 @@ class Job:
             UploadFailed(upload_id=self.upload_id, error=shown, kept_for_resume=kept)
         )
         return error
-
-
-def failure_for_hooks(error: BaseException, depth: int = 8) -> BaseException:
-    """``error`` for the ``UploadFailed`` event: :func:`.error_for_hooks`'s copy (its
-    request and response without the credentials), and so for the errors it was raised
-    from (an :class:`UploadError` raised from an httpx error carries its request there).
-    The exceptions themselves are left as they are."""
-    shown = error_for_hooks(error) or error
-    cause = error.__cause__
-    if cause is not None and depth > 0:
-        shown_cause = failure_for_hooks(cause, depth - 1)
-        if shown_cause is not cause:
-            if shown is error:
-                shown = BaseException.__new__(type(error), *error.args)
-                shown.__dict__.update(getattr(error, "__dict__", {}))
-                shown.__context__ = error.__context__
-                shown.__suppress_context__ = error.__suppress_context__
-                shown = shown.with_traceback(error.__traceback__)
-            shown.__cause__ = shown_cause
-    return shown
