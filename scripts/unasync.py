@@ -51,10 +51,11 @@ RUFF = [sys.executable, "-m", "ruff"] if importlib.util.find_spec("ruff") else [
 
 # ---------------------------------------------------------------------------- the table
 # (async source folder, generated sync folder), relative to the repository root: one row
-# a folder (tests/transfer/_async -> tests/transfer/_sync joins once it is written so).
+# a folder.
 PAIRS: list[tuple[str, str]] = [
     ("extensions/openai_uploads/_async", "extensions/openai_uploads/_sync"),
     ("tests/client/_async", "tests/client/_sync"),
+    ("tests/transfer/_async", "tests/transfer/_sync"),
 ]
 
 # Each async name and its sync twin, one row each, replaced as whole words.
@@ -92,6 +93,7 @@ NAMES: dict[str, str] = {
     "AsyncByteStream": "SyncByteStream",
     "AsyncIterator": "Iterator",
     "aclose": "close",
+    "aread": "read",
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",
     "__aiter__": "__iter__",

@@ -1,106 +1,19 @@
-"""What happens when a transfer cannot finish: vetoes, mismatches, cancellation, keeping."""
+"""Cancelling the task of an async transfer: the one failure only the async client has.
+
+The failures both clients share are written once in ``_async/test_failures.py``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-from collections.abc import Mapping
 
 import pytest
 
-from openai_uploads._client import AsyncOpenAI, OpenAI
-from openai_uploads._exceptions import (
-    ChecksumMismatchError,
-    InternalServerError,
-    UploadVetoedError,
-)
+from openai_uploads._client import AsyncOpenAI
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
-from openai_uploads.hookspecs import (
-    DigestsComputed,
-    DigestSetup,
-    HasherFactory,
-    Veto,
-    hookimpl,
-)
 
-from .conftest import API_KEY, PART, FastRetries, Recorder, random_bytes, status_of
-
-
-class Sha256Policy:
-    def __init__(self, expected: str) -> None:
-        self.expected = expected
-
-    @hookimpl
-    def digest_algorithms(self, event: DigestSetup) -> Mapping[str, HasherFactory]:
-        return {"sha256": hashlib.sha256}
-
-    @hookimpl
-    def check_digests(self, event: DigestsComputed) -> Veto | None:
-        if event.digests["sha256"] != self.expected:
-            return Veto(reason="sha256 is not the catalogued one", plugin="catalog")
-        return None
-
-
-def _kwargs(data: bytes) -> dict[str, object]:
-    return {
-        "file": data,
-        "filename": "f.bin",
-        "bytes": len(data),
-        "mime_type": "application/jsonl",
-        "purpose": "batch",
-        "part_size": PART,
-    }
-
-
-def test_md5_mismatch_raises_checksum_mismatch_and_cancels_before_complete(
-    server: EmulatorServer, client: OpenAI, recorder: Recorder
-) -> None:
-    data = random_bytes(PART + 1)
-    with pytest.raises(ChecksumMismatchError, match="md5 mismatch") as caught:
-        client.uploads.upload_file_chunked(**_kwargs(data), md5="0" * 32)
-    err = caught.value
-    assert err.cancelled
-    assert status_of(server, err.upload_id or "") == "cancelled"
-    assert err.upload_id in str(err)
-    assert not recorder.of("completed")
-
-
-def test_a_plugin_veto_raises_upload_vetoed_with_its_reason(
-    server: EmulatorServer, recorder: Recorder
-) -> None:
-    data = random_bytes(3000)
-    with (
-        OpenAI(
-            api_key=API_KEY, base_url=server.base_url, plugins=[Sha256Policy("nope"), recorder]
-        ) as client,
-        pytest.raises(UploadVetoedError, match="catalogued") as caught,
-    ):
-        client.uploads.upload_file_chunked(**_kwargs(data))
-    assert status_of(server, caught.value.upload_id or "") == "cancelled"
-
-
-def test_extra_digests_from_plugins_are_computed_in_the_same_read(
-    server: EmulatorServer, recorder: Recorder
-) -> None:
-    data = random_bytes(PART * 2 + 9)
-    policy = Sha256Policy(hashlib.sha256(data).hexdigest())
-    with OpenAI(api_key=API_KEY, base_url=server.base_url, plugins=[policy, recorder]) as client:
-        client.uploads.upload_file_chunked(**_kwargs(data))
-    assert recorder.of("completed")[0].digests["sha256"] == policy.expected
-
-
-def test_keep_on_failure_leaves_the_upload_pending_and_says_so(
-    server: EmulatorServer, client: OpenAI, recorder: Recorder
-) -> None:
-    server.faults = FaultConfig(p_500=1.0, endpoints=frozenset({"parts"}))
-    with pytest.raises(InternalServerError) as caught:
-        client.uploads.upload_file_chunked(**_kwargs(random_bytes(PART)), keep_on_failure=True)
-    upload_id = caught.value.upload_id  # type: ignore[attr-defined]
-    assert status_of(server, upload_id) == "pending"
-    assert any("left pending" in note for note in caught.value.__notes__)
-    assert recorder.of("failed")[0].kept_for_resume is True
-    assert not recorder.of("cancelled")
+from .conftest import PART, Recorder, random_bytes, status_of
 
 
 async def test_task_cancellation_cancels_the_upload_and_reraises(
@@ -108,7 +21,16 @@ async def test_task_cancellation_cancels_the_upload_and_reraises(
 ) -> None:
     server.faults = FaultConfig(bandwidth=256 * 1024, endpoints=frozenset())
     data = random_bytes(PART * 16)
-    task = asyncio.create_task(async_client.uploads.upload_file_chunked(**_kwargs(data)))
+    task = asyncio.create_task(
+        async_client.uploads.upload_file_chunked(
+            file=data,
+            filename="f.bin",
+            bytes=len(data),
+            mime_type="application/jsonl",
+            purpose="batch",
+            part_size=PART,
+        )
+    )
     while not recorder.of("started"):  # noqa: ASYNC110 - polling a plugin's list
         await asyncio.sleep(0.01)
     await asyncio.sleep(0.2)
@@ -118,27 +40,3 @@ async def test_task_cancellation_cancels_the_upload_and_reraises(
     upload_id = recorder.of("started")[0].upload_id
     assert status_of(server, upload_id) == "cancelled"
     assert recorder.of("failed")[0].upload_id == upload_id
-
-
-def test_a_file_that_shrinks_while_read_fails_with_upload_error(
-    server: EmulatorServer, client: OpenAI, tmp_path: object
-) -> None:
-    from pathlib import Path
-
-    from openai_uploads._exceptions import UploadError
-
-    path = Path(str(tmp_path)) / "shrinking.bin"
-    path.write_bytes(random_bytes(PART * 3))
-
-    class Shrink:
-        @hookimpl
-        def on_upload_started(self, event: object) -> None:
-            path.write_bytes(b"short")
-
-    client.plugins.register(Shrink())
-    with pytest.raises(UploadError, match="changed while") as caught:
-        client.uploads.upload_file_chunked(
-            file=path, mime_type="application/jsonl", purpose="batch", part_size=PART
-        )
-    assert status_of(server, caught.value.upload_id or "") == "cancelled"
-    assert FastRetries  # the client fixture's fast retries are in place

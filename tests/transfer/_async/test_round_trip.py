@@ -1,9 +1,9 @@
-"""Byte-exact round trips through the emulator, for every input kind, sync and async."""
+"""Byte-exact round trips through the emulator, for every input kind."""
 
 from __future__ import annotations
 
 import io
-import os
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_uploads._client import AsyncOpenAI, OpenAI
+from openai_uploads._client import AsyncOpenAI
 from openai_uploads.emulator import EmulatorServer
 
-from .conftest import API_KEY, PART, FastRetries, Recorder, md5, random_bytes
+from ..conftest import API_KEY, PART, FastRetries, Recorder, md5, random_bytes
 
 SIZES = {
     "1": 1,
@@ -86,46 +86,9 @@ KINDS: dict[str, Callable[[bytes, Path], dict[str, Any]]] = {
 }
 
 
-def _capture_complete(seen: list[str]) -> Callable[[httpx.Request], None]:
-    def hook(request: httpx.Request) -> None:
-        if request.url.path.endswith("/complete"):
-            import json
-
-            seen.append(json.loads(request.read())["md5"])
-
-    return hook
-
-
 @pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("size", list(SIZES))
-def test_sync_round_trip_is_byte_exact_and_md5_checked(
-    server: EmulatorServer, recorder: Recorder, tmp_path: Path, kind: str, size: str
-) -> None:
-    data = random_bytes(SIZES[size])
-    args = KINDS[kind](data, tmp_path)
-    seen: list[str] = []
-    http = httpx.Client(event_hooks={"request": [_capture_complete(seen)]})
-    with OpenAI(
-        api_key=API_KEY,
-        base_url=server.base_url,
-        http_client=http,
-        plugins=[FastRetries(), recorder],
-    ) as client:
-        upload = client.uploads.upload_file_chunked(
-            mime_type="application/octet-stream", purpose="assistants", part_size=PART, **args
-        )
-        assert upload.status == "completed"
-        assert client.files.content(upload.file.id) == data
-    http.close()
-    if hasattr(args["file"], "close"):
-        args["file"].close()
-    assert seen == [md5(data)]
-    assert recorder.of("completed")[0].digests["md5"] == md5(data)
-
-
-@pytest.mark.parametrize("kind", list(KINDS))
-@pytest.mark.parametrize("size", list(SIZES))
-async def test_async_round_trip_is_byte_exact_and_md5_checked(
+async def test_round_trip_is_byte_exact_and_md5_checked(
     server: EmulatorServer, recorder: Recorder, tmp_path: Path, kind: str, size: str
 ) -> None:
     data = random_bytes(SIZES[size])
@@ -134,50 +97,51 @@ async def test_async_round_trip_is_byte_exact_and_md5_checked(
 
     async def hook(request: httpx.Request) -> None:
         if request.url.path.endswith("/complete"):
-            import json
-
             seen.append(json.loads(await request.aread())["md5"])
 
     http = httpx.AsyncClient(event_hooks={"request": [hook]})
-    client = AsyncOpenAI(
+    async with AsyncOpenAI(
         api_key=API_KEY,
         base_url=server.base_url,
         http_client=http,
         plugins=[FastRetries(), recorder],
-    )
-    upload = await client.uploads.upload_file_chunked(
-        mime_type="application/octet-stream", purpose="assistants", part_size=PART, **args
-    )
-    assert upload.status == "completed"
-    assert await client.files.content(upload.file.id) == data
+    ) as client:
+        upload = await client.uploads.upload_file_chunked(
+            mime_type="application/octet-stream", purpose="assistants", part_size=PART, **args
+        )
+        assert upload.status == "completed"
+        assert await client.files.content(upload.file.id) == data
     await http.aclose()
     if hasattr(args["file"], "close"):
         args["file"].close()
     assert seen == [md5(data)]
+    assert recorder.of("completed")[0].digests["md5"] == md5(data)
 
 
-def test_empty_file_completes_with_zero_parts(client: OpenAI, tmp_path: Path) -> None:
+async def test_empty_file_completes_with_zero_parts(
+    async_client: AsyncOpenAI, tmp_path: Path
+) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    upload = client.uploads.upload_file_chunked(
+    upload = await async_client.uploads.upload_file_chunked(
         file=path, mime_type="application/jsonl", purpose="batch"
     )
     assert upload.status == "completed"
-    assert client.files.content(upload.file.id) == b""
+    assert await async_client.files.content(upload.file.id) == b""
 
 
-def test_file_object_is_read_from_its_current_position(client: OpenAI) -> None:
+async def test_file_object_is_read_from_its_current_position(async_client: AsyncOpenAI) -> None:
     stream = io.BytesIO(b"header" + b"payload")
     stream.seek(6)
-    upload = client.uploads.upload_file_chunked(
+    upload = await async_client.uploads.upload_file_chunked(
         file=stream, filename="p.bin", mime_type="application/jsonl", purpose="batch"
     )
-    assert client.files.content(upload.file.id) == b"payload"
+    assert await async_client.files.content(upload.file.id) == b"payload"
 
 
-def test_given_md5_that_matches_completes(client: OpenAI) -> None:
+async def test_given_md5_that_matches_completes(async_client: AsyncOpenAI) -> None:
     data = random_bytes(PART + 3)
-    upload = client.uploads.upload_file_chunked(
+    upload = await async_client.uploads.upload_file_chunked(
         file=data,
         filename="d",
         bytes=len(data),
@@ -189,31 +153,31 @@ def test_given_md5_that_matches_completes(client: OpenAI) -> None:
     assert upload.status == "completed"
 
 
-def test_default_filename_is_the_path_basename(client: OpenAI, tmp_path: Path) -> None:
+async def test_default_filename_is_the_path_basename(
+    async_client: AsyncOpenAI, tmp_path: Path
+) -> None:
     path = tmp_path / "report.csv"
     path.write_bytes(b"a,b\n")
-    upload = client.uploads.upload_file_chunked(
+    upload = await async_client.uploads.upload_file_chunked(
         file=path, mime_type="application/jsonl", purpose="batch"
     )
     assert upload.filename == "report.csv"
-    assert os.path.exists(path)
+    assert path.exists()
 
 
-def test_md5_none_completes_without_sending_an_md5(server: EmulatorServer) -> None:
+async def test_md5_none_completes_without_sending_an_md5(server: EmulatorServer) -> None:
     bodies: list[dict[str, object]] = []
 
-    def hook(request: httpx.Request) -> None:
+    async def hook(request: httpx.Request) -> None:
         if request.url.path.endswith("/complete"):
-            import json
-
-            bodies.append(json.loads(request.read()))
+            bodies.append(json.loads(await request.aread()))
 
     data = random_bytes(2 * PART + 1)
-    with (
-        httpx.Client(event_hooks={"request": [hook]}) as http,
-        OpenAI(api_key=API_KEY, base_url=server.base_url, http_client=http) as client,
+    async with (
+        httpx.AsyncClient(event_hooks={"request": [hook]}) as http,
+        AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, http_client=http) as client,
     ):
-        upload = client.uploads.upload_file_chunked(
+        upload = await client.uploads.upload_file_chunked(
             file=data,
             filename="no-md5.bin",
             bytes=len(data),
@@ -222,6 +186,6 @@ def test_md5_none_completes_without_sending_an_md5(server: EmulatorServer) -> No
             part_size=PART,
             md5=None,
         )
-        assert client.files.content(upload.file.id) == data
+        assert await client.files.content(upload.file.id) == data
     assert len(bodies) == 1
     assert "md5" not in bodies[0]
