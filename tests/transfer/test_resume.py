@@ -1,10 +1,13 @@
-"""Resuming from the state file: only missing parts are sent; stale state starts fresh."""
+"""Resuming after Ctrl-C, which only the sync client sees as KeyboardInterrupt, and the
+resume record itself.
+
+What both clients share is written once in ``_async/test_resume.py``.
+"""
 
 from __future__ import annotations
 
 import _thread
 import json
-import logging
 import signal
 import threading
 from collections.abc import Iterator
@@ -13,13 +16,12 @@ from typing import Any
 
 import pytest
 
-from openai_uploads._client import AsyncOpenAI, OpenAI
-from openai_uploads._exceptions import InternalServerError
+from openai_uploads._client import OpenAI
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 from openai_uploads.hookspecs import hookimpl
 
-from .conftest import API_KEY, PART, Recorder, random_bytes, status_of
+from .conftest import API_KEY, PART, random_bytes
 
 ARGS: dict[str, Any] = {
     "mime_type": "application/jsonl",
@@ -27,120 +29,6 @@ ARGS: dict[str, Any] = {
     "part_size": PART,
     "resume": True,
 }
-
-
-def _interrupted_upload(server: EmulatorServer, client: OpenAI, path: Path) -> dict[str, Any]:
-    """Send some parts, then fail for good with the Upload kept; returns the state."""
-    server.faults = FaultConfig(p_500=0.5, endpoints=frozenset({"parts"}), seed=1)
-    with pytest.raises(InternalServerError):
-        client.uploads.upload_file_chunked(file=path, part_retries=0, max_concurrency=1, **ARGS)
-    server.faults = FaultConfig()
-    state: dict[str, Any] = json.loads(Path(str(path) + ".openai-upload.json").read_text())
-    return state
-
-
-@pytest.fixture
-def data_file(tmp_path: Path) -> Path:
-    path = tmp_path / "data.bin"
-    path.write_bytes(random_bytes(PART * 8 + 1))
-    return path
-
-
-def test_state_file_records_the_upload_identity_and_finished_parts(
-    server: EmulatorServer, client: OpenAI, data_file: Path
-) -> None:
-    state = _interrupted_upload(server, client, data_file)
-    assert state["version"] == 1
-    assert state["upload_id"].startswith("upload_")
-    assert state["part_size"] == PART
-    assert state["identity"]["size"] == PART * 8 + 1
-    assert len(state["identity"]["fingerprint"]) == 64
-    assert status_of(server, state["upload_id"]) == "pending"
-
-
-def test_resume_sends_only_missing_parts_and_deletes_the_state_file(
-    server: EmulatorServer, client: OpenAI, recorder: Recorder, data_file: Path
-) -> None:
-    state = _interrupted_upload(server, client, data_file)
-    done = {int(n) for n in state["parts"]}
-    recorder.events.clear()
-    upload = client.uploads.upload_file_chunked(file=data_file, **ARGS)
-    assert upload.id == state["upload_id"]
-    sent = {e.part_number for e in recorder.of("part")}
-    assert sent == set(range(1, 10)) - done
-    assert client.files.content(upload.file.id) == data_file.read_bytes()
-    assert not Path(str(data_file) + ".openai-upload.json").exists()
-
-
-async def test_async_resume_sends_only_missing_parts(
-    server: EmulatorServer,
-    client: OpenAI,
-    async_client: AsyncOpenAI,
-    recorder: Recorder,
-    data_file: Path,
-) -> None:
-    state = _interrupted_upload(server, client, data_file)
-    done = {int(n) for n in state["parts"]}
-    recorder.events.clear()
-    upload = await async_client.uploads.upload_file_chunked(file=data_file, **ARGS)
-    assert upload.id == state["upload_id"]
-    assert {e.part_number for e in recorder.of("part")} == set(range(1, 10)) - done
-
-
-def test_a_changed_file_starts_a_new_upload_with_a_warning(
-    server: EmulatorServer,
-    client: OpenAI,
-    data_file: Path,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    state = _interrupted_upload(server, client, data_file)
-    new_data = random_bytes(PART * 8 + 1)
-    data_file.write_bytes(new_data)
-    with caplog.at_level(logging.WARNING, logger="openai_uploads"):
-        upload = client.uploads.upload_file_chunked(file=data_file, **ARGS)
-    assert upload.id != state["upload_id"]
-    assert "file changed" in caplog.text
-    assert client.files.content(upload.file.id) == new_data
-    assert status_of(server, state["upload_id"]) == "cancelled"
-
-
-def test_an_expired_upload_starts_a_new_upload_with_a_warning(
-    server: EmulatorServer,
-    client: OpenAI,
-    data_file: Path,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    state = _interrupted_upload(server, client, data_file)
-    state_path = Path(str(data_file) + ".openai-upload.json")
-    state["expires_at"] = 1_000
-    state_path.write_text(json.dumps(state))
-    with caplog.at_level(logging.WARNING, logger="openai_uploads"):
-        upload = client.uploads.upload_file_chunked(file=data_file, **ARGS)
-    assert upload.id != state["upload_id"]
-    assert "expired" in caplog.text
-    assert client.files.content(upload.file.id) == data_file.read_bytes()
-
-
-def test_an_upload_the_server_refuses_starts_a_new_upload(
-    server: EmulatorServer, client: OpenAI, data_file: Path
-) -> None:
-    state = _interrupted_upload(server, client, data_file)
-    client.uploads.cancel(state["upload_id"])
-    upload = client.uploads.upload_file_chunked(file=data_file, **ARGS)
-    assert upload.id != state["upload_id"]
-    assert client.files.content(upload.file.id) == data_file.read_bytes()
-
-
-def test_in_memory_data_resumes_through_an_explicit_state_file(
-    server: EmulatorServer, client: OpenAI, tmp_path: Path
-) -> None:
-    data = random_bytes(PART * 3)
-    state_file = tmp_path / "state.json"
-    upload = client.uploads.upload_file_chunked(
-        file=data, filename="m.bin", bytes=len(data), state_file=state_file, **ARGS
-    )
-    assert upload.status == "completed"
-    assert not state_file.exists()
 
 
 class InterruptSoonAfterStart:

@@ -8,21 +8,21 @@ does, the upload fails with :class:`FileChangedError` and the Upload is cancelle
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
 from openai_uploads import FileChangedError
-from openai_uploads._client import AsyncOpenAI, OpenAI
+from openai_uploads._client import AsyncOpenAI
 from openai_uploads.emulator import EmulatorProcess, EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 from openai_uploads.hookspecs import PartCompleted, hookimpl
 
-from .conftest import API_KEY, PART, FastRetries, Recorder, random_bytes, status_of, write
+from ..conftest import API_KEY, PART, FastRetries, Recorder, random_bytes, status_of, write
 
 MiB = 1024 * 1024
 LONG_AGO_NS = 1_600_000_000 * 10**9
@@ -55,6 +55,15 @@ class EditAfterFirstPart:
             f.write(b"edited while uploading")
 
 
+def _has_state_file(path: Path) -> bool:
+    return Path(str(path) + ".openai-upload.json").exists()
+
+
+def _open(path: Path) -> BinaryIO:
+    """The file opened for reading (opening a local file is instant)."""
+    return open(path, "rb")
+
+
 def _kwargs(path: Path, **extra: object) -> dict[str, object]:
     return {
         "file": path,
@@ -66,13 +75,13 @@ def _kwargs(path: Path, **extra: object) -> dict[str, object]:
     }
 
 
-def test_a_file_modified_during_the_upload_fails_with_file_changed_and_is_cancelled(
-    server: EmulatorServer, client: OpenAI, recorder: Recorder, tmp_path: Path
+async def test_a_file_modified_during_the_upload_fails_with_file_changed_and_is_cancelled(
+    server: EmulatorServer, async_client: AsyncOpenAI, recorder: Recorder, tmp_path: Path
 ) -> None:
     path = _dated_file(tmp_path, random_bytes(PART * 6))
-    client.plugins.register(EditAfterFirstPart(path))
+    async_client.plugins.register(EditAfterFirstPart(path))
     with pytest.raises(FileChangedError, match="changed while it was being uploaded") as caught:
-        client.uploads.upload_file_chunked(**_kwargs(path))  # type: ignore[arg-type]
+        await async_client.uploads.upload_file_chunked(**_kwargs(path))  # type: ignore[arg-type]
     error = caught.value
     assert error.cancelled is True
     assert error.upload_id is not None
@@ -82,38 +91,27 @@ def test_a_file_modified_during_the_upload_fails_with_file_changed_and_is_cancel
     assert len(recorder.of("part")) < 6  # it stopped early, not after sending it all
 
 
-async def test_async_a_file_modified_during_the_upload_fails_with_file_changed_and_is_cancelled(
+async def test_a_file_that_grows_during_the_upload_fails_and_says_how_it_changed(
     server: EmulatorServer, async_client: AsyncOpenAI, tmp_path: Path
 ) -> None:
     path = _dated_file(tmp_path, random_bytes(PART * 6))
-    async_client.plugins.register(EditAfterFirstPart(path))
-    with pytest.raises(FileChangedError) as caught:
-        await async_client.uploads.upload_file_chunked(**_kwargs(path))  # type: ignore[arg-type]
-    assert caught.value.cancelled is True
-    assert status_of(server, caught.value.upload_id or "") == "cancelled"
-
-
-def test_a_file_that_grows_during_the_upload_fails_and_says_how_it_changed(
-    server: EmulatorServer, client: OpenAI, tmp_path: Path
-) -> None:
-    path = _dated_file(tmp_path, random_bytes(PART * 6))
-    client.plugins.register(EditAfterFirstPart(path, append=True))
+    async_client.plugins.register(EditAfterFirstPart(path, append=True))
     with pytest.raises(FileChangedError, match=f"size went from {PART * 6} to") as caught:
-        client.uploads.upload_file_chunked(**_kwargs(path))  # type: ignore[arg-type]
+        await async_client.uploads.upload_file_chunked(**_kwargs(path))  # type: ignore[arg-type]
     assert status_of(server, caught.value.upload_id or "") == "cancelled"
 
 
-def test_a_changed_file_is_cancelled_even_when_kept_for_resuming(
-    server: EmulatorServer, client: OpenAI, tmp_path: Path
+async def test_a_changed_file_is_cancelled_even_when_kept_for_resuming(
+    server: EmulatorServer, async_client: AsyncOpenAI, tmp_path: Path
 ) -> None:
     """Its parts are of another version of the file: resuming them could only mix versions."""
     path = _dated_file(tmp_path, random_bytes(PART * 6))
-    client.plugins.register(EditAfterFirstPart(path))
+    async_client.plugins.register(EditAfterFirstPart(path))
     with pytest.raises(FileChangedError) as caught:
-        client.uploads.upload_file_chunked(**_kwargs(path, resume=True))  # type: ignore[arg-type]
+        await async_client.uploads.upload_file_chunked(**_kwargs(path, resume=True))  # type: ignore[arg-type]
     assert caught.value.cancelled is True
     assert status_of(server, caught.value.upload_id or "") == "cancelled"
-    assert not Path(str(path) + ".openai-upload.json").exists()
+    assert not _has_state_file(path)
 
 
 # --------------------------------------------------------------------------- retries
@@ -124,13 +122,13 @@ STREAMED_PART = 2 * MiB + 12345
 """Several 1 MiB slices per part, and a last slice that is not whole."""
 
 
-def test_retried_streamed_parts_resend_the_exact_bytes(
-    server: EmulatorServer, client: OpenAI, recorder: Recorder, tmp_path: Path
+async def test_retried_streamed_parts_resend_the_exact_bytes(
+    server: EmulatorServer, async_client: AsyncOpenAI, recorder: Recorder, tmp_path: Path
 ) -> None:
     data = random_bytes(STREAMED_PART * 4 + 999)
     path = write(tmp_path, data)
     server.faults = DROPS
-    upload = client.uploads.upload_file_chunked(
+    upload = await async_client.uploads.upload_file_chunked(
         file=path,
         mime_type="application/jsonl",
         purpose="batch",
@@ -143,16 +141,16 @@ def test_retried_streamed_parts_resend_the_exact_bytes(
     assert max(e.attempts for e in recorder.of("part")) > 1
     # The emulator checked the md5 of the sequential read against what it received.
     assert upload.status == "completed"
-    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
 
 
-async def test_async_retried_streamed_parts_resend_the_exact_bytes(
+async def test_retried_streamed_parts_of_a_file_object_resend_the_exact_bytes(
     server: EmulatorServer, async_client: AsyncOpenAI, tmp_path: Path
 ) -> None:
     data = random_bytes(STREAMED_PART * 4 + 999)
     server.faults = DROPS
-    # A seekable file object streams too (opening a local file is instant).
-    with open(write(tmp_path, data), "rb") as f:  # noqa: ASYNC230
+    # A seekable file object streams too.
+    with _open(write(tmp_path, data)) as f:
         upload = await async_client.uploads.upload_file_chunked(
             file=f,
             mime_type="application/jsonl",
@@ -186,45 +184,16 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _peak_while(run: object) -> int:
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        if asyncio.iscoroutine(run):
-            asyncio.run(run)
-        else:
-            assert callable(run)
-            run()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def test_a_path_is_uploaded_without_holding_a_part_in_memory(
+async def test_a_path_is_uploaded_without_holding_a_part_in_memory(
     other_process: EmulatorProcess, big_file: Path
 ) -> None:
     """Three 16 MiB parts at once: a part-sized buffer each would be 48 MiB at least."""
-    with OpenAI(api_key=API_KEY, base_url=other_process.base_url, plugins=[FastRetries()]) as c:
-
-        def run() -> None:
-            upload = c.uploads.upload_file_chunked(
-                file=big_file,
-                mime_type="application/jsonl",
-                purpose="batch",
-                part_size=BIG_PART,
-                max_concurrency=3,
-            )
-            assert upload.status == "completed"
-
-        peak = _peak_while(run)
-    assert peak < BIG_PART // 2, f"{peak / MiB:.1f} MiB allocated at the peak"
-
-
-def test_async_a_path_is_uploaded_without_holding_a_part_in_memory(
-    other_process: EmulatorProcess, big_file: Path
-) -> None:
-    async def run() -> None:
-        async with AsyncOpenAI(api_key=API_KEY, base_url=other_process.base_url) as c:
+    async with AsyncOpenAI(
+        api_key=API_KEY, base_url=other_process.base_url, plugins=[FastRetries()]
+    ) as c:
+        tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
             upload = await c.uploads.upload_file_chunked(
                 file=big_file,
                 mime_type="application/jsonl",
@@ -232,17 +201,18 @@ def test_async_a_path_is_uploaded_without_holding_a_part_in_memory(
                 part_size=BIG_PART,
                 max_concurrency=3,
             )
-            assert upload.status == "completed"  # the emulator checked the md5
-
-    peak = _peak_while(run())
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert upload.status == "completed"  # the emulator checked the md5
     assert peak < BIG_PART // 2, f"{peak / MiB:.1f} MiB allocated at the peak"
 
 
 # --------------------------------------------------------------------------- file objects
 
 
-def test_a_file_object_that_transforms_its_file_is_read_through_the_object(
-    client: OpenAI, tmp_path: Path
+async def test_a_file_object_that_transforms_its_file_is_read_through_the_object(
+    async_client: AsyncOpenAI, tmp_path: Path
 ) -> None:
     """A GzipFile is seekable and has the compressed file's descriptor: its own bytes count."""
     import gzip
@@ -251,7 +221,7 @@ def test_a_file_object_that_transforms_its_file_is_read_through_the_object(
     with gzip.open(tmp_path / "data.gz", "wb") as f:
         f.write(data)
     with gzip.open(tmp_path / "data.gz", "rb") as stream:
-        upload = client.uploads.upload_file_chunked(
+        upload = await async_client.uploads.upload_file_chunked(
             file=stream,  # type: ignore[arg-type]
             filename="data.bin",
             mime_type="application/jsonl",
@@ -259,17 +229,17 @@ def test_a_file_object_that_transforms_its_file_is_read_through_the_object(
             part_size=PART,
             max_concurrency=3,
         )
-    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
 
 
-def test_a_plain_file_object_is_uploaded_from_its_position_and_left_there(
-    client: OpenAI, tmp_path: Path
+async def test_a_plain_file_object_is_uploaded_from_its_position_and_left_there(
+    async_client: AsyncOpenAI, tmp_path: Path
 ) -> None:
     data = random_bytes(PART * 3 + 5)
     path = write(tmp_path, b"skip" + data)
-    with open(path, "rb") as stream:
+    with _open(path) as stream:
         stream.seek(4)
-        upload = client.uploads.upload_file_chunked(
+        upload = await async_client.uploads.upload_file_chunked(
             file=stream,
             mime_type="application/jsonl",
             purpose="batch",
@@ -277,4 +247,4 @@ def test_a_plain_file_object_is_uploaded_from_its_position_and_left_there(
             max_concurrency=3,
         )
         assert stream.tell() == 4  # read with positional reads: its position untouched
-    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
