@@ -27,9 +27,9 @@ from openai_uploads._client import AsyncOpenAI, OpenAI
 from openai_uploads._transfer import _source
 from openai_uploads.emulator import EmulatorServer
 
+from ._async.test_completion_contract import ANSWERS, FakeAPI
+from ._async.test_completion_contract import DATA as CONTRACT_DATA
 from .conftest import PART, random_bytes, status_of
-from .test_completion_contract import ANSWERS, FakeAPI
-from .test_completion_contract import DATA as CONTRACT_DATA
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes (POSIX)")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from openai_uploads._client import AsyncOpenAI, OpenAI
+from openai_uploads._client import AsyncOpenAI
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 
-from .conftest import PART, Recorder, random_bytes
+from ..conftest import PART, Recorder, random_bytes
 
 DROPS = FaultConfig(p_drop=0.3, p_500=0.1, retry_after=0, endpoints=frozenset({"parts"}), seed=3)
 
@@ -26,11 +26,11 @@ def _check(recorder: Recorder, size: int, parts: int) -> None:
     assert started[0].part_count == parts
 
 
-def test_progress_is_monotonic_and_sums_to_the_file_size(
-    client: OpenAI, recorder: Recorder
+async def test_progress_is_monotonic_and_sums_to_the_file_size(
+    async_client: AsyncOpenAI, recorder: Recorder
 ) -> None:
     data = random_bytes(PART * 10 + 5)
-    client.uploads.upload_file_chunked(
+    await async_client.uploads.upload_file_chunked(
         file=data,
         filename="f",
         bytes=len(data),
@@ -41,25 +41,7 @@ def test_progress_is_monotonic_and_sums_to_the_file_size(
     _check(recorder, len(data), 11)
 
 
-def test_progress_stays_monotonic_when_parts_are_retried(
-    server: EmulatorServer, client: OpenAI, recorder: Recorder
-) -> None:
-    server.faults = DROPS
-    data = random_bytes(PART * 12)
-    client.uploads.upload_file_chunked(
-        file=data,
-        filename="f",
-        bytes=len(data),
-        mime_type="application/jsonl",
-        purpose="batch",
-        part_size=PART,
-        part_retries=10,
-    )
-    assert server.fault_stats()["drop"] > 0
-    _check(recorder, len(data), 12)
-
-
-async def test_async_progress_stays_monotonic_when_parts_are_retried(
+async def test_progress_stays_monotonic_when_parts_are_retried(
     server: EmulatorServer, async_client: AsyncOpenAI, recorder: Recorder
 ) -> None:
     server.faults = DROPS
@@ -73,16 +55,17 @@ async def test_async_progress_stays_monotonic_when_parts_are_retried(
         part_size=PART,
         part_retries=10,
     )
+    assert server.fault_stats()["drop"] > 0
     _check(recorder, len(data), 12)
 
 
-def test_upload_completed_carries_the_file_id_and_digests(
-    client: OpenAI, recorder: Recorder
+async def test_upload_completed_carries_the_file_id_and_digests(
+    async_client: AsyncOpenAI, recorder: Recorder
 ) -> None:
     import hashlib
 
     data = random_bytes(1000)
-    upload = client.uploads.upload_file_chunked(
+    upload = await async_client.uploads.upload_file_chunked(
         file=data,
         filename="f",
         bytes=len(data),
@@ -94,12 +77,12 @@ def test_upload_completed_carries_the_file_id_and_digests(
     assert event.digests == {"md5": hashlib.md5(data).hexdigest()}
 
 
-def test_part_completed_counts_every_attempt_including_retries(
-    server: EmulatorServer, client: OpenAI, recorder: Recorder
+async def test_part_completed_counts_every_attempt_including_retries(
+    server: EmulatorServer, async_client: AsyncOpenAI, recorder: Recorder
 ) -> None:
     data = random_bytes(PART * 6)
     server.faults = FaultConfig(p_500=0.4, endpoints=frozenset({"parts"}), seed=7)
-    client.uploads.upload_file_chunked(
+    await async_client.uploads.upload_file_chunked(
         file=data,
         filename="a.bin",
         bytes=len(data),

@@ -16,7 +16,6 @@ import pytest
 from openai_uploads import (
     APIResponseValidationError,
     AsyncOpenAI,
-    OpenAI,
     UploadCompletionError,
     UploadError,
 )
@@ -127,11 +126,11 @@ ARGS: dict[str, Any] = {
 }
 
 
-def sync_client(api: Callable[[httpx.Request], httpx.Response]) -> OpenAI:
-    return OpenAI(
+def fake_client(api: Callable[[httpx.Request], httpx.Response]) -> AsyncOpenAI:
+    return AsyncOpenAI(
         api_key="sk-test",
         base_url="http://fake.test/v1",
-        http_client=httpx.Client(transport=httpx.MockTransport(api)),
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(api)),
         load_plugins=False,
     )
 
@@ -149,47 +148,36 @@ def check(error: UploadCompletionError, answer: str, api: FakeAPI) -> None:
 
 
 @pytest.mark.parametrize("answer", list(ANSWERS))
-def test_a_wrong_answer_to_complete_raises_an_upload_error(answer: str) -> None:
+async def test_a_wrong_answer_to_complete_raises_an_upload_error(answer: str) -> None:
     api = FakeAPI(ANSWERS[answer])
-    with sync_client(api) as client, pytest.raises(UploadCompletionError) as info:
-        client.uploads.upload_file_chunked(**ARGS)
-    check(info.value, answer, api)
-
-
-@pytest.mark.parametrize("answer", list(ANSWERS))
-async def test_async_a_wrong_answer_to_complete_raises_an_upload_error(answer: str) -> None:
-    api = FakeAPI(ANSWERS[answer])
-    async with AsyncOpenAI(
-        api_key="sk-test",
-        base_url="http://fake.test/v1",
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(api)),
-        load_plugins=False,
-    ) as client:
+    async with fake_client(api) as client:
         with pytest.raises(UploadCompletionError) as info:
             await client.uploads.upload_file_chunked(**ARGS)
     check(info.value, answer, api)
 
 
-def test_a_right_answer_to_complete_is_returned() -> None:
+async def test_a_right_answer_to_complete_is_returned() -> None:
     api = FakeAPI(upload_json(status="completed", file=file_json()))
-    with sync_client(api) as client:
-        upload = client.uploads.upload_file_chunked(**ARGS)
+    async with fake_client(api) as client:
+        upload = await client.uploads.upload_file_chunked(**ARGS)
     assert upload.file is not None
     assert upload.file.bytes == len(DATA)
     assert api.calls == ["create", "part", "complete"]
 
 
-def test_the_error_names_the_status_the_answer_gave() -> None:
+async def test_the_error_names_the_status_the_answer_gave() -> None:
     api = FakeAPI(ANSWERS["cancelled"])
-    with sync_client(api) as client, pytest.raises(UploadCompletionError) as info:
-        client.uploads.upload_file_chunked(**ARGS)
+    async with fake_client(api) as client:
+        with pytest.raises(UploadCompletionError) as info:
+            await client.uploads.upload_file_chunked(**ARGS)
     assert info.value.status == "cancelled"
     assert "'cancelled'" in str(info.value)
 
 
-def test_an_answer_to_complete_that_is_not_an_upload_names_why() -> None:
+async def test_an_answer_to_complete_that_is_not_an_upload_names_why() -> None:
     api = FakeAPI(ANSWERS["a-file-that-is-not-an-object"])
-    with sync_client(api) as client, pytest.raises(UploadCompletionError) as info:
-        client.uploads.upload_file_chunked(**ARGS)
+    async with fake_client(api) as client:
+        with pytest.raises(UploadCompletionError) as info:
+            await client.uploads.upload_file_chunked(**ARGS)
     assert "not an Upload" in str(info.value)
     assert isinstance(info.value.__cause__, APIResponseValidationError)

@@ -7,16 +7,16 @@ does not know, as the API does, so ``extra_body`` is checked against a fake of t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from openai_uploads._client import AsyncOpenAI, OpenAI
+from openai_uploads._client import AsyncOpenAI
 from openai_uploads._exceptions import ChecksumMismatchError
 from openai_uploads.emulator import EmulatorServer
 
-from .conftest import API_KEY, PART, random_bytes
+from ..conftest import API_KEY, PART, random_bytes
 from .test_completion_contract import ARGS as FAKE_ARGS
 from .test_completion_contract import DATA, FakeAPI, file_json, upload_json
 
@@ -38,9 +38,6 @@ class Seen:
                 request.extensions["timeout"]["read"],
             )
         )
-
-    async def arecord(self, request: httpx.Request) -> None:
-        self.record(request)
 
     def operations(self) -> list[str]:
         named = ("uploads", "complete", "cancel")
@@ -65,55 +62,56 @@ def seen() -> Seen:
 
 
 @pytest.fixture
-def client(server: EmulatorServer, seen: Seen) -> Iterator[OpenAI]:
-    http = httpx.Client(event_hooks={"request": [seen.record]})
-    with http, OpenAI(api_key=API_KEY, base_url=server.base_url, http_client=http) as c:
+async def async_client(server: EmulatorServer, seen: Seen) -> AsyncIterator[AsyncOpenAI]:
+    async def hook(request: httpx.Request) -> None:
+        seen.record(request)
+
+    http = httpx.AsyncClient(event_hooks={"request": [hook]})
+    async with http, AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, http_client=http) as c:
         yield c
 
 
-def test_create_every_part_and_complete_carry_the_request_options(
-    client: OpenAI, seen: Seen
+async def test_create_every_part_and_complete_carry_the_request_options(
+    async_client: AsyncOpenAI, seen: Seen
 ) -> None:
-    client.uploads.upload_file_chunked(**_kwargs(random_bytes(PART * 3)))  # type: ignore[arg-type]
+    await async_client.uploads.upload_file_chunked(**_kwargs(random_bytes(PART * 3)))  # type: ignore[arg-type]
     assert seen.operations() == ["uploads", "part", "part", "part", "complete"]
     assert {request[1:] for request in seen.requests} == {("ml", "t1", 17.5)}
 
 
-def test_a_cancel_after_a_failure_carries_them_with_its_timeout_capped(
-    client: OpenAI, seen: Seen
+async def test_a_cancel_after_a_failure_carries_them_with_its_timeout_capped(
+    async_client: AsyncOpenAI, seen: Seen
 ) -> None:
     with pytest.raises(ChecksumMismatchError):
-        client.uploads.upload_file_chunked(**_kwargs(random_bytes(PART)), md5="0" * 32)  # type: ignore[arg-type]
+        await async_client.uploads.upload_file_chunked(
+            **_kwargs(random_bytes(PART)),  # type: ignore[arg-type]
+            md5="0" * 32,
+        )
     cancel = seen.requests[-1]
     assert seen.operations()[-1] == "cancel"
     assert cancel[1:] == ("ml", "t1", 4.0)
 
 
-async def test_async_every_request_carries_the_request_options(
-    server: EmulatorServer, seen: Seen
-) -> None:
-    http = httpx.AsyncClient(event_hooks={"request": [seen.arecord]})
-    async with http, AsyncOpenAI(api_key=API_KEY, base_url=server.base_url, http_client=http) as c:
-        await c.uploads.upload_file_chunked(**_kwargs(random_bytes(PART * 2)))  # type: ignore[arg-type]
-    assert seen.operations() == ["uploads", "part", "part", "complete"]
-    assert {request[1:] for request in seen.requests} == {("ml", "t1", 17.5)}
-
-
-def test_extra_body_reaches_create_every_part_complete_and_cancel() -> None:
+async def test_extra_body_reaches_create_every_part_complete_and_cancel() -> None:
     api = FakeAPI(upload_json(status="completed", file=file_json()))
     bodies: list[tuple[str, bool]] = []
 
-    def recording(request: httpx.Request) -> httpx.Response:
-        bodies.append((request.url.path.rsplit("/", 1)[-1], b"n1" in request.read()))
+    async def recording(request: httpx.Request) -> httpx.Response:
+        bodies.append((request.url.path.rsplit("/", 1)[-1], b"n1" in await request.aread()))
         return api(request)
 
-    http = httpx.Client(transport=httpx.MockTransport(recording))
-    with http, OpenAI(api_key="sk-fake", base_url="http://api.test/v1", http_client=http) as c:
-        c.uploads.upload_file_chunked(
+    http = httpx.AsyncClient(transport=httpx.MockTransport(recording))
+    async with (
+        http,
+        AsyncOpenAI(api_key="sk-fake", base_url="http://api.test/v1", http_client=http) as c,
+    ):
+        await c.uploads.upload_file_chunked(
             **{**FAKE_ARGS, "part_size": len(DATA) // 2}, extra_body={"note": "n1"}
         )
         with pytest.raises(ChecksumMismatchError):
-            c.uploads.upload_file_chunked(**FAKE_ARGS, md5="0" * 32, extra_body={"note": "n1"})
+            await c.uploads.upload_file_chunked(
+                **FAKE_ARGS, md5="0" * 32, extra_body={"note": "n1"}
+            )
     assert [path for path, _ in bodies] == [
         "uploads",
         "parts",
