@@ -90,6 +90,9 @@ NAMES: dict[str, str] = {
     "adeadline": "deadline",
     # httpx and the standard library
     "AsyncClient": "Client",
+    "AsyncBaseTransport": "BaseTransport",
+    "AsyncHTTPTransport": "HTTPTransport",
+    "handle_async_request": "handle_request",
     "AsyncByteStream": "SyncByteStream",
     "AsyncIterator": "Iterator",
     "aclose": "close",

@@ -32,8 +32,8 @@ from openai_uploads._types import omit
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 
+from ._async.test_concurrency_limit import InFlight
 from .conftest import API_KEY, PART, FastRetries, random_bytes
-from .test_concurrency_limit import InFlight
 
 STEP = ADAPT_SETTLE + ADAPT_WINDOW + 0.01
 """Clock time from one decision of the adaptive limit to the next."""
