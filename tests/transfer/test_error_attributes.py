@@ -1,94 +1,23 @@
-"""Every error names the Upload a transfer worked on in the same two typed attributes,
-and a checksum veto is told from other vetoes by its type."""
+"""Every error declares the Upload a transfer worked on in the same two typed attributes;
+``UploadError.cancelled`` is the deprecated alias of one of them.
+
+The errors of transfers against the emulator are written once in
+``_async/test_error_attributes.py``.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import typing
-from collections.abc import Mapping
 
 import pytest
 
-from openai_uploads._client import OpenAI
-from openai_uploads._exceptions import (
-    ChecksumMismatchError,
-    NotFoundError,
-    OpenAIError,
-    UploadError,
-    UploadVetoedError,
-)
-from openai_uploads.emulator import EmulatorServer
-from openai_uploads.hookspecs import (
-    ChecksumVeto,
-    DigestsComputed,
-    DigestSetup,
-    HasherFactory,
-    Veto,
-    hookimpl,
-)
-
-from .conftest import API_KEY, random_bytes, status_of
-
-
-class Sha256Catalog:
-    """Vetoes every upload, with the kind of veto it was built with."""
-
-    def __init__(self, veto: type[Veto]) -> None:
-        self.veto = veto
-
-    @hookimpl
-    def digest_algorithms(self, event: DigestSetup) -> Mapping[str, HasherFactory]:
-        return {"sha256": hashlib.sha256}
-
-    @hookimpl
-    def check_digests(self, event: DigestsComputed) -> Veto:
-        reason = "md5 and sha256 are not the catalogued ones"
-        if self.veto is ChecksumVeto:
-            return ChecksumVeto(
-                reason=reason, algorithm="sha256", expected="0" * 64, actual=event.digests["sha256"]
-            )
-        return Veto(reason=reason)
-
-
-def _upload(server: EmulatorServer, plugin: object) -> None:
-    data = random_bytes(3000)
-    with OpenAI(api_key=API_KEY, base_url=server.base_url, plugins=[plugin]) as client:
-        client.uploads.upload_file_chunked(
-            file=data, filename="f.jsonl", bytes=len(data), mime_type="text/jsonl", purpose="batch"
-        )
+from openai_uploads._exceptions import OpenAIError, UploadError
 
 
 def test_api_error_declares_upload_id_and_upload_cancelled() -> None:
     hints = typing.get_type_hints(OpenAIError)
     assert hints["upload_id"] == str | None
     assert hints["upload_cancelled"] is bool
-
-
-def test_an_error_outside_a_transfer_names_no_upload(server: EmulatorServer) -> None:
-    with (
-        OpenAI(api_key=API_KEY, base_url=server.base_url, max_retries=0) as client,
-        pytest.raises(NotFoundError) as caught,
-    ):
-        client.uploads.cancel(upload_id="upload_missing")
-    assert caught.value.upload_id is None
-    assert caught.value.upload_cancelled is False
-
-
-def test_checksum_veto_is_recognised_by_type(server: EmulatorServer) -> None:
-    with pytest.raises(ChecksumMismatchError, match="catalogued") as caught:
-        _upload(server, Sha256Catalog(ChecksumVeto))
-    assert caught.value.upload_cancelled is True
-    assert status_of(server, caught.value.upload_id or "") == "cancelled"
-    (veto,) = caught.value.details["vetoes"]
-    assert isinstance(veto, ChecksumVeto)
-    assert veto.algorithm == "sha256"
-
-
-def test_a_plain_veto_naming_md5_is_not_a_checksum_mismatch(server: EmulatorServer) -> None:
-    with pytest.raises(UploadVetoedError, match="md5") as caught:
-        _upload(server, Sha256Catalog(Veto))
-    assert not isinstance(caught.value, ChecksumMismatchError)
-    assert caught.value.upload_cancelled is True
 
 
 def test_upload_error_cancelled_is_a_read_only_deprecated_alias() -> None:
