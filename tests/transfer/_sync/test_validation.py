@@ -1,3 +1,4 @@
+# Generated from tests/transfer/_async/test_validation.py by `python scripts/unasync.py`: do not edit.
 """Every bad input is refused with a clear error before any request reaches the server."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from unittest import mock
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from openai_uploads._client import OpenAI
 from openai_uploads.emulator import EmulatorServer
 
-from .conftest import PART
+from ..conftest import PART
 
 BASE: dict[str, Any] = {"mime_type": "application/octet-stream", "purpose": "assistants"}
 
@@ -31,6 +32,19 @@ def small_file(tmp_path: Path) -> Path:
     path = tmp_path / "small.bin"
     path.write_bytes(b"x" * 100)
     return path
+
+
+def _open_text(path: Path) -> TextIO:
+    return open(path)
+
+
+def _make_unreadable(path: Path) -> None:
+    path.chmod(0)
+
+
+def _make_sparse(path: Path, size: int) -> None:
+    with open(path, "wb") as f:  # sparse: no disk used
+        f.truncate(size)
 
 
 def _call(client: OpenAI, **kwargs: Any) -> None:
@@ -50,14 +64,16 @@ def test_bytes_without_size_is_a_type_error(client: OpenAI) -> None:
 
 
 @pytest.mark.usefixtures("no_requests")
-def test_nameless_file_object_without_filename_is_a_type_error(client: OpenAI) -> None:
+def test_nameless_file_object_without_filename_is_a_type_error(
+    client: OpenAI,
+) -> None:
     with pytest.raises(TypeError, match="filename"):
         _call(client, file=io.BytesIO(b"abc"))
 
 
 @pytest.mark.usefixtures("no_requests")
 def test_text_mode_file_is_a_type_error(client: OpenAI, small_file: Path) -> None:
-    with open(small_file) as f, pytest.raises(TypeError, match="binary mode"):
+    with _open_text(small_file) as f, pytest.raises(TypeError, match="binary mode"):
         _call(client, file=f)
 
 
@@ -82,7 +98,7 @@ def test_directory_is_a_value_error(client: OpenAI, tmp_path: Path) -> None:
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 @pytest.mark.usefixtures("no_requests")
 def test_unreadable_file_is_a_value_error(client: OpenAI, small_file: Path) -> None:
-    small_file.chmod(0)
+    _make_unreadable(small_file)
     with pytest.raises(ValueError, match="cannot be read"):
         _call(client, file=small_file)
 
@@ -124,8 +140,7 @@ def test_part_size_outside_1_byte_to_64_mib_is_a_value_error(
 @pytest.mark.usefixtures("no_requests")
 def test_more_than_8_gib_is_a_value_error(client: OpenAI, tmp_path: Path) -> None:
     big = tmp_path / "big.bin"
-    with open(big, "wb") as f:  # sparse: no disk used
-        f.truncate(8 * 1024**3 + 1)
+    _make_sparse(big, 8 * 1024**3 + 1)
     with pytest.raises(ValueError, match="8 GiB"):
         _call(client, file=big)
 
@@ -168,7 +183,9 @@ def test_resume_of_a_non_seekable_stream_is_a_value_error_before_it_is_read(
 
 
 @pytest.mark.usefixtures("no_requests")
-def test_resume_of_in_memory_data_without_state_file_is_a_value_error(client: OpenAI) -> None:
+def test_resume_of_in_memory_data_without_state_file_is_a_value_error(
+    client: OpenAI,
+) -> None:
     with pytest.raises(ValueError, match="state_file"):
         _call(client, file=b"abc", filename="a", bytes=3, resume=True, part_size=PART)
 
