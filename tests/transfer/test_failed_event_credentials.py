@@ -90,8 +90,7 @@ def test_async_failed_event_hides_the_key(
 
 
 def test_the_error_a_failure_was_raised_from_is_shown_without_the_key() -> None:
-    from openai_uploads._transfer._errors import UploadError
-    from openai_uploads._transfer._errors import failure_for_hooks
+    from openai_uploads._transfer._errors import UploadError, failure_for_hooks
 
     request = httpx.Request("POST", "https://x/v1/uploads", headers={"api-key": API_KEY})
     cause = httpx.ConnectError("refused", request=request)
