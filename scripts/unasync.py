@@ -2,7 +2,8 @@
 
 Each async folder of :data:`PAIRS` has a generated sync twin: every module of
 ``extensions/openai_uploads/_async/`` one of the same name in ``_sync/``, every test
-module of ``tests/client/_async/`` one in ``tests/client/_sync/``. A twin is its source
+module of ``tests/client/_async/`` and ``tests/transfer/_async/`` one in the ``_sync/``
+folder beside it. A twin is its source
 rewritten, line by line and nothing else:
 
 * ``async def`` / ``async for`` / ``async with`` lose ``async``, ``await`` goes;
