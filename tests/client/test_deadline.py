@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
@@ -21,7 +21,7 @@ import pytest
 
 from openai_uploads import APITimeoutError, AsyncOpenAI, OpenAI
 
-from .conftest import TEST_API_KEY
+from .conftest import TEST_API_KEY, serve_handler
 
 FILE_JSON = json.dumps(
     {
@@ -121,38 +121,25 @@ class SlowContent(SlowStart):
     metadata = json.dumps({**json.loads(FILE_JSON), "bytes": len(FILE_JSON)}).encode()
 
 
-def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
-
-
 @pytest.fixture
 def trickling() -> Iterator[str]:
-    yield from serve(Trickle)
+    yield from serve_handler(Trickle)
 
 
 @pytest.fixture
 def trickling_headers() -> Iterator[str]:
     Trickle.left_during_headers.clear()
-    yield from serve(TrickleHeaders)
+    yield from serve_handler(TrickleHeaders)
 
 
 @pytest.fixture
 def slow_start() -> Iterator[str]:
-    yield from serve(SlowStart)
+    yield from serve_handler(SlowStart)
 
 
 @pytest.fixture
 def slow_content() -> Iterator[str]:
-    yield from serve(SlowContent)
+    yield from serve_handler(SlowContent)
 
 
 def test_a_trickling_body_cannot_outlast_the_timeout(trickling: str) -> None:
