@@ -95,6 +95,20 @@ def async_client(server: EmulatorServer, recorder: Recorder) -> AsyncOpenAI:
     )
 
 
+def in_memory(data: bytes, filename: str = "f.bin", **extra: object) -> dict[str, Any]:
+    """``upload_file_chunked``'s arguments for ``data`` held in memory: a JSONL ``batch``
+    File in parts of :data:`PART` bytes; ``extra`` adds or replaces arguments."""
+    return {
+        "file": data,
+        "filename": filename,
+        "bytes": len(data),
+        "mime_type": "application/jsonl",
+        "purpose": "batch",
+        "part_size": PART,
+        **extra,
+    }
+
+
 def md5(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
 

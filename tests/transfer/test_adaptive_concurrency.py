@@ -33,7 +33,7 @@ from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 
 from ._async.test_concurrency_limit import InFlight
-from .conftest import API_KEY, PART, FastRetries, random_bytes
+from .conftest import API_KEY, PART, FastRetries, in_memory, random_bytes
 
 STEP = ADAPT_SETTLE + ADAPT_WINDOW + 0.01
 """Clock time from one decision of the adaptive limit to the next."""
@@ -204,15 +204,7 @@ first four are still on the wire and parts are left to start."""
 
 
 def _kwargs() -> dict[str, Any]:
-    data = random_bytes(PART * PARTS)
-    return {
-        "file": data,
-        "filename": "f.bin",
-        "bytes": len(data),
-        "mime_type": "application/jsonl",
-        "purpose": "batch",
-        "part_size": PART,
-    }
+    return in_memory(random_bytes(PART * PARTS))
 
 
 def test_sync_left_out_max_concurrency_starts_at_4_and_adds_parts(

@@ -17,7 +17,7 @@ from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 from openai_uploads.hookspecs import hookimpl
 
-from ..conftest import API_KEY, PART, FastRetries, random_bytes
+from ..conftest import API_KEY, PART, FastRetries, in_memory, random_bytes
 
 
 class InFlight:
@@ -43,16 +43,7 @@ class InFlight:
 
 
 def _kwargs(concurrency: int) -> dict[str, Any]:
-    data = random_bytes(PART * 8)
-    return {
-        "file": data,
-        "filename": "f.bin",
-        "bytes": len(data),
-        "mime_type": "application/jsonl",
-        "purpose": "batch",
-        "part_size": PART,
-        "max_concurrency": concurrency,
-    }
+    return in_memory(random_bytes(PART * 8), max_concurrency=concurrency)
 
 
 @pytest.mark.parametrize("concurrency", [1, 3])

@@ -25,7 +25,7 @@ from openai_uploads.hookspecs import (
     hookimpl,
 )
 
-from ..conftest import API_KEY, PART, FastRetries, Recorder, random_bytes, status_of
+from ..conftest import API_KEY, PART, FastRetries, Recorder, in_memory, random_bytes, status_of
 
 
 class Sha256Policy:
@@ -43,23 +43,12 @@ class Sha256Policy:
         return None
 
 
-def _kwargs(data: bytes) -> dict[str, object]:
-    return {
-        "file": data,
-        "filename": "f.bin",
-        "bytes": len(data),
-        "mime_type": "application/jsonl",
-        "purpose": "batch",
-        "part_size": PART,
-    }
-
-
 async def test_md5_mismatch_raises_checksum_mismatch_and_cancels_before_complete(
     server: EmulatorServer, async_client: AsyncOpenAI, recorder: Recorder
 ) -> None:
     data = random_bytes(PART + 1)
     with pytest.raises(ChecksumMismatchError, match="md5 mismatch") as caught:
-        await async_client.uploads.upload_file_chunked(**_kwargs(data), md5="0" * 32)
+        await async_client.uploads.upload_file_chunked(**in_memory(data), md5="0" * 32)
     err = caught.value
     assert err.cancelled
     assert status_of(server, err.upload_id or "") == "cancelled"
@@ -75,7 +64,7 @@ async def test_a_plugin_veto_raises_upload_vetoed_with_its_reason(
         api_key=API_KEY, base_url=server.base_url, plugins=[Sha256Policy("nope"), recorder]
     ) as client:
         with pytest.raises(UploadVetoedError, match="catalogued") as caught:
-            await client.uploads.upload_file_chunked(**_kwargs(data))
+            await client.uploads.upload_file_chunked(**in_memory(data))
     assert status_of(server, caught.value.upload_id or "") == "cancelled"
 
 
@@ -87,7 +76,7 @@ async def test_extra_digests_from_plugins_are_computed_in_the_same_read(
     async with AsyncOpenAI(
         api_key=API_KEY, base_url=server.base_url, plugins=[policy, recorder]
     ) as client:
-        await client.uploads.upload_file_chunked(**_kwargs(data))
+        await client.uploads.upload_file_chunked(**in_memory(data))
     assert recorder.of("completed")[0].digests["sha256"] == policy.expected
 
 
@@ -97,7 +86,7 @@ async def test_keep_on_failure_leaves_the_upload_pending_and_says_so(
     server.faults = FaultConfig(p_500=1.0, endpoints=frozenset({"parts"}))
     with pytest.raises(InternalServerError) as caught:
         await async_client.uploads.upload_file_chunked(
-            **_kwargs(random_bytes(PART)), keep_on_failure=True
+            **in_memory(random_bytes(PART)), keep_on_failure=True
         )
     upload_id = caught.value.upload_id  # type: ignore[attr-defined]
     assert status_of(server, upload_id) == "pending"

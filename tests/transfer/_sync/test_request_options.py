@@ -17,7 +17,7 @@ from openai_uploads._client import OpenAI
 from openai_uploads._exceptions import ChecksumMismatchError
 from openai_uploads.emulator import EmulatorServer
 
-from ..conftest import API_KEY, PART, random_bytes
+from ..conftest import API_KEY, PART, in_memory, random_bytes
 from .test_completion_contract import ARGS as FAKE_ARGS
 from .test_completion_contract import DATA, FakeAPI, file_json, upload_json
 
@@ -46,15 +46,7 @@ class Seen:
 
 
 def _kwargs(data: bytes) -> dict[str, object]:
-    return {
-        "file": data,
-        "filename": "d.jsonl",
-        "bytes": len(data),
-        "mime_type": "application/jsonl",
-        "purpose": "batch",
-        "part_size": PART,
-        **OPTIONS,
-    }
+    return in_memory(data, filename="d.jsonl", **OPTIONS)
 
 
 @pytest.fixture
