@@ -55,9 +55,6 @@ class Source:
     size: int
     path: str | None = None
     """The file's absolute path, for a path input (the default state-file location)."""
-    resumable: bool = True
-    """False when a later call could not read the same bytes again (a stream), so a
-    resume state file would be of no use."""
     random_access: bool = False
     """True when parts are read at their offsets as they are sent (:meth:`read_at`:
     :class:`._source.RangeReads`), False when they are read once, in order
@@ -398,7 +395,7 @@ class StreamSource(FileBackedSource):
         self.filename = filename
         self.size = size
         self._start = start
-        self.resumable = self.random_access = start is not None
+        self.random_access = start is not None
         self._opened = False
         self._position = 0
         self._ended = False
@@ -520,7 +517,6 @@ class SpooledSource(FileBackedSource):
     """
 
     random_access = True
-    resumable = False
 
     def __init__(self, fd: int, filename: str, size: int, what: str) -> None:
         self._fd: int | None = fd
