@@ -309,12 +309,7 @@ class LoadedPlugins:
         """
         self.unreported = False
         for info in self.failed:
-            line = info.error or info.name
-            with self._warn_lock:
-                first = line not in _REPORTED
-                _REPORTED.add(line)
-            if first:
-                log.warning("%s", line)
+            self._warn_once(info.error or info.name)
 
     def check_loaded(self) -> None:
         """Raise :class:`PluginError` when a plugin that should be loaded failed to.
