@@ -40,6 +40,7 @@ __all__ = [
     "MaskedHeaders",
     "OutgoingHeaders",
     "checked_secret",
+    "copy_exception",
     "error_for_hooks",
     "mask_credentials",
     "response_for_hooks",
@@ -264,13 +265,20 @@ def error_for_hooks(
     }
     if not carried:
         return error
-    shown = BaseException.__new__(type(error), *error.args)
-    shown.__dict__.update(state)
+    shown = copy_exception(error)
     for name, value in carried.items():
         if isinstance(value, httpx.Request):
             setattr(shown, name, request if request is not None else without_credentials(value))
         else:
             setattr(shown, name, response_for_hooks(value))
+    return shown
+
+
+def copy_exception(error: BaseException) -> BaseException:
+    """A shallow copy of ``error``: its type, args, attributes, chain and traceback, for
+    a hook's copy whose attributes are then replaced (the original stays the caller's)."""
+    shown = BaseException.__new__(type(error), *error.args)
+    shown.__dict__.update(getattr(error, "__dict__", {}))
     shown.__cause__ = error.__cause__
     shown.__context__ = error.__context__
     shown.__suppress_context__ = error.__suppress_context__

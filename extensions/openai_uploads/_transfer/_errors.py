@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._credentials import error_for_hooks
+from .._credentials import copy_exception, error_for_hooks
 from .._exceptions import (
     ChecksumMismatchError,
     FileChangedError,
@@ -105,10 +105,6 @@ def failure_for_hooks(error: BaseException, depth: int = 8) -> BaseException:
         shown_cause = failure_for_hooks(cause, depth - 1)
         if shown_cause is not cause:
             if shown is error:
-                shown = BaseException.__new__(type(error), *error.args)
-                shown.__dict__.update(getattr(error, "__dict__", {}))
-                shown.__context__ = error.__context__
-                shown.__suppress_context__ = error.__suppress_context__
-                shown = shown.with_traceback(error.__traceback__)
+                shown = copy_exception(error)
             shown.__cause__ = shown_cause
     return shown
