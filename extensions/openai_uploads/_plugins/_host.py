@@ -18,24 +18,6 @@ import pluggy
 
 from .. import hookspecs
 from .._exceptions import PluginError
-from ..hookspecs import (
-    BytesSent,
-    DigestsComputed,
-    DigestSetup,
-    HasherFactory,
-    OutgoingRequest,
-    PartCompleted,
-    RequestFinished,
-    RequestStarted,
-    RetryContext,
-    RetryDecision,
-    TransferStarted,
-    UploadCancelled,
-    UploadCompleted,
-    UploadFailed,
-    UploadStarted,
-    Veto,
-)
 from ._guards import Refused, guard, refuse_async, validate
 from ._loading import BUILTIN_PREFIX, LoadedPlugins, PluginSelection
 
@@ -169,34 +151,34 @@ class PluginHost(LoadedPlugins):
         except Exception as exc:
             self.observer_failed("(pluggy)", hook, exc)
 
-    def transfer_started(self, event: TransferStarted) -> None:
+    def transfer_started(self, event: hookspecs.TransferStarted) -> None:
         self._observe("on_transfer_started", event)
 
-    def upload_started(self, event: UploadStarted) -> None:
+    def upload_started(self, event: hookspecs.UploadStarted) -> None:
         self._observe("on_upload_started", event)
 
-    def bytes_sent(self, event: BytesSent) -> None:
+    def bytes_sent(self, event: hookspecs.BytesSent) -> None:
         try:
             self.pm.hook.on_bytes_sent(event=event)
         except Exception as exc:
             self.observer_failed("(pluggy)", "on_bytes_sent", exc)
 
-    def part_completed(self, event: PartCompleted) -> None:
+    def part_completed(self, event: hookspecs.PartCompleted) -> None:
         self._observe("on_part_completed", event)
 
-    def upload_completed(self, event: UploadCompleted) -> None:
+    def upload_completed(self, event: hookspecs.UploadCompleted) -> None:
         self._observe("on_upload_completed", event)
 
-    def upload_failed(self, event: UploadFailed) -> None:
+    def upload_failed(self, event: hookspecs.UploadFailed) -> None:
         self._observe("on_upload_failed", event)
 
-    def upload_cancelled(self, event: UploadCancelled) -> None:
+    def upload_cancelled(self, event: hookspecs.UploadCancelled) -> None:
         self._observe("on_upload_cancelled", event)
 
-    def request_started(self, event: RequestStarted) -> None:
+    def request_started(self, event: hookspecs.RequestStarted) -> None:
         self._observe("on_request_start", event)
 
-    def request_finished(self, event: RequestFinished) -> None:
+    def request_finished(self, event: hookspecs.RequestFinished) -> None:
         self._observe("on_request_end", event)
 
     # ------------------------------------------------------------------ decisions
@@ -209,16 +191,16 @@ class PluginHost(LoadedPlugins):
         except Exception as exc:
             raise PluginError(f"a plugin failed in {hook}: {exc!r}", hook=hook) from exc
 
-    def prepare_request(self, event: OutgoingRequest) -> None:
+    def prepare_request(self, event: hookspecs.OutgoingRequest) -> None:
         self._decide("prepare_request", event)
 
-    def decide_retry(self, event: RetryContext) -> RetryDecision:
+    def decide_retry(self, event: hookspecs.RetryContext) -> hookspecs.RetryDecision:
         decision = self._decide("decide_retry", event)
         if decision is None:  # only when the built-in policy is turned off
-            return RetryDecision.give_up()
-        if not isinstance(decision, RetryDecision):  # a wrapper changed the result
+            return hookspecs.RetryDecision.give_up()
+        if not isinstance(decision, hookspecs.RetryDecision):  # a wrapper changed the result
             raise PluginError(
-                f"decide_retry must return a RetryDecision or None, got {decision!r}",
+                f"decide_retry must return a hookspecs.RetryDecision or None, got {decision!r}",
                 hook="decide_retry",
             )
         if decision.retry and event.attempt >= event.max_retries:
@@ -229,18 +211,20 @@ class PluginHost(LoadedPlugins):
                 event.attempt + 1,
                 event.max_retries,
             )
-            return RetryDecision.give_up()
+            return hookspecs.RetryDecision.give_up()
         return decision
 
-    def digest_algorithms(self, event: DigestSetup) -> dict[str, HasherFactory]:
-        results: list[Mapping[str, HasherFactory] | None] = self._decide("digest_algorithms", event)
-        merged: dict[str, HasherFactory] = {}
+    def digest_algorithms(self, event: hookspecs.DigestSetup) -> dict[str, hookspecs.HasherFactory]:
+        results: list[Mapping[str, hookspecs.HasherFactory] | None] = self._decide(
+            "digest_algorithms", event
+        )
+        merged: dict[str, hookspecs.HasherFactory] = {}
         # pluggy's call order: the plugin called first wins a name.
         for mapping in results:
             for algorithm, factory in (mapping or {}).items():
                 merged.setdefault(algorithm, factory)
         return merged
 
-    def check_digests(self, event: DigestsComputed) -> list[Veto]:
-        results: list[Veto | None] = self._decide("check_digests", event)
-        return [veto for veto in results if isinstance(veto, Veto)]
+    def check_digests(self, event: hookspecs.DigestsComputed) -> list[hookspecs.Veto]:
+        results: list[hookspecs.Veto | None] = self._decide("check_digests", event)
+        return [veto for veto in results if isinstance(veto, hookspecs.Veto)]

@@ -27,6 +27,7 @@ from typing import NotRequired, cast
 
 from openai_uploads_client.sdk import CreateUploadParams
 
+from .. import hookspecs
 from .._constants import MAX_UPLOAD_BYTES
 from .._exceptions import (
     APIResponseValidationError,
@@ -38,20 +39,6 @@ from .._exceptions import (
 )
 from .._plugins import PluginHost
 from .._types import ExpiresAfter, FilePurpose, Omit, Upload, UploadPart
-from ..hookspecs import (
-    BytesSent,
-    ChecksumVeto,
-    DigestsComputed,
-    DigestSetup,
-    Hasher,
-    PartCompleted,
-    TransferStarted,
-    UploadCancelled,
-    UploadCompleted,
-    UploadFailed,
-    UploadStarted,
-    Veto,
-)
 from ._clock import CreateSent, Expiry, server_lifetime
 from ._errors import TransferAborted, failure_for_hooks, should_cancel, translate_failure
 from ._options import (
@@ -181,13 +168,13 @@ class Job:
         self.concurrency = ConcurrencyLimit(self.max_in_flight, adaptive=self.opts.adaptive)
         self.upload_id = None
         self.resumed = False
-        setup = DigestSetup(
+        setup = hookspecs.DigestSetup(
             filename=self.source.filename,
             total_bytes=self.source.size,
             expected_md5=self.opts.expected_md5,
         )
         # The core md5 first; a plugin cannot claim its name (refused when registered).
-        self.hashers: dict[str, Hasher] = {CORE_DIGEST: hashlib.md5()}
+        self.hashers: dict[str, hookspecs.Hasher] = {CORE_DIGEST: hashlib.md5()}
         for name, factory in self.plugins.digest_algorithms(setup).items():
             self.hashers.setdefault(name, factory())
 
@@ -299,7 +286,7 @@ class Job:
     def transfer_started(self) -> None:
         """Fire ``on_transfer_started`` (once per call, before its first request)."""
         self.plugins.transfer_started(
-            TransferStarted(
+            hookspecs.TransferStarted(
                 filename=self.source.filename,
                 total_bytes=self.source.size,
                 part_size=self.plan.part_size,
@@ -312,7 +299,7 @@ class Job:
         assert self.upload_id is not None
         self._started = time.monotonic()
         self.plugins.upload_started(
-            UploadStarted(
+            hookspecs.UploadStarted(
                 upload_id=self.upload_id,
                 filename=self.source.filename,
                 total_bytes=self.source.size,
@@ -386,7 +373,7 @@ class Job:
     def _emit_progress(self, number: int, total: int) -> None:
         assert self.upload_id is not None
         self.plugins.bytes_sent(
-            BytesSent(
+            hookspecs.BytesSent(
                 upload_id=self.upload_id,
                 part_number=number,
                 bytes_sent=total,
@@ -420,7 +407,7 @@ class Job:
             if total is not None and self.plugins.wants_progress:
                 self._emit_progress(part.number, total)
         self.plugins.part_completed(
-            PartCompleted(
+            hookspecs.PartCompleted(
                 upload_id=self.upload_id,
                 part_number=part.number,
                 part_id=self.state.done[part.number],
@@ -448,9 +435,9 @@ class Job:
         assert self.upload_id is not None
         self.digests = {name: h.hexdigest() for name, h in self.hashers.items()}
         md5 = self.digests[CORE_DIGEST]
-        vetoes: list[Veto] = [] if (veto := self._md5_veto(md5)) is None else [veto]
+        vetoes: list[hookspecs.Veto] = [] if (veto := self._md5_veto(md5)) is None else [veto]
         vetoes += self.plugins.check_digests(
-            DigestsComputed(
+            hookspecs.DigestsComputed(
                 upload_id=self.upload_id,
                 filename=self.source.filename,
                 total_bytes=self.source.size,
@@ -460,7 +447,7 @@ class Job:
         )
         if vetoes:
             # Every veto is reported; a ChecksumVeto (the md5's) makes it a checksum mismatch.
-            mismatch = any(isinstance(veto, ChecksumVeto) for veto in vetoes)
+            mismatch = any(isinstance(veto, hookspecs.ChecksumVeto) for veto in vetoes)
             cls = ChecksumMismatchError if mismatch else UploadVetoedError
             raise cls(
                 "; ".join(veto.reason for veto in vetoes),
@@ -474,12 +461,12 @@ class Job:
             arguments["md5"] = md5
         return arguments
 
-    def _md5_veto(self, md5: str) -> ChecksumVeto | None:
+    def _md5_veto(self, md5: str) -> hookspecs.ChecksumVeto | None:
         """The core check of the caller's ``md5=`` (``plugin`` is empty: no plugin's)."""
         expected = self.opts.expected_md5
         if expected is None or expected == md5:
             return None
-        return ChecksumVeto(
+        return hookspecs.ChecksumVeto(
             reason=f"md5 mismatch: expected {expected}, the file read has {md5}",
             algorithm=CORE_DIGEST,
             expected=expected,
@@ -538,7 +525,7 @@ class Job:
         assert self.upload_id is not None
         file = getattr(upload, "file", None)
         self.plugins.upload_completed(
-            UploadCompleted(
+            hookspecs.UploadCompleted(
                 upload_id=self.upload_id,
                 file_id=str(getattr(file, "id", "")),
                 total_bytes=self.source.size,
@@ -580,11 +567,13 @@ class Job:
 
     def cancelled(self, reason: str) -> None:
         assert self.upload_id is not None
-        self.plugins.upload_cancelled(UploadCancelled(upload_id=self.upload_id, reason=reason))
+        self.plugins.upload_cancelled(
+            hookspecs.UploadCancelled(upload_id=self.upload_id, reason=reason)
+        )
 
     def failure(self, exc: BaseException, *, cancelled: bool) -> BaseException:
         """The exception to raise for ``exc`` (see :func:`.translate_failure`); fires
-        ``UploadFailed``."""
+        ``hookspecs.UploadFailed``."""
         error, kept = translate_failure(
             exc,
             upload_id=self.upload_id,
@@ -595,6 +584,6 @@ class Job:
         # The hooks see a copy without the credentials; the caller gets ``error`` itself.
         shown = failure_for_hooks(error)
         self.plugins.upload_failed(
-            UploadFailed(upload_id=self.upload_id, error=shown, kept_for_resume=kept)
+            hookspecs.UploadFailed(upload_id=self.upload_id, error=shown, kept_for_resume=kept)
         )
         return error
