@@ -53,14 +53,14 @@ def child(runner: str, base_url: str, file_id: str) -> None:
         with OpenAI(api_key=API_KEY, base_url=base_url, load_plugins=False) as client:
             client.files.retrieve(file_id)
             before = current_rss()
-            size = len(client.files.content(file_id))
+            size = len(client.files.content(file_id).content)
     else:
 
         async def run() -> tuple[int, int]:
             async with AsyncOpenAI(api_key=API_KEY, base_url=base_url, load_plugins=False) as c:
                 await c.files.retrieve(file_id)
                 start = current_rss()
-                return start, len(await c.files.content(file_id))
+                return start, len((await c.files.content(file_id)).content)
 
         before, size = asyncio.run(run())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

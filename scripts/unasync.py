@@ -77,6 +77,13 @@ NAMES: dict[str, str] = {
     "aread_once": "read_once",
     "aiter_body": "iter_body",
     "astrip_key_on_redirect": "strip_key_on_redirect",
+    # openai_uploads._async.response: the response objects and the methods' wrappers
+    "AsyncAPIResponse": "APIResponse",
+    "AsyncResponseContextManager": "ResponseContextManager",
+    "AsyncMethod": "SyncMethod",  # openai_uploads._raw_response: a method, async or not
+    "amake_request": "make_request",
+    "ato_raw_response": "to_raw_response",
+    "ato_streamed_response": "to_streamed_response",
     # twin helpers: the operations with an async and a sync form
     "apaginate": "paginate",  # openai_uploads._pagination_core
     "asleep": "sleep",  # openai_uploads._concurrency
@@ -98,6 +105,9 @@ NAMES: dict[str, str] = {
     "AsyncIterator": "Iterator",
     "aclose": "close",
     "aread": "read",
+    "aiter_bytes": "iter_bytes",
+    "aiter_text": "iter_text",
+    "aiter_lines": "iter_lines",
     "__aenter__": "__enter__",
     "__aexit__": "__exit__",
     "__aiter__": "__iter__",

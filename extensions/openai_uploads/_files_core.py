@@ -26,6 +26,7 @@ from ._base_client import (
     parse_stream,
 )
 from ._exceptions import APIResponseValidationError
+from ._raw_response import HttpxBinaryResponseContent
 from ._resource import require_id
 from ._types import FileDeleted, FileList, FileObject
 
@@ -101,7 +102,7 @@ def content_file_call(
     options: RequestOptions,
     size_options: RequestOptions,
     query: Mapping[str, Any] | None = None,
-) -> APICall[bytes]:
+) -> APICall[HttpxBinaryResponseContent]:
     """``files.content``: the body, read within each attempt and only up to the File's size.
 
     The size is the body's ``Content-Length`` when that counts the bytes themselves;
@@ -127,12 +128,12 @@ def content_file_call(
             return declared
         return file_size[-1] if file_size else size_call
 
-    def parse(response: httpx.Response) -> bytes:
+    def parse(response: httpx.Response) -> HttpxBinaryResponseContent:
         content = response.content
         check_content_length(response, len(content))
         if file_size:
             check_download(response, len(content), file_size[-1])
-        return content
+        return HttpxBinaryResponseContent(response)
 
     file_id = require_id("file_id", file_id)
     return APICall(

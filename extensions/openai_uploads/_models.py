@@ -23,13 +23,13 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 import attrs
 
 from openai_uploads_client.types import Unset
 
-__all__ = ["ModelMethods", "install"]
+__all__ = ["ModelDumpOptions", "ModelMethods", "ToDictOptions", "install", "set_request_id"]
 
 FIELD_ORDER: dict[str, tuple[str, ...]] = {
     "OpenAIFile": (
@@ -67,11 +67,38 @@ PUBLIC_NAMES = {
 
 _SENT: dict[int, frozenset[str]] = {}
 """id(model) -> the API field names its JSON held (``exclude_unset`` needs to know)."""
+_REQUEST_IDS: dict[int, str | None] = {}
+"""id(model) -> the ``x-request-id`` of the response a call returned the model from."""
+
+
+def _remember(registry: dict[int, Any], model: object, value: object) -> None:
+    """Keep ``value`` for ``model`` for as long as the model lives (attrs' slotted
+    classes take no attributes beside their fields)."""
+    registry[id(model)] = value
+    weakref.finalize(model, registry.pop, id(model), None)
 
 
 def _remember_sent(model: object, keys: Iterable[str]) -> None:
-    _SENT[id(model)] = frozenset(keys)
-    weakref.finalize(model, _SENT.pop, id(model), None)
+    _remember(_SENT, model, frozenset(keys))
+
+
+def set_request_id(model: object, request_id: str | None) -> None:
+    """Give the top-level object a call returns its ``_request_id``."""
+    _remember(_REQUEST_IDS, model, request_id)
+
+
+def _request_id(model: object) -> str | None:
+    try:
+        return _REQUEST_IDS[id(model)]
+    except KeyError:
+        name = PUBLIC_NAMES.get(type(model).__name__, type(model).__name__)
+        raise AttributeError(f"{name!r} object has no attribute '_request_id'") from None
+
+
+def _check_options(options: Mapping[str, object], allowed: type) -> None:
+    unknown = sorted(set(options) - set(allowed.__annotations__))
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
 
 
 def _fields(model: Any) -> list[tuple[str, str, bool]]:
@@ -149,70 +176,75 @@ def _check_mode(mode: str) -> None:
         raise ValueError(f"mode must be 'python' or 'json', got {mode!r}")
 
 
+class ToDictOptions(TypedDict, total=False):
+    """The keyword arguments ``to_dict()`` and ``to_json()`` share (openai-python's)."""
+
+    use_api_names: bool
+    exclude_unset: bool
+    exclude_defaults: bool
+    exclude_none: bool
+    warnings: bool
+
+
+class ModelDumpOptions(TypedDict, total=False):
+    """The keyword arguments ``model_dump()`` and ``model_dump_json()`` share (pydantic's)."""
+
+    include: Iterable[str] | None
+    exclude: Iterable[str] | None
+    context: Any | None
+    by_alias: bool | None
+    exclude_unset: bool
+    exclude_defaults: bool
+    exclude_none: bool
+    round_trip: bool
+    warnings: bool | Literal["none", "warn", "error"]
+
+
 class ModelMethods:
     """The methods every response model has (see the module docstring)."""
 
+    if TYPE_CHECKING:
+        # Installed on the classes by :func:`install` (a property reading the registry).
+        _request_id: str | None
+        """The ``x-request-id`` of the response this object came from (``None`` when the
+        response had none), for a support ticket. Set on the top-level object a call
+        returns; a nested object (``upload.file``) has none (``AttributeError``), as
+        in openai-python."""
+
     def to_dict(
-        self,
-        *,
-        mode: Literal["json", "python"] = "python",
-        use_api_names: bool = True,
-        exclude_unset: bool = True,
-        exclude_defaults: bool = False,
-        exclude_none: bool = False,
-        warnings: bool = True,
+        self, *, mode: Literal["json", "python"] = "python", **options: Unpack[ToDictOptions]
     ) -> dict[str, Any]:
         """The object as a dict with the API's field names; by default only the fields
         the server sent (openai-python's ``to_dict``)."""
         _check_mode(mode)
+        _check_options(options, ToDictOptions)
         return _dump(
             self,
-            exclude_unset=exclude_unset,
-            exclude_defaults=exclude_defaults,
-            exclude_none=exclude_none,
+            exclude_unset=options.get("exclude_unset", True),
+            exclude_defaults=options.get("exclude_defaults", False),
+            exclude_none=options.get("exclude_none", False),
         )
 
-    def to_json(
-        self,
-        *,
-        indent: int | None = 2,
-        use_api_names: bool = True,
-        exclude_unset: bool = True,
-        exclude_defaults: bool = False,
-        exclude_none: bool = False,
-        warnings: bool = True,
-    ) -> str:
+    def to_json(self, *, indent: int | None = 2, **options: Unpack[ToDictOptions]) -> str:
         """:meth:`to_dict` as JSON, indented by ``indent`` (openai-python's ``to_json``)."""
-        data = self.to_dict(
-            exclude_unset=exclude_unset,
-            exclude_defaults=exclude_defaults,
-            exclude_none=exclude_none,
-        )
-        return _json(data, indent)
+        return _json(self.to_dict(**options), indent)
 
     def model_dump(
         self,
         *,
         mode: Literal["json", "python"] | str = "python",
-        include: Iterable[str] | None = None,
-        exclude: Iterable[str] | None = None,
-        context: Any | None = None,
-        by_alias: bool | None = None,
-        exclude_unset: bool = False,
-        exclude_defaults: bool = False,
-        exclude_none: bool = False,
-        round_trip: bool = False,
-        warnings: bool | Literal["none", "warn", "error"] = True,
+        **options: Unpack[ModelDumpOptions],
     ) -> dict[str, Any]:
         """Every field (``None`` for those not sent), as pydantic's ``model_dump``."""
         _check_mode(mode)
+        _check_options(options, ModelDumpOptions)
         return _dump(
             self,
-            exclude_unset=exclude_unset,
-            exclude_defaults=exclude_defaults,
-            exclude_none=exclude_none,
-            include=include,
-            exclude=exclude,
+            exclude_unset=options.get("exclude_unset", False),
+            exclude_defaults=options.get("exclude_defaults", False),
+            exclude_none=options.get("exclude_none", False),
+            include=options.get("include"),
+            exclude=options.get("exclude"),
         )
 
     def model_dump_json(
@@ -220,25 +252,10 @@ class ModelMethods:
         *,
         indent: int | None = None,
         ensure_ascii: bool = False,
-        include: Iterable[str] | None = None,
-        exclude: Iterable[str] | None = None,
-        context: Any | None = None,
-        by_alias: bool | None = None,
-        exclude_unset: bool = False,
-        exclude_defaults: bool = False,
-        exclude_none: bool = False,
-        round_trip: bool = False,
-        warnings: bool | Literal["none", "warn", "error"] = True,
+        **options: Unpack[ModelDumpOptions],
     ) -> str:
         """:meth:`model_dump` as JSON, compact unless ``indent`` is given."""
-        data = self.model_dump(
-            include=include,
-            exclude=exclude,
-            exclude_unset=exclude_unset,
-            exclude_defaults=exclude_defaults,
-            exclude_none=exclude_none,
-        )
-        return _json(data, indent, ensure_ascii)
+        return _json(self.model_dump(**options), indent, ensure_ascii)
 
     def __repr__(self) -> str:
         """``FileObject(id='file-...', bytes=3, ...)``: every field by its API name."""
@@ -260,6 +277,7 @@ def install(cls: type) -> None:
     ``from_dict`` remember which fields the JSON held."""
     for name in ("to_dict", "to_json", "model_dump", "model_dump_json", "__repr__"):
         setattr(cls, name, ModelMethods.__dict__[name])
+    cls._request_id = property(_request_id)  # type: ignore[attr-defined]
     generated = cls.__dict__["from_dict"].__func__
 
     def from_dict(klass: type, src_dict: Mapping[str, Any]) -> Any:

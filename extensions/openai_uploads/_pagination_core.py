@@ -52,6 +52,12 @@ class _CursorPage(Generic[T]):
         self.response = response
         """The parsed list response this page holds."""
 
+    @property
+    def _request_id(self) -> str | None:
+        """The ``x-request-id`` of the response this page came from (openai-python's)."""
+        request_id: str | None = getattr(self.response, "_request_id", None)
+        return request_id
+
     def has_next_page(self) -> bool:
         """Whether another page follows (the server says so, and this one is not empty)."""
         return self.has_more and bool(self.data)

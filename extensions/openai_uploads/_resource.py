@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
-from ._calls import RequestOptions
+from ._calls import APICall, RequestOptions
 from ._types import NotGiven
 
 if TYPE_CHECKING:
     from ._client import AsyncOpenAI, OpenAI
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 class SyncAPIResource:
@@ -43,6 +47,13 @@ def request_options(
     )
 
 
+def then(call: APICall[T], post: Callable[[T], U]) -> APICall[U]:
+    """``call`` whose result is ``post`` of its parsed result (a list's page made of the
+    list response, so that a raw response's ``parse()`` gives the page too)."""
+    parse = call.parse
+    return cast("APICall[U]", replace(cast("APICall[Any]", call), parse=lambda r: post(parse(r))))
+
+
 def require_id(name: str, value: object) -> str:
     """Reject an empty or non-string id before it becomes a confusing URL."""
     if not isinstance(value, str):
@@ -52,4 +63,4 @@ def require_id(name: str, value: object) -> str:
     return value
 
 
-__all__ = ["AsyncAPIResource", "SyncAPIResource", "request_options", "require_id"]
+__all__ = ["AsyncAPIResource", "SyncAPIResource", "request_options", "require_id", "then"]

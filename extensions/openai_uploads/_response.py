@@ -26,6 +26,7 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
+from ._models import set_request_id
 from ._response_check import ResponseShapeError, build_model, check_model
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "MAX_REDIRECT_BODY",
     "STRICT_RESPONSES",
     "BodyDecoder",
+    "REQUEST_ID_HEADER",
     "RedirectChangesMethod",
     "ResponseTooLarge",
     "aiter_body",
@@ -52,6 +54,9 @@ __all__ = [
     "read_once",
     "redirect_refusal",
 ]
+
+REQUEST_ID_HEADER = "x-request-id"
+"""The header naming the request for the API's support (``_request_id``, ``request_id``)."""
 
 HTTPX_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError)
 """Every exception httpx raises on its own; the drivers turn them into an outcome."""
@@ -72,7 +77,7 @@ def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
     generated annotations declare, and every field does under
     ``strict_response_validation`` (:func:`~openai_uploads._response_check.check_model`),
     else :class:`APIResponseValidationError` names the field; absent optional fields
-    read as ``None``.
+    read as ``None``. The model's ``_request_id`` is the response's ``x-request-id``.
     """
 
     def parse(response: httpx.Response) -> Any:
@@ -103,6 +108,7 @@ def parse_json_model(model: Any) -> Callable[[httpx.Response], Any]:
                 body,
                 message=f"The response body is not a valid {model.__name__}: {exc}",
             ) from exc
+        set_request_id(parsed, response.headers.get(REQUEST_ID_HEADER))
         return parsed
 
     return parse

@@ -261,7 +261,7 @@ def test_upload_through_the_azure_v1_surface_with_a_token_provider_is_byte_exact
             file=path, mime_type="application/jsonl", purpose="fine-tune", part_size=65536
         )
         assert upload.file is not None
-        assert client.files.content(upload.file.id) == data
+        assert client.files.content(upload.file.id).content == data
     # create, 4 parts, complete, content: one token each
     assert len(tokens.issued) == 7
     assert open_emulator.store.file_path(upload.file.id).read_bytes() == data

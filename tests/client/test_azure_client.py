@@ -362,7 +362,7 @@ def test_upload_of_several_parts_sends_each_attempt_with_the_current_token(
             file=path, mime_type="application/jsonl", purpose="fine-tune", part_size=65536
         )
         assert upload.file is not None
-        assert client.files.content(upload.file.id) == data
+        assert client.files.content(upload.file.id).content == data
     retried = [a for a in attempts if a.attempt > 0]
     assert retried, "the fault seed must cause retries"
     # every attempt asked for a token of its own, and was sent with it
@@ -386,7 +386,7 @@ def test_upload_file_chunked_through_azure_is_byte_exact(emulator: Any, tmp_path
         )
         assert upload.status == "completed"
         assert upload.file is not None
-        assert client.files.content(upload.file.id) == data
+        assert client.files.content(upload.file.id).content == data
         assert upload.file.id in [f.id for f in client.files.list(limit=5)]
     stored = emulator.store.file_path(upload.file.id).read_bytes()
     assert stored == data
@@ -412,7 +412,7 @@ async def test_async_upload_file_chunked_through_azure_is_byte_exact(
             file=path, mime_type="application/jsonl", purpose="fine-tune", part_size=65536
         )
         assert upload.file is not None
-        assert await client.files.content(upload.file.id) == data
+        assert (await client.files.content(upload.file.id)).content == data
     assert emulator.store.file_path(upload.file.id).read_bytes() == data
 
 

@@ -32,7 +32,7 @@ def large_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: Any) -
 
 def _content(file_id: str) -> bytes:
     with OpenAI() as client:
-        return client.files.content(file_id)
+        return client.files.content(file_id).content
 
 
 def test_advanced_manual_upload_example_produces_an_identical_file(large_file: bytes) -> None:

@@ -133,7 +133,7 @@ def test_upload_and_download_work_across_asyncio_runs(emulator: Any, tmp_path: P
 
     async def download(file_id: str, n: int) -> bytes:
         await client.files.download(file_id, tmp_path / f"copy{n}.bin")
-        return await client.files.content(file_id)
+        return (await client.files.content(file_id)).content
 
     file_ids = [asyncio.run(upload()) for _ in range(3)]
     for n, file_id in enumerate(file_ids):

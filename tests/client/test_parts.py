@@ -28,7 +28,7 @@ def _complete_one_part(client: OpenAI, data: Any, size: int | None = None) -> by
     part = client.uploads.parts.create(upload.id, data=data)
     completed = client.uploads.complete(upload.id, part_ids=[part.id])
     assert completed.file
-    return client.files.content(completed.file.id)
+    return client.files.content(completed.file.id).content
 
 
 def test_part_containing_the_fixed_boundary_arrives_intact(client: OpenAI) -> None:

@@ -59,7 +59,7 @@ def test_azure_upload_parts_complete_and_file_calls(recorded: Recorded) -> None:
         assert completed.status == "completed"
         assert completed.file is not None
         assert client.files.retrieve(completed.file.id).bytes == len(DATA)
-        assert client.files.content(completed.file.id) == DATA
+        assert client.files.content(completed.file.id).content == DATA
         assert [f.id for f in client.files.list(limit=5)] == [completed.file.id]
         assert client.files.delete(completed.file.id).deleted is True
 
@@ -126,7 +126,7 @@ async def test_async_azure_upload_with_an_async_token_provider(recorded: Recorde
         second = await client.uploads.parts.create(upload.id, data=DATA[HALF:])
         completed = await client.uploads.complete(upload.id, part_ids=[first.id, second.id])
         assert completed.file is not None
-        assert await client.files.content(completed.file.id) == DATA
+        assert (await client.files.content(completed.file.id)).content == DATA
         other = await client.uploads.create(
             bytes=1, filename="b.txt", mime_type="text/plain", purpose="batch"
         )

@@ -45,6 +45,6 @@ async def test_eight_tasks_share_one_async_client(server: EmulatorServer) -> Non
             *(client.uploads.upload_file_chunked(**upload_kwargs(d, PART, 3)) for d in inputs)
         )
         assert len({u.id for u in uploads}) == UPLOADS
-        contents = [await client.files.content(u.file.id) for u in uploads]  # type: ignore[union-attr]
+        contents = [(await client.files.content(u.file.id)).content for u in uploads]  # type: ignore[union-attr]
     for upload, data, content in zip(uploads, inputs, contents, strict=True):
         byte_exact(upload, data, lambda _id, c=content: c)  # type: ignore[misc]

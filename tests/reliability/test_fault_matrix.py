@@ -149,7 +149,7 @@ async def test_async(name: str, server: EmulatorServer) -> None:
             outcome = exc
         content = b""
         if not isinstance(outcome, BaseException):
-            content = await client.with_options(timeout=30).files.content(outcome.file.id)
+            content = (await client.with_options(timeout=30).files.content(outcome.file.id)).content
     _check_cell(cell, server, outcome, data, lambda _id: content)
     _check_retry_after(cell, server, time.monotonic() - started)
 

@@ -43,6 +43,6 @@ async def test_async_absorbs_one_scripted_fault_of_each_kind(server: EmulatorSer
     server.set_fault_script(SCRIPT)
     async with make_async_client(server.base_url) as client:
         upload: Any = await client.uploads.upload_file_chunked(**upload_kwargs(DATA, PART, 1))
-        content = await client.files.content(upload.file.id)
+        content = (await client.files.content(upload.file.id)).content
     byte_exact(upload, DATA, lambda _id: content)
     _check(server)

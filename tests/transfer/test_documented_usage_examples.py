@@ -39,7 +39,7 @@ def example_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: Emulato
 
 def stored(file_id: str) -> bytes:
     with OpenAI() as client:
-        return client.files.content(file_id)
+        return client.files.content(file_id).content
 
 
 def test_documented_usage_examples_run_as_written(example_env: Path, capsys: Any) -> None:

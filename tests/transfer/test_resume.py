@@ -75,7 +75,7 @@ def test_interrupt_with_resume_records_parts_whose_bodies_had_already_left(
         # Only the complete request: no part was sent again.
         assert server.fault_stats()["requests"] == 1
         assert upload.id == state["upload_id"]
-        assert client.files.content(upload.file.id) == path.read_bytes()
+        assert client.files.content(upload.file.id).content == path.read_bytes()
 
 
 def test_resume_record_keeps_the_spec_derived_create_arguments() -> None:

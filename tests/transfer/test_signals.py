@@ -97,5 +97,5 @@ def test_after_kill_9_resume_sends_only_the_missing_parts_and_completes_byte_exa
     assert resent.isdisjoint(finished), "a finished part was sent again"
     assert resent | finished == set(range(1, 18))
     assert recorder.of("started")[0].resumed_bytes == len(finished) * PART
-    assert client.files.content(upload.file.id) == data
+    assert client.files.content(upload.file.id).content == data
     assert not state_file.exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Mapping
+from functools import cached_property
 from typing import Unpack
 
 import httpx
@@ -43,15 +44,28 @@ from .._files_core import (
 )
 from .._pagination_core import apaginate
 from .._params import spec_method, split_params
-from .._resource import AsyncAPIResource, request_options
+from .._raw_response import HttpxBinaryResponseContent
+from .._resource import AsyncAPIResource, request_options, then
 from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
 from .pagination import AsyncCursorPage, AsyncPaginator
+from .response import amake_request, ato_raw_response, ato_streamed_response
 
-__all__ = ["AsyncFiles"]
+__all__ = ["AsyncFiles", "AsyncFilesWithRawResponse", "AsyncFilesWithStreamingResponse"]
 
 
 class AsyncFiles(AsyncAPIResource):
     """The Files an Upload produced: ``client.files`` of :class:`AsyncOpenAI`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFilesWithRawResponse:
+        """The same methods, answering with the response (headers, status, body) and its
+        ``parse()`` instead of the parsed result."""
+        return AsyncFilesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFilesWithStreamingResponse:
+        """The same methods, as context managers of the response with its body unread."""
+        return AsyncFilesWithStreamingResponse(self)
 
     @spec_method("listFiles")
     def list(
@@ -81,10 +95,11 @@ class AsyncFiles(AsyncAPIResource):
         async def fetch(after: str | None, seen: frozenset[str]) -> AsyncCursorPage[FileObject]:
             # The cursors that led here: a server repeating one is stopped, not followed.
             seen = seen if after is None else seen | {after}
-            page = await self._client._execute(
-                list_files_call(page_query(query, after), options, seen)
+            call = list_files_call(page_query(query, after), options, seen)
+            return await amake_request(
+                self._client,
+                then(call, lambda page: AsyncCursorPage(page, lambda cursor: fetch(cursor, seen))),
             )
-            return AsyncCursorPage(page, lambda cursor: fetch(cursor, seen))
 
         return apaginate(lambda: fetch(None, frozenset()))
 
@@ -101,8 +116,9 @@ class AsyncFiles(AsyncAPIResource):
     ) -> FileObject:
         """Return the File object with this id."""
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        return await self._client._execute(
-            retrieve_file_call(file_id, options, split_params("retrieveFile", params).query)
+        return await amake_request(
+            self._client,
+            retrieve_file_call(file_id, options, split_params("retrieveFile", params).query),
         )
 
     @spec_method("downloadFile")
@@ -115,22 +131,23 @@ class AsyncFiles(AsyncAPIResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         **params: Unpack[DownloadFileParams],
-    ) -> bytes:
-        """Download the File's bytes.
+    ) -> HttpxBinaryResponseContent:
+        """Download the File's bytes, held in memory once: ``.content`` (bytes), ``.text``,
+        ``.json()``, ``.iter_lines()``, ``.write_to_file(path)`` (openai-python's
+        ``HttpxBinaryResponseContent``). :meth:`download` streams a File to disk instead.
 
         Example::
 
-            data = await client.files.content(upload.file.id)
+            data = (await client.files.content(upload.file.id)).content
         """
         # Read within the attempt (a body that breaks off is retried) and only up to the
         # File's size: its Content-Length when that counts the bytes themselves, else the
         # File's ``bytes``, retrieved once (see content_file_call).
         options = request_options(extra_headers, extra_query, extra_body, timeout)
         size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
-        return await self._client._execute(
-            content_file_call(
-                file_id, options, size_options, split_params("downloadFile", params).query
-            )
+        query = split_params("downloadFile", params).query
+        return await amake_request(
+            self._client, content_file_call(file_id, options, size_options, query)
         )
 
     @spec_method("downloadFile")
@@ -202,9 +219,33 @@ class AsyncFiles(AsyncAPIResource):
     ) -> FileDeleted:
         """Delete the File."""
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        return await self._client._execute(
-            delete_file_call(file_id, options, split_params("deleteFile", params).query)
+        return await amake_request(
+            self._client,
+            delete_file_call(file_id, options, split_params("deleteFile", params).query),
         )
+
+
+class AsyncFilesWithRawResponse:
+    """``client.files.with_raw_response``: each method answers with a
+    :class:`~openai_uploads.LegacyAPIResponse` (``download`` is not among them: it
+    writes the File to disk)."""
+
+    def __init__(self, files: AsyncFiles) -> None:
+        self.list = ato_raw_response(files.list)
+        self.retrieve = ato_raw_response(files.retrieve)
+        self.content = ato_raw_response(files.content)
+        self.delete = ato_raw_response(files.delete)
+
+
+class AsyncFilesWithStreamingResponse:
+    """``client.files.with_streaming_response``: each method answers with a context
+    manager of the response, its body unread."""
+
+    def __init__(self, files: AsyncFiles) -> None:
+        self.list = ato_streamed_response(files.list)
+        self.retrieve = ato_streamed_response(files.retrieve)
+        self.content = ato_streamed_response(files.content)
+        self.delete = ato_streamed_response(files.delete)
 
 
 async def _checked(chunks: AsyncIterator[bytes], response: httpx.Response) -> AsyncIterator[bytes]:

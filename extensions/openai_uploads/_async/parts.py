@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Unpack
 
 import httpx
@@ -18,12 +19,24 @@ from .._params import spec_method
 from .._parts_core import add_part_call, coerce_part_data
 from .._resource import AsyncAPIResource, request_options
 from .._types import NOT_GIVEN, FileTypes, NotGiven, UploadPart
+from .response import amake_request, ato_raw_response, ato_streamed_response
 
-__all__ = ["AsyncParts"]
+__all__ = ["AsyncParts", "AsyncPartsWithRawResponse", "AsyncPartsWithStreamingResponse"]
 
 
 class AsyncParts(AsyncAPIResource):
     """Parts of an Upload: ``client.uploads.parts`` of :class:`AsyncOpenAI`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPartsWithRawResponse:
+        """The same methods, answering with the response (headers, status, body) and its
+        ``parse()`` instead of the parsed result."""
+        return AsyncPartsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPartsWithStreamingResponse:
+        """The same methods, as context managers of the response with its body unread."""
+        return AsyncPartsWithStreamingResponse(self)
 
     @spec_method("addUploadPart")
     async def create(
@@ -59,4 +72,18 @@ class AsyncParts(AsyncAPIResource):
             options=options,
             params=params,
         )
-        return await self._client._execute(call)
+        return await amake_request(self._client, call)
+
+
+class AsyncPartsWithRawResponse:
+    """``client.uploads.parts.with_raw_response``."""
+
+    def __init__(self, parts: AsyncParts) -> None:
+        self.create = ato_raw_response(parts.create)
+
+
+class AsyncPartsWithStreamingResponse:
+    """``client.uploads.parts.with_streaming_response``."""
+
+    def __init__(self, parts: AsyncParts) -> None:
+        self.create = ato_streamed_response(parts.create)

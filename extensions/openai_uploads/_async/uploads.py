@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, BinaryIO, Unpack
 
 import httpx
@@ -21,13 +22,18 @@ from .._resource import AsyncAPIResource, request_options
 from .._transfer._options import TransferOptions
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
 from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
-from .parts import AsyncParts
+from .parts import (
+    AsyncParts,
+    AsyncPartsWithRawResponse,
+    AsyncPartsWithStreamingResponse,
+)
+from .response import amake_request, ato_raw_response, ato_streamed_response
 from .transfer import arun_transfer
 
 if TYPE_CHECKING:
     from .._client import AsyncOpenAI
 
-__all__ = ["AsyncUploads"]
+__all__ = ["AsyncUploads", "AsyncUploadsWithRawResponse", "AsyncUploadsWithStreamingResponse"]
 
 _DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
 
@@ -120,6 +126,18 @@ class AsyncUploads(AsyncAPIResource):
         super().__init__(client)
         self.parts = AsyncParts(client)
 
+    @cached_property
+    def with_raw_response(self) -> AsyncUploadsWithRawResponse:
+        """The same methods (but ``upload_file_chunked``), answering with the response
+        (headers, status, body) and its ``parse()`` instead of the parsed result."""
+        return AsyncUploadsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncUploadsWithStreamingResponse:
+        """The same methods (but ``upload_file_chunked``), as context managers of the
+        response with its body unread."""
+        return AsyncUploadsWithStreamingResponse(self)
+
     @spec_method("createUpload")
     async def create(
         self,
@@ -159,7 +177,7 @@ class AsyncUploads(AsyncAPIResource):
             params=params,
             options=options,
         )
-        return await self._client._execute(call)
+        return await amake_request(self._client, call)
 
     @spec_method("completeUpload")
     async def complete(
@@ -185,7 +203,7 @@ class AsyncUploads(AsyncAPIResource):
         call = complete_upload_call(
             upload_id, part_ids=part_ids, md5=md5, params=params, options=options
         )
-        return await self._client._execute(call)
+        return await amake_request(self._client, call)
 
     @spec_method("cancelUpload")
     async def cancel(
@@ -200,8 +218,8 @@ class AsyncUploads(AsyncAPIResource):
     ) -> Upload:
         """Cancel the Upload; its Parts are discarded and no more can be added."""
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        return await self._client._execute(
-            cancel_upload_call(upload_id, params=params, options=options)
+        return await amake_request(
+            self._client, cancel_upload_call(upload_id, params=params, options=options)
         )
 
     @spec_method("createUpload")
@@ -251,3 +269,32 @@ class AsyncUploads(AsyncAPIResource):
         return await arun_transfer(client, file, options)
 
     upload_file_chunked.__doc__ = _DOC
+
+
+class AsyncUploadsWithRawResponse:
+    """``client.uploads.with_raw_response`` (``upload_file_chunked``, many calls, is not
+    wrapped, as in openai-python)."""
+
+    def __init__(self, uploads: AsyncUploads) -> None:
+        self._uploads = uploads
+        self.create = ato_raw_response(uploads.create)
+        self.complete = ato_raw_response(uploads.complete)
+        self.cancel = ato_raw_response(uploads.cancel)
+
+    @cached_property
+    def parts(self) -> AsyncPartsWithRawResponse:
+        return self._uploads.parts.with_raw_response
+
+
+class AsyncUploadsWithStreamingResponse:
+    """``client.uploads.with_streaming_response``."""
+
+    def __init__(self, uploads: AsyncUploads) -> None:
+        self._uploads = uploads
+        self.create = ato_streamed_response(uploads.create)
+        self.complete = ato_streamed_response(uploads.complete)
+        self.cancel = ato_streamed_response(uploads.cancel)
+
+    @cached_property
+    def parts(self) -> AsyncPartsWithStreamingResponse:
+        return self._uploads.parts.with_streaming_response

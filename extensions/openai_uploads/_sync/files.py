@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from functools import cached_property
 from typing import Unpack
 
 import httpx
@@ -39,15 +40,28 @@ from .._files_core import (
 )
 from .._pagination_core import paginate
 from .._params import spec_method, split_params
-from .._resource import SyncAPIResource, request_options
+from .._raw_response import HttpxBinaryResponseContent
+from .._resource import SyncAPIResource, request_options, then
 from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
 from .pagination import SyncCursorPage
+from .response import make_request, to_raw_response, to_streamed_response
 
-__all__ = ["Files"]
+__all__ = ["Files", "AsyncFilesWithRawResponse", "AsyncFilesWithStreamingResponse"]
 
 
 class Files(SyncAPIResource):
     """The Files an Upload produced: ``client.files`` of :class:`OpenAI`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncFilesWithRawResponse:
+        """The same methods, answering with the response (headers, status, body) and its
+        ``parse()`` instead of the parsed result."""
+        return AsyncFilesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncFilesWithStreamingResponse:
+        """The same methods, as context managers of the response with its body unread."""
+        return AsyncFilesWithStreamingResponse(self)
 
     @spec_method("listFiles")
     def list(
@@ -77,8 +91,11 @@ class Files(SyncAPIResource):
         def fetch(after: str | None, seen: frozenset[str]) -> SyncCursorPage[FileObject]:
             # The cursors that led here: a server repeating one is stopped, not followed.
             seen = seen if after is None else seen | {after}
-            page = self._client._execute(list_files_call(page_query(query, after), options, seen))
-            return SyncCursorPage(page, lambda cursor: fetch(cursor, seen))
+            call = list_files_call(page_query(query, after), options, seen)
+            return make_request(
+                self._client,
+                then(call, lambda page: SyncCursorPage(page, lambda cursor: fetch(cursor, seen))),
+            )
 
         return paginate(lambda: fetch(None, frozenset()))
 
@@ -95,8 +112,9 @@ class Files(SyncAPIResource):
     ) -> FileObject:
         """Return the File object with this id."""
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        return self._client._execute(
-            retrieve_file_call(file_id, options, split_params("retrieveFile", params).query)
+        return make_request(
+            self._client,
+            retrieve_file_call(file_id, options, split_params("retrieveFile", params).query),
         )
 
     @spec_method("downloadFile")
@@ -109,23 +127,22 @@ class Files(SyncAPIResource):
         extra_body: Mapping[str, object] | None = None,
         timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         **params: Unpack[DownloadFileParams],
-    ) -> bytes:
-        """Download the File's bytes.
+    ) -> HttpxBinaryResponseContent:
+        """Download the File's bytes, held in memory once: ``.content`` (bytes), ``.text``,
+        ``.json()``, ``.iter_lines()``, ``.write_to_file(path)`` (openai-python's
+        ``HttpxBinaryResponseContent``). :meth:`download` streams a File to disk instead.
 
         Example::
 
-            data = client.files.content(upload.file.id)
+            data = (client.files.content(upload.file.id)).content
         """
         # Read within the attempt (a body that breaks off is retried) and only up to the
         # File's size: its Content-Length when that counts the bytes themselves, else the
         # File's ``bytes``, retrieved once (see content_file_call).
         options = request_options(extra_headers, extra_query, extra_body, timeout)
         size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
-        return self._client._execute(
-            content_file_call(
-                file_id, options, size_options, split_params("downloadFile", params).query
-            )
-        )
+        query = split_params("downloadFile", params).query
+        return make_request(self._client, content_file_call(file_id, options, size_options, query))
 
     @spec_method("downloadFile")
     def download(
@@ -196,9 +213,33 @@ class Files(SyncAPIResource):
     ) -> FileDeleted:
         """Delete the File."""
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        return self._client._execute(
-            delete_file_call(file_id, options, split_params("deleteFile", params).query)
+        return make_request(
+            self._client,
+            delete_file_call(file_id, options, split_params("deleteFile", params).query),
         )
+
+
+class AsyncFilesWithRawResponse:
+    """``client.files.with_raw_response``: each method answers with a
+    :class:`~openai_uploads.LegacyAPIResponse` (``download`` is not among them: it
+    writes the File to disk)."""
+
+    def __init__(self, files: Files) -> None:
+        self.list = to_raw_response(files.list)
+        self.retrieve = to_raw_response(files.retrieve)
+        self.content = to_raw_response(files.content)
+        self.delete = to_raw_response(files.delete)
+
+
+class AsyncFilesWithStreamingResponse:
+    """``client.files.with_streaming_response``: each method answers with a context
+    manager of the response, its body unread."""
+
+    def __init__(self, files: Files) -> None:
+        self.list = to_streamed_response(files.list)
+        self.retrieve = to_streamed_response(files.retrieve)
+        self.content = to_streamed_response(files.content)
+        self.delete = to_streamed_response(files.delete)
 
 
 def _checked(chunks: Iterator[bytes], response: httpx.Response) -> Iterator[bytes]:

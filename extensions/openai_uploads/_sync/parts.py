@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Unpack
 
 import httpx
@@ -14,12 +15,24 @@ from .._params import spec_method
 from .._parts_core import add_part_call, coerce_part_data
 from .._resource import SyncAPIResource, request_options
 from .._types import NOT_GIVEN, FileTypes, NotGiven, UploadPart
+from .response import make_request, to_raw_response, to_streamed_response
 
-__all__ = ["Parts"]
+__all__ = ["Parts", "AsyncPartsWithRawResponse", "AsyncPartsWithStreamingResponse"]
 
 
 class Parts(SyncAPIResource):
     """Parts of an Upload: ``client.uploads.parts`` of :class:`OpenAI`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPartsWithRawResponse:
+        """The same methods, answering with the response (headers, status, body) and its
+        ``parse()`` instead of the parsed result."""
+        return AsyncPartsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPartsWithStreamingResponse:
+        """The same methods, as context managers of the response with its body unread."""
+        return AsyncPartsWithStreamingResponse(self)
 
     @spec_method("addUploadPart")
     def create(
@@ -55,4 +68,18 @@ class Parts(SyncAPIResource):
             options=options,
             params=params,
         )
-        return self._client._execute(call)
+        return make_request(self._client, call)
+
+
+class AsyncPartsWithRawResponse:
+    """``client.uploads.parts.with_raw_response``."""
+
+    def __init__(self, parts: Parts) -> None:
+        self.create = to_raw_response(parts.create)
+
+
+class AsyncPartsWithStreamingResponse:
+    """``client.uploads.parts.with_streaming_response``."""
+
+    def __init__(self, parts: Parts) -> None:
+        self.create = to_streamed_response(parts.create)

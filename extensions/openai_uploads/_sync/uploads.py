@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, BinaryIO, Unpack
 
 import httpx
@@ -17,13 +18,18 @@ from .._resource import SyncAPIResource, request_options
 from .._transfer._options import TransferOptions
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
 from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
-from .parts import Parts
+from .parts import (
+    AsyncPartsWithRawResponse,
+    AsyncPartsWithStreamingResponse,
+    Parts,
+)
+from .response import make_request, to_raw_response, to_streamed_response
 from .transfer import run_transfer
 
 if TYPE_CHECKING:
     from .._client import OpenAI
 
-__all__ = ["Uploads"]
+__all__ = ["Uploads", "AsyncUploadsWithRawResponse", "AsyncUploadsWithStreamingResponse"]
 
 _DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
 
@@ -116,6 +122,18 @@ class Uploads(SyncAPIResource):
         super().__init__(client)
         self.parts = Parts(client)
 
+    @cached_property
+    def with_raw_response(self) -> AsyncUploadsWithRawResponse:
+        """The same methods (but ``upload_file_chunked``), answering with the response
+        (headers, status, body) and its ``parse()`` instead of the parsed result."""
+        return AsyncUploadsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncUploadsWithStreamingResponse:
+        """The same methods (but ``upload_file_chunked``), as context managers of the
+        response with its body unread."""
+        return AsyncUploadsWithStreamingResponse(self)
+
     @spec_method("createUpload")
     def create(
         self,
@@ -155,7 +173,7 @@ class Uploads(SyncAPIResource):
             params=params,
             options=options,
         )
-        return self._client._execute(call)
+        return make_request(self._client, call)
 
     @spec_method("completeUpload")
     def complete(
@@ -181,7 +199,7 @@ class Uploads(SyncAPIResource):
         call = complete_upload_call(
             upload_id, part_ids=part_ids, md5=md5, params=params, options=options
         )
-        return self._client._execute(call)
+        return make_request(self._client, call)
 
     @spec_method("cancelUpload")
     def cancel(
@@ -196,7 +214,9 @@ class Uploads(SyncAPIResource):
     ) -> Upload:
         """Cancel the Upload; its Parts are discarded and no more can be added."""
         options = request_options(extra_headers, extra_query, extra_body, timeout)
-        return self._client._execute(cancel_upload_call(upload_id, params=params, options=options))
+        return make_request(
+            self._client, cancel_upload_call(upload_id, params=params, options=options)
+        )
 
     @spec_method("createUpload")
     def upload_file_chunked(
@@ -245,3 +265,32 @@ class Uploads(SyncAPIResource):
         return run_transfer(client, file, options)
 
     upload_file_chunked.__doc__ = _DOC
+
+
+class AsyncUploadsWithRawResponse:
+    """``client.uploads.with_raw_response`` (``upload_file_chunked``, many calls, is not
+    wrapped, as in openai-python)."""
+
+    def __init__(self, uploads: Uploads) -> None:
+        self._uploads = uploads
+        self.create = to_raw_response(uploads.create)
+        self.complete = to_raw_response(uploads.complete)
+        self.cancel = to_raw_response(uploads.cancel)
+
+    @cached_property
+    def parts(self) -> AsyncPartsWithRawResponse:
+        return self._uploads.parts.with_raw_response
+
+
+class AsyncUploadsWithStreamingResponse:
+    """``client.uploads.with_streaming_response``."""
+
+    def __init__(self, uploads: Uploads) -> None:
+        self._uploads = uploads
+        self.create = to_streamed_response(uploads.create)
+        self.complete = to_streamed_response(uploads.complete)
+        self.cancel = to_streamed_response(uploads.cancel)
+
+    @cached_property
+    def parts(self) -> AsyncPartsWithStreamingResponse:
+        return self._uploads.parts.with_streaming_response

@@ -130,7 +130,7 @@ def _options(base_url: str, retries: Retries, max_retries: int = 2) -> dict[str,
 async def test_content_cut_off_once_is_retried_and_read_whole(cut_once: str) -> None:
     retries = Retries()
     async with AsyncOpenAI(**_options(cut_once, retries)) as client:
-        assert await client.files.content("file-1") == BODY
+        assert (await client.files.content("file-1")).content == BODY
     assert CutOnce.paths == ["/v1/files/file-1/content"] * 2
     assert len(retries.events) == 1
     assert retries.events[0].operation == "download_file"
@@ -142,7 +142,7 @@ async def test_a_compressed_content_cut_off_once_retrieves_the_file_once(
 ) -> None:
     retries = Retries()
     async with AsyncOpenAI(**_options(cut_gzip_once, retries)) as client:
-        assert await client.files.content("file-1") == BODY
+        assert (await client.files.content("file-1")).content == BODY
     assert CutGzipOnce.paths == [
         "/v1/files/file-1/content",
         "/v1/files/file-1",

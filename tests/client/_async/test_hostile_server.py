@@ -137,7 +137,7 @@ async def test_a_compressed_content_of_the_files_size_is_read_whole(
 ) -> None:
     scripted.script(Reply(body=gzip.compress(b"abc"), headers=GZIP), Reply(body=FILE_JSON))
     async with _client(scripted) as client:
-        assert await client.files.content("file-abc") == b"abc"
+        assert (await client.files.content("file-abc")).content == b"abc"
 
 
 async def test_download_stops_once_past_the_files_size(scripted: ScriptedServer) -> None:

@@ -109,7 +109,7 @@ async def test_file_content_returns_the_uploaded_bytes(recorded: Recorded) -> No
     async with recorded.async_client() as client:
         completed = await completed_upload(client)
         assert completed.file
-        assert await client.files.content(completed.file.id) == DATA
+        assert (await client.files.content(completed.file.id)).content == DATA
 
 
 async def test_delete_file_reports_deleted(recorded: Recorded) -> None:

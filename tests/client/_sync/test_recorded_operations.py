@@ -110,7 +110,7 @@ def test_file_content_returns_the_uploaded_bytes(recorded: Recorded) -> None:
     with recorded.client() as client:
         completed = completed_upload(client)
         assert completed.file
-        assert client.files.content(completed.file.id) == DATA
+        assert (client.files.content(completed.file.id)).content == DATA
 
 
 def test_delete_file_reports_deleted(recorded: Recorded) -> None:

@@ -39,7 +39,7 @@ async def test_upload_completes_byte_exact_with_20_percent_of_part_requests_fail
     upload = await _upload(async_client, data)
     stats = server.fault_stats()
     assert stats["500"] + stats["429"] + stats["drop"] > 0
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[attr-defined]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[attr-defined]
 
 
 async def test_persistent_faults_fail_fast_cancel_the_upload_and_name_it(

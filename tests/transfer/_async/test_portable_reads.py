@@ -34,7 +34,7 @@ async def test_a_file_uploads_exactly_without_positional_reads(
     data = random_bytes(PART * 9 + 77)
     path = write(tmp_path, data)
     upload = await async_client.uploads.upload_file_chunked(file=path, max_concurrency=4, **ARGS)
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 @pytest.mark.usefixtures("no_positional_io")
@@ -45,7 +45,7 @@ async def test_a_seekable_file_object_uploads_exactly_without_positional_reads(
     with _open(write(tmp_path, b"skip" + data)) as f:
         f.seek(4)
         upload = await async_client.uploads.upload_file_chunked(file=f, max_concurrency=3, **ARGS)
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 @pytest.mark.usefixtures("no_positional_io")
@@ -60,4 +60,4 @@ async def test_a_spooled_stream_uploads_exactly_without_positional_reads(
         upload = await async_client.uploads.upload_file_chunked(
             file=stream, filename="p.jsonl", max_concurrency=3, **ARGS
         )
-    assert await async_client.files.content(upload.file.id) == data[: PART // 2]  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data[: PART // 2]  # type: ignore[union-attr]

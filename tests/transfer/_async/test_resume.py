@@ -86,7 +86,7 @@ async def test_resume_sends_only_missing_parts_and_deletes_the_state_file(
     assert upload.id == state["upload_id"]
     sent = {e.part_number for e in recorder.of("part")}
     assert sent == set(range(1, 10)) - done
-    assert await async_client.files.content(upload.file.id) == _bytes_of(data_file)
+    assert (await async_client.files.content(upload.file.id)).content == _bytes_of(data_file)
     assert _saved_state(data_file) is None
 
 
@@ -103,7 +103,7 @@ async def test_a_changed_file_starts_a_new_upload_with_a_warning(
         upload = await async_client.uploads.upload_file_chunked(file=data_file, **ARGS)
     assert upload.id != state["upload_id"]
     assert "file changed" in caplog.text
-    assert await async_client.files.content(upload.file.id) == new_data
+    assert (await async_client.files.content(upload.file.id)).content == new_data
     assert status_of(server, state["upload_id"]) == "cancelled"
 
 
@@ -120,7 +120,7 @@ async def test_an_expired_upload_starts_a_new_upload_with_a_warning(
         upload = await async_client.uploads.upload_file_chunked(file=data_file, **ARGS)
     assert upload.id != state["upload_id"]
     assert "expired" in caplog.text
-    assert await async_client.files.content(upload.file.id) == _bytes_of(data_file)
+    assert (await async_client.files.content(upload.file.id)).content == _bytes_of(data_file)
 
 
 async def test_an_upload_the_server_refuses_starts_a_new_upload(
@@ -130,7 +130,7 @@ async def test_an_upload_the_server_refuses_starts_a_new_upload(
     await async_client.uploads.cancel(state["upload_id"])
     upload = await async_client.uploads.upload_file_chunked(file=data_file, **ARGS)
     assert upload.id != state["upload_id"]
-    assert await async_client.files.content(upload.file.id) == _bytes_of(data_file)
+    assert (await async_client.files.content(upload.file.id)).content == _bytes_of(data_file)
 
 
 async def test_in_memory_data_resumes_through_an_explicit_state_file(

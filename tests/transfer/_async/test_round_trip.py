@@ -110,7 +110,7 @@ async def test_round_trip_is_byte_exact_and_md5_checked(
             mime_type="application/octet-stream", purpose="assistants", part_size=PART, **args
         )
         assert upload.status == "completed"
-        assert await client.files.content(upload.file.id) == data
+        assert (await client.files.content(upload.file.id)).content == data
     await http.aclose()
     if hasattr(args["file"], "close"):
         args["file"].close()
@@ -127,7 +127,7 @@ async def test_empty_file_completes_with_zero_parts(
         file=path, mime_type="application/jsonl", purpose="batch"
     )
     assert upload.status == "completed"
-    assert await async_client.files.content(upload.file.id) == b""
+    assert (await async_client.files.content(upload.file.id)).content == b""
 
 
 async def test_file_object_is_read_from_its_current_position(async_client: AsyncOpenAI) -> None:
@@ -136,7 +136,7 @@ async def test_file_object_is_read_from_its_current_position(async_client: Async
     upload = await async_client.uploads.upload_file_chunked(
         file=stream, filename="p.bin", mime_type="application/jsonl", purpose="batch"
     )
-    assert await async_client.files.content(upload.file.id) == b"payload"
+    assert (await async_client.files.content(upload.file.id)).content == b"payload"
 
 
 async def test_given_md5_that_matches_completes(async_client: AsyncOpenAI) -> None:
@@ -186,6 +186,6 @@ async def test_md5_none_completes_without_sending_an_md5(server: EmulatorServer)
             part_size=PART,
             md5=None,
         )
-        assert await client.files.content(upload.file.id) == data
+        assert (await client.files.content(upload.file.id)).content == data
     assert len(bodies) == 1
     assert "md5" not in bodies[0]

@@ -91,7 +91,7 @@ async def test_a_client_clock_hours_off_uploads_and_retries_within_the_servers_h
             upload = await client.uploads.upload_file_chunked(
                 file=data_file, part_retries=20, **ARGS
             )
-            assert await client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+            assert (await client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
     finally:
         process.faults = FaultConfig()
     assert spy.seen, "no part was retried"
@@ -133,7 +133,7 @@ async def test_a_client_clock_hours_off_resumes_the_same_upload(
     async with AsyncOpenAI(api_key=API_KEY, base_url=process.base_url) as client:
         upload = await client.uploads.upload_file_chunked(file=data_file, resume=True, **ARGS)
         assert upload.id == state["upload_id"]
-        assert await client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+        assert (await client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 async def test_a_recorded_upload_created_over_an_hour_ago_is_not_resumed(

@@ -97,7 +97,7 @@ async def test_a_fifo_of_unknown_size_is_spooled_and_uploaded_whole(
     upload = await async_client.uploads.upload_file_chunked(file=as_path(fifo.path), **ARGS)
     assert upload.bytes == len(data)
     assert upload.filename == "data.jsonl"
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 async def test_a_fifo_with_bytes_is_sent_as_it_is_read(
@@ -107,7 +107,7 @@ async def test_a_fifo_with_bytes_is_sent_as_it_is_read(
         file=str(fifo.path), bytes=len(data), **ARGS
     )
     assert upload.bytes == len(data)
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("keep_on_failure", [True, False], ids=["kept", "not-kept"])
@@ -177,7 +177,7 @@ async def test_a_non_seekable_file_object_of_unknown_size_is_spooled(
             return self.inner.readinto(buffer)
 
     upload = await async_client.uploads.upload_file_chunked(file=Pipe(), filename="p.jsonl", **ARGS)
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts /proc/self/fd")

@@ -141,7 +141,7 @@ async def test_retried_streamed_parts_resend_the_exact_bytes(
     assert max(e.attempts for e in recorder.of("part")) > 1
     # The emulator checked the md5 of the sequential read against what it received.
     assert upload.status == "completed"
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 async def test_retried_streamed_parts_of_a_file_object_resend_the_exact_bytes(
@@ -160,7 +160,7 @@ async def test_retried_streamed_parts_of_a_file_object_resend_the_exact_bytes(
             part_retries=30,
         )
     assert server.fault_stats()["drop"] > 0
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------- memory
@@ -229,7 +229,7 @@ async def test_a_file_object_that_transforms_its_file_is_read_through_the_object
             part_size=PART,
             max_concurrency=3,
         )
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 async def test_a_plain_file_object_is_uploaded_from_its_position_and_left_there(
@@ -247,4 +247,4 @@ async def test_a_plain_file_object_is_uploaded_from_its_position_and_left_there(
             max_concurrency=3,
         )
         assert stream.tell() == 4  # read with positional reads: its position untouched
-    assert await async_client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (await async_client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]

@@ -40,7 +40,7 @@ def test_upload_completes_byte_exact_with_20_percent_of_part_requests_failing(
     upload = _upload(client, data)
     stats = server.fault_stats()
     assert stats["500"] + stats["429"] + stats["drop"] > 0
-    assert client.files.content(upload.file.id) == data  # type: ignore[attr-defined]
+    assert (client.files.content(upload.file.id)).content == data  # type: ignore[attr-defined]
 
 
 def test_persistent_faults_fail_fast_cancel_the_upload_and_name_it(

@@ -33,7 +33,7 @@ def test_a_file_uploads_exactly_without_positional_reads(client: OpenAI, tmp_pat
     data = random_bytes(PART * 9 + 77)
     path = write(tmp_path, data)
     upload = client.uploads.upload_file_chunked(file=path, max_concurrency=4, **ARGS)
-    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 @pytest.mark.usefixtures("no_positional_io")
@@ -44,7 +44,7 @@ def test_a_seekable_file_object_uploads_exactly_without_positional_reads(
     with _open(write(tmp_path, b"skip" + data)) as f:
         f.seek(4)
         upload = client.uploads.upload_file_chunked(file=f, max_concurrency=3, **ARGS)
-    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 @pytest.mark.usefixtures("no_positional_io")
@@ -59,4 +59,4 @@ def test_a_spooled_stream_uploads_exactly_without_positional_reads(
         upload = client.uploads.upload_file_chunked(
             file=stream, filename="p.jsonl", max_concurrency=3, **ARGS
         )
-    assert client.files.content(upload.file.id) == data[: PART // 2]  # type: ignore[union-attr]
+    assert (client.files.content(upload.file.id)).content == data[: PART // 2]  # type: ignore[union-attr]

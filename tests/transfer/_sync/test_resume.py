@@ -83,7 +83,7 @@ def test_resume_sends_only_missing_parts_and_deletes_the_state_file(
     assert upload.id == state["upload_id"]
     sent = {e.part_number for e in recorder.of("part")}
     assert sent == set(range(1, 10)) - done
-    assert client.files.content(upload.file.id) == _bytes_of(data_file)
+    assert (client.files.content(upload.file.id)).content == _bytes_of(data_file)
     assert _saved_state(data_file) is None
 
 
@@ -100,7 +100,7 @@ def test_a_changed_file_starts_a_new_upload_with_a_warning(
         upload = client.uploads.upload_file_chunked(file=data_file, **ARGS)
     assert upload.id != state["upload_id"]
     assert "file changed" in caplog.text
-    assert client.files.content(upload.file.id) == new_data
+    assert (client.files.content(upload.file.id)).content == new_data
     assert status_of(server, state["upload_id"]) == "cancelled"
 
 
@@ -117,7 +117,7 @@ def test_an_expired_upload_starts_a_new_upload_with_a_warning(
         upload = client.uploads.upload_file_chunked(file=data_file, **ARGS)
     assert upload.id != state["upload_id"]
     assert "expired" in caplog.text
-    assert client.files.content(upload.file.id) == _bytes_of(data_file)
+    assert (client.files.content(upload.file.id)).content == _bytes_of(data_file)
 
 
 def test_an_upload_the_server_refuses_starts_a_new_upload(
@@ -127,7 +127,7 @@ def test_an_upload_the_server_refuses_starts_a_new_upload(
     client.uploads.cancel(state["upload_id"])
     upload = client.uploads.upload_file_chunked(file=data_file, **ARGS)
     assert upload.id != state["upload_id"]
-    assert client.files.content(upload.file.id) == _bytes_of(data_file)
+    assert (client.files.content(upload.file.id)).content == _bytes_of(data_file)
 
 
 def test_in_memory_data_resumes_through_an_explicit_state_file(

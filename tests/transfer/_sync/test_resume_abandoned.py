@@ -86,7 +86,7 @@ def test_after_kill_9_a_part_the_server_accepted_unrecorded_costs_nothing_but_it
 
     assert upload.id == upload_id  # resumed, not started over
     assert upload.file is not None
-    assert client.files.content(upload.file.id) == data
+    assert (client.files.content(upload.file.id)).content == data
     sent = {e.part_number for e in recorder.of("part")}
     assert sent == set(range(1, 14)) - recorded
     assert upload_id not in server.store.upload_ids("pending")
@@ -125,6 +125,6 @@ def test_a_resumed_upload_the_server_refuses_is_cancelled_before_starting_over(
         upload = client.uploads.upload_file_chunked(file=path, **ARGS)
         assert upload.id != refused
         assert upload.file is not None
-        assert client.files.content(upload.file.id) == data
+        assert (client.files.content(upload.file.id)).content == data
     assert status_of(server, refused) == "cancelled"
     assert refused not in server.store.upload_ids("pending")

@@ -111,7 +111,7 @@ def test_round_trip_is_byte_exact_and_md5_checked(
             mime_type="application/octet-stream", purpose="assistants", part_size=PART, **args
         )
         assert upload.status == "completed"
-        assert client.files.content(upload.file.id) == data
+        assert (client.files.content(upload.file.id)).content == data
     http.close()
     if hasattr(args["file"], "close"):
         args["file"].close()
@@ -126,7 +126,7 @@ def test_empty_file_completes_with_zero_parts(client: OpenAI, tmp_path: Path) ->
         file=path, mime_type="application/jsonl", purpose="batch"
     )
     assert upload.status == "completed"
-    assert client.files.content(upload.file.id) == b""
+    assert (client.files.content(upload.file.id)).content == b""
 
 
 def test_file_object_is_read_from_its_current_position(client: OpenAI) -> None:
@@ -135,7 +135,7 @@ def test_file_object_is_read_from_its_current_position(client: OpenAI) -> None:
     upload = client.uploads.upload_file_chunked(
         file=stream, filename="p.bin", mime_type="application/jsonl", purpose="batch"
     )
-    assert client.files.content(upload.file.id) == b"payload"
+    assert (client.files.content(upload.file.id)).content == b"payload"
 
 
 def test_given_md5_that_matches_completes(client: OpenAI) -> None:
@@ -183,6 +183,6 @@ def test_md5_none_completes_without_sending_an_md5(server: EmulatorServer) -> No
             part_size=PART,
             md5=None,
         )
-        assert client.files.content(upload.file.id) == data
+        assert (client.files.content(upload.file.id)).content == data
     assert len(bodies) == 1
     assert "md5" not in bodies[0]

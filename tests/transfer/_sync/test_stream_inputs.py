@@ -98,13 +98,13 @@ def test_a_fifo_of_unknown_size_is_spooled_and_uploaded_whole(
     upload = client.uploads.upload_file_chunked(file=as_path(fifo.path), **ARGS)
     assert upload.bytes == len(data)
     assert upload.filename == "data.jsonl"
-    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 def test_a_fifo_with_bytes_is_sent_as_it_is_read(client: OpenAI, fifo: Fifo, data: bytes) -> None:
     upload = client.uploads.upload_file_chunked(file=str(fifo.path), bytes=len(data), **ARGS)
     assert upload.bytes == len(data)
-    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("keep_on_failure", [True, False], ids=["kept", "not-kept"])
@@ -170,7 +170,7 @@ def test_a_non_seekable_file_object_of_unknown_size_is_spooled(client: OpenAI, d
             return self.inner.readinto(buffer)
 
     upload = client.uploads.upload_file_chunked(file=Pipe(), filename="p.jsonl", **ARGS)
-    assert client.files.content(upload.file.id) == data  # type: ignore[union-attr]
+    assert (client.files.content(upload.file.id)).content == data  # type: ignore[union-attr]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts /proc/self/fd")
