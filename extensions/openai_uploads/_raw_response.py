@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -229,10 +230,16 @@ class BaseAPIResponse(Generic[R]):
     http_response: httpx.Response
     """The ``httpx.Response`` itself."""
 
-    def __init__(self, response: httpx.Response, parse: Callable[[], R]) -> None:
+    def __init__(
+        self, response: httpx.Response, parse: Callable[[], R], started: float | None = None
+    ) -> None:
         self.http_response = response
         self._parse = parse
         self._parsed: list[R] = []
+        if started is not None and response.is_closed and not hasattr(response, "_elapsed"):
+            # A body httpx never timed (a response made with its content, as a mock
+            # transport's): the time since the call was made (``time.monotonic()``).
+            response.elapsed = datetime.timedelta(seconds=time.monotonic() - started)
 
     @property
     def headers(self) -> httpx.Headers:
@@ -306,8 +313,10 @@ class LegacyAPIResponse(BaseAPIResponse[R], _Body):
         file = response.parse()  # the FileObject files.retrieve returns
     """
 
-    def __init__(self, response: httpx.Response, parse: Callable[[], R]) -> None:
-        super().__init__(response, parse)
+    def __init__(
+        self, response: httpx.Response, parse: Callable[[], R], started: float | None = None
+    ) -> None:
+        super().__init__(response, parse, started)
         self._body = response
 
     def parse(self) -> R:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from collections.abc import AsyncIterator, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, ParamSpec, Self, TypeVar, cast
@@ -155,14 +156,15 @@ async def amake_request(client: AsyncOpenAI, call: APICall[T]) -> T:
     mode = take_response_mode()
     if mode is None:
         return await client._execute(call)
+    started = time.monotonic()
     response = await client._execute(mode.call(call))
 
     def parse() -> T:
         return client._parse(call, response)
 
     if mode.kind == "raw":
-        return cast(T, LegacyAPIResponse(response, parse))
-    return cast(T, AsyncAPIResponse(response, parse))
+        return cast(T, LegacyAPIResponse(response, parse, started))
+    return cast(T, AsyncAPIResponse(response, parse, started))
 
 
 def ato_raw_response(func: AsyncMethod[P, R]) -> AsyncMethod[P, LegacyAPIResponse[R]]:

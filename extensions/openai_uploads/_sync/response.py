@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, ParamSpec, Self, TypeVar, cast
@@ -153,14 +154,15 @@ def make_request(client: OpenAI, call: APICall[T]) -> T:
     mode = take_response_mode()
     if mode is None:
         return client._execute(call)
+    started = time.monotonic()
     response = client._execute(mode.call(call))
 
     def parse() -> T:
         return client._parse(call, response)
 
     if mode.kind == "raw":
-        return cast(T, LegacyAPIResponse(response, parse))
-    return cast(T, APIResponse(response, parse))
+        return cast(T, LegacyAPIResponse(response, parse, started))
+    return cast(T, APIResponse(response, parse, started))
 
 
 def to_raw_response(func: SyncMethod[P, R]) -> SyncMethod[P, LegacyAPIResponse[R]]:
