@@ -24,6 +24,8 @@ import pytest
 from openai_uploads import AsyncOpenAI
 from openai_uploads._raw_response import StreamAlreadyConsumed
 
+from ..test_azure_wire_parity import _answer  # the API's answers, by route
+
 httpx2: Any = getattr(openai_azure, "httpx2", httpx)
 """The httpx openai-python is built on (newer releases use the ``httpx2`` fork)."""
 
@@ -31,25 +33,6 @@ KEY = "sk-parity"
 BASE_URL = "https://api.example.test/v1"
 REQUEST_ID = "req_parity_1"
 CONTENT = '{"prompt": "héllo"}\n{"prompt": "wörld"}\n'.encode()
-FILE = {
-    "id": "file-1",
-    "object": "file",
-    "bytes": len(CONTENT),
-    "created_at": 1700000000,
-    "filename": "train.jsonl",
-    "purpose": "batch",
-    "status": "processed",
-}
-UPLOAD = {
-    "id": "upload_abc",
-    "object": "upload",
-    "bytes": 3,
-    "created_at": 1700000000,
-    "expires_at": 1700003600,
-    "filename": "a.jsonl",
-    "purpose": "batch",
-    "status": "pending",
-}
 ERROR = {"error": {"message": "No such File", "type": "invalid_request_error", "code": None}}
 
 METHODS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
@@ -65,21 +48,6 @@ METHODS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "files.content": (("file-1",), {}),
     "files.delete": (("file-1",), {}),
 }
-
-
-def _answer(method: str, path: str) -> dict[str, Any]:
-    if path.endswith("/files"):
-        return {"object": "list", "data": [FILE], "has_more": False, "first_id": "file-1",
-                "last_id": "file-1"}  # fmt: skip
-    if path.endswith("/parts"):
-        return {"id": "part_1", "object": "upload.part", "created_at": 1, "upload_id": "upload_abc"}
-    if path.endswith("/complete"):
-        return {**UPLOAD, "status": "completed", "file": FILE}
-    if path.endswith("/cancel"):
-        return {**UPLOAD, "status": "cancelled"}
-    if "/files/" in path:
-        return {"id": "file-1", "object": "file", "deleted": True} if method == "DELETE" else FILE
-    return UPLOAD
 
 
 class Wire:
