@@ -25,12 +25,14 @@ def upload_kwargs(data: bytes, part_size: int, concurrency: int, **extra: Any) -
     }
 
 
-def byte_exact(upload: Any, data: bytes, content: Callable[[str], bytes]) -> None:
-    """The Upload completed and its File holds exactly ``data``."""
+def byte_exact(upload: Any, data: bytes, content: Callable[[str], Any]) -> None:
+    """The Upload completed and its File holds exactly ``data``; ``content`` is
+    ``files.content`` (or gives the File's bytes)."""
     assert upload.status == "completed"
     assert upload.file is not None
     assert upload.file.bytes == len(data)
-    assert content(upload.file.id) == data
+    stored = content(upload.file.id)
+    assert (stored if isinstance(stored, bytes) else stored.content) == data
     FIGURES.upload("byte_exact")
 
 
