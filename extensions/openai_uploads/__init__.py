@@ -13,10 +13,13 @@ Example::
 
 Logging: every module logs to a child of the ``openai_uploads`` logger, which has a
 ``NullHandler`` and nothing else, so the package prints nothing unless the app
-configures logging (``logging.basicConfig()``, or a handler of its own).
+configures logging (``logging.basicConfig()``, or a handler of its own) or sets
+``OPENAI_LOG=info`` (or ``debug``), which, as in openai-python, sets that logger's level
+and gives the root logger a stderr handler (``logging.basicConfig``) at import.
 """
 
 import logging as _logging
+import os as _os
 
 from ._azure import (
     AsyncAzureADTokenProvider,
@@ -49,6 +52,7 @@ from ._exceptions import (
     UploadExpiredError,
     UploadVetoedError,
 )
+from ._pool import DefaultAsyncHttpxClient, DefaultHttpxClient
 from ._types import (
     NOT_GIVEN,
     ExpiresAfter,
@@ -62,6 +66,7 @@ from ._types import (
     Omit,
     Upload,
     UploadPart,
+    not_given,
     omit,
 )
 from ._version import __version__
@@ -90,6 +95,29 @@ from .hookspecs import (
 # (e.g. about a failure it catches) would go to stderr through logging's last resort.
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
+_LOG_LEVELS = {
+    "debug": _logging.DEBUG,
+    "info": _logging.INFO,
+    "warning": _logging.WARNING,
+    "error": _logging.ERROR,
+    "critical": _logging.CRITICAL,
+}
+
+
+def _setup_logging() -> None:
+    """``OPENAI_LOG``: the same switch, levels and line format as openai-python's."""
+    level = _LOG_LEVELS.get(_os.environ.get("OPENAI_LOG", ""))
+    if level is None:
+        return
+    _logging.basicConfig(
+        format="[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S",
+    )
+    _logging.getLogger(__name__).setLevel(level)
+
+
+_setup_logging()
+
 __all__ = [
     "__version__",
     # clients
@@ -99,6 +127,8 @@ __all__ = [
     "AsyncAzureOpenAI",
     "AzureADTokenProvider",
     "AsyncAzureADTokenProvider",
+    "DefaultHttpxClient",
+    "DefaultAsyncHttpxClient",
     # types
     "Upload",
     "UploadPart",
@@ -114,6 +144,7 @@ __all__ = [
     "omit",
     "NotGiven",
     "NOT_GIVEN",
+    "not_given",
     # errors
     "OpenAIError",
     "APIError",

@@ -10,12 +10,20 @@ what differs from ``OpenAI``).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 
 from ._base_client import APICall, BaseClient
-from ._config import AzureSettings, ClientOptions, env
+from ._config import (
+    ApiKeyT,
+    AzureSettings,
+    ClientChanges,
+    ClientOptions,
+    HttpClientT,
+    client_options,
+    env,
+)
 from ._credentials import AzureKey, Credential, EntraToken, EntraTokenProvider, KeyProvider
 from ._exceptions import OpenAIError
 
@@ -26,10 +34,10 @@ __all__ = [
     "_AzureConfig",
     "api_version_setting",
     "astrip_key_on_redirect",
+    "AzureClientChanges",
+    "azure_args",
     "azure_base_url",
-    "azure_changes",
     "azure_credential",
-    "azure_settings",
     "credentials",
     "strip_key_on_redirect",
 ]
@@ -40,6 +48,22 @@ AsyncAzureADTokenProvider = Callable[[], "str | Awaitable[str]"]
 """For the async client: a provider returning a token or an awaitable of one."""
 
 _ORIGIN_EXTENSION = "openai_uploads.azure_origin"
+
+ProviderT = TypeVar("ProviderT")
+
+
+class AzureClientChanges(
+    ClientChanges[HttpClientT, ApiKeyT], Generic[HttpClientT, ApiKeyT, ProviderT], total=False
+):
+    """What the Azure clients' constructors add to :class:`~._config.ClientArgs`, and so
+    what their ``copy`` / ``with_options`` may change too (``ProviderT`` is the side's
+    ``azure_ad_token_provider``)."""
+
+    azure_endpoint: str | None
+    azure_deployment: str | None
+    api_version: str | None
+    azure_ad_token: str | None
+    azure_ad_token_provider: ProviderT | None
 
 
 class MutuallyExclusiveAuthError(OpenAIError):
@@ -106,38 +130,41 @@ def azure_credential(
     return EntraTokenProvider(provider)
 
 
-def azure_settings(
-    api_version: str | None,
-    azure_endpoint: str | None,
-    azure_deployment: str | None,
-    base_url: str | httpx.URL | None,
-) -> tuple[AzureSettings, str]:
-    """The Azure settings of a new client, and its base URL."""
-    version = api_version_setting(api_version)
-    url, endpoint = azure_base_url(azure_endpoint, base_url)
-    deployment = azure_deployment if endpoint is not None else None
-    return AzureSettings(version, endpoint, deployment), url
-
-
-def azure_changes(
-    options: ClientOptions,
-    *,
-    api_version: str | None,
-    base_url: str | httpx.URL | None,
-    default_query: Mapping[str, object] | None,
-) -> tuple[AzureSettings, dict[str, object]]:
-    """For ``with_options``: the copy's Azure settings, and what its query adds (the
-    ``api-version`` keeps its place, as in openai-python). A ``base_url`` replaces the
-    endpoint (and the deployment)."""
-    assert options.azure is not None
-    old = options.azure
-    version = api_version or old.api_version
-    endpoint = old.azure_endpoint if base_url is None else None
-    deployment = old.azure_deployment if endpoint is not None else None
-    return AzureSettings(version, endpoint, deployment), {
-        **(default_query or {}),
-        "api-version": version,
+def azure_args(
+    args: Mapping[str, Any], base: ClientOptions | None
+) -> tuple[dict[str, Any], Credential | None, AzureSettings]:
+    """An Azure client's constructor (``base`` None) or ``copy`` arguments, as the
+    arguments of :func:`~._config.client_options`: the base URL made from the endpoint,
+    the ``api-version`` added to the query (keeping its place in a copy, as in
+    openai-python), with the credential and the Azure settings they give. A copy keeps
+    the current credential unless given one (at most one), and a ``base_url`` replaces
+    the endpoint and the deployment."""
+    secrets = (args.get("api_key"), args.get("azure_ad_token"), args.get("azure_ad_token_provider"))
+    credential = None
+    if base is None or any(secret is not None for secret in secrets):
+        credential = azure_credential(*secrets, from_env=base is None)
+    old = None if base is None else base.azure
+    version = args.get("api_version")
+    if version is None and old is not None:
+        version = old.api_version
+    version = api_version_setting(version)
+    endpoint, deployment = args.get("azure_endpoint"), args.get("azure_deployment")
+    url = args.get("base_url")
+    if base is None or endpoint is not None or url is not None:
+        url, endpoint = azure_base_url(endpoint, url)
+        deployment = deployment if endpoint is not None else None
+    else:
+        assert old is not None
+        endpoint = old.azure_endpoint
+        deployment = deployment or old.azure_deployment if endpoint is not None else None
+    replaced = args.get("set_default_query") is not None
+    query_arg = "set_default_query" if replaced else "default_query"
+    changed = {
+        **args,
+        "base_url": url,
+        query_arg: {**(args.get(query_arg) or {}), "api-version": version},
     }
+    return changed, credential, AzureSettings(version, endpoint, deployment)
 
 
 def api_version_setting(api_version: str | None) -> str:
@@ -204,6 +231,21 @@ class _AzureConfig(BaseClient):
     """The Azure settings shared by both Azure clients, and the origin of each request
     (:func:`strip_key_on_redirect` reads it)."""
 
+    def _options_from(
+        self,
+        args: Mapping[str, Any],
+        base: ClientOptions | None,
+        http_client_timeout: httpx.Timeout | None,
+    ) -> ClientOptions:
+        changed, credential, azure = azure_args(args, base)
+        return client_options(
+            changed,
+            base,
+            credential=credential,
+            http_client_timeout=http_client_timeout,
+            azure=azure,
+        )
+
     @property
     def _azure(self) -> AzureSettings:
         assert self._options.azure is not None
@@ -231,7 +273,7 @@ class _AzureConfig(BaseClient):
     def __repr__(self) -> str:
         # Never the key or a token.
         return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, "
+            f"{type(self).__name__}(base_url={str(self.base_url)!r}, "
             f"api_version={self.api_version!r}, organization={self.organization!r}, "
             f"project={self.project!r}, max_retries={self.max_retries}, "
             f"{self._options.credential.shown})"

@@ -20,8 +20,8 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypedDict, TypeVar
 
 import httpx
 
@@ -36,7 +36,14 @@ from ._calls import (
     TimeoutTypes,
     call_method,
 )
-from ._config import ClientOptions
+from ._config import (
+    ClientOptions,
+    as_timeout,
+    base_url_setting,
+    check_max_retries,
+    client_options,
+    openai_credential,
+)
 from ._credentials import (
     OutgoingHeaders,
     error_for_hooks,
@@ -63,7 +70,7 @@ from ._response import (
     parse_json_model,
     parse_stream,
 )
-from ._types import NotGiven
+from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .hookspecs import (
     OutgoingRequest,
@@ -78,6 +85,7 @@ __all__ = [  # the pipeline, and what the resources and the engine import from h
     "HTTPX_ERRORS",
     "APICall",
     "BaseClient",
+    "LowLevelOptions",
     "RequestOptions",
     "ResponseTooLarge",
     "aiter_body",
@@ -125,18 +133,23 @@ class BaseClient:
     _options: ClientOptions
     _pool: AsyncHTTPPool | HTTPPool
     _borrows_pool: bool = False
-    """A copy (``with_options``): the pool is its original's, closed only by it."""
+    """A copy (``copy``/``with_options``) without an ``http_client`` of its own: the pool
+    is its original's, closed only by it."""
     _plugins: PluginHost
 
-    def _copy(self, options: ClientOptions) -> Self:
-        """A client with ``options``, sharing this one's pool and plugins."""
-        copy = type(self).__new__(type(self))
-        copy._options = options
-        copy._pool = self._pool
-        copy._borrows_pool = True
-        copy._plugins = self._plugins
-        copy._init_resources()
-        return copy
+    def _options_from(
+        self,
+        args: Mapping[str, Any],
+        base: ClientOptions | None,
+        http_client_timeout: httpx.Timeout | None,
+    ) -> ClientOptions:
+        """The options of a new client (``base`` None) or of a copy, from the constructor's
+        or ``copy``'s arguments (the Azure clients read theirs too)."""
+        key = args.get("api_key")
+        credential = None if base is not None and key is None else openai_credential(key)
+        return client_options(
+            args, base, credential=credential, http_client_timeout=http_client_timeout
+        )
 
     # ------------------------------------------------------------------ settings
 
@@ -159,8 +172,19 @@ class BaseClient:
         return self._options.project
 
     @property
-    def base_url(self) -> str:
+    def base_url(self) -> httpx.URL:
+        """Where requests go: an ``httpx.URL`` ending in ``/``; settable (a str or a URL)."""
         return self._options.base_url
+
+    @base_url.setter
+    def base_url(self, url: str | httpx.URL) -> None:
+        self._options = dataclasses.replace(self._options, base_url=base_url_setting(url))
+
+    def _prepare_url(self, path: str) -> str:
+        """A request path under :attr:`base_url` (an absolute URL is used as it is)."""
+        if "://" in path:
+            return path
+        return str(self.base_url) + path.lstrip("/")
 
     @property
     def timeout(self) -> TimeoutTypes:
@@ -202,7 +226,7 @@ class BaseClient:
     def __repr__(self) -> str:
         # Never the key: reprs end up in logs and tracebacks.
         return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, "
+            f"{type(self).__name__}(base_url={str(self.base_url)!r}, "
             f"organization={self.organization!r}, project={self.project!r}, "
             f"max_retries={self.max_retries}, api_key='<hidden>')"
         )
@@ -210,6 +234,41 @@ class BaseClient:
     def _init_resources(self) -> None:
         """Attach ``uploads`` and ``files`` (the sync or async resources)."""
         raise NotImplementedError
+
+    # ------------------------------------------------------------------ low-level calls
+
+    def _route_call(
+        self,
+        method: str,
+        path: str,
+        cast_to: type[T],
+        body: Mapping[str, object] | None,
+        options: LowLevelOptions | None,
+    ) -> APICall[T]:
+        """A call of ``client.get/post/delete`` to a route the resources do not cover: the
+        same pipeline (retries, hooks, errors) as every method's."""
+        parse = cast_parser(cast_to)
+        opts: dict[str, Any] = dict(options or {})
+        unknown = set(opts) - set(LowLevelOptions.__annotations__)
+        if unknown:
+            raise TypeError(f"{method}(): unknown options {sorted(unknown)}")
+        if "max_retries" in opts:
+            check_max_retries(opts["max_retries"])
+        request: dict[str, Any] = {"method": method, "url": path}
+        if body is not None:
+            request["json"] = dict(body)
+        return APICall(
+            operation=f"{method} {path}",
+            make_kwargs=lambda: dict(request),
+            parse=parse,
+            options=RequestOptions(
+                extra_headers=opts.get("headers"),
+                extra_query=opts.get("params"),
+                extra_body=opts.get("extra_json"),
+                timeout=opts.get("timeout", NOT_GIVEN),
+                max_retries=opts.get("max_retries"),
+            ),
+        )
 
     # ------------------------------------------------------------------ pipeline
 
@@ -258,7 +317,7 @@ class BaseClient:
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return self._http.build_request(
             kwargs["method"].upper(),
-            self.base_url + kwargs["url"],
+            self._prepare_url(kwargs["url"]),
             params=params or None,
             headers=headers,
             cookies=kwargs.get("cookies"),
@@ -266,7 +325,7 @@ class BaseClient:
             json=json_body,
             data=form,
             files=files,
-            timeout=timeout,
+            timeout=as_timeout(timeout),
         )
 
     def _parse(self, call: APICall[T], response: httpx.Response) -> T:
@@ -311,7 +370,7 @@ class BaseClient:
                 # A URL httpx cannot parse (a bad base_url): nothing can be sent.
                 raise APIConnectionError(
                     message=f"Connection error: the request URL is invalid "
-                    f"(base_url {self.base_url!r}): {exc}",
+                    f"(base_url {str(self.base_url)!r}): {exc}",
                     request=httpx.Request(call_method(call), ""),
                 ) from exc
             mask_credentials(request)
@@ -415,6 +474,59 @@ class BaseClient:
                 error=error_for_hooks(error),
             )
         )
+
+
+class LowLevelOptions(TypedDict, total=False):
+    """``options=`` of ``client.get/post/delete`` (openai-python's names)."""
+
+    headers: Mapping[str, str]
+    params: Mapping[str, object]
+    """Query parameters (added to ``default_query``)."""
+    timeout: TimeoutTypes
+    max_retries: int
+    extra_json: Mapping[str, object]
+    """Fields added to the JSON body."""
+
+
+def cast_parser(cast_to: Any) -> Callable[[httpx.Response], Any]:
+    """How ``client.get/post/delete`` turn a 2xx response into ``cast_to``: a response model
+    (this SDK's, or a pydantic model's ``model_validate``), the ``httpx.Response`` itself,
+    the decoded JSON (``object``, ``dict``, ``list``), ``str``, ``bytes`` or ``None``."""
+    if cast_to is httpx.Response:
+        return _itself
+    if cast_to in (object, dict, list, Any):
+        return _json
+    if cast_to is str:
+        return _text
+    if cast_to is bytes:
+        return parse_bytes
+    if cast_to is None or cast_to is type(None):
+        return _nothing
+    if hasattr(cast_to, "from_dict"):
+        return parse_json_model(cast_to)
+    validate = getattr(cast_to, "model_validate", None)
+    if callable(validate):
+        return lambda response: validate(response.json())
+    raise TypeError(
+        "cast_to must be a response model, httpx.Response, object, dict, list, str, bytes "
+        f"or None, got {cast_to!r}"
+    )
+
+
+def _itself(response: httpx.Response) -> httpx.Response:
+    return response
+
+
+def _json(response: httpx.Response) -> Any:
+    return response.json()
+
+
+def _text(response: httpx.Response) -> str:
+    return response.text
+
+
+def _nothing(response: httpx.Response) -> None:
+    return None
 
 
 _REQUEST_FIELDS = tuple(field.name for field in dataclasses.fields(RequestInfo))

@@ -1,19 +1,22 @@
-"""A client's options as one frozen value: :class:`ClientOptions`.
+"""A client's options as one frozen value: :class:`ClientOptions`, and the one list of them.
 
-The constructors read their arguments and the environment into a ``ClientOptions``
-(:func:`openai_options`; the Azure clients' in :mod:`._azure_core`); ``with_options``
-is :meth:`ClientOptions.replace` and a copy of the client around the new value, sharing
-the connection pool and the plugins. Nothing changes an options value once made.
+:class:`ClientArgs` lists what every client's constructor takes (the constructors keep
+their explicit signatures for ``help()`` and IDEs; a test holds the two to each other),
+and :class:`ClientChanges` what ``copy`` / ``with_options`` takes besides. Both the
+constructors and ``copy`` read their arguments into a ``ClientOptions`` through
+:func:`client_options`: a new client from the environment and the defaults, a copy from
+the options of the client it copies. Nothing changes an options value once made (but
+``client.base_url = ...``, which replaces it).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, TypedDict, TypeVar
 
 import httpx
 
@@ -21,24 +24,67 @@ from ._calls import TimeoutTypes
 from ._constants import DEFAULT_BASE_URL
 from ._credentials import BearerKey, Credential, KeyProvider
 from ._exceptions import OpenAIError
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NotGiven
 from ._utils import is_strict_int
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AzureSettings",
+    "ClientArgs",
+    "ClientChanges",
     "ClientOptions",
     "TimeoutTypes",
-    "client_timeout",
+    "as_timeout",
+    "base_url_setting",
+    "check_max_retries",
+    "client_options",
+    "constructor_args",
     "env",
     "openai_credential",
-    "openai_options",
 ]
 
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
+
+HttpClientT = TypeVar("HttpClientT")
+ApiKeyT = TypeVar("ApiKeyT")
+
+
+class ClientArgs(TypedDict, Generic[HttpClientT, ApiKeyT], total=False):
+    """What every client's constructor takes (the Azure clients add theirs), and so what
+    ``copy`` / ``with_options`` may change. ``HttpClientT`` is ``httpx.AsyncClient`` or
+    ``httpx.Client``, ``ApiKeyT`` the side's ``api_key`` (a key or a callable)."""
+
+    api_key: ApiKeyT | None
+    organization: str | None
+    project: str | None
+    base_url: str | httpx.URL | None
+    timeout: TimeoutTypes | NotGiven
+    max_retries: int
+    default_headers: Mapping[str, str] | None
+    default_query: Mapping[str, object] | None
+    http_client: HttpClientT | None
+    plugins: Iterable[object]
+    load_plugins: bool | None
+    strict_response_validation: bool
+
+
+class ClientChanges(ClientArgs[HttpClientT, ApiKeyT], total=False):
+    """What ``copy`` / ``with_options`` takes: every constructor argument (``None``, or not
+    given: unchanged; ``default_headers`` and ``default_query`` are added to the current
+    ones), and these, which replace the current headers or query instead (at most one of
+    each pair)."""
+
+    set_default_headers: Mapping[str, str] | None
+    set_default_query: Mapping[str, object] | None
+
+
+def constructor_args(frame: Mapping[str, Any]) -> dict[str, Any]:
+    """A constructor's arguments from its ``locals()``, taken as its first statement: the
+    option list is written once in the signature and once in :class:`ClientArgs`."""
+    return {name: value for name, value in frame.items() if name not in ("self", "__class__")}
 
 
 def env(name: str) -> str | None:
@@ -59,11 +105,11 @@ class AzureSettings:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ClientOptions:
-    """Everything a client is configured with; ``with_options`` makes a changed copy."""
+    """Everything a client is configured with; ``copy`` makes a changed copy."""
 
     credential: Credential
-    base_url: str
-    """Without a trailing slash."""
+    base_url: httpx.URL
+    """Always ending in ``/`` (:func:`base_url_setting`)."""
     organization: str | None
     project: str | None
     timeout: TimeoutTypes
@@ -78,52 +124,49 @@ class ClientOptions:
     azure: AzureSettings | None = None
 
     def __post_init__(self) -> None:
-        if not is_strict_int(self.max_retries) or self.max_retries < 0:
-            raise ValueError(f"max_retries must be a non-negative int, got {self.max_retries!r}")
+        check_max_retries(self.max_retries)
         if not isinstance(self.strict_response_validation, bool):
             raise TypeError(
                 "strict_response_validation must be a bool, "
                 f"got {type(self.strict_response_validation)!r}"
             )
 
-    def replace(
-        self,
-        *,
-        credential: Credential | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        strict_response_validation: bool | None = None,
-        azure: AzureSettings | None = None,
-    ) -> ClientOptions:
-        """These options with the given ones changed (None and NOT_GIVEN: unchanged).
 
-        ``default_headers`` and ``default_query`` are added to the current ones.
-        """
-        changes: dict[str, Any] = {
-            "credential": credential,
-            "organization": organization,
-            "project": project,
-            "base_url": None if base_url is None else str(base_url).rstrip("/"),
-            "max_retries": max_retries,
-            "strict_response_validation": strict_response_validation,
-            "azure": azure,
-        }
-        if default_headers is not None:
-            changes["default_headers"] = MappingProxyType(
-                {**self.default_headers, **default_headers}
-            )
-        if default_query is not None:
-            changes["default_query"] = MappingProxyType({**self.default_query, **default_query})
-        if not isinstance(timeout, NotGiven):
-            changes["timeout"] = timeout
-        return dataclasses.replace(
-            self, **{name: value for name, value in changes.items() if value is not None}
+def check_max_retries(value: object) -> None:
+    """``max_retries`` must be an int of 0 or more (openai-python's messages)."""
+    if value is None:
+        raise TypeError(
+            "max_retries cannot be None. Use 0 to disable retries or a large integer for a "
+            "larger retry budget."
         )
+    if not is_strict_int(value):
+        raise TypeError("max_retries must be a non-negative integer")
+    assert isinstance(value, int)
+    if value < 0:
+        raise ValueError("max_retries must be a non-negative integer")
+
+
+def base_url_setting(url: str | httpx.URL) -> httpx.URL:
+    """``url`` as an ``httpx.URL`` ending in ``/``, to which request paths are appended."""
+    url = url if isinstance(url, httpx.URL) else httpx.URL(str(url))
+    if url.raw_path.endswith(b"/"):
+        return url
+    return url.copy_with(raw_path=url.raw_path + b"/")
+
+
+def as_timeout(value: object) -> TimeoutTypes:
+    """A ``timeout`` argument as httpx takes it: a number, None, an ``httpx.Timeout``, or
+    any object with a Timeout's four fields (openai-python's ``httpx2.Timeout``)."""
+    if value is None or isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    fields = ("connect", "read", "write", "pool")
+    if all(hasattr(value, name) for name in fields):
+        return httpx.Timeout(**{name: getattr(value, name) for name in fields})
+    raise TypeError(
+        f"timeout must be a number of seconds, None, or an httpx.Timeout, got {type(value)!r}"
+    )
 
 
 def openai_credential(api_key: str | Callable[[], object] | None) -> Credential:
@@ -142,45 +185,68 @@ def openai_credential(api_key: str | Callable[[], object] | None) -> Credential:
     raise TypeError(f"api_key must be a str or a callable, got {type(api_key)!r}")
 
 
-def client_timeout(
-    timeout: TimeoutTypes | NotGiven, http_client_timeout: httpx.Timeout | None
-) -> TimeoutTypes:
-    """The timeout given, else a caller's own ``http_client``'s (unless it is httpx's
-    default), else :data:`DEFAULT_TIMEOUT`."""
-    if not isinstance(timeout, NotGiven):
-        return timeout
-    if http_client_timeout is not None and http_client_timeout != HTTPX_DEFAULT_TIMEOUT:
-        return http_client_timeout
-    return DEFAULT_TIMEOUT
+def _merged(
+    args: Mapping[str, Any], name: str, current: Mapping[str, Any]
+) -> MappingProxyType[str, Any]:
+    """``default_headers`` / ``default_query``: added to the current ones, or (``set_...``)
+    in their place."""
+    add, replace = args.get(name), args.get(f"set_{name}")
+    if add is not None and replace is not None:
+        raise ValueError(f"The `{name}` and `set_{name}` arguments are mutually exclusive")
+    if replace is not None:
+        return MappingProxyType(dict(replace))
+    return MappingProxyType({**current, **(add or {})})
 
 
-def openai_options(
+def client_options(
+    args: Mapping[str, Any],
+    base: ClientOptions | None,
     *,
-    credential: Credential,
-    organization: str | None,
-    project: str | None,
-    base_url: str | httpx.URL | None,
-    timeout: TimeoutTypes | NotGiven,
-    max_retries: int,
-    default_headers: Mapping[str, str] | None,
-    http_client_timeout: httpx.Timeout | None,
-    strict_response_validation: bool,
-    default_query: Mapping[str, object] | None = None,
+    credential: Credential | None,
+    http_client_timeout: httpx.Timeout | None = None,
     azure: AzureSettings | None = None,
 ) -> ClientOptions:
-    """A client's options from its constructor's arguments and the environment
-    (``OPENAI_ORG_ID``, ``OPENAI_PROJECT_ID``, ``OPENAI_BASE_URL``)."""
-    if base_url is None:
-        base_url = env("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-    return ClientOptions(
-        credential=credential,
-        organization=organization if organization is not None else env("OPENAI_ORG_ID"),
-        project=project if project is not None else env("OPENAI_PROJECT_ID"),
-        base_url=str(base_url).rstrip("/"),
-        timeout=client_timeout(timeout, http_client_timeout),
-        max_retries=max_retries,
-        default_headers=MappingProxyType(dict(default_headers or {})),
-        default_query=MappingProxyType(dict(default_query or {})),
-        strict_response_validation=strict_response_validation,
-        azure=azure,
+    """The options of a new client (``base`` None: the environment's ``OPENAI_ORG_ID``,
+    ``OPENAI_PROJECT_ID``, ``OPENAI_BASE_URL`` and the defaults fill in what ``args``
+    leaves out) or of a copy of the client whose options are ``base`` (what ``args``
+    leaves out, or gives as None, stays as it is)."""
+    given = {name: value for name, value in args.items() if value is not None}
+    if base is None:
+        assert credential is not None
+        timeout = args.get("timeout", NotGiven())
+        if isinstance(timeout, NotGiven):
+            custom = http_client_timeout not in (None, HTTPX_DEFAULT_TIMEOUT)
+            timeout = http_client_timeout if custom else DEFAULT_TIMEOUT
+        return ClientOptions(
+            credential=credential,
+            organization=given.get("organization", env("OPENAI_ORG_ID")),
+            project=given.get("project", env("OPENAI_PROJECT_ID")),
+            base_url=base_url_setting(
+                given.get("base_url") or env("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+            ),
+            timeout=as_timeout(timeout),
+            max_retries=args.get("max_retries", DEFAULT_MAX_RETRIES),
+            default_headers=_merged(args, "default_headers", {}),
+            default_query=_merged(args, "default_query", {}),
+            strict_response_validation=args.get("strict_response_validation", False),
+            azure=azure,
+        )
+    changes: dict[str, Any] = {
+        name: given[name]
+        for name in ("organization", "project", "strict_response_validation")
+        if name in given
+    }
+    if "max_retries" in args:  # None included: an error, as for the constructor
+        changes["max_retries"] = args["max_retries"]
+    if "base_url" in given:
+        changes["base_url"] = base_url_setting(given["base_url"])
+    if not isinstance(args.get("timeout", NotGiven()), NotGiven):
+        changes["timeout"] = as_timeout(args["timeout"])
+    return dataclasses.replace(
+        base,
+        **changes,
+        credential=credential or base.credential,
+        default_headers=_merged(args, "default_headers", base.default_headers),
+        default_query=_merged(args, "default_query", base.default_query),
+        azure=azure or base.azure,
     )

@@ -183,7 +183,8 @@ class EntraTokenProvider:
         return {}
 
     def attempt_headers(self, secret: object) -> dict[str, str]:
-        return {"Authorization": f"Bearer {checked_secret(secret, 'azure_ad_token_provider')}"}
+        token = checked_secret(secret, "`azure_ad_token_provider` argument")
+        return {"Authorization": f"Bearer {token}"}
 
 
 CREDENTIAL_HEADERS = ("authorization", "api-key", "proxy-authorization")

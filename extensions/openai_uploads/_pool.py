@@ -13,15 +13,52 @@ import asyncio
 import contextlib
 import weakref
 from collections.abc import AsyncGenerator
+from typing import Any
 
 import httpx
 
+from ._config import DEFAULT_TIMEOUT
 from ._deadline import deadline_transport, environment_mounts
 from ._response import HTTPX_ERRORS
 
-__all__ = ["DEFAULT_LIMITS", "AsyncHTTPPool", "HTTPPool"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "AsyncHTTPPool",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
+    "HTTPPool",
+]
 
 DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+
+
+def _sdk_defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
+    # The one place the SDK's own httpx settings are written (its pools are built with
+    # these classes too).
+    defaults = {"timeout": DEFAULT_TIMEOUT, "limits": DEFAULT_LIMITS, "follow_redirects": True}
+    return {**defaults, **kwargs}
+
+
+class DefaultHttpxClient(httpx.Client):
+    """An ``httpx.Client`` with this SDK's defaults (timeout, connection limits, following
+    redirects) for what it is not given: pass it as ``http_client`` to change one
+    setting (a proxy, a transport) without falling back to httpx's own defaults.
+
+    Example::
+
+        client = OpenAI(http_client=DefaultHttpxClient(proxy="http://proxy.local:8080"))
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**_sdk_defaults(kwargs))
+
+
+class DefaultAsyncHttpxClient(httpx.AsyncClient):
+    """:class:`DefaultHttpxClient` for the async clients: an ``httpx.AsyncClient`` with this
+    SDK's defaults for what it is not given."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**_sdk_defaults(kwargs))
 
 
 class AsyncHTTPPool:
@@ -51,11 +88,7 @@ class AsyncHTTPPool:
         self._closer: AsyncGenerator[None, None] | None = None
 
     def _new(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            timeout=self._timeout,
-            limits=DEFAULT_LIMITS,
-            follow_redirects=True,
-        )
+        return DefaultAsyncHttpxClient(timeout=self._timeout)
 
     @property
     def is_closed(self) -> bool:
@@ -137,9 +170,8 @@ class HTTPPool:
     ) -> None:
         self.owned = http_client is None
         """Whether the pool is the SDK's own (closed by the client) or the caller's."""
-        self.current = http_client or httpx.Client(
+        self.current = http_client or DefaultHttpxClient(
             timeout=timeout,
-            follow_redirects=True,
             transport=deadline_transport(DEFAULT_LIMITS),
             mounts=environment_mounts(DEFAULT_LIMITS),
         )

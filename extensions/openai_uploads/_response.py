@@ -11,6 +11,7 @@ without it (:func:`redirect_refusal`).
 from __future__ import annotations
 
 import io
+import json
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -161,17 +162,22 @@ def parse_stream(response: httpx.Response) -> httpx.Response:
 
 
 def make_status_error(response: httpx.Response) -> APIStatusError:
-    """The typed exception for an error response (``status_error_class``)."""
+    """The typed exception for an error response (``status_error_class``), in
+    openai-python's form: ``Error code: 404 - <the error's message>`` (the code alone when
+    the body has none), ``body`` the ``error`` object (else the decoded JSON, else the text)."""
+    text = response.text.strip()
+    body: object = text
+    message = f"Error code: {response.status_code}"
     try:
-        data: object = response.json()
+        body = json.loads(text)
     except (ValueError, RecursionError):
-        data = None
-    error = data.get("error") if isinstance(data, dict) else None
-    body: object = error if isinstance(error, dict) else data
-    message = error.get("message") if isinstance(error, dict) else None
-    if not isinstance(message, str) or not message:
-        text = response.text.strip()[:500] or response.reason_phrase
-        message = f"Error code: {response.status_code} - {text}"
+        pass
+    else:
+        if isinstance(body, dict):
+            body = body.get("error", body)
+        said = body.get("message") if isinstance(body, dict) else None
+        if isinstance(said, str) and said:
+            message += f" - {said}"
     return status_error_class(response.status_code)(message, response=response, body=body)
 
 

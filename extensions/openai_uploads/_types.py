@@ -35,6 +35,7 @@ __all__ = [
     "Omit",
     "Upload",
     "UploadPart",
+    "not_given",
     "omit",
 ]
 
@@ -76,6 +77,8 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
+not_given = NOT_GIVEN
+"""The same sentinel under openai-python's newer name."""
 
 FileContent = IO[bytes] | bytes | bytearray | memoryview | os.PathLike[str] | str
 """Bytes, a binary file object, or a path to read."""

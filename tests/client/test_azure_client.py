@@ -167,7 +167,7 @@ def test_environment_supplies_endpoint_version_and_key(monkeypatch: pytest.Monke
     monkeypatch.setenv("OPENAI_API_VERSION", VERSION)
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", KEY)
     client = AzureOpenAI()
-    assert client.base_url == f"{ENDPOINT}/openai"
+    assert client.base_url == f"{ENDPOINT}/openai/"
     assert client.api_version == VERSION
     assert client.default_headers["api-key"] == KEY
     assert "Authorization" not in client.default_headers
@@ -193,7 +193,7 @@ def test_with_options_keeps_the_azure_settings() -> None:
         azure_endpoint=ENDPOINT, api_version=VERSION, api_key=KEY, default_query={"a": "1"}
     )
     copy = client.with_options(max_retries=7, default_query={"b": "2"})
-    assert copy.base_url == f"{ENDPOINT}/openai"
+    assert copy.base_url == f"{ENDPOINT}/openai/"
     assert copy.max_retries == 7
     assert dict(copy._default_query) == {"a": "1", "b": "2", "api-version": VERSION}
     assert copy.default_headers["api-key"] == KEY

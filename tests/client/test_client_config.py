@@ -40,7 +40,7 @@ def test_environment_configures_the_client(monkeypatch: pytest.MonkeyPatch) -> N
     client = OpenAI()
     assert (client.api_key, client.base_url, client.organization, client.project) == (
         "sk-env",
-        "http://example.test/v9",
+        "http://example.test/v9/",
         "org-env",
         "proj-env",
     )
@@ -49,7 +49,7 @@ def test_environment_configures_the_client(monkeypatch: pytest.MonkeyPatch) -> N
 def test_defaults_match_openai_python(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     client = OpenAI(api_key="sk-x")
-    assert client.base_url == "https://api.openai.com/v1"
+    assert client.base_url == "https://api.openai.com/v1/"
     assert client.timeout == httpx.Timeout(600, connect=5)
     assert client.max_retries == 2
 
@@ -83,15 +83,15 @@ def test_with_options_shares_the_pool_and_plugins(scripted: ScriptedServer) -> N
     copy.uploads.cancel("upload_abc")
     assert scripted.requests[0].headers["x-copy"] == "1"
     copy.close()
-    assert not client.is_closed
+    assert not client.is_closed()
     client.close()
-    assert client.is_closed
+    assert client.is_closed()
 
 
 def test_context_manager_closes_its_own_connections() -> None:
     with OpenAI(api_key="sk-x") as client:
         pass
-    assert client.is_closed
+    assert client.is_closed()
 
 
 def test_context_manager_leaves_a_callers_http_client_open(scripted: ScriptedServer) -> None:
@@ -106,7 +106,7 @@ def test_context_manager_leaves_a_callers_http_client_open(scripted: ScriptedSer
 async def test_async_context_manager_closes_its_own_connections() -> None:
     async with AsyncOpenAI(api_key="sk-x") as client:
         pass
-    assert client.is_closed
+    assert client.is_closed()
 
 
 async def test_async_context_manager_leaves_a_callers_http_client_open() -> None:

@@ -32,7 +32,7 @@ def test_ten_asyncio_runs_on_one_client_all_succeed(emulator: Any) -> None:
     results = [asyncio.run(one()) for _ in range(10)]
     assert results == ["cancelled"] * 10
     asyncio.run(client.close())
-    assert client.is_closed
+    assert client.is_closed()
 
 
 def test_a_pool_bound_to_a_closed_loop_is_never_reused(emulator: Any) -> None:
@@ -90,10 +90,10 @@ def test_each_asyncio_run_closes_the_pool_it_used(emulator: Any) -> None:
     asyncio.run(one())
     asyncio.run(one())
     assert [pool.is_closed for pool in pools] == [True, True]
-    assert not client.is_closed  # the next asyncio.run gets a new pool
+    assert not client.is_closed()  # the next asyncio.run gets a new pool
     asyncio.run(one())
     asyncio.run(client.close())
-    assert client.is_closed
+    assert client.is_closed()
 
 
 def test_no_socket_is_left_open_after_asyncio_runs(emulator: Any) -> None:

@@ -7,23 +7,21 @@ What it adds is in :mod:`openai_uploads._azure_core`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Self
+from typing import Self, Unpack
 
 import httpx
 
 from .._azure_core import (
     AzureADTokenProvider,
+    AzureClientChanges,
     _AzureConfig,
-    azure_changes,
-    azure_credential,
-    azure_settings,
     strip_key_on_redirect,
 )
 from .._calls import Outcome, Send, TimeoutTypes
-from .._config import DEFAULT_MAX_RETRIES, openai_options
+from .._config import DEFAULT_MAX_RETRIES, constructor_args
 from .._credentials import ApiKey
 from .._types import NOT_GIVEN, NotGiven
-from .client import OpenAI, checked_http_client
+from .client import OpenAI
 
 __all__ = ["AzureOpenAI"]
 
@@ -73,24 +71,18 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         load_plugins: bool | None = None,
         strict_response_validation: bool = False,
     ) -> None:
-        credential = azure_credential(
-            api_key, azure_ad_token, azure_ad_token_provider, from_env=True
-        )
-        azure, url = azure_settings(api_version, azure_endpoint, azure_deployment, base_url)
-        options = openai_options(
-            credential=credential,
-            organization=organization,
-            project=project,
-            base_url=url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            http_client_timeout=checked_http_client(http_client),
-            strict_response_validation=strict_response_validation,
-            default_query={**(default_query or {}), "api-version": azure.api_version},
-            azure=azure,
-        )
-        self._start(options, http_client, plugins, load_plugins)
+        self._configure(constructor_args(locals()), None)
+
+    def copy(
+        self,
+        **changes: Unpack[AzureClientChanges[httpx.Client, ApiKey, AzureADTokenProvider]],
+    ) -> Self:
+        """A client with some options changed (see :meth:`OpenAI.copy`), the Azure
+        ones included: a new credential replaces the current one (pass at most one), a
+        ``base_url`` replaces the endpoint, and the ``api-version`` stays in the query."""
+        return self._configure(dict(changes), self)
+
+    with_options = copy
 
     def _send(self, action: Send) -> Outcome:
         # the pool in use (with the async client, the running loop's: a new loop, a new pool)
@@ -98,46 +90,3 @@ class AzureOpenAI(_AzureConfig, OpenAI):
         if strip_key_on_redirect not in hooks:
             hooks.append(strip_key_on_redirect)
         return super()._send(action)
-
-    def with_options(
-        self,
-        *,
-        api_key: ApiKey | None = None,
-        azure_ad_token: str | None = None,
-        azure_ad_token_provider: AzureADTokenProvider | None = None,
-        api_version: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, object] | None = None,
-        strict_response_validation: bool | None = None,
-    ) -> Self:
-        """A copy with some options changed, sharing the connection pool and the plugins.
-
-        A new credential replaces the old one (pass at most one).
-        """
-        credential = None
-        if api_key is not None or azure_ad_token is not None or azure_ad_token_provider is not None:
-            credential = azure_credential(
-                api_key, azure_ad_token, azure_ad_token_provider, from_env=False
-            )
-        azure, query = azure_changes(
-            self._options, api_version=api_version, base_url=base_url, default_query=default_query
-        )
-        return self._copy(
-            self._options.replace(
-                credential=credential,
-                organization=organization,
-                project=project,
-                base_url=base_url,
-                timeout=timeout,
-                max_retries=max_retries,
-                default_headers=default_headers,
-                default_query=query,
-                strict_response_validation=strict_response_validation,
-                azure=azure,
-            )
-        )

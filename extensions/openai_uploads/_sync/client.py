@@ -10,14 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import Self, TypeVar, cast
+from typing import Any, Self, TypeVar, Unpack, cast
 
 import httpx
 
-from .._base_client import BaseClient
+from .._base_client import BaseClient, LowLevelOptions
 from .._calls import APICall, Authorize, Outcome, Read, Send, Sleep, TimeoutTypes
 from .._concurrency import resolve, sleep
-from .._config import DEFAULT_MAX_RETRIES, ClientOptions, openai_credential, openai_options
+from .._config import DEFAULT_MAX_RETRIES, ClientChanges, constructor_args
 from .._credentials import ApiKey, mask_credentials
 from .._deadline import DeadlineExceeded, DeadlineStream, deadline, total_timeout
 from .._plugins import PluginHost
@@ -44,13 +44,20 @@ closed client or a connection of a closed event loop. (Reading a body may raise 
 pool's ``body_errors`` says.)"""
 
 
-def checked_http_client(http_client: httpx.Client | None) -> httpx.Timeout | None:
-    """The timeout of a caller's own ``http_client`` (which must be the right kind)."""
-    if http_client is None:
-        return None
-    if not isinstance(http_client, httpx.Client):
-        raise TypeError(f"http_client must be an httpx.Client, got {type(http_client)!r}")
-    return http_client.timeout
+def checked_http_client(http_client: object) -> httpx.Client | None:
+    """A caller's own ``http_client``, which must be an ``httpx.Client``."""
+    if http_client is None or isinstance(http_client, httpx.Client):
+        return http_client
+    problem = (
+        "Invalid `http_client` argument; Expected an instance of `httpx.Client` "
+        f"but got {type(http_client)}"
+    )
+    if type(http_client).__module__.partition(".")[0] == "httpx2":
+        problem += (
+            ": this SDK sends with httpx, not httpx2; pass an httpx.Client "
+            "(or openai_uploads.DefaultAsyncHttpxClient)"
+        )
+    raise TypeError(problem)
 
 
 class OpenAI(BaseClient):
@@ -61,7 +68,9 @@ class OpenAI(BaseClient):
     ``OPENAI_PROJECT_ID`` for the options not given. Retries connection errors,
     timeouts, 408, 409, 429 and 5xx up to ``max_retries`` times (the decision is the
     ``decide_retry`` plugin hook's). Close it (or use ``with``) to release connections;
-    a caller's own ``http_client`` is left open.
+    a caller's own ``http_client`` is left open. ``default_query`` is sent with every
+    request (a call's ``extra_query`` adds to it); ``copy`` (or ``with_options``) makes a
+    client with some options changed.
 
     ``api_key`` may be a callable returning the key (or a bearer token, e.g. an Entra ID
     token provider for Azure's v1 endpoint): it is called before every attempt.
@@ -96,68 +105,87 @@ class OpenAI(BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
         plugins: Iterable[object] = (),
         load_plugins: bool | None = None,
         strict_response_validation: bool = False,
     ) -> None:
-        http_client_timeout = checked_http_client(http_client)
-        options = openai_options(
-            credential=openai_credential(api_key),
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            http_client_timeout=http_client_timeout,
-            strict_response_validation=strict_response_validation,
-        )
-        self._start(options, http_client, plugins, load_plugins)
+        self._configure(constructor_args(locals()), None)
 
-    def _start(
-        self,
-        options: ClientOptions,
-        http_client: httpx.Client | None,
-        plugins: Iterable[object],
-        load_plugins: bool | None,
-    ) -> None:
-        """Set up a new client (not a copy) with its options, pool and plugins."""
-        self._options = options
-        self._pool = HTTPPool(http_client, options.timeout)
-        self._plugins = PluginHost(plugins, load_entrypoints=load_plugins)
-        self._init_resources()
+    def copy(self, **changes: Unpack[ClientChanges[httpx.Client, ApiKey]]) -> Self:
+        """A client with some options changed; the rest are this one's. It shares this
+        client's connection pool and plugins unless given an ``http_client``, ``plugins``
+        or ``load_plugins`` of its own.
 
-    def with_options(
-        self,
-        *,
-        api_key: ApiKey | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        strict_response_validation: bool | None = None,
-    ) -> Self:
-        """A copy with some options changed, sharing the connection pool and the plugins.
+        Takes every constructor argument; ``default_headers`` and ``default_query`` are
+        added to the current ones, ``set_default_headers`` and ``set_default_query``
+        replace them. ``with_options`` is the same method.
 
         Example::
 
             client.with_options(max_retries=5, timeout=30).uploads.cancel(upload_id)
         """
-        return self._copy(
-            self._options.replace(
-                credential=None if api_key is None else openai_credential(api_key),
-                organization=organization,
-                project=project,
-                base_url=base_url,
-                timeout=timeout,
-                max_retries=max_retries,
-                default_headers=default_headers,
-                strict_response_validation=strict_response_validation,
-            )
+        return self._configure(dict(changes), self)
+
+    with_options = copy
+
+    def _configure(self, args: Mapping[str, Any], original: Self | None) -> Self:
+        """Set this client up from its constructor's ``args``, or (``original`` given) make
+        a copy of ``original`` with ``args`` changed."""
+        client = self if original is None else type(self).__new__(type(self))
+        http_client = checked_http_client(args.get("http_client"))
+        client._options = self._options_from(
+            args,
+            None if original is None else original._options,
+            None if http_client is None else http_client.timeout,
         )
+        if original is not None and http_client is None:
+            client._pool = original._pool
+            client._borrows_pool = True
+        else:
+            client._pool = HTTPPool(http_client, client._options.timeout)
+        if original is not None and not {"plugins", "load_plugins"} & args.keys():
+            client._plugins = original._plugins
+        else:
+            client._plugins = PluginHost(
+                args.get("plugins", ()), load_entrypoints=args.get("load_plugins")
+            )
+        client._init_resources()
+        return client
+
+    def get(self, path: str, *, cast_to: type[T], options: LowLevelOptions | None = None) -> T:
+        """``GET`` a route the resources do not cover, through the same retries, hooks and
+        errors as every method; ``cast_to`` says what to return (a response model,
+        ``httpx.Response``, ``object`` for the decoded JSON, ...).
+
+        Example::
+
+            page = client.get("/files", cast_to=object, options={"params": {"limit": 5}})
+        """
+        return self._execute(self._route_call("get", path, cast_to, None, options))
+
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: Mapping[str, object] | None = None,
+        options: LowLevelOptions | None = None,
+    ) -> T:
+        """``POST`` a JSON ``body`` to a route the resources do not cover (see :meth:`get`)."""
+        return self._execute(self._route_call("post", path, cast_to, body, options))
+
+    def delete(
+        self,
+        path: str,
+        *,
+        cast_to: type[T],
+        body: Mapping[str, object] | None = None,
+        options: LowLevelOptions | None = None,
+    ) -> T:
+        """``DELETE`` a route the resources do not cover (see :meth:`get`)."""
+        return self._execute(self._route_call("delete", path, cast_to, body, options))
 
     def _init_resources(self) -> None:
         self.uploads = Uploads(self)
@@ -270,8 +298,8 @@ class OpenAI(BaseClient):
         response.history = history
         return response
 
-    @property
     def is_closed(self) -> bool:
+        """Whether :meth:`close` closed the connection pool (a method, as in openai-python)."""
         return self._pool.is_closed
 
     def close(self) -> None:

@@ -79,7 +79,7 @@ async def test_other_status_raises_its_exception_class(
     assert type(exc) is SCRIPTED_STATUSES[status]
     assert (exc.status_code, exc.message, exc.type, exc.param, exc.code, exc.request_id) == (
         status,
-        f"nope {status}",
+        f"Error code: {status} - nope {status}",
         "some_error",
         "purpose",
         "c1",
