@@ -21,7 +21,6 @@ from ._config import (
     ClientChanges,
     ClientOptions,
     HttpClientT,
-    client_options,
     env,
 )
 from ._credentials import AzureKey, Credential, EntraToken, EntraTokenProvider, KeyProvider
@@ -231,20 +230,10 @@ class _AzureConfig(BaseClient):
     """The Azure settings shared by both Azure clients, and the origin of each request
     (:func:`strip_key_on_redirect` reads it)."""
 
-    def _options_from(
-        self,
-        args: Mapping[str, Any],
-        base: ClientOptions | None,
-        http_client_timeout: httpx.Timeout | None,
-    ) -> ClientOptions:
-        changed, credential, azure = azure_args(args, base)
-        return client_options(
-            changed,
-            base,
-            credential=credential,
-            http_client_timeout=http_client_timeout,
-            azure=azure,
-        )
+    def _read_args(
+        self, args: Mapping[str, Any], base: ClientOptions | None
+    ) -> tuple[Mapping[str, Any], Credential | None, AzureSettings | None]:
+        return azure_args(args, base)
 
     @property
     def _azure(self) -> AzureSettings:

@@ -37,6 +37,7 @@ from ._calls import (
     call_method,
 )
 from ._config import (
+    AzureSettings,
     ClientOptions,
     as_timeout,
     base_url_setting,
@@ -45,6 +46,7 @@ from ._config import (
     openai_credential,
 )
 from ._credentials import (
+    Credential,
     OutgoingHeaders,
     error_for_hooks,
     mask_credentials,
@@ -144,12 +146,19 @@ class BaseClient:
         http_client_timeout: httpx.Timeout | None,
     ) -> ClientOptions:
         """The options of a new client (``base`` None) or of a copy, from the constructor's
-        or ``copy``'s arguments (the Azure clients read theirs too)."""
-        key = args.get("api_key")
-        credential = None if base is not None and key is None else openai_credential(key)
+        or ``copy``'s arguments."""
+        args, credential, azure = self._read_args(args, base)
         return client_options(
-            args, base, credential=credential, http_client_timeout=http_client_timeout
+            args, base, credential=credential, http_client_timeout=http_client_timeout, azure=azure
         )
+
+    def _read_args(
+        self, args: Mapping[str, Any], base: ClientOptions | None
+    ) -> tuple[Mapping[str, Any], Credential | None, AzureSettings | None]:
+        """The arguments as :func:`client_options` reads them, the credential they give
+        (None: a copy keeps the current one) and the Azure settings (the Azure clients')."""
+        key = args.get("api_key")
+        return args, None if base is not None and key is None else openai_credential(key), None
 
     # ------------------------------------------------------------------ settings
 

@@ -219,7 +219,9 @@ LOW_LEVEL: dict[str, Any] = {
     "post extra_json": lambda c, cast: c.post(
         "/files/file-abc", cast_to=cast, body={"a": 1}, options={"extra_json": {"b": 2}}
     ),
-    "delete": lambda c, cast: c.delete("/files/file-abc", cast_to=cast),
+    "delete": lambda c, cast: c.delete(
+        "/files/file-abc", cast_to=cast, options={"params": {"a": 1}}
+    ),
 }
 
 

@@ -178,15 +178,10 @@ class AsyncOpenAI(BaseClient):
         return await self._execute(self._route_call("post", path, cast_to, body, options))
 
     async def delete(
-        self,
-        path: str,
-        *,
-        cast_to: type[T],
-        body: Mapping[str, object] | None = None,
-        options: LowLevelOptions | None = None,
+        self, path: str, *, cast_to: type[T], options: LowLevelOptions | None = None
     ) -> T:
         """``DELETE`` a route the resources do not cover (see :meth:`get`)."""
-        return await self._execute(self._route_call("delete", path, cast_to, body, options))
+        return await self._execute(self._route_call("delete", path, cast_to, None, options))
 
     def _init_resources(self) -> None:
         self.uploads = AsyncUploads(self)

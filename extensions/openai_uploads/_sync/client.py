@@ -176,16 +176,9 @@ class OpenAI(BaseClient):
         """``POST`` a JSON ``body`` to a route the resources do not cover (see :meth:`get`)."""
         return self._execute(self._route_call("post", path, cast_to, body, options))
 
-    def delete(
-        self,
-        path: str,
-        *,
-        cast_to: type[T],
-        body: Mapping[str, object] | None = None,
-        options: LowLevelOptions | None = None,
-    ) -> T:
+    def delete(self, path: str, *, cast_to: type[T], options: LowLevelOptions | None = None) -> T:
         """``DELETE`` a route the resources do not cover (see :meth:`get`)."""
-        return self._execute(self._route_call("delete", path, cast_to, body, options))
+        return self._execute(self._route_call("delete", path, cast_to, None, options))
 
     def _init_resources(self) -> None:
         self.uploads = Uploads(self)
