@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "generated"))
 from openai_uploads import OpenAI
 from openai_uploads._response_check import check_model
 from openai_uploads.emulator import EmulatorServer
-from openai_uploads_client.models import ListFilesResponse, Upload
+from openai_uploads_client.models import FileList, Upload
 
 FILE = {
     "id": "file-abc",
@@ -73,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     cases: dict[str, tuple[Any, dict[str, Any], int]] = {
         "Upload (completed, with File)": (Upload, UPLOAD, args.n),
-        "ListFilesResponse (100 Files)": (ListFilesResponse, PAGE, max(args.n // 100, 50)),
+        "ListFilesResponse (100 Files)": (FileList, PAGE, max(args.n // 100, 50)),
     }
     print("| object | from_dict µs | + check_model µs | x from_dict |")
     print("|---|---:|---:|---:|")

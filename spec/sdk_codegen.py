@@ -142,8 +142,22 @@ def body_schema(spec: dict[str, Any], op: dict[str, Any]) -> tuple[str | None, A
     return media, content["schema"]
 
 
-def generate(spec: dict[str, Any], client: dict[str, Any], package: Path) -> str:
+def class_names(config: dict[str, Any]) -> dict[str, str]:
+    """Schema name -> generated class name, where spec/config.yaml's ``class_overrides``
+    renames one (the response models carry openai-python's names at run time)."""
+    overrides: dict[str, Any] = config.get("class_overrides") or {}
+    return {schema: entry["class_name"] for schema, entry in overrides.items()}
+
+
+def generate(
+    spec: dict[str, Any], client: dict[str, Any], package: Path, config: dict[str, Any]
+) -> str:
     writer = Writer(spec)
+    renamed = class_names(config)
+    response_types = {
+        renamed.get(schema, schema): public
+        for schema, public in (client.get("response_types") or {}).items()
+    }
     exposed: dict[str, Any] = client.get("operations") or {}
     unexposed: dict[str, str] = client.get("unexposed") or {}
     params_classes: list[str] = []
@@ -207,7 +221,7 @@ def generate(spec: dict[str, Any], client: dict[str, Any], package: Path) -> str
     if stale:
         raise SystemExit(f"spec/client.yaml names operations the spec lacks: {sorted(stale)}")
 
-    stubs, imports = response_stubs(spec, client.get("response_types") or {}, package)
+    stubs, imports = response_stubs(spec, client.get("response_types") or {}, renamed, package)
     out = [HEADER, "from __future__ import annotations", ""]
     out.append("from dataclasses import dataclass")
     out.append("from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict")
@@ -227,8 +241,8 @@ def generate(spec: dict[str, Any], client: dict[str, Any], package: Path) -> str
         out.append("\n".join(lines))
         out.append("")
     out.extend(c + "\n" for c in params_classes)
-    out.append("RESPONSE_TYPES: dict[str, str] = " + repr(dict(client.get("response_types") or {})))
-    out.append('"""Generated response model -> its public name in openai_uploads."""')
+    out.append("RESPONSE_TYPES: dict[str, str] = " + repr(response_types))
+    out.append('"""Generated response model (class name) -> its public name in openai_uploads."""')
     out.append("")
     out.append("if TYPE_CHECKING:")
     out.extend(stubs)
@@ -265,7 +279,7 @@ class Operation:
 
 
 def response_stubs(
-    spec: dict[str, Any], names: dict[str, str], package: Path
+    spec: dict[str, Any], schemas: dict[str, str], renamed: dict[str, str], package: Path
 ) -> tuple[list[str], set[str]]:
     """Type-checking stubs of the public response types, from the generated annotations."""
     sys.path.insert(0, str(package.parent))
@@ -273,9 +287,12 @@ def response_stubs(
     lines: list[str] = []
     imports: set[str] = set()
     model_names = set(getattr(models, "__all__", ()))
-    for generated, public in names.items():
+    # generated class name -> public name
+    names = {renamed.get(schema, schema): public for schema, public in schemas.items()}
+    for schema_name, public in schemas.items():
+        generated = renamed.get(schema_name, schema_name)
         cls = getattr(models, generated)
-        schema = spec["components"]["schemas"][generated]
+        schema = spec["components"]["schemas"][schema_name]
         lines.append(f"    class {public}(_models.{generated}):")
         lines.append(f'        """{first_sentence(schema.get("description"), public)}"""')
         lines.append("")
@@ -310,7 +327,8 @@ def response_stubs(
 def main() -> None:
     spec_path, client_path, package_dir = sys.argv[1:4]
     package = Path(package_dir).resolve()
-    source = generate(load_yaml(spec_path), load_yaml(client_path), package)
+    config = load_yaml(str(Path(spec_path).with_name("config.yaml")))
+    source = generate(load_yaml(spec_path), load_yaml(client_path), package, config)
     (package / "sdk.py").write_text(source, encoding="utf-8")
 
 

@@ -32,7 +32,7 @@ from openai_uploads_client.types import Unset
 __all__ = ["ModelDumpOptions", "ModelMethods", "ToDictOptions", "install", "set_request_id"]
 
 FIELD_ORDER: dict[str, tuple[str, ...]] = {
-    "OpenAIFile": (
+    "FileObject": (
         "id",
         "bytes",
         "created_at",
@@ -55,15 +55,9 @@ FIELD_ORDER: dict[str, tuple[str, ...]] = {
         "file",
     ),
     "UploadPart": ("id", "created_at", "object", "upload_id"),
-    "DeleteFileResponse": ("id", "deleted", "object"),
+    "FileDeleted": ("id", "deleted", "object"),
 }
 """openai-python's field order per generated class; other fields follow in spec order."""
-
-PUBLIC_NAMES = {
-    "OpenAIFile": "FileObject",
-    "DeleteFileResponse": "FileDeleted",
-}
-"""The names the classes have in openai-python (and in this package's exports)."""
 
 _SENT: dict[int, frozenset[str]] = {}
 """id(model) -> the API field names its JSON held (``exclude_unset`` needs to know)."""
@@ -264,8 +258,8 @@ class ModelMethods:
             f"{name}={_repr(getattr(model, attribute))}" for name, attribute, _ in _fields(model)
         ]
         parts += [f"{name}={value!r}" for name, value in model.additional_properties.items()]
-        name = PUBLIC_NAMES.get(type(model).__name__, type(model).__name__)
-        return f"{name}({', '.join(parts)})"
+        # The generated classes carry openai-python's names (spec/config.yaml).
+        return f"{type(model).__name__}({', '.join(parts)})"
 
 
 def _repr(value: object) -> str:

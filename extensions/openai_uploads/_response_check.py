@@ -38,10 +38,10 @@ log = logging.getLogger(__name__)
 
 ACTED_ON: Mapping[str, frozenset[str]] = {
     "Upload": frozenset({"id", "status", "bytes_", "file"}),
-    "OpenAIFile": frozenset({"id", "bytes_"}),
+    "FileObject": frozenset({"id", "bytes_"}),
     "UploadPart": frozenset({"id"}),
-    "ListFilesResponse": frozenset({"data", "has_more"}),
-    "DeleteFileResponse": frozenset({"id", "deleted"}),
+    "FileList": frozenset({"data", "has_more"}),
+    "FileDeleted": frozenset({"id", "deleted"}),
 }
 """The fields (attribute names) of each response model that the client reads to decide
 something; they are checked even when the check is lenient."""

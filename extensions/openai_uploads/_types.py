@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 from typing import IO, TYPE_CHECKING, Any, Literal, Required, TypedDict, final
 
-from openai_uploads_client.models import DeleteFileResponse as _GeneratedFileDeleted
-from openai_uploads_client.models import ListFilesResponse as _GeneratedFileList
-from openai_uploads_client.models import OpenAIFile as _GeneratedFile
+from openai_uploads_client.models import FileDeleted as _GeneratedFileDeleted
+from openai_uploads_client.models import FileList as _GeneratedFileList
+from openai_uploads_client.models import FileObject as _GeneratedFile
 from openai_uploads_client.models import Upload as _GeneratedUpload
 from openai_uploads_client.models import UploadPart as _GeneratedUploadPart
 from openai_uploads_client.types import Unset

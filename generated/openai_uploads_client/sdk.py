@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Literal, Required, TypedDict
 if TYPE_CHECKING:
     from . import models as _models
     from .models import (
-        DeleteFileResponseObject,
+        FileDeletedObject,
+        FileListObject,
+        FileObjectObject,
         FilePurpose,
         FileStatus,
-        ListFilesResponseObject,
-        OpenAIFileObject,
         UploadObject,
         UploadPartObject,
         UploadStatus,
@@ -246,11 +246,11 @@ class DownloadFileParams(TypedDict, total=False):
 RESPONSE_TYPES: dict[str, str] = {
     "Upload": "Upload",
     "UploadPart": "UploadPart",
-    "OpenAIFile": "FileObject",
-    "DeleteFileResponse": "FileDeleted",
-    "ListFilesResponse": "FileList",
+    "FileObject": "FileObject",
+    "FileDeleted": "FileDeleted",
+    "FileList": "FileList",
 }
-"""Generated response model -> its public name in openai_uploads."""
+"""Generated response model (class name) -> its public name in openai_uploads."""
 
 if TYPE_CHECKING:
 
@@ -273,7 +273,7 @@ if TYPE_CHECKING:
         @property
         def object(self) -> UploadObject | None: ...
 
-        file: None | FileObject
+        file: FileObject | None
 
     class UploadPart(_models.UploadPart):
         """A chunk of bytes added to an Upload."""
@@ -286,7 +286,7 @@ if TYPE_CHECKING:
         @property
         def object(self) -> UploadPartObject: ...
 
-    class FileObject(_models.OpenAIFile):
+    class FileObject(_models.FileObject):
         """A document stored by the API."""
 
         id: str
@@ -297,34 +297,34 @@ if TYPE_CHECKING:
 
         created_at: int
         filename: str
-        object_: OpenAIFileObject
+        object_: FileObjectObject
 
         @property
-        def object(self) -> OpenAIFileObject: ...
+        def object(self) -> FileObjectObject: ...
 
         purpose: FilePurpose | str
         expires_at: int | None
         status: FileStatus | str | None
         status_details: None | str
 
-    class FileDeleted(_models.DeleteFileResponse):
+    class FileDeleted(_models.FileDeleted):
         """FileDeleted"""
 
         id: str
-        object_: DeleteFileResponseObject
+        object_: FileDeletedObject
 
         @property
-        def object(self) -> DeleteFileResponseObject: ...
+        def object(self) -> FileDeletedObject: ...
 
         deleted: bool
 
-    class FileList(_models.ListFilesResponse):
+    class FileList(_models.FileList):
         """A page of Files."""
 
-        object_: ListFilesResponseObject
+        object_: FileListObject
 
         @property
-        def object(self) -> ListFilesResponseObject: ...
+        def object(self) -> FileListObject: ...
 
         data: list[FileObject]
         first_id: None | str

@@ -40,7 +40,7 @@ def test_nested_object_that_does_not_parse_names_the_field_and_its_cause(
     with pytest.raises(APIResponseValidationError) as caught:
         scripted_client.uploads.cancel("upload_abc")
     assert "Upload.file" in str(caught.value)
-    assert "OpenAIFile" in str(caught.value)
+    assert "FileObject" in str(caught.value)
     assert "KeyError('id')" in str(caught.value)
 
 

@@ -56,10 +56,10 @@ def answers(emulator: EmulatorServer) -> dict[str, dict[str, Any]]:
         "Upload (pending)": upload,
         "Upload (cancelled)": cancelled,
         "UploadPart": part,
-        "OpenAIFile": file,
-        "OpenAIFile (created)": created,
-        "ListFilesResponse": page,
-        "DeleteFileResponse": deleted,
+        "FileObject": file,
+        "FileObject (created)": created,
+        "FileList": page,
+        "FileDeleted": deleted,
     }
 
 
@@ -68,10 +68,10 @@ KINDS = [
     "Upload (pending)",
     "Upload (cancelled)",
     "UploadPart",
-    "OpenAIFile",
-    "OpenAIFile (created)",
-    "ListFilesResponse",
-    "DeleteFileResponse",
+    "FileObject",
+    "FileObject (created)",
+    "FileList",
+    "FileDeleted",
 ]
 
 
@@ -83,7 +83,7 @@ def test_answer_parses_as_the_generated_model_field_by_field(
     check_model(model.from_dict(answers[kind]))
 
 
-@pytest.mark.parametrize("kind", ["Upload", "UploadPart", "OpenAIFile", "DeleteFileResponse"])
+@pytest.mark.parametrize("kind", ["Upload", "UploadPart", "FileObject", "FileDeleted"])
 def test_complete_answer_carries_every_field_the_spec_declares(
     answers: dict[str, dict[str, Any]], kind: str
 ) -> None:

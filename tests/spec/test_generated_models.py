@@ -13,7 +13,7 @@ from openai_uploads_client.models import (
     CreateUploadRequest,
     ErrorResponse,
     FileExpirationAfter,
-    OpenAIFile,
+    FileObject,
     Upload,
     UploadPart,
 )
@@ -66,7 +66,7 @@ def test_pending_upload_has_no_file_key():
 def test_completed_upload_round_trips_with_its_nested_file():
     upload = Upload.from_dict(copy.deepcopy(COMPLETED))
     assert upload.status == "completed"
-    assert isinstance(upload.file, OpenAIFile)
+    assert isinstance(upload.file, FileObject)
     assert upload.file.id == "file-xyz321"
     assert upload.file.status == "processed"
     assert upload.to_dict() == COMPLETED
@@ -76,7 +76,7 @@ def test_completed_upload_whose_file_lacks_the_deprecated_status_still_parses():
     # The API's own example of a completed Upload has no file `status`.
     file = {key: value for key, value in FILE.items() if key != "status"}
     upload = Upload.from_dict({**COMPLETED, "file": file})
-    assert isinstance(upload.file, OpenAIFile)
+    assert isinstance(upload.file, FileObject)
     assert upload.file.id == FILE["id"]
     assert upload.to_dict()["file"] == file
 
@@ -117,7 +117,7 @@ def test_unknown_upload_fields_are_kept_in_additional_properties():
 def test_unknown_fields_of_the_nested_file_are_kept():
     data = {**COMPLETED, "file": {**FILE, "checksum": "md5:0f343b"}}
     upload = Upload.from_dict(copy.deepcopy(data))
-    assert isinstance(upload.file, OpenAIFile)
+    assert isinstance(upload.file, FileObject)
     assert upload.file.additional_properties == {"checksum": "md5:0f343b"}
     assert upload.to_dict() == data
 
@@ -146,7 +146,7 @@ def test_unknown_upload_purpose_is_kept_as_a_string():
 def test_unknown_file_purpose_and_status_are_kept_as_strings():
     data = {**COMPLETED, "file": {**FILE, "purpose": "realtime_audio", "status": "scanning"}}
     upload = Upload.from_dict(copy.deepcopy(data))
-    assert isinstance(upload.file, OpenAIFile)
+    assert isinstance(upload.file, FileObject)
     assert (upload.file.purpose, upload.file.status) == ("realtime_audio", "scanning")
     assert upload.to_dict() == data
 

@@ -30,7 +30,7 @@ PUBLIC_TYPES = {
     "Upload.status": "str | UploadStatus",
     "Upload.expires_at": "int",
     "Upload.object": "UploadObject | None",
-    "Upload.file": "None | FileObject",
+    "Upload.file": "FileObject | None",
     "UploadPart.id": "str",
     "UploadPart.created_at": "int",
     "UploadPart.upload_id": "str",
@@ -39,15 +39,15 @@ PUBLIC_TYPES = {
     "FileObject.bytes": "int",
     "FileObject.created_at": "int",
     "FileObject.filename": "str",
-    "FileObject.object": "OpenAIFileObject",
+    "FileObject.object": "FileObjectObject",
     "FileObject.purpose": "FilePurpose | str",
     "FileObject.expires_at": "int | None",
     "FileObject.status": "FileStatus | str | None",
     "FileObject.status_details": "None | str",
     "FileDeleted.id": "str",
-    "FileDeleted.object": "DeleteFileResponseObject",
+    "FileDeleted.object": "FileDeletedObject",
     "FileDeleted.deleted": "bool",
-    "FileList.object": "ListFilesResponseObject",
+    "FileList.object": "FileListObject",
     "FileList.data": "list[FileObject]",
     "FileList.first_id": "None | str",
     "FileList.last_id": "None | str",
@@ -100,6 +100,6 @@ def test_every_generated_field_has_a_public_type(generated: str) -> None:
 
 def test_public_names_are_the_generated_classes_at_run_time() -> None:
     assert Upload is models.Upload
-    assert FileObject is models.OpenAIFile
+    assert FileObject is models.FileObject
     assert UploadPart is models.UploadPart
-    assert FileDeleted is models.DeleteFileResponse
+    assert FileDeleted is models.FileDeleted

@@ -84,7 +84,7 @@ def test_regenerated_upload_parses_a_new_optional_field(regenerated):
 
 def test_regeneration_leaves_untouched_models_identical_to_the_committed_ones(regenerated):
     """Same generator, same ruff post-hooks: only what the spec change touched differs."""
-    for name in ("upload_part.py", "open_ai_file.py", "create_upload_request.py"):
+    for name in ("upload_part.py", "file_object.py", "create_upload_request.py"):
         fresh = (regenerated / PACKAGE / "models" / name).read_text(encoding="utf-8")
         committed = (REPO_ROOT / "generated" / PACKAGE / "models" / name).read_text(
             encoding="utf-8"

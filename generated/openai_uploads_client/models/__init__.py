@@ -6,19 +6,19 @@ from .create_file_request import CreateFileRequest
 from .create_file_request_purpose import CreateFileRequestPurpose
 from .create_upload_request import CreateUploadRequest
 from .create_upload_request_purpose import CreateUploadRequestPurpose
-from .delete_file_response import DeleteFileResponse
-from .delete_file_response_object import DeleteFileResponseObject
 from .error import Error
 from .error_response import ErrorResponse
+from .file_deleted import FileDeleted
+from .file_deleted_object import FileDeletedObject
 from .file_expiration_after import FileExpirationAfter
 from .file_expiration_after_anchor import FileExpirationAfterAnchor
+from .file_list import FileList
+from .file_list_object import FileListObject
+from .file_object import FileObject
+from .file_object_object import FileObjectObject
 from .file_purpose import FilePurpose
 from .file_status import FileStatus
 from .list_files_order import ListFilesOrder
-from .list_files_response import ListFilesResponse
-from .list_files_response_object import ListFilesResponseObject
-from .open_ai_file import OpenAIFile
-from .open_ai_file_object import OpenAIFileObject
 from .upload import Upload
 from .upload_object import UploadObject
 from .upload_part import UploadPart
@@ -32,19 +32,19 @@ __all__ = (
     "CreateFileRequestPurpose",
     "CreateUploadRequest",
     "CreateUploadRequestPurpose",
-    "DeleteFileResponse",
-    "DeleteFileResponseObject",
     "Error",
     "ErrorResponse",
+    "FileDeleted",
+    "FileDeletedObject",
     "FileExpirationAfter",
     "FileExpirationAfterAnchor",
+    "FileList",
+    "FileListObject",
+    "FileObject",
+    "FileObjectObject",
     "FilePurpose",
     "FileStatus",
     "ListFilesOrder",
-    "ListFilesResponse",
-    "ListFilesResponseObject",
-    "OpenAIFile",
-    "OpenAIFileObject",
     "Upload",
     "UploadObject",
     "UploadPart",

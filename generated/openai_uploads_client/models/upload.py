@@ -12,7 +12,7 @@ from ..models.upload_status import UploadStatus, check_upload_status
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.open_ai_file import OpenAIFile
+    from ..models.file_object import FileObject
 
 
 T = TypeVar("T", bound="Upload")
@@ -38,12 +38,12 @@ class Upload:
     """ The Unix timestamp (in seconds) when the Upload expires. """
     object_: UploadObject | Unset = UNSET
     """ The object type, which is always "upload". """
-    file: None | OpenAIFile | Unset = UNSET
+    file: FileObject | None | Unset = UNSET
     """ The File created when the Upload completed; absent or null otherwise. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.open_ai_file import OpenAIFile
+        from ..models.file_object import FileObject
 
         id = self.id
 
@@ -74,7 +74,7 @@ class Upload:
         file: dict[str, Any] | None | Unset
         if isinstance(self.file, Unset):
             file = UNSET
-        elif isinstance(self.file, OpenAIFile):
+        elif isinstance(self.file, FileObject):
             file = self.file.to_dict()
         else:
             file = self.file
@@ -101,7 +101,7 @@ class Upload:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.open_ai_file import OpenAIFile
+        from ..models.file_object import FileObject
 
         d = dict(src_dict)
         id = d.pop("id")
@@ -147,7 +147,7 @@ class Upload:
         else:
             object_ = check_upload_object(_object_)
 
-        def _parse_file(data: object) -> None | OpenAIFile | Unset:
+        def _parse_file(data: object) -> FileObject | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -155,12 +155,12 @@ class Upload:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                file_type_0 = OpenAIFile.from_dict(data)
+                file_type_0 = FileObject.from_dict(data)
 
                 return file_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | OpenAIFile | Unset, data)
+            return cast(FileObject | None | Unset, data)
 
         file = _parse_file(d.pop("file", UNSET))
 

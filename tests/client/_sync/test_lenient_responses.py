@@ -94,7 +94,7 @@ def test_a_field_kept_as_received_is_logged_at_debug(
         with _client(scripted) as client:
             client.files.retrieve("file-abc")
     logged = caplog.text
-    assert "OpenAIFile.status_details" in logged
+    assert "FileObject.status_details" in logged
     assert "labels" in logged
 
 

@@ -7,7 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_file_request import CreateFileRequest
 from ...models.error_response import ErrorResponse
-from ...models.open_ai_file import OpenAIFile
+from ...models.file_object import FileObject
 from ...types import Response
 
 
@@ -32,9 +32,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | OpenAIFile | None:
+) -> ErrorResponse | FileObject | None:
     if response.status_code == 200:
-        response_200 = OpenAIFile.from_dict(response.json())
+        response_200 = FileObject.from_dict(response.json())
 
         return response_200
 
@@ -81,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | OpenAIFile]:
+) -> Response[ErrorResponse | FileObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,7 +94,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateFileRequest,
-) -> Response[ErrorResponse | OpenAIFile]:
+) -> Response[ErrorResponse | FileObject]:
     """Upload a File in one request.
 
      Uploads a file of at most 512 MB in one multipart/form-data request and returns
@@ -110,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | OpenAIFile]
+        Response[ErrorResponse | FileObject]
     """
 
     kwargs = _get_kwargs(
@@ -128,7 +128,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CreateFileRequest,
-) -> ErrorResponse | OpenAIFile | None:
+) -> ErrorResponse | FileObject | None:
     """Upload a File in one request.
 
      Uploads a file of at most 512 MB in one multipart/form-data request and returns
@@ -144,7 +144,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | OpenAIFile
+        ErrorResponse | FileObject
     """
 
     return sync_detailed(
@@ -157,7 +157,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateFileRequest,
-) -> Response[ErrorResponse | OpenAIFile]:
+) -> Response[ErrorResponse | FileObject]:
     """Upload a File in one request.
 
      Uploads a file of at most 512 MB in one multipart/form-data request and returns
@@ -173,7 +173,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | OpenAIFile]
+        Response[ErrorResponse | FileObject]
     """
 
     kwargs = _get_kwargs(
@@ -189,7 +189,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CreateFileRequest,
-) -> ErrorResponse | OpenAIFile | None:
+) -> ErrorResponse | FileObject | None:
     """Upload a File in one request.
 
      Uploads a file of at most 512 MB in one multipart/form-data request and returns
@@ -205,7 +205,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | OpenAIFile
+        ErrorResponse | FileObject
     """
 
     return (

@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.delete_file_response import DeleteFileResponse
 from ...models.error_response import ErrorResponse
+from ...models.file_deleted import FileDeleted
 from ...types import Response
 
 
@@ -27,9 +27,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeleteFileResponse | ErrorResponse | None:
+) -> ErrorResponse | FileDeleted | None:
     if response.status_code == 200:
-        response_200 = DeleteFileResponse.from_dict(response.json())
+        response_200 = FileDeleted.from_dict(response.json())
 
         return response_200
 
@@ -76,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeleteFileResponse | ErrorResponse]:
+) -> Response[ErrorResponse | FileDeleted]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +89,7 @@ def sync_detailed(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[DeleteFileResponse | ErrorResponse]:
+) -> Response[ErrorResponse | FileDeleted]:
     """Delete a File.
 
     Args:
@@ -100,7 +100,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeleteFileResponse | ErrorResponse]
+        Response[ErrorResponse | FileDeleted]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +118,7 @@ def sync(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> DeleteFileResponse | ErrorResponse | None:
+) -> ErrorResponse | FileDeleted | None:
     """Delete a File.
 
     Args:
@@ -129,7 +129,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeleteFileResponse | ErrorResponse
+        ErrorResponse | FileDeleted
     """
 
     return sync_detailed(
@@ -142,7 +142,7 @@ async def asyncio_detailed(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[DeleteFileResponse | ErrorResponse]:
+) -> Response[ErrorResponse | FileDeleted]:
     """Delete a File.
 
     Args:
@@ -153,7 +153,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeleteFileResponse | ErrorResponse]
+        Response[ErrorResponse | FileDeleted]
     """
 
     kwargs = _get_kwargs(
@@ -169,7 +169,7 @@ async def asyncio(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> DeleteFileResponse | ErrorResponse | None:
+) -> ErrorResponse | FileDeleted | None:
     """Delete a File.
 
     Args:
@@ -180,7 +180,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeleteFileResponse | ErrorResponse
+        ErrorResponse | FileDeleted
     """
 
     return (

@@ -6,8 +6,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
+from ...models.file_list import FileList
 from ...models.list_files_order import ListFilesOrder
-from ...models.list_files_response import ListFilesResponse
 from ...types import UNSET, Response, Unset
 
 
@@ -46,9 +46,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | ListFilesResponse | None:
+) -> ErrorResponse | FileList | None:
     if response.status_code == 200:
-        response_200 = ListFilesResponse.from_dict(response.json())
+        response_200 = FileList.from_dict(response.json())
 
         return response_200
 
@@ -90,7 +90,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | ListFilesResponse]:
+) -> Response[ErrorResponse | FileList]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -106,7 +106,7 @@ def sync_detailed(
     limit: int | Unset = UNSET,
     order: ListFilesOrder | Unset = UNSET,
     after: str | Unset = UNSET,
-) -> Response[ErrorResponse | ListFilesResponse]:
+) -> Response[ErrorResponse | FileList]:
     """List Files.
 
      Returns a page of the Files that belong to the organization, newest first unless
@@ -123,7 +123,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | ListFilesResponse]
+        Response[ErrorResponse | FileList]
     """
 
     kwargs = _get_kwargs(
@@ -147,7 +147,7 @@ def sync(
     limit: int | Unset = UNSET,
     order: ListFilesOrder | Unset = UNSET,
     after: str | Unset = UNSET,
-) -> ErrorResponse | ListFilesResponse | None:
+) -> ErrorResponse | FileList | None:
     """List Files.
 
      Returns a page of the Files that belong to the organization, newest first unless
@@ -164,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | ListFilesResponse
+        ErrorResponse | FileList
     """
 
     return sync_detailed(
@@ -183,7 +183,7 @@ async def asyncio_detailed(
     limit: int | Unset = UNSET,
     order: ListFilesOrder | Unset = UNSET,
     after: str | Unset = UNSET,
-) -> Response[ErrorResponse | ListFilesResponse]:
+) -> Response[ErrorResponse | FileList]:
     """List Files.
 
      Returns a page of the Files that belong to the organization, newest first unless
@@ -200,7 +200,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | ListFilesResponse]
+        Response[ErrorResponse | FileList]
     """
 
     kwargs = _get_kwargs(
@@ -222,7 +222,7 @@ async def asyncio(
     limit: int | Unset = UNSET,
     order: ListFilesOrder | Unset = UNSET,
     after: str | Unset = UNSET,
-) -> ErrorResponse | ListFilesResponse | None:
+) -> ErrorResponse | FileList | None:
     """List Files.
 
      Returns a page of the Files that belong to the organization, newest first unless
@@ -239,7 +239,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | ListFilesResponse
+        ErrorResponse | FileList
     """
 
     return (

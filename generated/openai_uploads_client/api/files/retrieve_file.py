@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...models.open_ai_file import OpenAIFile
+from ...models.file_object import FileObject
 from ...types import Response
 
 
@@ -27,9 +27,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorResponse | OpenAIFile | None:
+) -> ErrorResponse | FileObject | None:
     if response.status_code == 200:
-        response_200 = OpenAIFile.from_dict(response.json())
+        response_200 = FileObject.from_dict(response.json())
 
         return response_200
 
@@ -76,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorResponse | OpenAIFile]:
+) -> Response[ErrorResponse | FileObject]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +89,7 @@ def sync_detailed(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorResponse | OpenAIFile]:
+) -> Response[ErrorResponse | FileObject]:
     """Retrieve a File.
 
     Args:
@@ -100,7 +100,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | OpenAIFile]
+        Response[ErrorResponse | FileObject]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +118,7 @@ def sync(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResponse | OpenAIFile | None:
+) -> ErrorResponse | FileObject | None:
     """Retrieve a File.
 
     Args:
@@ -129,7 +129,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | OpenAIFile
+        ErrorResponse | FileObject
     """
 
     return sync_detailed(
@@ -142,7 +142,7 @@ async def asyncio_detailed(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ErrorResponse | OpenAIFile]:
+) -> Response[ErrorResponse | FileObject]:
     """Retrieve a File.
 
     Args:
@@ -153,7 +153,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorResponse | OpenAIFile]
+        Response[ErrorResponse | FileObject]
     """
 
     kwargs = _get_kwargs(
@@ -169,7 +169,7 @@ async def asyncio(
     file_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> ErrorResponse | OpenAIFile | None:
+) -> ErrorResponse | FileObject | None:
     """Retrieve a File.
 
     Args:
@@ -180,7 +180,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorResponse | OpenAIFile
+        ErrorResponse | FileObject
     """
 
     return (

@@ -6,16 +6,16 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.file_object_object import FileObjectObject, check_file_object_object
 from ..models.file_purpose import FilePurpose, check_file_purpose
 from ..models.file_status import FileStatus, check_file_status
-from ..models.open_ai_file_object import OpenAIFileObject, check_open_ai_file_object
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="OpenAIFile")
+T = TypeVar("T", bound="FileObject")
 
 
 @_attrs_define
-class OpenAIFile:
+class FileObject:
     """A document stored by the API."""
 
     id: str
@@ -26,7 +26,7 @@ class OpenAIFile:
     """ The Unix timestamp (in seconds) when the file was created. """
     filename: str
     """ The name of the file. """
-    object_: OpenAIFileObject
+    object_: FileObjectObject
     """ The object type, which is always `file`. """
     purpose: FilePurpose | str
     """ The purpose of the file; a value unknown to this client is kept as a string. """
@@ -107,7 +107,7 @@ class OpenAIFile:
 
         filename = d.pop("filename")
 
-        object_ = check_open_ai_file_object(d.pop("object"))
+        object_ = check_file_object_object(d.pop("object"))
 
         def _parse_purpose(data: object) -> FilePurpose | str:
             try:
@@ -155,7 +155,7 @@ class OpenAIFile:
 
         status_details = _parse_status_details(d.pop("status_details", UNSET))
 
-        open_ai_file = cls(
+        file_object = cls(
             id=id,
             bytes_=bytes_,
             created_at=created_at,
@@ -167,8 +167,8 @@ class OpenAIFile:
             status_details=status_details,
         )
 
-        open_ai_file.additional_properties = d
-        return open_ai_file
+        file_object.additional_properties = d
+        return file_object
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,25 +6,22 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.list_files_response_object import (
-    ListFilesResponseObject,
-    check_list_files_response_object,
-)
+from ..models.file_list_object import FileListObject, check_file_list_object
 
 if TYPE_CHECKING:
-    from ..models.open_ai_file import OpenAIFile
+    from ..models.file_object import FileObject
 
 
-T = TypeVar("T", bound="ListFilesResponse")
+T = TypeVar("T", bound="FileList")
 
 
 @_attrs_define
-class ListFilesResponse:
+class FileList:
     """A page of Files."""
 
-    object_: ListFilesResponseObject
+    object_: FileListObject
     """ The object type, which is always `list`. """
-    data: list[OpenAIFile]
+    data: list[FileObject]
     """ The Files of this page. """
     first_id: None | str
     """ The id of the first File of this page (null when it is empty). """
@@ -66,15 +63,15 @@ class ListFilesResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.open_ai_file import OpenAIFile
+        from ..models.file_object import FileObject
 
         d = dict(src_dict)
-        object_ = check_list_files_response_object(d.pop("object"))
+        object_ = check_file_list_object(d.pop("object"))
 
         data = []
         _data = d.pop("data")
         for data_item_data in _data:
-            data_item = OpenAIFile.from_dict(data_item_data)
+            data_item = FileObject.from_dict(data_item_data)
 
             data.append(data_item)
 
@@ -94,7 +91,7 @@ class ListFilesResponse:
 
         has_more = d.pop("has_more")
 
-        list_files_response = cls(
+        file_list = cls(
             object_=object_,
             data=data,
             first_id=first_id,
@@ -102,8 +99,8 @@ class ListFilesResponse:
             has_more=has_more,
         )
 
-        list_files_response.additional_properties = d
-        return list_files_response
+        file_list.additional_properties = d
+        return file_list
 
     @property
     def additional_keys(self) -> list[str]:

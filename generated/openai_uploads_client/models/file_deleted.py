@@ -6,18 +6,15 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.delete_file_response_object import (
-    DeleteFileResponseObject,
-    check_delete_file_response_object,
-)
+from ..models.file_deleted_object import FileDeletedObject, check_file_deleted_object
 
-T = TypeVar("T", bound="DeleteFileResponse")
+T = TypeVar("T", bound="FileDeleted")
 
 
 @_attrs_define
-class DeleteFileResponse:
+class FileDeleted:
     id: str
-    object_: DeleteFileResponseObject
+    object_: FileDeletedObject
     deleted: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -45,18 +42,18 @@ class DeleteFileResponse:
         d = dict(src_dict)
         id = d.pop("id")
 
-        object_ = check_delete_file_response_object(d.pop("object"))
+        object_ = check_file_deleted_object(d.pop("object"))
 
         deleted = d.pop("deleted")
 
-        delete_file_response = cls(
+        file_deleted = cls(
             id=id,
             object_=object_,
             deleted=deleted,
         )
 
-        delete_file_response.additional_properties = d
-        return delete_file_response
+        file_deleted.additional_properties = d
+        return file_deleted
 
     @property
     def additional_keys(self) -> list[str]:
