@@ -40,7 +40,9 @@ from ._exceptions import (
     ChecksumMismatchError,
     ConflictError,
     FileChangedError,
+    FileTooLargeError,
     InternalServerError,
+    MissingFileError,
     NotFoundError,
     OpenAIError,
     PermissionDeniedError,
@@ -167,6 +169,8 @@ __all__ = [
     "UploadCompletionError",
     "UploadExpiredError",
     "FileChangedError",
+    "MissingFileError",
+    "FileTooLargeError",
     "MutuallyExclusiveAuthError",
     # plugins
     "hookimpl",

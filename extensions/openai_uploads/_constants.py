@@ -16,6 +16,10 @@ MAX_PART_SIZE: Final = 64 * MiB
 MAX_UPLOAD_BYTES: Final = 8 * GiB
 """The largest total an Upload accepts, in bytes (8 GB)."""
 
+MAX_CREATE_FILE_BYTES: Final = 512 * MiB
+"""The largest file ``POST /files`` (``files.create``) takes in one request, in bytes
+(512 MB); larger files go through an Upload."""
+
 UPLOAD_TTL_SECONDS: Final = 3600
 """An Upload expires this many seconds after it is created."""
 

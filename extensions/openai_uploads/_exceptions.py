@@ -8,6 +8,8 @@ names: :class:`APIError` → :class:`APIStatusError` (one subclass per status) a
 
 from __future__ import annotations
 
+import errno
+import os
 import warnings
 from typing import Any, Literal
 
@@ -35,6 +37,8 @@ __all__ = [
     "UploadExpiredError",
     "UploadCompletionError",
     "FileChangedError",
+    "MissingFileError",
+    "FileTooLargeError",
 ]
 
 
@@ -306,3 +310,29 @@ class FileChangedError(UploadError):
 
 def _str_or_none(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+# --------------------------------------------------------------------------- input files
+
+
+class MissingFileError(FileNotFoundError, ValueError):
+    """A path given as the file to upload does not exist; nothing was sent.
+
+    Both a ``FileNotFoundError`` (what openai-python lets through) and a ``ValueError``
+    (what this package documents for a path it cannot read), so either ``except``
+    clause catches it. ``errno``, ``strerror`` and ``filename`` are set as
+    ``open()``'s would be.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(errno.ENOENT, os.strerror(errno.ENOENT), path)
+
+
+class FileTooLargeError(ValueError):
+    """The file is larger than the call takes (``files.create``: 512 MB); nothing was
+    sent. ``size`` and ``limit`` are in bytes; larger files go through an Upload."""
+
+    def __init__(self, message: str, *, size: int, limit: int) -> None:
+        super().__init__(message)
+        self.size = size
+        self.limit = limit

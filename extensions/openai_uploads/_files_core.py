@@ -1,34 +1,51 @@
 """The requests of ``client.files``, built once for both ``Files`` classes.
 
 Each ``*_call`` function returns the :class:`APICall` that the client's ``_execute``
-sends; :class:`Replacement` is how a download to a path replaces the file only whole.
+sends; :class:`Replacement` is how a download to a path replaces the file only whole;
+:func:`open_file_input` is what ``files.create(file=...)`` accepts, checked and opened.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import stat
+import threading
 from collections.abc import Callable, Mapping
-from typing import IO, Any, Protocol, TypeVar
+from typing import IO, Any, BinaryIO, Protocol, TypeVar, cast
 
 import httpx
 
-from openai_uploads_client.api.files import delete_file, download_file, list_files, retrieve_file
+from openai_uploads_client.api.files import (
+    create_file,
+    delete_file,
+    download_file,
+    list_files,
+    retrieve_file,
+)
+from openai_uploads_client.types import File
 
 from ._base_client import (
     APICall,
     RequestOptions,
     check_content_length,
+    form_value,
     identity_length,
     parse_json_model,
     parse_stream,
 )
-from ._exceptions import APIResponseValidationError
+from ._constants import MAX_CREATE_FILE_BYTES
+from ._exceptions import APIResponseValidationError, FileTooLargeError
+from ._params import request_body
+from ._part_body import SCANNED_AT_MOST, PartBody, PartReader, choose_boundary
 from ._raw_response import HttpxBinaryResponseContent
 from ._resource import require_id
-from ._types import FileDeleted, FileList, FileObject
+from ._transfer._inputs import Source, SourceRange
+from ._transfer._source import open_source
+from ._types import ExpiresAfter, FileDeleted, FileList, FileObject, FilePurpose, Omit
+from ._uploads_core import check_purpose, expiration
 
 T = TypeVar("T")
 
@@ -225,3 +242,139 @@ class Replacement:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.temp)
         self._done = True
+
+
+# --------------------------------------------------------------------------- files.create
+
+NAMELESS_FILE = "upload"
+"""The filename sent for bytes or a file object without a name (httpx's, which
+openai-python sends too)."""
+
+
+class FileInput:
+    """What ``files.create(file=...)`` was given, checked and opened: its bytes as a
+    :class:`Source` (a path is read from disk as it is sent, never whole in memory), and
+    the part's filename and MIME type (None: httpx guesses it from the filename)."""
+
+    def __init__(self, source: Source, mime_type: str | None) -> None:
+        self.source = source
+        self.filename = source.filename
+        self.mime_type = mime_type
+        self.size = source.size
+
+    def body(self) -> memoryview | PartBody:
+        """The bytes to send: a small input in memory (so that the fixed multipart
+        boundary, scanned for, keeps recorded bodies stable), else read slice by slice
+        from its source for each attempt."""
+        if self.size <= SCANNED_AT_MOST:
+            return memoryview(self.source.read_at(0, self.size))
+        return SourceRange(self.source, 0, self.size)
+
+    def close(self) -> None:
+        self.source.close()
+
+
+def _own_name(content: object) -> str | None:
+    """A file object's own file name, if it has a real one (not ``<stdin>``)."""
+    name = getattr(content, "name", None)
+    if isinstance(name, str) and name and not (name.startswith("<") and name.endswith(">")):
+        return os.path.basename(name)
+    return None
+
+
+def open_file_input(file: object, stop: threading.Event | None = None) -> FileInput:
+    """Check and open what ``files.create(file=...)`` takes (openai-python's
+    ``FileTypes``): bytes, a path, a binary file object, or a ``(filename, content[,
+    mime_type])`` tuple. Blocking (a stream of unknown size is spooled to a temporary
+    file first; ``stop`` ends that). No request is made.
+
+    Raises :class:`MissingFileError` (a ``ValueError`` and a ``FileNotFoundError``) for
+    a path that does not exist, ``ValueError`` for one that cannot be read,
+    :class:`FileTooLargeError` past 512 MB, and ``TypeError`` for anything else.
+    """
+    filename: str | None = None
+    mime_type: str | None = None
+    content = file
+    if isinstance(file, tuple):
+        if len(file) not in (2, 3):
+            raise TypeError("file tuples are (filename, content) or (filename, content, mime)")
+        filename, content = file[0], file[1]
+        mime_type = file[2] if len(file) == 3 else None
+        if filename is not None and not isinstance(filename, str):
+            raise TypeError(f"a file tuple's filename must be a str, got {filename!r}")
+        if mime_type is not None and not isinstance(mime_type, str):
+            raise TypeError(f"a file tuple's MIME type must be a str, got {mime_type!r}")
+    declared: int | None = None
+    if isinstance(content, bytes | bytearray | memoryview):
+        declared = memoryview(content).nbytes
+        filename = filename or NAMELESS_FILE
+    elif not isinstance(content, str | os.PathLike):
+        filename = filename or _own_name(content) or NAMELESS_FILE
+    source = open_source(content, filename=filename or None, declared=declared, stop=stop)
+    try:
+        if source.size > MAX_CREATE_FILE_BYTES:
+            raise FileTooLargeError(
+                f"{source.filename!r} has {source.size} bytes; files.create takes at most "
+                f"{MAX_CREATE_FILE_BYTES} (512 MB): upload larger files with "
+                "uploads.upload_file_chunked",
+                size=source.size,
+                limit=MAX_CREATE_FILE_BYTES,
+            )
+        source.open()
+    except BaseException:
+        source.close()
+        raise
+    return FileInput(source, mime_type)
+
+
+def create_file_request(purpose: FilePurpose, expires_after: ExpiresAfter | Omit) -> Any:
+    """The generated ``CreateFileRequest`` of these fields, checked before the file is
+    opened (its ``file`` is set per attempt by :func:`create_file_call`)."""
+    check_purpose(purpose)
+    fields: dict[str, object] = {"file": b"", "purpose": purpose}
+    if not isinstance(expires_after, Omit):
+        fields["expires_after"] = expiration(expires_after).to_dict()
+    return request_body("createFile", fields)
+
+
+def create_file_call(request: Any, file: FileInput, options: RequestOptions) -> APICall[FileObject]:
+    """``POST /files``: the generated request, sent as openai-python sends it (text
+    fields first, ``expires_after`` as ``expires_after[anchor]`` and
+    ``expires_after[seconds]``, the file last, streamed from its source)."""
+    body = file.body()
+    boundary = choose_boundary(body)
+
+    def make_kwargs() -> dict[str, Any]:  # called once per attempt
+        reader = PartReader(body, name=file.filename)
+        request.file = File(
+            payload=cast(BinaryIO, reader), file_name=file.filename, mime_type=file.mime_type
+        )
+        kwargs = as_form(create_file._get_kwargs(body=request))
+        if boundary is not None:
+            kwargs["headers"]["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        return kwargs
+
+    return APICall(
+        operation="create_file",
+        make_kwargs=make_kwargs,
+        parse=parse_json_model(FileObject),
+        options=options,
+    )
+
+
+def as_form(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A generated multipart request with its nameless parts as plain form fields, as
+    openai-python sends them: text as is, a JSON object as one field per key
+    (``expires_after[seconds]``); only parts with a filename stay files."""
+    files: list[tuple[str, Any]] = []
+    data: dict[str, str | bytes] = {}
+    for name, part in kwargs.pop("files"):
+        filename, value, content_type = part
+        if filename is not None:
+            files.append((name, part))
+        elif content_type == "application/json":
+            for key, item in json.loads(value).items():
+                data[f"{name}[{key}]"] = form_value(item)
+        else:
+            data[name] = value.decode() if isinstance(value, bytes) else value
+    return {**kwargs, "data": data, "files": files}

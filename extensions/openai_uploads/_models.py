@@ -85,7 +85,7 @@ def _request_id(model: object) -> str | None:
     try:
         return _REQUEST_IDS[id(model)]
     except KeyError:
-        name = PUBLIC_NAMES.get(type(model).__name__, type(model).__name__)
+        name = type(model).__name__
         raise AttributeError(f"{name!r} object has no attribute '_request_id'") from None
 
 

@@ -16,6 +16,7 @@ from openai_uploads_client.types import File
 
 from ._base_client import APICall, RequestOptions, parse_json_model
 from ._constants import MAX_PART_SIZE
+from ._exceptions import MissingFileError
 from ._params import request_body, split_params
 from ._part_body import PartBody, PartReader, choose_boundary
 from ._resource import require_id
@@ -60,7 +61,10 @@ def coerce_part_data(data: FileTypes) -> tuple[str, memoryview, str | None]:
         view = _as_view(content)
     elif isinstance(content, str | os.PathLike):
         path = os.fspath(content)
-        size = os.path.getsize(path)
+        try:
+            size = os.path.getsize(path)
+        except FileNotFoundError:
+            raise MissingFileError(str(path)) from None
         if size > MAX_PART_SIZE:
             raise _too_large(size)
         with open(path, "rb") as f:

@@ -120,15 +120,15 @@ OPERATIONS: dict[str, Operation] = {
         http_method="post",
         path="/files",
         module="openai_uploads_client.api.files.create_file",
-        client_method=None,
-        unexposed_reason="The emulator serves it (POST /files, multipart); the client's files.create is added by another change.",
-        params_type=None,
+        client_method="files.create",
+        unexposed_reason=None,
+        params_type="CreateFileParams",
         body_media_type="multipart/form-data",
         body_model="CreateFileRequest",
         body_fields=(("file", True), ("purpose", True), ("expires_after", False)),
         query_params=(),
         path_params=(),
-        explicit=(),
+        explicit=("file", "purpose", "expires_after"),
     ),
     "listFiles": Operation(
         operation_id="listFiles",
@@ -220,6 +220,10 @@ class CompleteUploadParams(TypedDict, total=False):
 
 class CancelUploadParams(TypedDict, total=False):
     """The keyword arguments of ``uploads.cancel`` that come from the spec (cancelUpload)."""
+
+
+class CreateFileParams(TypedDict, total=False):
+    """The keyword arguments of ``files.create`` that come from the spec (createFile)."""
 
 
 class ListFilesParams(TypedDict, total=False):

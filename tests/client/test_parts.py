@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from part_calls import send_part
 
-from openai_uploads import OpenAI
+from openai_uploads import MissingFileError, OpenAI
 from openai_uploads._constants import MAX_PART_SIZE
 
 from .conftest import PART_JSON, Reply, ScriptedServer
@@ -97,6 +97,16 @@ def test_path_over_64_mib_is_refused_without_reading_it(
         f.truncate(MAX_PART_SIZE + 1)
     with pytest.raises(ValueError, match="64 MiB"):
         scripted_client.uploads.parts.create("upload_abc", data=big)
+    assert scripted.requests == []
+
+
+@pytest.mark.parametrize("clause", [FileNotFoundError, ValueError])
+def test_a_missing_path_is_caught_by_either_except_clause(
+    tmp_path: Path, scripted: ScriptedServer, scripted_client: OpenAI, clause: type[Exception]
+) -> None:
+    with pytest.raises(clause, match="No such file or directory") as info:
+        scripted_client.uploads.parts.create("upload_abc", data=tmp_path / "missing.bin")
+    assert isinstance(info.value, MissingFileError)
     assert scripted.requests == []
 
 

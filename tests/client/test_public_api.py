@@ -50,6 +50,8 @@ EXPECTED = {
     "UploadCompletionError",
     "UploadExpiredError",
     "FileChangedError",
+    "MissingFileError",
+    "FileTooLargeError",
     "hookimpl",
     "UploadsPlugin",
     "RetryContext",

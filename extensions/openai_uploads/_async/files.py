@@ -1,4 +1,5 @@
-"""``client.files``: list, retrieve, download and delete the Files that Uploads produce."""
+"""``client.files``: list, retrieve, download and delete the Files that Uploads produce,
+and create one in a single request."""
 
 # unasync: async-only
 # Each method takes ``timeout``, the per-request httpx timeout, as openai-python's do.
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Mapping
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Unpack
 
 import httpx
 
 from openai_uploads_client.sdk import (
+    CreateFileParams,
     DeleteFileParams,
     DownloadFileParams,
     ListFilesParams,
@@ -28,16 +30,20 @@ from .._base_client import (
     aiter_body,
     make_transport_error,
 )
-from .._concurrency import arun_blocking
+from .._concurrency import arun_blocking, arun_stoppable
 from .._exceptions import APIResponseValidationError
 from .._files_core import (
     DOWNLOAD_CHUNK,
+    FileInput,
     Replacement,
     Writable,
     check_download,
     content_file_call,
+    create_file_call,
+    create_file_request,
     delete_file_call,
     list_files_call,
+    open_file_input,
     page_query,
     retrieve_file_call,
     stream_file_call,
@@ -46,7 +52,17 @@ from .._pagination_core import apaginate
 from .._params import spec_method, split_params
 from .._raw_response import HttpxBinaryResponseContent
 from .._resource import AsyncAPIResource, request_options, then
-from .._types import NOT_GIVEN, FileDeleted, FileObject, NotGiven
+from .._types import (
+    NOT_GIVEN,
+    ExpiresAfter,
+    FileDeleted,
+    FileObject,
+    FilePurpose,
+    FileTypes,
+    NotGiven,
+    Omit,
+    omit,
+)
 from .pagination import AsyncCursorPage, AsyncPaginator
 from .response import amake_request, ato_raw_response, ato_streamed_response
 
@@ -224,6 +240,42 @@ class AsyncFiles(AsyncAPIResource):
             delete_file_call(file_id, options, split_params("deleteFile", params).query),
         )
 
+    @spec_method("createFile")
+    async def create(
+        self,
+        *,
+        file: FileTypes,
+        purpose: FilePurpose,
+        expires_after: ExpiresAfter | Omit = omit,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[CreateFileParams],
+    ) -> FileObject:
+        """Upload a file of at most 512 MB in one request and return its File.
+
+        ``file`` is bytes, a path, a binary file object or a ``(filename, content[,
+        mime_type])`` tuple, as in openai-python; a path or a seekable file is read as
+        it is sent (and again for a retry), never whole in memory. A missing path
+        raises :class:`MissingFileError` (a ``ValueError`` and a ``FileNotFoundError``),
+        a larger file :class:`FileTooLargeError`, before any request. ``expires_after``
+        is ``{"anchor": "created_at", "seconds": N}`` (or ``"days"``). Larger files go
+        through :meth:`uploads.upload_file_chunked`.
+
+        Example::
+
+            file = await client.files.create(file=Path("batch.jsonl"), purpose="batch")
+        """
+        split_params("createFile", params)
+        request = create_file_request(purpose, expires_after)
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
+        opened = await arun_stoppable(partial(open_file_input, file), FileInput.close)
+        try:
+            return await amake_request(self._client, create_file_call(request, opened, options))
+        finally:
+            opened.close()
+
 
 class AsyncFilesWithRawResponse:
     """``client.files.with_raw_response``: each method answers with a
@@ -235,6 +287,7 @@ class AsyncFilesWithRawResponse:
         self.retrieve = ato_raw_response(files.retrieve)
         self.content = ato_raw_response(files.content)
         self.delete = ato_raw_response(files.delete)
+        self.create = ato_raw_response(files.create)
 
 
 class AsyncFilesWithStreamingResponse:
@@ -246,6 +299,7 @@ class AsyncFilesWithStreamingResponse:
         self.retrieve = ato_streamed_response(files.retrieve)
         self.content = ato_streamed_response(files.content)
         self.delete = ato_streamed_response(files.delete)
+        self.create = ato_streamed_response(files.create)
 
 
 async def _checked(chunks: AsyncIterator[bytes], response: httpx.Response) -> AsyncIterator[bytes]:

@@ -43,7 +43,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .._constants import MAX_UPLOAD_BYTES
-from .._exceptions import UploadError
+from .._exceptions import MissingFileError, UploadError
 from .._part_body import PartBody
 from .._utils import is_strict_int
 from ._errors import TransferAborted
@@ -134,7 +134,8 @@ def open_source(
 
     Raises ``TypeError`` for an unsupported kind of input, or when in-memory data or a
     nameless stream comes without ``filename`` / ``bytes`` (as documented), and
-    ``ValueError`` for a path that is missing, a directory or unreadable, a ``bytes``
+    ``ValueError`` for a path that is missing (:class:`MissingFileError`, also a
+    ``FileNotFoundError``), a directory or unreadable, a ``bytes``
     that disagrees with the real size, a stream over 8 GiB, or ``resume`` with a stream.
     """
     if declared is not None and not is_strict_int(declared):
@@ -195,7 +196,7 @@ def _path_source(
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        raise ValueError(f"file not found: {path}") from None
+        raise MissingFileError(path) from None
     except OSError as exc:
         raise ValueError(f"file cannot be read: {path} ({exc.strerror or exc})") from exc
     if stat.S_ISDIR(mode):

@@ -11,11 +11,10 @@ from typing import IO, Any, Final
 
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 
+from .._constants import MAX_CREATE_FILE_BYTES
 from ._datadir import open_private
 from ._errors import ApiError, bad_request
 
-MAX_CREATE_FILE_BYTES: Final = 512 * 1024 * 1024
-"""The largest file ``POST /v1/files`` takes (the API's 512 MB); larger ones need an Upload."""
 MAX_TEXT_FIELD: Final = 64 * 1024
 """The longest text field accepted (bytes)."""
 _NESTED: Final = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([A-Za-z_][A-Za-z0-9_]*)\]$")

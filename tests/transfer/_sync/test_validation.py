@@ -85,8 +85,16 @@ def test_unsupported_input_is_a_type_error(client: OpenAI) -> None:
 
 @pytest.mark.usefixtures("no_requests")
 def test_missing_path_is_a_value_error(client: OpenAI, tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="not found"):
+    with pytest.raises(ValueError, match="No such file or directory"):
         _call(client, file=tmp_path / "nope.bin")
+
+
+@pytest.mark.usefixtures("no_requests")
+def test_missing_path_is_also_a_file_not_found_error(client: OpenAI, tmp_path: Path) -> None:
+    # openai-python lets FileNotFoundError through: code written for it catches this too.
+    with pytest.raises(FileNotFoundError) as info:
+        _call(client, file=tmp_path / "nope.bin")
+    assert info.value.filename == str(tmp_path / "nope.bin")
 
 
 @pytest.mark.usefixtures("no_requests")
