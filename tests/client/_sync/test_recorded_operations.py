@@ -132,6 +132,18 @@ def test_list_files_pages_through_every_file(recorded: Recorded) -> None:
     assert listed == ids
 
 
+def test_create_file_stores_the_file_in_one_request(recorded: Recorded) -> None:
+    with recorded.client() as client:
+        file = client.files.create(
+            file=("hello.txt", DATA),
+            purpose="assistants",
+            expires_after={"anchor": "created_at", "seconds": 7200},
+        )
+        assert client.files.content(file.id) == DATA
+    assert (file.filename, file.bytes, file.object) == ("hello.txt", len(DATA), "file")
+    assert file.expires_at == file.created_at + 7200
+
+
 # --------------------------------------------------------------------------- errors
 
 
