@@ -14,7 +14,7 @@ import secrets
 import stat
 import threading
 from collections.abc import Callable, Mapping
-from typing import IO, Any, BinaryIO, Protocol, TypeVar, cast
+from typing import IO, Any, Protocol, TypeVar
 
 import httpx
 
@@ -25,7 +25,6 @@ from openai_uploads_client.api.files import (
     list_files,
     retrieve_file,
 )
-from openai_uploads_client.types import File
 
 from ._base_client import (
     APICall,
@@ -39,7 +38,7 @@ from ._base_client import (
 from ._constants import MAX_CREATE_FILE_BYTES
 from ._exceptions import APIResponseValidationError, FileTooLargeError
 from ._params import request_body
-from ._part_body import SCANNED_AT_MOST, PartBody, PartReader, choose_boundary
+from ._part_body import SCANNED_AT_MOST, PartBody, choose_boundary, multipart_file, with_boundary
 from ._raw_response import HttpxBinaryResponseContent
 from ._resource import require_id
 from ._transfer._inputs import Source, SourceRange
@@ -345,14 +344,8 @@ def create_file_call(request: Any, file: FileInput, options: RequestOptions) -> 
     boundary = choose_boundary(body)
 
     def make_kwargs() -> dict[str, Any]:  # called once per attempt
-        reader = PartReader(body, name=file.filename)
-        request.file = File(
-            payload=cast(BinaryIO, reader), file_name=file.filename, mime_type=file.mime_type
-        )
-        kwargs = as_form(create_file._get_kwargs(body=request))
-        if boundary is not None:
-            kwargs["headers"]["Content-Type"] = f"multipart/form-data; boundary={boundary}"
-        return kwargs
+        request.file = multipart_file(body, file.filename, file.mime_type)
+        return with_boundary(as_form(create_file._get_kwargs(body=request)), boundary)
 
     return APICall(
         operation="create_file",

@@ -13,7 +13,9 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import Any, BinaryIO, Protocol, cast
+
+from openai_uploads_client.types import File
 
 FIXED_BOUNDARY = "+++"
 """The generated builder's multipart boundary; fixed so that recorded bodies are stable."""
@@ -147,3 +149,22 @@ def choose_boundary(body: memoryview | PartBody, *, fixed: bool = True) -> str |
     ):
         return None
     return random_boundary()
+
+
+def multipart_file(
+    body: memoryview | PartBody,
+    filename: str,
+    mime_type: str | None,
+    on_progress: Callable[[int], None] | None = None,
+) -> File:
+    """The generated request's file field over ``body``, read by a fresh
+    :class:`PartReader` (one per attempt: a retry reads it again from the start)."""
+    reader = PartReader(body, name=filename, on_progress=on_progress)
+    return File(payload=cast(BinaryIO, reader), file_name=filename, mime_type=mime_type)
+
+
+def with_boundary(kwargs: dict[str, Any], boundary: str | None) -> dict[str, Any]:
+    """Generated request ``kwargs`` sent with ``boundary`` (None: the fixed one)."""
+    if boundary is not None:
+        kwargs["headers"]["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+    return kwargs

@@ -12,13 +12,12 @@ from typing import Any, BinaryIO, cast
 
 from openai_uploads_client.api.uploads import add_upload_part
 from openai_uploads_client.models import AddUploadPartRequest
-from openai_uploads_client.types import File
 
 from ._base_client import APICall, RequestOptions, parse_json_model
 from ._constants import MAX_PART_SIZE
 from ._exceptions import MissingFileError
 from ._params import request_body, split_params
-from ._part_body import PartBody, PartReader, choose_boundary
+from ._part_body import PartBody, choose_boundary, multipart_file, with_boundary
 from ._resource import require_id
 from ._types import FileTypes, UploadPart
 
@@ -110,17 +109,13 @@ def add_part_call(
     def make_kwargs() -> dict[str, Any]:  # called once per attempt
         if on_attempt is not None:
             on_attempt()
-        reader = PartReader(body, name=filename, on_progress=on_progress)
-        part = File(payload=cast(BinaryIO, reader), file_name=filename, mime_type=mime_type)
+        part = multipart_file(body, filename, mime_type, on_progress)
         if extra_fields:
             request = request_body("addUploadPart", {**extra_fields, "data": b""})
             request.data = part
         else:
             request = AddUploadPartRequest(data=part)
-        kwargs = add_upload_part._get_kwargs(upload_id, body=request)
-        if boundary is not None:
-            kwargs["headers"]["Content-Type"] = f"multipart/form-data; boundary={boundary}"
-        return kwargs
+        return with_boundary(add_upload_part._get_kwargs(upload_id, body=request), boundary)
 
     return APICall(
         operation="add_part",
