@@ -58,7 +58,7 @@ async def test_a_path_is_stored_byte_for_byte(async_client: AsyncOpenAI, tmp_pat
     path.write_bytes(DATA)
     file = await async_client.files.create(file=path, purpose="user_data")
     assert (file.filename, file.bytes, file.purpose) == ("data.jsonl", len(DATA), "user_data")
-    assert await async_client.files.content(file.id) == DATA
+    assert (await async_client.files.content(file.id)).content == DATA
     await async_client.files.download(file.id, tmp_path / "copy")
     assert (tmp_path / "copy").read_bytes() == DATA
 
@@ -67,13 +67,13 @@ async def test_a_str_path_is_a_path(async_client: AsyncOpenAI, tmp_path: Path) -
     (tmp_path / "a.txt").write_bytes(b"text\n")
     file = await async_client.files.create(file=str(tmp_path / "a.txt"), purpose="assistants")
     assert file.filename == "a.txt"
-    assert await async_client.files.content(file.id) == b"text\n"
+    assert (await async_client.files.content(file.id)).content == b"text\n"
 
 
 async def test_bytes_are_sent_as_upload_as_in_openai_python(async_client: AsyncOpenAI) -> None:
     file = await async_client.files.create(file=b"abc", purpose="user_data")
     assert file.filename == "upload"
-    assert await async_client.files.content(file.id) == b"abc"
+    assert (await async_client.files.content(file.id)).content == b"abc"
 
 
 async def test_a_tuple_names_the_file_and_its_type(async_client: AsyncOpenAI) -> None:
@@ -81,14 +81,14 @@ async def test_a_tuple_names_the_file_and_its_type(async_client: AsyncOpenAI) ->
         file=("notes.bin", b'{"a": 1}\n', "application/jsonl"), purpose="batch"
     )
     assert file.filename == "notes.bin"
-    assert await async_client.files.content(file.id) == b'{"a": 1}\n'
+    assert (await async_client.files.content(file.id)).content == b'{"a": 1}\n'
 
 
 async def test_a_file_object_is_read_in_slices_not_whole(async_client: AsyncOpenAI) -> None:
     stream = ReadSizes(DATA)
     file = await async_client.files.create(file=stream, purpose="user_data")
     assert file.filename == "recorded.jsonl"
-    assert await async_client.files.content(file.id) == DATA
+    assert (await async_client.files.content(file.id)).content == DATA
     assert sum(stream.reads) >= len(DATA)
     assert max(stream.reads) <= 1024 * 1024
 
@@ -113,7 +113,7 @@ async def test_a_dropped_request_is_retried_with_the_whole_file(
         load_plugins=False,
     ) as client:  # fmt: skip
         file = await client.files.create(file=path, purpose="user_data")
-        assert await client.files.content(file.id) == DATA
+        assert (await client.files.content(file.id)).content == DATA
     assert emulator.fault_stats()["drop"] == 1
 
 

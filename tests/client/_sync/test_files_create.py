@@ -59,7 +59,7 @@ def test_a_path_is_stored_byte_for_byte(client: OpenAI, tmp_path: Path) -> None:
     path.write_bytes(DATA)
     file = client.files.create(file=path, purpose="user_data")
     assert (file.filename, file.bytes, file.purpose) == ("data.jsonl", len(DATA), "user_data")
-    assert client.files.content(file.id) == DATA
+    assert (client.files.content(file.id)).content == DATA
     client.files.download(file.id, tmp_path / "copy")
     assert (tmp_path / "copy").read_bytes() == DATA
 
@@ -68,13 +68,13 @@ def test_a_str_path_is_a_path(client: OpenAI, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(b"text\n")
     file = client.files.create(file=str(tmp_path / "a.txt"), purpose="assistants")
     assert file.filename == "a.txt"
-    assert client.files.content(file.id) == b"text\n"
+    assert (client.files.content(file.id)).content == b"text\n"
 
 
 def test_bytes_are_sent_as_upload_as_in_openai_python(client: OpenAI) -> None:
     file = client.files.create(file=b"abc", purpose="user_data")
     assert file.filename == "upload"
-    assert client.files.content(file.id) == b"abc"
+    assert (client.files.content(file.id)).content == b"abc"
 
 
 def test_a_tuple_names_the_file_and_its_type(client: OpenAI) -> None:
@@ -82,14 +82,14 @@ def test_a_tuple_names_the_file_and_its_type(client: OpenAI) -> None:
         file=("notes.bin", b'{"a": 1}\n', "application/jsonl"), purpose="batch"
     )
     assert file.filename == "notes.bin"
-    assert client.files.content(file.id) == b'{"a": 1}\n'
+    assert (client.files.content(file.id)).content == b'{"a": 1}\n'
 
 
 def test_a_file_object_is_read_in_slices_not_whole(client: OpenAI) -> None:
     stream = ReadSizes(DATA)
     file = client.files.create(file=stream, purpose="user_data")
     assert file.filename == "recorded.jsonl"
-    assert client.files.content(file.id) == DATA
+    assert (client.files.content(file.id)).content == DATA
     assert sum(stream.reads) >= len(DATA)
     assert max(stream.reads) <= 1024 * 1024
 
@@ -112,7 +112,7 @@ def test_a_dropped_request_is_retried_with_the_whole_file(emulator: Any, tmp_pat
         load_plugins=False,
     ) as client:  # fmt: skip
         file = client.files.create(file=path, purpose="user_data")
-        assert client.files.content(file.id) == DATA
+        assert (client.files.content(file.id)).content == DATA
     assert emulator.fault_stats()["drop"] == 1
 
 
