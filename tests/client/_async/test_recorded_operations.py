@@ -138,7 +138,7 @@ async def test_create_file_stores_the_file_in_one_request(recorded: Recorded) ->
             purpose="assistants",
             expires_after={"anchor": "created_at", "seconds": 7200},
         )
-        assert await client.files.content(file.id) == DATA
+        assert (await client.files.content(file.id)).content == DATA
     assert (file.filename, file.bytes, file.object) == ("hello.txt", len(DATA), "file")
     assert file.expires_at == file.created_at + 7200
 

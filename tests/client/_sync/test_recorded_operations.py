@@ -139,7 +139,7 @@ def test_create_file_stores_the_file_in_one_request(recorded: Recorded) -> None:
             purpose="assistants",
             expires_after={"anchor": "created_at", "seconds": 7200},
         )
-        assert client.files.content(file.id) == DATA
+        assert (client.files.content(file.id)).content == DATA
     assert (file.filename, file.bytes, file.object) == ("hello.txt", len(DATA), "file")
     assert file.expires_at == file.created_at + 7200
 
