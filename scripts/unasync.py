@@ -93,6 +93,8 @@ NAMES: dict[str, str] = {
     "ashield": "shield",
     "ainterrupted": "interrupted",
     "AsyncWorkers": "Workers",
+    "AsyncSlots": "Slots",
+    "arun_many": "run_many",
     # openai_uploads._pool and ._deadline: the connection pool and the attempt deadline
     "AsyncHTTPPool": "HTTPPool",
     "adeadline": "deadline",

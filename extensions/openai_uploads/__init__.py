@@ -55,6 +55,7 @@ from ._exceptions import (
     UploadVetoedError,
 )
 from ._pool import DefaultAsyncHttpxClient, DefaultHttpxClient
+from ._transfer._many import UploadResult
 from ._types import (
     NOT_GIVEN,
     ExpiresAfter,
@@ -133,6 +134,7 @@ __all__ = [
     "DefaultAsyncHttpxClient",
     # types
     "Upload",
+    "UploadResult",
     "UploadPart",
     "FileObject",
     "FileDeleted",

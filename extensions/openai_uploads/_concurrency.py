@@ -12,7 +12,7 @@ import contextlib
 import inspect
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import partial
 from typing import Any, Self, TypeVar, TypeVarTuple
@@ -21,7 +21,9 @@ import anyio
 import anyio.to_thread
 
 __all__ = [
+    "AsyncSlots",
     "AsyncWorkers",
+    "Slots",
     "Workers",
     "ainterrupted",
     "aresolve",
@@ -336,6 +338,45 @@ class Workers:
         self._threads.clear()
         self._turn = None
         return ended
+
+
+class AsyncSlots:
+    """The requests a batch of transfers may have in flight at once, shared by all its
+    files and parts: ``async with slots.hold(): ...`` around each request. ``stop()``
+    refuses every later hold with ``stopped()`` (the batch is stopping)."""
+
+    def __init__(self, size: int, stopped: Callable[[], BaseException | None]) -> None:
+        self._semaphore = anyio.Semaphore(size)
+        self._stopped = stopped
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        async with self._semaphore:
+            if (error := self._stopped()) is not None:
+                raise error
+            yield
+
+
+class Slots:
+    """The requests a batch of transfers may have in flight at once (see
+    :class:`AsyncSlots`); a wait for a slot wakes every :data:`POLL_INTERVAL` to see
+    whether the batch is stopping."""
+
+    def __init__(self, size: int, stopped: Callable[[], BaseException | None]) -> None:
+        self._semaphore = threading.Semaphore(size)
+        self._stopped = stopped
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        while not self._semaphore.acquire(timeout=POLL_INTERVAL):
+            if (error := self._stopped()) is not None:
+                raise error
+        try:
+            if (error := self._stopped()) is not None:
+                raise error
+            yield
+        finally:
+            self._semaphore.release()
 
 
 def _outcome(future: Future[object]) -> object:

@@ -1,6 +1,6 @@
 """Numbers with units, as the command lines read them: sizes (``--part-size 64MiB``),
 rates (``serve --bandwidth 20MB``) from one table of byte units, and durations
-(``--expires-after 7d``).
+(``--expires-after 7d``); and the MIME type a file's name implies.
 
 Decimal units (k, kB, MB, GB) are powers of 1000, binary ones (KiB, MiB, GiB) of 1024;
 units are case-insensitive, and a bare number is bytes (or seconds).
@@ -8,8 +8,10 @@ units are case-insensitive, and a bare number is bytes (or seconds).
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Final
 
 BYTE_UNITS: Final = {
@@ -66,3 +68,34 @@ def parse_duration(text: str) -> int:
     if not pieces or leftover or any(u.lower() not in DURATION_UNITS for _, u in pieces):
         raise ValueError(f"not a duration: {text!r} (try 3600s, 2h or 7d)")
     return sum(int(n) * DURATION_UNITS[u.lower()] for n, u in pieces)
+
+
+MIME_TYPES: Final = {
+    # what the standard library's table lacks or names otherwise, for the API's purposes
+    ".jsonl": "application/jsonl",
+    ".json": "application/json",
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".html": "text/html",
+    ".py": "text/x-python",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+def guess_mime_type(filename: str) -> str:
+    """The MIME type of a file from its name; ``application/octet-stream`` when unknown."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in MIME_TYPES:
+        return MIME_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(filename, strict=False)
+    return guessed or "application/octet-stream"

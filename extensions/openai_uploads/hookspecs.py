@@ -13,7 +13,8 @@ Four families:
 
 * **progress** (``on_transfer_started``, ``on_upload_started``, ``on_bytes_sent``,
   ``on_part_completed``, ``on_upload_completed``, ``on_upload_failed``,
-  ``on_upload_cancelled``): observers. An exception raised here is logged once (naming
+  ``on_upload_cancelled``, and ``on_batch_started`` / ``on_batch_finished`` around
+  ``upload_many``): observers. An exception raised here is logged once (naming
   the plugin) and ignored: a progress plugin can never corrupt or stop an upload, nor
   keep the other plugins from being called.
 * **requests** (``on_request_start``, ``prepare_request``, ``on_request_end``): around
@@ -47,6 +48,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import pluggy
 
+from ._batch_events import BatchFinished, BatchStarted, InBatch
+
 if TYPE_CHECKING:
     import httpx
 
@@ -61,7 +64,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class TransferStarted:
+class TransferStarted(InBatch):
     """``upload_file_chunked`` checked its arguments; no request was made yet."""
 
     filename: str
@@ -74,7 +77,7 @@ class TransferStarted:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class UploadStarted:
+class UploadStarted(InBatch):
     """An Upload was created (or found again, when resuming) and parts are about to flow."""
 
     upload_id: str
@@ -103,7 +106,7 @@ class BytesSent:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class PartCompleted:
+class PartCompleted(InBatch):
     """The server accepted a part."""
 
     upload_id: str
@@ -119,7 +122,7 @@ class PartCompleted:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class UploadCompleted:
+class UploadCompleted(InBatch):
     """The Upload completed: the server assembled the parts into a File."""
 
     upload_id: str
@@ -131,7 +134,7 @@ class UploadCompleted:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class UploadFailed:
+class UploadFailed(InBatch):
     """The transfer stopped on an error; ``error`` is what the caller will see raised."""
 
     upload_id: str | None
@@ -142,7 +145,7 @@ class UploadFailed:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class UploadCancelled:
+class UploadCancelled(InBatch):
     """An Upload was cancelled on the server, by the caller or after a failure."""
 
     upload_id: str
@@ -401,6 +404,32 @@ def on_upload_cancelled(event: UploadCancelled) -> None:
 
 
 @hookspec
+def on_batch_started(event: BatchStarted) -> None:
+    """Called when ``upload_many`` starts, before its first file is opened.
+
+    The per-file events that follow carry ``file_index`` and ``file_count``.
+
+    Example::
+
+        @hookimpl
+        def on_batch_started(event):
+            print(f"uploading {event.file_count or 'some'} files")
+    """
+
+
+@hookspec
+def on_batch_finished(event: BatchFinished) -> None:
+    """Called when ``upload_many`` ends, with how many files were done, skipped and failed.
+
+    Example::
+
+        @hookimpl
+        def on_batch_finished(event):
+            metrics.gauge("files_failed", event.files_failed)
+    """
+
+
+@hookspec
 def on_request_start(event: RequestStarted) -> None:
     """Called before each HTTP request attempt (retries included).
 
@@ -542,6 +571,10 @@ class UploadsPlugin(Protocol):
     def on_upload_failed(self, event: UploadFailed) -> None: ...
 
     def on_upload_cancelled(self, event: UploadCancelled) -> None: ...
+
+    def on_batch_started(self, event: BatchStarted) -> None: ...
+
+    def on_batch_finished(self, event: BatchFinished) -> None: ...
 
     def on_request_start(self, event: RequestStarted) -> None: ...
 

@@ -17,6 +17,7 @@ EXPECTED = {
     "not_given",
     "MutuallyExclusiveAuthError",
     "Upload",
+    "UploadResult",
     "UploadPart",
     "FileObject",
     "FileDeleted",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, BinaryIO, Unpack
 
@@ -19,21 +19,28 @@ from openai_uploads_client.sdk import CancelUploadParams, CompleteUploadParams, 
 
 from .._params import spec_method
 from .._resource import AsyncAPIResource, request_options
+from .._transfer._bandwidth import TokenBucket, check_bandwidth
+from .._transfer._manifest import Manifest
+from .._transfer._many import UploadResult
 from .._transfer._options import TransferOptions
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
 from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
+from .many import arun_many
 from .parts import (
     AsyncParts,
     AsyncPartsWithRawResponse,
     AsyncPartsWithStreamingResponse,
 )
 from .response import amake_request, ato_raw_response, ato_streamed_response
-from .transfer import arun_transfer
+from .transfer import Shared, arun_transfer
 
 if TYPE_CHECKING:
     from .._client import AsyncOpenAI
 
 __all__ = ["AsyncUploads", "AsyncUploadsWithRawResponse", "AsyncUploadsWithStreamingResponse"]
+
+DEFAULT_MANY_CONCURRENCY = 32
+"""``upload_many``'s requests in flight across all files, when not given."""
 
 _DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
 
@@ -79,6 +86,8 @@ Args:
     keep_on_failure: leave the Upload pending on failure instead of cancelling it
         (default: the value of ``resume``).
     part_retries: retries per part (default ``max(client.max_retries, 5)``).
+    max_bandwidth: bytes per second at most, across every part (a token bucket the
+        parts take their bytes from before they start; None: no cap).
     **params: any other request field of ``uploads.create`` that the spec declares
         (``CreateUploadParams``), passed through to it and kept in the resume state.
     extra_headers, extra_query, extra_body, timeout: as for every method, applied to
@@ -239,6 +248,7 @@ class AsyncUploads(AsyncAPIResource):
         state_file: str | os.PathLike[str] | None = None,
         keep_on_failure: bool | None = None,
         part_retries: int | None = None,
+        max_bandwidth: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,
@@ -246,6 +256,7 @@ class AsyncUploads(AsyncAPIResource):
         **params: Unpack[CreateUploadParams],
     ) -> Upload:
         client = self._client
+        rate = check_bandwidth(max_bandwidth)
         options = TransferOptions.from_arguments(
             client_max_retries=client.max_retries,
             filename=filename,
@@ -266,9 +277,113 @@ class AsyncUploads(AsyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return await arun_transfer(client, file, options)
+        shared = Shared(bucket=None if rate is None else TokenBucket(rate))
+        return await arun_transfer(client, file, options, shared)
 
     upload_file_chunked.__doc__ = _DOC
+
+    @spec_method("createUpload")
+    async def upload_many(
+        self,
+        files: Iterable[object],
+        *,
+        purpose: FilePurpose,
+        mime_type: str | None = None,
+        max_concurrency: int = DEFAULT_MANY_CONCURRENCY,
+        fail_fast: bool = False,
+        manifest: str | os.PathLike[str] | None = None,
+        max_bandwidth: int | None = None,
+        part_size: int | None = None,
+        expires_after: ExpiresAfter | Omit = omit,
+        part_retries: int | None = None,
+        on_result: Callable[[UploadResult], None] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[CreateUploadParams],
+    ) -> builtins.list[UploadResult]:
+        """Upload many files, each as ``upload_file_chunked`` would, through one budget.
+
+        ``files`` is any iterable of paths, ``(name, data)`` pairs (``data``: bytes or a
+        binary file object) and named binary file objects, taken one at a time as room
+        frees up (a generator of 100,000 paths is never all in memory). Every file's
+        requests (``create``, parts, ``complete``) share ``max_concurrency`` requests
+        in flight, so small files overlap: one's ``complete`` while the next ones are
+        created and sent. ``mime_type`` left out is guessed from each file's name.
+
+        A file that fails does not stop the others (unless ``fail_fast``): its result
+        holds the typed error ``upload_file_chunked`` would raise. With ``manifest``
+        (a JSON-lines file, appended and fsync'd as each file completes), a run again
+        skips the files it names as uploaded (same path, size, mtime and inode) and
+        resumes those it left half-sent. Ctrl-C or a cancellation stops every file:
+        each cancels its Upload (with a manifest: keeps it to resume), and the call
+        re-raises within 5 s.
+
+        Args:
+            max_concurrency: requests in flight at most, across all files and parts.
+            fail_fast: stop every file at the first failure and raise it.
+            max_bandwidth: bytes per second at most, across every part of every file.
+            on_result: called with each file's :class:`UploadResult` as it ends (in
+                the order they end; on the event loop's thread, or the calling one).
+            purpose, part_size, expires_after, part_retries, extra_headers,
+                extra_query, extra_body, timeout, **params: as for
+                ``upload_file_chunked``, for every file.
+
+        Returns:
+            One :class:`UploadResult` per file, in input order: ``path``, ``upload``
+            (the completed Upload), ``file_id``, or ``error``.
+
+        Raises:
+            TypeError / ValueError: a bad argument, before any request (a bad entry of
+                ``files`` is that file's result instead).
+            The first failure, with ``fail_fast``; KeyboardInterrupt or the
+            cancellation that stopped the batch.
+
+        Example::
+
+            results = await client.uploads.upload_many(
+                sorted(Path("shards").glob("*.jsonl")), purpose="batch", manifest="sent.jsonl"
+            )
+            failed = [r for r in results if not r.ok]
+        """
+        client = self._client
+        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise ValueError(
+                f"max_concurrency must be an int of at least 1; got {max_concurrency!r}"
+            )
+        rate = check_bandwidth(max_bandwidth)
+        template = TransferOptions.from_arguments(
+            client_max_retries=client.max_retries,
+            filename=None,
+            bytes=None,
+            state_file=None,
+            mime_type=mime_type or "application/octet-stream",
+            purpose=purpose,
+            part_size=part_size,
+            md5=omit,
+            max_concurrency=None,
+            expires_after=expires_after,
+            resume=False,
+            keep_on_failure=None,
+            part_retries=part_retries,
+            create_params=params,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await arun_many(
+            client,
+            files,
+            template,
+            mime_type=mime_type,
+            max_concurrency=max_concurrency,
+            max_bandwidth=rate,
+            fail_fast=fail_fast,
+            manifest=None if manifest is None else Manifest(manifest),
+            on_result=on_result,
+        )
 
 
 class AsyncUploadsWithRawResponse:

@@ -10,9 +10,11 @@ module calls ``pm.hook``; which plugins it starts with is :mod:`._loading`'s par
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import pluggy
 
@@ -22,6 +24,8 @@ from ._guards import Refused, guard, refuse_async, validate
 from ._loading import BUILTIN_PREFIX, LoadedPlugins, PluginSelection
 
 log = logging.getLogger(__name__)
+
+E = TypeVar("E")
 
 
 class UploadsPluginManager(pluggy.PluginManager):
@@ -80,6 +84,7 @@ class PluginHost(LoadedPlugins):
     ) -> None:
         super().__init__()
         self._warned: set[tuple[str, str]] = set()
+        self._place: dict[str, int | None] = {}
         self.wants_progress = False
         self.wants_requests = False
         self.wants_prepare = False
@@ -119,6 +124,18 @@ class PluginHost(LoadedPlugins):
             name = f"{base}#{n}"
         return name
 
+    def for_file(self, index: int, count: int | None) -> PluginHost:
+        """This host, for file ``index`` of ``count`` of ``upload_many``: the per-file
+        events fired through it carry ``file_index`` and ``file_count``."""
+        view = copy.copy(self)
+        view._place = {"file_index": index, "file_count": count}
+        return view
+
+    def _placed(self, event: E) -> E:
+        if not self._place:
+            return event
+        return dataclasses.replace(event, **self._place)  # type: ignore[type-var]
+
     # ------------------------------------------------------------------ faults
 
     def observer_failed(self, name: str, hook: str, exc: BaseException) -> None:
@@ -152,10 +169,10 @@ class PluginHost(LoadedPlugins):
             self.observer_failed("(pluggy)", hook, exc)
 
     def transfer_started(self, event: hookspecs.TransferStarted) -> None:
-        self._observe("on_transfer_started", event)
+        self._observe("on_transfer_started", self._placed(event))
 
     def upload_started(self, event: hookspecs.UploadStarted) -> None:
-        self._observe("on_upload_started", event)
+        self._observe("on_upload_started", self._placed(event))
 
     def bytes_sent(self, event: hookspecs.BytesSent) -> None:
         try:
@@ -164,16 +181,22 @@ class PluginHost(LoadedPlugins):
             self.observer_failed("(pluggy)", "on_bytes_sent", exc)
 
     def part_completed(self, event: hookspecs.PartCompleted) -> None:
-        self._observe("on_part_completed", event)
+        self._observe("on_part_completed", self._placed(event))
 
     def upload_completed(self, event: hookspecs.UploadCompleted) -> None:
-        self._observe("on_upload_completed", event)
+        self._observe("on_upload_completed", self._placed(event))
 
     def upload_failed(self, event: hookspecs.UploadFailed) -> None:
-        self._observe("on_upload_failed", event)
+        self._observe("on_upload_failed", self._placed(event))
 
     def upload_cancelled(self, event: hookspecs.UploadCancelled) -> None:
-        self._observe("on_upload_cancelled", event)
+        self._observe("on_upload_cancelled", self._placed(event))
+
+    def batch_started(self, event: hookspecs.BatchStarted) -> None:
+        self._observe("on_batch_started", event)
+
+    def batch_finished(self, event: hookspecs.BatchFinished) -> None:
+        self._observe("on_batch_finished", event)
 
     def request_started(self, event: hookspecs.RequestStarted) -> None:
         self._observe("on_request_start", event)

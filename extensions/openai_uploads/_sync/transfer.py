@@ -11,18 +11,30 @@ thread pool while the calling thread carries out the rest, waking every
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .._concurrency import Workers, interrupted, run_blocking, run_stoppable, shield
+from .._base_client import APICall
+from .._concurrency import (
+    POLL_INTERVAL,
+    Slots,
+    Workers,
+    interrupted,
+    run_blocking,
+    run_stoppable,
+    shield,
+    sleep,
+)
+from .._plugins import PluginHost
+from .._transfer._bandwidth import TokenBucket
 from .._transfer._flow import (
     HASHING,
     Action,
     Blocking,
     Call,
     CancelParts,
-    Flow,
     StartHashing,
     StartPart,
     WaitParts,
@@ -36,33 +48,69 @@ from .._types import Upload
 if TYPE_CHECKING:
     from .._client import OpenAI
 
-__all__ = ["run_transfer"]
+__all__ = ["Shared", "run_transfer", "carry_out_blocking", "drive_flow"]
+
+T = TypeVar("T")
 
 
-def run_transfer(client: OpenAI, file: object, options: TransferOptions) -> Upload:
+def _never() -> BaseException | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """What a transfer shares with the other files of its batch (``upload_many``): the
+    requests in flight (``slots``), the bandwidth cap (``bucket``, also a lone call's),
+    the batch's stop (``stopped()``: the exception to stop with, once it stops) and the
+    plugins, which tell which file this is (:meth:`.PluginHost.for_file`)."""
+
+    slots: Slots | None = None
+    bucket: TokenBucket | None = None
+    stopped: Callable[[], BaseException | None] = _never
+    plugins: PluginHost | None = None
+
+    @property
+    def in_batch(self) -> bool:
+        return self.slots is not None
+
+
+ALONE = Shared()
+"""A call of its own: nothing shared."""
+
+
+def run_transfer(
+    client: OpenAI, file: object, options: TransferOptions, shared: Shared = ALONE
+) -> Upload:
     """Upload ``file`` with ``client``; returns the completed Upload.
 
     Raises ``TypeError`` / ``ValueError`` for what the :class:`.Job` refuses, before any
     request. A stream of unknown size is spooled first (stopped by a cancellation or
     Ctrl-C)."""
     source = run_stoppable(partial(open_input, file, options), Source.close)
-    job = Job(client.plugins, source, options)
+    job = Job(shared.plugins or client.plugins, source, options)
     flow = upload_flow(job)
     # The flow's exception leaves after the workers are closed, so that it is not
     # wrapped in an exception group.
     with Workers(job.max_in_flight + 1) as workers:
-        upload, error = _drive(client, workers, flow)
+        carry_out = partial(_carry_out, client, workers, shared)
+        upload, error = drive_flow(flow, carry_out, shared.stopped)
     if error is not None:
         raise error
     assert upload is not None
     return upload
 
 
-def _drive(
-    client: OpenAI, workers: Workers, flow: Flow
-) -> tuple[Upload | None, BaseException | None]:
+def drive_flow(
+    flow: Generator[Any, Any, T],
+    carry_out: Callable[[Any], Any],
+    stopped: Callable[[], BaseException | None] = _never,
+) -> tuple[T | None, BaseException | None]:
+    """Run ``flow``, carrying out each action it yields with ``carry_out``: its result
+    is sent back, its exception thrown in. Returns the flow's value or exception. Once
+    ``stopped()`` names an exception, it is thrown in (once) instead of the next action."""
     outcome: Any = None
     error: BaseException | None = None
+    stopping = False
     while True:
         try:
             action = flow.send(outcome) if error is None else flow.throw(error)
@@ -70,35 +118,51 @@ def _drive(
             return stop.value, None
         except BaseException as exc:
             return None, exc
+        outcome = error = None
+        if not stopping and (stop_error := stopped()) is not None:
+            # The batch stops: thrown in once, the flow's clean-up is then carried out.
+            stopping, error = True, stop_error
+            continue
         try:  # whatever stops an action (Ctrl-C included) is thrown into the flow
-            outcome = error = None
-            outcome = _carry_out(client, workers, action)
+            outcome = carry_out(action)
         except BaseException as exc:
             outcome, error = None, interrupted(exc)
 
 
-def _send_part(client: OpenAI, action: StartPart, began: Callable[[], None]) -> Any:
+def _execute(client: OpenAI, call: APICall[Any], shared: Shared) -> Any:
+    """Send ``call``, within the batch's budget of requests in flight if there is one."""
+    if shared.slots is None:
+        return client._execute(call)
+    with shared.slots.hold():
+        return client._execute(call)
+
+
+def _send_part(client: OpenAI, action: StartPart, shared: Shared, began: Callable[[], None]) -> Any:
     if action.began is not None:
         action.began.then = began  # the next part begins once this one has
     else:
         began()
-    return client._execute(action.call)
+    if shared.bucket is not None:
+        sleep(shared.bucket.reserve(action.size))
+    return _execute(client, action.call, shared)
 
 
-def _carry_out(client: OpenAI, workers: Workers, action: Action) -> Any:
+def _carry_out(client: OpenAI, workers: Workers, shared: Shared, action: Action) -> Any:
     if isinstance(action, Call):
         with shield(action.shielded):
-            return client._execute(action.call)
+            if action.shielded:  # a clean-up never waits for the budget
+                return client._execute(action.call)
+            return _execute(client, action.call, shared)
     if isinstance(action, StartPart):
-        workers.start_in_turn(action.number, partial(_send_part, client, action))
+        workers.start_in_turn(action.number, partial(_send_part, client, action, shared))
         return None
     if isinstance(action, WaitParts):
-        return workers.wait(action.timeout)
+        timeout = action.timeout
+        if shared.in_batch:  # wake to see whether the batch is stopping
+            timeout = POLL_INTERVAL if timeout is None else min(timeout, POLL_INTERVAL)
+        return workers.wait(timeout)
     if isinstance(action, Blocking):
-        if not action.offload:
-            return action.run()
-        with shield(action.shielded):
-            return run_blocking(action.run)
+        return carry_out_blocking(action)
     if isinstance(action, CancelParts):
         with shield(True):
             return workers.cancel(action.landing, action.grace, action.stop_grace)
@@ -106,3 +170,11 @@ def _carry_out(client: OpenAI, workers: Workers, action: Action) -> Any:
         workers.start_thread(HASHING, action.read)
         return None
     raise TypeError(f"not an upload action: {action!r}")
+
+
+def carry_out_blocking(action: Blocking) -> Any:
+    """Run blocking file work: in a worker thread unless it is cheap (``offload``)."""
+    if not action.offload:
+        return action.run()
+    with shield(action.shielded):
+        return run_blocking(action.run)

@@ -86,6 +86,8 @@ class StartPart:
     number: int
     call: APICall[UploadPart]
     began: Began | None = None
+    size: int = 0
+    """The part's bytes (what it takes from a bandwidth cap)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +226,7 @@ def _send_parts(job: Job, reads: ReadStrategy) -> Generator[Action, Any, None]:
                 hashing = yield from _reap(job, reads, in_flight, hashing, block=True)
             job.check_expiry()
             began = Began()
-            yield StartPart(part.number, _part_call(job, part, body, began), began)
+            yield StartPart(part.number, _part_call(job, part, body, began), began, part.size)
             in_flight[part.number] = part
             hashing = yield from _reap(job, reads, in_flight, hashing, block=False)
         job.all_parts_started()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import mimetypes
 import re
-from pathlib import Path
 from typing import Any
 
 import click
@@ -15,7 +13,7 @@ from .._constants import (
     MAX_UPLOAD_BYTES,
     MIN_FILE_EXPIRY_SECONDS,
 )
-from .._units import parse_duration, parse_size
+from .._units import guess_mime_type, parse_duration, parse_size
 
 __all__ = [
     "ByteCountParam",
@@ -26,35 +24,6 @@ __all__ = [
     "parse_duration",
     "parse_size",
 ]
-
-_MIME_TYPES = {
-    ".jsonl": "application/jsonl",
-    ".json": "application/json",
-    ".csv": "text/csv",
-    ".tsv": "text/tab-separated-values",
-    ".txt": "text/plain",
-    ".md": "text/markdown",
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".html": "text/html",
-    ".py": "text/x-python",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-}
-
-
-def guess_mime_type(filename: str) -> str:
-    """The MIME type of a file from its name; ``application/octet-stream`` when unknown."""
-    suffix = Path(filename).suffix.lower()
-    if suffix in _MIME_TYPES:
-        return _MIME_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(filename, strict=False)
-    return guessed or "application/octet-stream"
 
 
 class _BoundedParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
