@@ -48,7 +48,9 @@ from typing import TYPE_CHECKING, Protocol
 
 import pluggy
 
-from ._batch_events import BatchFinished, BatchStarted, InBatch
+from ._batch_events import BatchFinished as BatchFinished
+from ._batch_events import BatchStarted as BatchStarted
+from ._batch_events import InBatch as InBatch
 
 if TYPE_CHECKING:
     import httpx
