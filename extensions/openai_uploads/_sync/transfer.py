@@ -93,7 +93,7 @@ def run_transfer(
     # wrapped in an exception group.
     with Workers(job.max_in_flight + 1) as workers:
         carry_out = partial(_carry_out, client, workers, shared)
-        upload, error = drive_flow(flow, carry_out, shared.stopped)
+        upload, error = drive_flow(flow, carry_out)
     if error is not None:
         raise error
     assert upload is not None
@@ -101,16 +101,12 @@ def run_transfer(
 
 
 def drive_flow(
-    flow: Generator[Any, Any, T],
-    carry_out: Callable[[Any], Any],
-    stopped: Callable[[], BaseException | None] = _never,
+    flow: Generator[Any, Any, T], carry_out: Callable[[Any], Any]
 ) -> tuple[T | None, BaseException | None]:
     """Run ``flow``, carrying out each action it yields with ``carry_out``: its result
-    is sent back, its exception thrown in. Returns the flow's value or exception. Once
-    ``stopped()`` names an exception, it is thrown in (once) instead of the next action."""
+    is sent back, its exception thrown in. Returns the flow's value or exception."""
     outcome: Any = None
     error: BaseException | None = None
-    stopping = False
     while True:
         try:
             action = flow.send(outcome) if error is None else flow.throw(error)
@@ -118,12 +114,8 @@ def drive_flow(
             return stop.value, None
         except BaseException as exc:
             return None, exc
-        outcome = error = None
-        if not stopping and (stop_error := stopped()) is not None:
-            # The batch stops: thrown in once, the flow's clean-up is then carried out.
-            stopping, error = True, stop_error
-            continue
         try:  # whatever stops an action (Ctrl-C included) is thrown into the flow
+            outcome = error = None
             outcome = carry_out(action)
         except BaseException as exc:
             outcome, error = None, interrupted(exc)
@@ -148,6 +140,10 @@ def _send_part(client: OpenAI, action: StartPart, shared: Shared, began: Callabl
 
 
 def _carry_out(client: OpenAI, workers: Workers, shared: Shared, action: Action) -> Any:
+    # New work, when the batch stops: stopped here, after what recorded the last
+    # outcome (the Upload's id included), so that the clean-up knows what to cancel.
+    if _new_work(action) and (stopped := shared.stopped()) is not None:
+        raise stopped
     if isinstance(action, Call):
         with shield(action.shielded):
             if action.shielded:  # a clean-up never waits for the budget
@@ -170,6 +166,12 @@ def _carry_out(client: OpenAI, workers: Workers, shared: Shared, action: Action)
         workers.start_thread(HASHING, action.read)
         return None
     raise TypeError(f"not an upload action: {action!r}")
+
+
+def _new_work(action: Action) -> bool:
+    if isinstance(action, Call):
+        return not action.shielded
+    return isinstance(action, StartPart | WaitParts | StartHashing)
 
 
 def carry_out_blocking(action: Blocking) -> Any:

@@ -90,6 +90,8 @@ class FileItem:
     path: str | None
     filename: str | None
     mime_type: str
+    size: int | None = None
+    """The size of in-memory data (``bytes=`` of its transfer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,8 @@ def _item(index: int, entry: object, mime_type: str | None) -> FileItem:
             f"each file must be a path, a (name, data) pair or a binary file object, "
             f"got {type(entry).__name__}"
         )
-    return FileItem(index, file, name, path, filename, mime_type or guess_mime_type(name))
+    size = len(file) if isinstance(file, (bytes, bytearray, memoryview)) else None
+    return FileItem(index, file, name, path, filename, mime_type or guess_mime_type(name), size)
 
 
 class Batch:
@@ -181,7 +184,10 @@ class Batch:
         """The result of a file the manifest names as uploaded, else the options to
         upload it with (resumable, with a manifest). Blocking (an ``os.stat``)."""
         options = dataclasses.replace(
-            self.template, mime_type=item.mime_type, filename=item.filename
+            self.template,
+            mime_type=item.mime_type,
+            filename=item.filename,
+            declared_bytes=item.size,
         )
         if self.manifest is None or item.path is None:
             return options
