@@ -19,6 +19,7 @@ __all__ = [
     "ByteCountParam",
     "DurationParam",
     "Md5Param",
+    "RateParam",
     "SizeParam",
     "guess_mime_type",
     "parse_duration",
@@ -59,6 +60,18 @@ class SizeParam(_BoundedParam):
         if 1 <= number <= MAX_PART_SIZE:
             return None
         return f"{value!r} is outside 1 byte to 64MiB (the largest Part)"
+
+
+class RateParam(_BoundedParam):
+    """A bandwidth in bytes per second, with units (10MiB, 500KB): at least 1 byte."""
+
+    name = "rate"
+
+    def parse(self, text: str) -> int:
+        return parse_size(text)
+
+    def out_of_bounds(self, value: Any, number: int) -> str | None:
+        return None if number >= 1 else f"{value!r} is not a positive rate"
 
 
 class ByteCountParam(_BoundedParam):

@@ -9,6 +9,7 @@ import shlex
 import stat
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -21,6 +22,7 @@ from ._connection import DEFAULT_BASE_URL, azure_options, azure_settings, given,
 from ._embedded import local_emulator
 from ._interrupt import InterruptGuard, caused_by_interrupt
 from ._logging import setup_logging
+from ._many_cmd import run_many
 from ._output import (
     EXIT_USAGE,
     PROG,
@@ -31,7 +33,14 @@ from ._output import (
     stderr_is_terminal,
     upload_left_pending,
 )
-from ._params import ByteCountParam, DurationParam, Md5Param, SizeParam, guess_mime_type
+from ._params import (
+    ByteCountParam,
+    DurationParam,
+    Md5Param,
+    RateParam,
+    SizeParam,
+    guess_mime_type,
+)
 from ._tracker import Tracker
 from ._verify import file_md5, stored_md5
 
@@ -39,10 +48,12 @@ STDIN = "-"
 """PATH that means standard input (as for ``aws s3 cp -`` and ``rclone rcat``)."""
 
 
-@click.command(short_help="Upload a file in parallel Parts; print the File id.")
+@click.command(short_help="Upload files in parallel Parts; print each File id.")
 @click.argument(
-    "path",
-    type=click.Path(exists=True, dir_okay=False, readable=True, allow_dash=True, path_type=Path),
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, readable=True, allow_dash=True, path_type=Path),
 )
 @click.option(
     "--filename",
@@ -108,13 +119,36 @@ STDIN = "-"
     default=None,
     help="With --local: keep the emulator's data here (default: a temporary directory).",
 )
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Several files: only those whose path under a directory (or name) matches.",
+)
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Several files: skip these.")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Several files: a JSON-lines record of the files uploaded; run again with it "
+    "to send only what is not done and resume what was interrupted.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="List the files that would be sent and the total; send nothing."
+)
+@click.option(
+    "--bwlimit",
+    type=RateParam(),
+    default=None,
+    help="Bandwidth cap in bytes per second across every part of every file: 10MiB, 500KB.",
+)
 @click.option("--verify", is_flag=True, help="Download the stored File and compare its md5.")
 @click.option("--json", "as_json", is_flag=True, help="Print the completed Upload as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request and part on stderr.")
 @azure_options
 def upload(
-    path: Path,
+    paths: tuple[Path, ...],
     filename: str | None,
     size: int | None,
     purpose: str,
@@ -133,8 +167,19 @@ def upload(
     verbose: bool,
     azure_endpoint: str | None,
     api_version: str | None,
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    manifest: Path | None = None,
+    dry_run: bool = False,
+    bwlimit: int | None = None,
 ) -> None:
     """Upload PATH in parallel Parts and print the File id (or the Upload, with --json).
+
+    Several PATHs, or a directory (walked recursively, sorted), upload every file through
+    one budget of requests in flight (--concurrency, default 32) and print
+    'path<TAB>file-id' per file as it finishes (--json: one object a line), one
+    progress bar for the set and a summary on stderr; the exit status is 0 only when
+    every file succeeded, 1 when any failed (they are named).
 
     PATH '-' reads standard input; it and pipes (<(cmd), a FIFO) need --filename, and
     are read once (no --resume).
@@ -153,6 +198,31 @@ def upload(
     """
     if md5 is not None and no_md5:
         raise click.UsageError("--md5 and --no-md5 cannot be used together")
+    if len(paths) > 1 or paths[0].is_dir() or include or exclude or manifest or dry_run:
+        if size is not None or md5 is not None or resume or verify:
+            raise click.UsageError(
+                "--size, --md5, --resume and --verify take one file (several: use --manifest)"
+            )
+        setup_logging(quiet, verbose, None)
+        with InterruptGuard() as guard, contextlib.ExitStack() as stack:
+            run_many(
+                partial(_many_client, local, data_dir, guard, stack),
+                paths,
+                purpose=purpose,
+                mime_type=mime_type,
+                filename=filename,
+                include=include,
+                exclude=exclude,
+                manifest=manifest,
+                dry_run=dry_run,
+                bwlimit=bwlimit,
+                concurrency=concurrency,
+                part_size=part_size,
+                as_json=as_json,
+                show_bar=not quiet and stderr_is_terminal(),
+            )
+        return
+    path = paths[0]
     stream = _is_stream(path)
     if stream and filename is None:
         what = "reading stdin ('-')" if str(path) == STDIN else f"reading a pipe ({path})"
@@ -209,6 +279,8 @@ def upload(
         kwargs["md5"] = None
     if expires_after is not None:
         kwargs["expires_after"] = {"anchor": "created_at", "seconds": expires_after}
+    if bwlimit is not None:
+        kwargs["max_bandwidth"] = bwlimit
 
     where = "the local emulator" if local else ""
     client: Any = None
@@ -281,6 +353,22 @@ def upload(
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         click.echo(file_id)
+
+
+def _many_client(
+    local: bool,
+    data_dir: Path | None,
+    guard: InterruptGuard,
+    stack: contextlib.ExitStack,
+    plugins: list[object],
+) -> OpenAI:
+    """The client of several files: the embedded emulator's with --local, else the API's."""
+    if local:
+        base_url, api_key = stack.enter_context(local_emulator(data_dir, guard))
+    else:
+        remote_url, api_key = remote_settings()
+        base_url = remote_url or DEFAULT_BASE_URL
+    return OpenAI(api_key=api_key, base_url=base_url, plugins=plugins)
 
 
 def _is_stream(path: Path) -> bool:

@@ -221,3 +221,96 @@ class ProgressBar:
         # later upload through the same plugin would draw them again.
         for task in list(self._progress.task_ids):
             self._progress.remove_task(task)
+
+
+class BatchProgressBar:
+    """One bar for the whole of ``upload_many``: files done of the total, bytes, rate
+    and ETA. Does nothing when output is not a terminal.
+
+    Args:
+        total_files, total_bytes: the size of the set (the input may be a generator, so
+            the batch cannot tell it); None shows no total.
+        console: the rich Console to draw on (default: standard error).
+    """
+
+    def __init__(
+        self,
+        total_files: int | None = None,
+        total_bytes: int | None = None,
+        console: Console | None = None,
+    ) -> None:
+        try:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
+        except ImportError as exc:  # pragma: no cover - depends on the installed extras
+            raise ImportError(
+                "the progress bar needs rich: pip install 'openai-uploads[cli]'"
+            ) from exc
+        self.console = console or Console(stderr=True)
+        self._progress = Progress(
+            TextColumn("[bold]files {task.fields[done]}/{task.fields[count]}"),
+            BarColumn(),
+            DownloadColumn(binary_units=True),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[failed]}"),
+            console=self.console,
+            disable=not self.console.is_terminal,
+        )
+        self._lock = threading.Lock()
+        self._sent: dict[str, int] = {}
+        self._bytes = 0
+        self._done = 0
+        self._failed = 0
+        self._total = "?" if total_files is None else str(total_files)
+        self._task = self._progress.add_task(
+            "upload", total=total_bytes, done=0, count=self._total, failed=""
+        )
+        self._progress.start()
+
+    def _update(self) -> None:
+        failed = f"[red]{self._failed} failed" if self._failed else ""
+        self._progress.update(self._task, completed=self._bytes, done=self._done, failed=failed)
+
+    @hookimpl
+    def on_bytes_sent(self, event: BytesSent) -> None:
+        with self._lock:
+            before = self._sent.get(event.upload_id, 0)
+            if event.bytes_sent > before:
+                self._bytes += event.bytes_sent - before
+                self._sent[event.upload_id] = event.bytes_sent
+            self._update()
+
+    @hookimpl
+    def on_upload_completed(self, event: UploadCompleted) -> None:
+        with self._lock:
+            self._bytes += event.total_bytes - self._sent.pop(event.upload_id, 0)
+            self._done += 1
+            self._update()
+
+    @hookimpl
+    def on_upload_failed(self, event: UploadFailed) -> None:
+        with self._lock:
+            self._failed += 1
+            self._update()
+
+    def skipped(self, size: int) -> None:
+        """A file the manifest names as uploaded: counted done, its bytes too."""
+        with self._lock:
+            self._done += 1
+            self._bytes += size
+            self._update()
+
+    @hookimpl
+    def on_batch_finished(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._progress.stop()
