@@ -53,6 +53,7 @@ STDIN = "-"
     "paths",
     nargs=-1,
     required=True,
+    metavar="PATH",
     type=click.Path(exists=True, readable=True, allow_dash=True, path_type=Path),
 )
 @click.option(
