@@ -82,7 +82,8 @@ def _many_sync(spec: dict[str, Any]) -> None:
     from openai_uploads import OpenAI
 
     with OpenAI(api_key=API_KEY, base_url=spec["base_url"], timeout=600) as client:
-        files: Iterator[Path] = (Path(spec["dir"], name) for name in sorted(os.listdir(spec["dir"])))
+        names = sorted(os.listdir(spec["dir"]))
+        files: Iterator[Path] = (Path(spec["dir"], name) for name in names)
         started = time.perf_counter()
         results = client.uploads.upload_many(
             files, purpose=PURPOSE, max_concurrency=spec["concurrency"]

@@ -32,6 +32,16 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+def _rich() -> tuple[Any, Any]:
+    """rich's Console and its progress module, or the one ImportError naming the extra."""
+    try:
+        import rich.progress
+        from rich.console import Console
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise ImportError("the progress bar needs rich: pip install 'openai-uploads[cli]'") from exc
+    return Console, rich.progress
+
+
 def _binary_speed_column() -> Any:
     """Like rich's TransferSpeedColumn, in the binary units (MiB/s) of the size column."""
     from rich.filesize import pick_unit_and_suffix
@@ -75,30 +85,17 @@ class ProgressBar:
         transient: bool = False,
         finish_on_complete: bool = True,
     ) -> None:
-        try:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                DownloadColumn,
-                Progress,
-                TaskProgressColumn,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-        except ImportError as exc:  # pragma: no cover - depends on the installed extras
-            raise ImportError(
-                "the progress bar needs rich: pip install 'openai-uploads[cli]'"
-            ) from exc
+        Console, progress = _rich()
         self.console = console or Console(stderr=True)
-        self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            DownloadColumn(binary_units=True),
+        self._progress = progress.Progress(
+            progress.TextColumn("[bold]{task.description}"),
+            progress.BarColumn(),
+            progress.TaskProgressColumn(),
+            progress.DownloadColumn(binary_units=True),
             _binary_speed_column(),
-            TimeRemainingColumn(),
-            TextColumn("parts {task.fields[parts_done]}/{task.fields[part_count]}"),
-            TextColumn("{task.fields[phase]}"),
+            progress.TimeRemainingColumn(),
+            progress.TextColumn("parts {task.fields[parts_done]}/{task.fields[part_count]}"),
+            progress.TextColumn("{task.fields[phase]}"),
             console=self.console,
             transient=transient,
             disable=not self.console.is_terminal,
@@ -239,28 +236,15 @@ class BatchProgressBar:
         total_bytes: int | None = None,
         console: Console | None = None,
     ) -> None:
-        try:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                DownloadColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-                TransferSpeedColumn,
-            )
-        except ImportError as exc:  # pragma: no cover - depends on the installed extras
-            raise ImportError(
-                "the progress bar needs rich: pip install 'openai-uploads[cli]'"
-            ) from exc
+        Console, progress = _rich()
         self.console = console or Console(stderr=True)
-        self._progress = Progress(
-            TextColumn("[bold]files {task.fields[done]}/{task.fields[count]}"),
-            BarColumn(),
-            DownloadColumn(binary_units=True),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            TextColumn("{task.fields[failed]}"),
+        self._progress = progress.Progress(
+            progress.TextColumn("[bold]files {task.fields[done]}/{task.fields[count]}"),
+            progress.BarColumn(),
+            progress.DownloadColumn(binary_units=True),
+            progress.TransferSpeedColumn(),
+            progress.TimeRemainingColumn(),
+            progress.TextColumn("{task.fields[failed]}"),
             console=self.console,
             disable=not self.console.is_terminal,
         )
