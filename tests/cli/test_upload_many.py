@@ -36,7 +36,7 @@ def test_several_files_print_path_tab_file_id_each_and_exit_0(
     assert set(lines) == {str(a), str(b)}
     with OpenAI(api_key=emulator.api_key, base_url=emulator.base_url) as client:
         for path, file_id in lines.items():
-            assert client.files.content(file_id) == Path(path).read_bytes()
+            assert client.files.content(file_id).content == Path(path).read_bytes()
     assert "uploaded 2 of 2 files" in result.stderr
 
 

@@ -115,7 +115,7 @@ def test_after_kill_9_a_rerun_finishes_the_rest_sending_nothing_twice(
     assert not state_dir.exists() or not os.listdir(state_dir)
     for result, path in zip(results, paths, strict=True):
         assert result.file_id is not None
-        assert client.files.content(result.file_id) == path.read_bytes()
+        assert client.files.content(result.file_id).content == path.read_bytes()
 
 
 def test_ctrl_c_cancels_every_pending_upload_and_returns_within_5_seconds(

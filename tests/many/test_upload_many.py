@@ -42,7 +42,7 @@ def test_results_come_back_in_input_order_each_with_its_file(
         assert result.ok
         assert result.upload is not None
         assert result.file_id is not None
-        assert client.files.content(result.file_id) == data
+        assert client.files.content(result.file_id).content == data
 
 
 def test_a_refused_file_does_not_stop_the_others(client: OpenAI, tmp_path: Path) -> None:
