@@ -7,7 +7,12 @@
                    [--concurrency N] [--md5 HEX | --no-md5] [--expires-after 7d]
                    [--resume] [--local [--data-dir DIR]] [--verify] [--json] [--quiet]
                    [--azure-endpoint URL --api-version V]
-    openai-uploads cancel UPLOAD_ID [--json] [--azure-endpoint URL --api-version V]
+    openai-uploads cancel UPLOAD_ID [--json]
+    openai-uploads files list [--purpose P] [--limit N] [--order asc|desc] [--json]
+    openai-uploads files get FILE_ID [--json]
+    openai-uploads files delete FILE_ID...
+    openai-uploads files download FILE_ID [-o PATH|-] [--clobber]
+      (each also [--local [--data-dir DIR]] [--azure-endpoint URL --api-version V])
     openai-uploads plugins [--json]
     openai-uploads serve ...
 
@@ -20,8 +25,9 @@ codes: 0 done, 1 API or transfer error, 2 usage error, 130 interrupted.
 One module per job: ``_output`` (lines on stderr, exit codes, error descriptions),
 ``_logging`` (the SDK's log records on stderr), ``_interrupt`` (the Ctrl-C guard),
 ``_tracker`` (what the transfer said about its Upload), ``_embedded`` (``--local``),
-``_verify`` (``--verify``), ``_connection`` (OpenAI or Azure settings), ``_params``
-(sizes, durations, md5s, MIME types) and one module per command.
+``_verify`` (``--verify``), ``_connection`` (OpenAI, Azure or ``--local`` settings,
+and the one place that builds a command's client), ``_params`` (sizes, durations,
+md5s, MIME types) and one module per command.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ from .. import OpenAIError
 from .._constants import DEFAULT_BASE_URL
 from ..emulator._cli import serve
 from ._cancel_cmd import cancel
+from ._files_cmd import files
 from ._logging import restored_logging
 from ._logging import setup_logging as _setup_logging
 from ._output import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, PROG, describe_api_error, error
@@ -146,6 +153,7 @@ def main(debug: bool) -> None:
 
 main.add_command(upload)
 main.add_command(cancel)
+main.add_command(files)
 main.add_command(serve)
 main.add_command(plugins)
 

@@ -1,17 +1,35 @@
-"""Where a command talks to: the OpenAI API (or OPENAI_BASE_URL) or an Azure OpenAI
-resource, checked before any request."""
+"""Where a command talks to: the OpenAI API (or OPENAI_BASE_URL), an Azure OpenAI
+resource or the embedded emulator (``--local``), checked before any request; and the
+one place that builds a command's client."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import click
 
+from .. import AzureOpenAI, OpenAI
 from .._constants import DEFAULT_BASE_URL
+from ._embedded import local_emulator
+from ._interrupt import InterruptGuard
 from ._output import fail
 
-__all__ = ["DEFAULT_BASE_URL", "azure_options", "azure_settings", "given", "remote_settings"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "Target",
+    "azure_options",
+    "azure_settings",
+    "connection_options",
+    "given",
+    "open_client",
+    "remote_settings",
+    "target",
+]
 
 
 def remote_settings() -> tuple[str | None, str]:
@@ -75,3 +93,68 @@ def azure_settings(azure_endpoint: str | None, api_version: str | None) -> tuple
             "(or a Microsoft Entra ID token as AZURE_OPENAI_AD_TOKEN)"
         )
     return azure_endpoint, api_version
+
+
+def connection_options(func: Any) -> Any:
+    """``--local``, ``--data-dir`` and the Azure options: every command that talks to a
+    server takes them."""
+    func = azure_options(func)
+    func = click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="With --local: keep the emulator's data here (default: a temporary directory); "
+        "the same directory later finds the same Uploads and Files.",
+    )(func)
+    return click.option(
+        "--local",
+        is_flag=True,
+        help="Talk to an embedded emulator on loopback (no account, no network).",
+    )(func)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a command talks to, checked: the embedded emulator, Azure, or the API."""
+
+    local: bool
+    data_dir: Path | None
+    azure: tuple[str, str] | None
+
+
+def target(
+    local: bool, data_dir: Path | None, azure_endpoint: str | None, api_version: str | None
+) -> Target:
+    """Check the connection options (usage errors, missing keys) before any request."""
+    if data_dir is not None and not local:
+        raise click.UsageError("--data-dir only applies with --local")
+    if local:
+        if given("azure_endpoint"):
+            raise click.UsageError("--local and --azure-endpoint cannot be used together")
+        # The environment's Azure endpoint does not apply.
+        return Target(local=True, data_dir=data_dir, azure=None)
+    return Target(False, None, azure_settings(azure_endpoint, api_version))
+
+
+def open_client(
+    where: Target,
+    stack: contextlib.ExitStack,
+    guard: InterruptGuard,
+    plugins: Sequence[object] = (),
+) -> tuple[Any, str]:
+    """``(client, what error messages call the server)``; the client (and the embedded
+    emulator of ``--local``) closes with ``stack``."""
+    client: Any
+    if where.azure is not None:
+        shown = where.azure[0]
+        client = AzureOpenAI(azure_endpoint=shown, api_version=where.azure[1], plugins=plugins)
+    elif where.local:
+        shown = "the local emulator"
+        base_url, api_key = stack.enter_context(local_emulator(where.data_dir, guard))
+        client = OpenAI(api_key=api_key, base_url=base_url, plugins=plugins)
+    else:
+        remote_url, api_key = remote_settings()
+        shown = remote_url or DEFAULT_BASE_URL
+        client = OpenAI(api_key=api_key, base_url=shown, plugins=plugins)
+    stack.callback(client.close)
+    return client, shown

@@ -15,11 +15,10 @@ from typing import Any, NoReturn
 
 import click
 
-from .. import AzureOpenAI, OpenAI, OpenAIError
+from .. import OpenAIError
 from .._constants import DEFAULT_MAX_CONCURRENCY, UPLOAD_PURPOSES
 from ..plugins.progress import ProgressBar
-from ._connection import DEFAULT_BASE_URL, azure_options, azure_settings, given, remote_settings
-from ._embedded import local_emulator
+from ._connection import Target, connection_options, open_client, target
 from ._interrupt import InterruptGuard, caused_by_interrupt
 from ._logging import setup_logging
 from ._many_cmd import run_many
@@ -110,17 +109,6 @@ STDIN = "-"
     "when the same command runs again.",
 )
 @click.option(
-    "--local",
-    is_flag=True,
-    help="Upload to an embedded emulator on loopback (no account, no network).",
-)
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="With --local: keep the emulator's data here (default: a temporary directory).",
-)
-@click.option(
     "--include",
     multiple=True,
     metavar="GLOB",
@@ -147,7 +135,7 @@ STDIN = "-"
 @click.option("--json", "as_json", is_flag=True, help="Print the completed Upload as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request and part on stderr.")
-@azure_options
+@connection_options
 def upload(
     paths: tuple[Path, ...],
     filename: str | None,
@@ -199,6 +187,7 @@ def upload(
     """
     if md5 is not None and no_md5:
         raise click.UsageError("--md5 and --no-md5 cannot be used together")
+    where = target(local, data_dir, azure_endpoint, api_version)
     if len(paths) > 1 or paths[0].is_dir() or include or exclude or manifest or dry_run:
         if size is not None or md5 is not None or resume or verify:
             raise click.UsageError(
@@ -207,7 +196,7 @@ def upload(
         setup_logging(quiet, verbose, None)
         with InterruptGuard() as guard, contextlib.ExitStack() as stack:
             run_many(
-                partial(_many_client, local, data_dir, guard, stack),
+                partial(_many_client, where, guard, stack),
                 paths,
                 purpose=purpose,
                 mime_type=mime_type,
@@ -233,19 +222,11 @@ def upload(
             "--resume needs a regular file: stdin and pipes can be read only once"
         )
     name = filename or path.name
-    if data_dir is not None and not local:
-        raise click.UsageError("--data-dir only applies with --local")
     if resume and local and data_dir is None:
         raise click.UsageError(
             "--resume with --local needs --data-dir (the temporary emulator data is "
             "removed on exit, and the Upload with it)"
         )
-    if local:
-        if given("azure_endpoint"):
-            raise click.UsageError("--local and --azure-endpoint cannot be used together")
-        azure_endpoint = None  # the environment's Azure endpoint does not apply
-        api_version = None
-    azure = azure_settings(azure_endpoint, api_version)
     show_notes = not quiet and stderr_is_terminal()
 
     plugins: list[object] = []
@@ -283,24 +264,13 @@ def upload(
     if bwlimit is not None:
         kwargs["max_bandwidth"] = bwlimit
 
-    where = "the local emulator" if local else ""
+    shown = "the local emulator" if local else ""
     client: Any = None
     with InterruptGuard() as guard, contextlib.ExitStack() as stack:
         if progress is not None:
             guard.cleanup.append(progress.close)
         try:
-            if azure is not None:
-                where = azure[0]
-                client = AzureOpenAI(azure_endpoint=where, api_version=azure[1], plugins=plugins)
-            else:
-                if local:
-                    base_url, api_key = stack.enter_context(local_emulator(data_dir, guard))
-                else:
-                    remote_url, api_key = remote_settings()
-                    base_url = remote_url or DEFAULT_BASE_URL
-                    where = base_url
-                client = OpenAI(api_key=api_key, base_url=base_url, plugins=plugins)
-            stack.callback(client.close)
+            client, shown = open_client(where, stack, guard, plugins)
             started = time.monotonic()
             result = client.uploads.upload_file_chunked(**kwargs)
             elapsed = time.monotonic() - started
@@ -340,7 +310,7 @@ def upload(
                 _on_interrupt(client, tracker, resume, guard)
             if progress is not None:
                 progress.close()
-            message = describe_api_error(exc, where)
+            message = describe_api_error(exc, shown)
             if resume and upload_left_pending(exc):
                 message += f"; run the same command again to resume: {_resume_command()}"
             fail(message)
@@ -357,19 +327,10 @@ def upload(
 
 
 def _many_client(
-    local: bool,
-    data_dir: Path | None,
-    guard: InterruptGuard,
-    stack: contextlib.ExitStack,
-    plugins: list[object],
-) -> OpenAI:
-    """The client of several files: the embedded emulator's with --local, else the API's."""
-    if local:
-        base_url, api_key = stack.enter_context(local_emulator(data_dir, guard))
-    else:
-        remote_url, api_key = remote_settings()
-        base_url = remote_url or DEFAULT_BASE_URL
-    return OpenAI(api_key=api_key, base_url=base_url, plugins=plugins)
+    where: Target, guard: InterruptGuard, stack: contextlib.ExitStack, plugins: list[object]
+) -> Any:
+    """The client of several files (the embedded emulator's with --local)."""
+    return open_client(where, stack, guard, plugins)[0]
 
 
 def _is_stream(path: Path) -> bool:
