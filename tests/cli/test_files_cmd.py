@@ -241,3 +241,22 @@ def test_local_with_azure_endpoint_is_a_usage_error(env: dict[str, str]) -> None
     )
 
     assert_usage_error(result, "--local and --azure-endpoint cannot be used together")
+
+
+def test_list_through_azure_shows_what_was_uploaded_there(tmp_path: Path, emulator: Any) -> None:
+    env = cli_env()
+    env["AZURE_OPENAI_API_KEY"] = emulator.api_key
+    azure = ("--azure-endpoint", emulator.azure_endpoint, "--api-version", "2025-04-01-preview")
+    first = make_file(tmp_path / "a.jsonl", 1000)
+    second = make_file(tmp_path / "b.jsonl", 2000, seed=2)
+    uploaded = run_cli("upload", str(first), str(second), "--purpose", "batch", *azure, env=env)
+    assert uploaded.returncode == 0, uploaded.stderr
+
+    listed = run_cli("files", "list", "--order", "asc", "--json", *azure, env=env)
+
+    assert listed.returncode == 0, listed.stderr
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert sorted((r["filename"], r["bytes"]) for r in rows) == [
+        ("a.jsonl", 1000),
+        ("b.jsonl", 2000),
+    ]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from pathlib import Path
 
 import click
 
 from .. import OpenAIError
-from ._connection import connection_options, open_client, target
+from ._connection import Target, connection_options, open_client
 from ._interrupt import InterruptGuard
 from ._output import describe_api_error, fail
 
@@ -18,16 +17,8 @@ from ._output import describe_api_error, fail
 @click.argument("upload_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the cancelled Upload as JSON.")
 @connection_options
-def cancel(
-    upload_id: str,
-    as_json: bool,
-    local: bool,
-    data_dir: Path | None,
-    azure_endpoint: str | None,
-    api_version: str | None,
-) -> None:
+def cancel(upload_id: str, as_json: bool, where: Target) -> None:
     """Cancel a pending Upload; prints its status (or the Upload, with --json)."""
-    where = target(local, data_dir, azure_endpoint, api_version)
     with InterruptGuard() as guard, contextlib.ExitStack() as stack:
         client, shown = open_client(where, stack, guard)
         try:

@@ -5,6 +5,7 @@ one place that builds a command's client."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -96,21 +97,34 @@ def azure_settings(azure_endpoint: str | None, api_version: str | None) -> tuple
 
 
 def connection_options(func: Any) -> Any:
-    """``--local``, ``--data-dir`` and the Azure options: every command that talks to a
-    server takes them."""
-    func = azure_options(func)
-    func = click.option(
+    """``--local``, ``--data-dir`` and the Azure options, which every command that talks to
+    a server takes: the command receives them checked, as one ``where: Target``."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        local: bool,
+        data_dir: Path | None,
+        azure_endpoint: str | None,
+        api_version: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        where = target(local, data_dir, azure_endpoint, api_version)
+        return func(*args, where=where, **kwargs)
+
+    wrapped = azure_options(command)
+    wrapped = click.option(
         "--data-dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         help="With --local: keep the emulator's data here (default: a temporary directory); "
         "the same directory later finds the same Uploads and Files.",
-    )(func)
+    )(wrapped)
     return click.option(
         "--local",
         is_flag=True,
         help="Talk to an embedded emulator on loopback (no account, no network).",
-    )(func)
+    )(wrapped)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ import click
 
 from .. import OpenAIError
 from .._constants import UPLOAD_PURPOSES
-from ._connection import Target, connection_options, open_client, target
+from ._connection import Target, connection_options, open_client
 from ._interrupt import InterruptGuard
 from ._output import describe_api_error, error, fail, human_bytes, stderr_is_terminal
 
@@ -30,11 +30,8 @@ LIST_PAGE_MAX = 10_000
 
 
 @contextlib.contextmanager
-def _client(
-    local: bool, data_dir: Path | None, azure_endpoint: str | None, api_version: str | None
-) -> Iterator[tuple[Any, str]]:
+def _client(where: Target) -> Iterator[tuple[Any, str]]:
     """The command's client and the server's name for errors, closed on exit."""
-    where: Target = target(local, data_dir, azure_endpoint, api_version)
     with InterruptGuard() as guard, contextlib.ExitStack() as stack:
         yield open_client(where, stack, guard)
 
@@ -85,10 +82,7 @@ def list_files(
     limit: int | None,
     order: str,
     as_json: bool,
-    local: bool,
-    data_dir: Path | None,
-    azure_endpoint: str | None,
-    api_version: str | None,
+    where: Target,
 ) -> None:
     """Print one line per File: id, bytes, created_at (UTC), filename, purpose,
     separated by tabs (--json: one object a line). Every page is fetched as needed."""
@@ -97,7 +91,7 @@ def list_files(
         params["purpose"] = purpose
     if limit is not None:
         params["limit"] = min(limit, LIST_PAGE_MAX)
-    with _client(local, data_dir, azure_endpoint, api_version) as (client, shown):
+    with _client(where) as (client, shown):
         try:
             for count, file in enumerate(client.files.list(**params), start=1):
                 click.echo(json.dumps(file.to_dict()) if as_json else _line(file))
@@ -114,13 +108,10 @@ def list_files(
 def get_file(
     file_id: str,
     as_json: bool,
-    local: bool,
-    data_dir: Path | None,
-    azure_endpoint: str | None,
-    api_version: str | None,
+    where: Target,
 ) -> None:
     """Print the File's fields, one 'name: value' a line (--json: the File object)."""
-    with _client(local, data_dir, azure_endpoint, api_version) as (client, shown):
+    with _client(where) as (client, shown):
         try:
             file = client.files.retrieve(file_id)
         except OpenAIError as exc:
@@ -142,15 +133,12 @@ def get_file(
 @connection_options
 def delete_files(
     file_ids: tuple[str, ...],
-    local: bool,
-    data_dir: Path | None,
-    azure_endpoint: str | None,
-    api_version: str | None,
+    where: Target,
 ) -> None:
     """Delete each File, printing its id once it is deleted; exit 1 naming any that
     could not be (each with its reason on stderr)."""
     failed: list[str] = []
-    with _client(local, data_dir, azure_endpoint, api_version) as (client, shown):
+    with _client(where) as (client, shown):
         for file_id in dict.fromkeys(file_ids):
             try:
                 client.files.delete(file_id)
@@ -179,15 +167,12 @@ def download_file(
     file_id: str,
     output: str | None,
     clobber: bool,
-    local: bool,
-    data_dir: Path | None,
-    azure_endpoint: str | None,
-    api_version: str | None,
+    where: Target,
 ) -> None:
     """Stream the File's bytes to PATH: written to a temporary file beside it, checked
     against the File's size and renamed into place, so PATH holds the whole File or is
     left as it was. '-o -' writes to stdout."""
-    with _client(local, data_dir, azure_endpoint, api_version) as (client, shown):
+    with _client(where) as (client, shown):
         try:
             if output == STDOUT:
                 client.files.download(file_id, sys.stdout.buffer)

@@ -18,7 +18,7 @@ import click
 from .. import OpenAIError
 from .._constants import DEFAULT_MAX_CONCURRENCY, UPLOAD_PURPOSES
 from ..plugins.progress import ProgressBar
-from ._connection import Target, connection_options, open_client, target
+from ._connection import Target, connection_options, open_client
 from ._interrupt import InterruptGuard, caused_by_interrupt
 from ._logging import setup_logging
 from ._many_cmd import run_many
@@ -148,14 +148,11 @@ def upload(
     no_md5: bool,
     expires_after: int | None,
     resume: bool,
-    local: bool,
-    data_dir: Path | None,
     verify: bool,
     as_json: bool,
     quiet: bool,
     verbose: bool,
-    azure_endpoint: str | None,
-    api_version: str | None,
+    where: Target,
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
     manifest: Path | None = None,
@@ -187,7 +184,6 @@ def upload(
     """
     if md5 is not None and no_md5:
         raise click.UsageError("--md5 and --no-md5 cannot be used together")
-    where = target(local, data_dir, azure_endpoint, api_version)
     if len(paths) > 1 or paths[0].is_dir() or include or exclude or manifest or dry_run:
         if size is not None or md5 is not None or resume or verify:
             raise click.UsageError(
@@ -222,7 +218,7 @@ def upload(
             "--resume needs a regular file: stdin and pipes can be read only once"
         )
     name = filename or path.name
-    if resume and local and data_dir is None:
+    if resume and where.local and where.data_dir is None:
         raise click.UsageError(
             "--resume with --local needs --data-dir (the temporary emulator data is "
             "removed on exit, and the Upload with it)"
@@ -264,7 +260,7 @@ def upload(
     if bwlimit is not None:
         kwargs["max_bandwidth"] = bwlimit
 
-    shown = "the local emulator" if local else ""
+    shown = "the local emulator" if where.local else ""
     client: Any = None
     with InterruptGuard() as guard, contextlib.ExitStack() as stack:
         if progress is not None:
