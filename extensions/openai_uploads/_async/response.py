@@ -15,7 +15,6 @@ import functools
 import os
 import time
 from collections.abc import AsyncIterator, Callable
-from types import TracebackType
 from typing import TYPE_CHECKING, Generic, ParamSpec, Self, TypeVar, cast
 
 import httpx
@@ -120,12 +119,7 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
 
@@ -140,12 +134,7 @@ class AsyncResponseContextManager(Generic[T]):
         self._response = await self._make()
         return self._response
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         if isinstance(self._response, AsyncAPIResponse):
             await self._response.close()
 

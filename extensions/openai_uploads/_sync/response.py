@@ -16,7 +16,6 @@ import functools
 import os
 import time
 from collections.abc import Callable, Iterator
-from types import TracebackType
 from typing import TYPE_CHECKING, Generic, ParamSpec, Self, TypeVar, cast
 
 import httpx
@@ -118,12 +117,7 @@ class APIResponse(BaseAPIResponse[R]):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 
@@ -138,12 +132,7 @@ class ResponseContextManager(Generic[T]):
         self._response = self._make()
         return self._response
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         if isinstance(self._response, APIResponse):
             self._response.close()
 
