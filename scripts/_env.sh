@@ -1,4 +1,5 @@
-# Shared by scripts/*.sh: make sure .venv exists and holds this project with its dev extra.
+# Shared by scripts/*.sh: make sure .venv exists and holds this project with its `all` extra
+# and its `dev` dependency group ([dependency-groups] in pyproject.toml, PEP 735).
 # Re-installs only when pyproject.toml or spec/codegen-constraints.txt changed since the last install.
 #
 #   OPENAI_UPLOADS_PYTHON  the interpreter to build the venv from: a path, or a version such
@@ -32,12 +33,20 @@ fi
 stamp="$VENV/.openai-uploads-installed"
 want="$(cat "$ROOT/pyproject.toml" "$ROOT/spec/codegen-constraints.txt" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "setup: installing openai-uploads[dev] into $VENV (first run takes a minute)" >&2
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  echo "setup: installing openai-uploads[all] and the dev group into $VENV (first run takes a minute)" >&2
+  # `--group` needs pip 25.1 or newer: the venv's own pip is upgraded first when older.
+  if ! "$VENV/bin/python" - <<'PY'
+import sys
+from importlib.metadata import version
+sys.exit(tuple(int(p) for p in version("pip").split(".")[:2]) < (25, 1))
+PY
+  then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
+  fi
   # The generator's lock file constrains the dev environment too, so that codegen.sh
   # can run from it (and generate byte-identical output) instead of a venv of its own.
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    -c "$ROOT/spec/codegen-constraints.txt" -e "$ROOT[dev]"
+    -c "$ROOT/spec/codegen-constraints.txt" -e "$ROOT[all]" --group "$ROOT/pyproject.toml:dev"
   echo "$want" >"$stamp"
 fi
 export VIRTUAL_ENV="$VENV"

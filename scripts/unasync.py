@@ -47,7 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "extensions" / "openai_uploads"
 COMMAND = "python scripts/unasync.py"
-# The ruff of this Python (the project's dev extra), else the one on PATH.
+# The ruff of this Python (the project's dev dependency group), else the one on PATH.
 RUFF = [sys.executable, "-m", "ruff"] if importlib.util.find_spec("ruff") else ["ruff"]
 
 # ---------------------------------------------------------------------------- the table

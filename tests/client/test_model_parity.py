@@ -1,6 +1,6 @@
 """The response models answer openai-python's model methods with openai-python's output.
 
-Each JSON below is parsed by both packages (``openai`` is in the dev extra); the dumps,
+Each JSON below is parsed by both packages (``openai`` is in the dev dependency group); the dumps,
 the JSON strings and the repr must be the same, argument for argument.
 """
 

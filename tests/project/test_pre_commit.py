@@ -20,11 +20,7 @@ def hooks() -> dict[str, dict[str, Any]]:
 
 def project_ruff_pin() -> str:
     pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    pins = [
-        dep
-        for dep in pyproject["project"]["optional-dependencies"]["dev"]
-        if dep.startswith("ruff")
-    ]
+    pins = [dep for dep in pyproject["dependency-groups"]["dev"] if dep.startswith("ruff")]
     assert len(pins) == 1, pins
     return pins[0]
 
