@@ -7,7 +7,7 @@ import builtins
 import os
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, BinaryIO, Unpack
+from typing import IO, TYPE_CHECKING, Unpack
 
 import httpx
 
@@ -231,7 +231,7 @@ class Uploads(SyncAPIResource):
     def upload_file_chunked(
         self,
         *,
-        file: str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO,
+        file: str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes],
         mime_type: str,
         purpose: FilePurpose,
         filename: str | None = None,
