@@ -20,58 +20,9 @@ and gives the root logger a stderr handler (``logging.basicConfig``) at import.
 
 import logging as _logging
 import os as _os
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING, Any
 
-from ._azure import (
-    AsyncAzureADTokenProvider,
-    AsyncAzureOpenAI,
-    AzureADTokenProvider,
-    AzureOpenAI,
-    MutuallyExclusiveAuthError,
-)
-from ._client import AsyncOpenAI, OpenAI
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ChecksumMismatchError,
-    ConflictError,
-    FileChangedError,
-    FileTooLargeError,
-    InternalServerError,
-    MissingFileError,
-    NotFoundError,
-    OpenAIError,
-    PermissionDeniedError,
-    PluginError,
-    RateLimitError,
-    UnprocessableEntityError,
-    UploadCompletionError,
-    UploadError,
-    UploadExpiredError,
-    UploadVetoedError,
-)
-from ._pool import DefaultAsyncHttpxClient, DefaultHttpxClient
-from ._transfer._many import UploadResult
-from ._types import (
-    NOT_GIVEN,
-    ExpiresAfter,
-    FileContent,
-    FileDeleted,
-    FileList,
-    FileObject,
-    FilePurpose,
-    FileTypes,
-    NotGiven,
-    Omit,
-    Upload,
-    UploadPart,
-    not_given,
-    omit,
-)
 from ._version import __version__
 from .hookspecs import (
     BytesSent,
@@ -93,6 +44,80 @@ from .hookspecs import (
     Veto,
     hookimpl,
 )
+
+if TYPE_CHECKING:
+    from ._azure import (
+        AsyncAzureADTokenProvider,
+        AsyncAzureOpenAI,
+        AzureADTokenProvider,
+        AzureOpenAI,
+        MutuallyExclusiveAuthError,
+    )
+    from ._client import AsyncOpenAI, OpenAI
+    from ._exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ChecksumMismatchError,
+        ConflictError,
+        FileChangedError,
+        FileTooLargeError,
+        InternalServerError,
+        MissingFileError,
+        NotFoundError,
+        OpenAIError,
+        PermissionDeniedError,
+        PluginError,
+        RateLimitError,
+        UnprocessableEntityError,
+        UploadCompletionError,
+        UploadError,
+        UploadExpiredError,
+        UploadVetoedError,
+    )
+    from ._pool import DefaultAsyncHttpxClient, DefaultHttpxClient
+    from ._transfer._many import UploadResult
+    from ._types import (
+        NOT_GIVEN,
+        ExpiresAfter,
+        FileContent,
+        FileDeleted,
+        FileList,
+        FileObject,
+        FilePurpose,
+        FileTypes,
+        NotGiven,
+        Omit,
+        Upload,
+        UploadPart,
+        not_given,
+        omit,
+    )
+# The clients, types and errors load on first use (PEP 562), not with the package, so the
+# pytest plugin (``openai_uploads.testing``) and ``hookspecs`` are cheap to import in a
+# process that never makes a client; ``from openai_uploads import OpenAI`` is as ever.
+# A name of ``__all__`` not defined here comes from the first of these modules with it.
+_LAZY_MODULES = ("._azure", "._client", "._exceptions", "._pool", "._transfer._many", "._types")
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        for module_name in _LAZY_MODULES:
+            module = _import_module(module_name, __name__)
+            if hasattr(module, name):
+                value = getattr(module, name)
+                globals()[name] = value  # later look-ups do not come here
+                return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 # Quiet by default: without a handler of its own, a warning the app never asked to see
 # (e.g. about a failure it catches) would go to stderr through logging's last resort.

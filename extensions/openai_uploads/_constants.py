@@ -47,3 +47,7 @@ MiB/s per connection) 16 in flight move twice as much as 8, while on a shared up
 loopback more connections add nothing but slower parts (each 64 MiB part must finish
 within the per-attempt timeout, 600 s by default); the adaptation stops adding parts
 where the rate stops growing and halves on a retried part."""
+
+EMULATOR_API_KEY: Final = "sk-emulator-test"
+"""The key the emulator of ``openai_uploads.testing.emulator_fixture`` requires unless told
+otherwise (here so that the pytest-free half of ``testing`` and its fixtures share it)."""

@@ -34,7 +34,12 @@ def client_dependencies() -> set[str]:
 
 
 # Modules of the package that belong to an extra, loaded only when it is used.
-EXTRA_MODULES = ("openai_uploads.cli", "openai_uploads.emulator", "openai_uploads.testing")
+EXTRA_MODULES = (
+    "openai_uploads.cli",
+    "openai_uploads.emulator",
+    "openai_uploads.testing",
+    "openai_uploads._testing_fixtures",  # the pytest half of `testing`
+)
 EXTRA_PLUGINS = ("openai_uploads.plugins.otel",)
 
 
@@ -335,6 +340,7 @@ _NO_SYNC_FRAME = """
 import asyncio, os, sys, threading
 
 import openai_uploads
+from openai_uploads import *  # the public names load on first use: before profiling
 
 SYNC = os.path.join(os.path.dirname(openai_uploads.__file__), "_sync", "")
 ran = set()
