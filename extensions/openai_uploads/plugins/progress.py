@@ -1,4 +1,5 @@
-"""A terminal progress bar: bytes, rate, ETA and parts done, drawn with rich.
+"""A terminal progress bar: bytes, rate, ETA and parts done, drawn with rich on one line
+that fits the terminal (:func:`progress_line` lays it out).
 
 Used by the ``openai-uploads upload`` command; apps can use it too::
 
@@ -15,6 +16,8 @@ Needs the ``cli`` extra (``pip install 'openai-uploads[cli]'``).
 from __future__ import annotations
 
 import threading
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..hookspecs import (
@@ -30,6 +33,7 @@ from ._rate import SendRate
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 
 def _rich() -> tuple[Any, Any]:
@@ -42,25 +46,149 @@ def _rich() -> tuple[Any, Any]:
     return Console, rich.progress
 
 
-def _binary_speed_column() -> Any:
-    """Like rich's TransferSpeedColumn, in the binary units (MiB/s) of the size column."""
+SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+"""The spinner shown while the bar waits on the server (completing, verifying, ...)."""
+SPINNER_FPS = 10
+ELLIPSIS = "…"
+NAME_MIN = 12
+"""The narrowest a file name is elided to before the fields go (below: even narrower)."""
+BAR_MIN, BAR_MAX = 10, 40
+
+
+@dataclass(frozen=True)
+class LineState:
+    """What one line of the bar shows: a file's progress, as :func:`progress_line` lays it out."""
+
+    name: str
+    completed: float
+    total: float | None
+    parts_done: int = 0
+    part_count: int = 0
+    phase: str = "sending"
+    """``sending`` (with the ETA); a wait on the server, any word in -ing (``completing``,
+    ``verifying``), shown with a spinner and how long it has lasted; or an end
+    (``completed``, ``verified``), shown as it is."""
+    rate: float | None = None
+    """Bytes per second, None or 0 when not known yet."""
+    phase_elapsed: float = 0.0
+    """Seconds since the phase began (the spinner's frame and the time shown)."""
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def _sizes(completed: float, total: float | None) -> str:
     from rich.filesize import pick_unit_and_suffix
-    from rich.progress import ProgressColumn, Task
+
+    unit, suffix = pick_unit_and_suffix(
+        int(total or completed), ["B", "KiB", "MiB", "GiB", "TiB"], 1024
+    )
+    if unit == 1:
+        return f"{int(completed)}/{int(total)} B" if total else f"{int(completed)} B"
+    done = f"{completed / unit:.1f}"
+    return f"{done}/{total / unit:.1f} {suffix}" if total else f"{done} {suffix}"
+
+
+def elide_middle(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, its middle replaced by an ellipsis."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    keep = width - 1  # the ellipsis takes a cell
+    head = (keep + 1) // 2
+    tail = keep - head
+    return text[:head] + ELLIPSIS + (text[-tail:] if tail else "")
+
+
+def progress_line(state: LineState, width: int) -> Text:
+    """One line of at most ``width`` cells: name, bar, percent, bytes, parts, rate, ETA.
+
+    As the width narrows, the fields go in this order: the ETA, the rate, the parts, the
+    bytes, the percentage; the file name is elided in the middle (down to ``NAME_MIN``
+    cells first, further only when nothing else is left to drop). While the bar waits on
+    the server, a spinner, the phase and its elapsed time take the place of rate and
+    ETA, and stay to the last.
+    """
     from rich.text import Text
 
-    class BinarySpeedColumn(ProgressColumn):
-        """The average rate of this run's part bytes (:class:`SendRate`), the figure the
-        command line's summary shows too; rich's own is a moving sample."""
+    total = state.total or 0
+    fraction = min(1.0, state.completed / total) if total else 0.0
+    status = ""
+    optional: list[tuple[str, str]] = []  # (style, text), kept in this order, dropped last-first
+    optional.append(("progress.percentage", f"{fraction * 100:3.0f}%"))
+    optional.append(("progress.download", _sizes(state.completed, state.total)))
+    if state.part_count:
+        optional.append(("", f"parts {state.parts_done}/{state.part_count}"))
+    waiting = state.phase != "sending" and state.phase.endswith("ing")
+    if state.rate:
+        optional.append(("progress.data.speed", _sizes(state.rate, None) + "/s"))
+    elif state.phase == "sending":
+        optional.append(("progress.data.speed", "?/s"))
+    if state.phase == "sending" and state.rate and total:
+        left = max(0.0, total - state.completed) / state.rate
+        optional.append(("progress.remaining", f"ETA {_clock(left)}"))
+    elif waiting:
+        frame = SPINNER_FRAMES[int(state.phase_elapsed * SPINNER_FPS) % len(SPINNER_FRAMES)]
+        status = f"{frame} {state.phase} {_clock(state.phase_elapsed)}"
+    elif state.phase != "sending":
+        status = state.phase  # done: completed, verified, ...
 
+    def fixed() -> int:
+        return sum(len(text) + 1 for _, text in optional) + (len(status) + 1 if status else 0)
+
+    name_min = min(len(state.name), NAME_MIN)
+    while optional and name_min + 1 + BAR_MIN + fixed() > width:
+        optional.pop()
+    room = max(0, width - fixed() - 1)  # for the name, a space and the bar
+    bar_share = min(BAR_MAX, max(BAR_MIN, room // 3))  # a long name leaves the bar a third
+    name_width = min(len(state.name), max(room - bar_share, min(name_min, room // 2)))
+    bar_width = min(BAR_MAX, max(0, room - name_width))
+    if bar_width < BAR_MAX:  # what the bar cannot use goes to the name
+        name_width = min(len(state.name), room - bar_width)
+
+    line = Text(no_wrap=True, overflow="crop", end="")
+    line.append(elide_middle(state.name, name_width), style="bold")
+    if bar_width:
+        done = round(bar_width * fraction)
+        line.append(" ")
+        line.append("━" * done, style="bar.finished" if fraction >= 1 else "bar.complete")
+        line.append("━" * (bar_width - done), style="bar.back")
+    for style, text in optional:
+        line.append(" ")
+        line.append(text, style=style or None)
+    if status:
+        line.append(" ")
+        line.append(status, style="progress.spinner" if waiting else None)
+    line.truncate(width)
+    return line
+
+
+def _line_column(bar: ProgressBar) -> Any:
+    """A rich column that draws each task as :func:`progress_line` at the console's width."""
+    from rich.progress import ProgressColumn, Task
+
+    class LineColumn(ProgressColumn):
         def render(self, task: Task) -> Text:
-            rate = task.fields.get("rate")
-            speed = rate.rate(int(task.completed)) if isinstance(rate, SendRate) else None
-            if not speed:
-                return Text("?", style="progress.data.speed")
-            unit, suffix = pick_unit_and_suffix(int(speed), ["B", "KiB", "MiB", "GiB", "TiB"], 1024)
-            return Text(f"{speed / unit:.1f} {suffix}/s", style="progress.data.speed")
+            fields = task.fields
+            rate = fields.get("rate")
+            now = time.monotonic()
+            state = LineState(
+                name=str(task.description),
+                completed=task.completed,
+                total=task.total,
+                parts_done=int(fields.get("parts_done", 0)),
+                part_count=int(fields.get("part_count", 0)),
+                phase=str(fields.get("phase", "sending")),
+                rate=rate.rate(int(task.completed)) if isinstance(rate, SendRate) else None,
+                phase_elapsed=now - float(fields.get("phase_since", now)),
+            )
+            return progress_line(state, bar.console.width)
 
-    return BinarySpeedColumn()
+    return LineColumn()
 
 
 class ProgressBar:
@@ -69,6 +197,9 @@ class ProgressBar:
     After the last part the bar names the phase it waits in: ``completing`` while the
     Upload is completed, then ``completed`` (an app that checks the File afterwards can
     show ``verifying`` and the like with :meth:`set_phase`).
+
+    The bar is one line that fits the terminal (:func:`progress_line`); a phase in -ing
+    (``completing``, ``verifying``) shows a spinner and its elapsed time.
 
     Args:
         console: the rich Console to draw on (default: standard error). Print through
@@ -88,14 +219,7 @@ class ProgressBar:
         Console, progress = _rich()
         self.console = console or Console(stderr=True)
         self._progress = progress.Progress(
-            progress.TextColumn("[bold]{task.description}"),
-            progress.BarColumn(),
-            progress.TaskProgressColumn(),
-            progress.DownloadColumn(binary_units=True),
-            _binary_speed_column(),
-            progress.TimeRemainingColumn(),
-            progress.TextColumn("parts {task.fields[parts_done]}/{task.fields[part_count]}"),
-            progress.TextColumn("{task.fields[phase]}"),
+            _line_column(self),
             console=self.console,
             transient=transient,
             disable=not self.console.is_terminal,
@@ -125,6 +249,7 @@ class ProgressBar:
                 parts_done=min(full + (1 if rest else 0), event.part_count),
                 part_count=event.part_count,
                 phase="sending",
+                phase_since=time.monotonic(),
                 rate=rate,
             )
 
@@ -148,7 +273,7 @@ class ProgressBar:
                     self._progress.update(task, parts_done=event.parts_done)
                 if event.parts_done >= event.part_count:
                     fields["rate"].stop()
-                    self._progress.update(task, phase="completing")
+                    self._progress.update(task, **_phase("completing"))
 
     @hookimpl
     def on_upload_completed(self, event: UploadCompleted) -> None:
@@ -160,7 +285,7 @@ class ProgressBar:
                     task,
                     completed=event.total_bytes,
                     parts_done=self._part_count(task),
-                    phase="completed",
+                    **_phase("completed"),
                 )
         if self._finish_on_complete:
             self._finish(event.upload_id)
@@ -181,7 +306,7 @@ class ProgressBar:
         with self._lock:
             task = self._tasks.get(upload_id)
             if task is not None:
-                self._progress.update(task, phase=phase)
+                self._progress.update(task, **_phase(phase))
                 self._progress.refresh()
 
     @hookimpl
@@ -298,3 +423,8 @@ class BatchProgressBar:
 
     def close(self) -> None:
         self._progress.stop()
+
+
+def _phase(phase: str) -> dict[str, Any]:
+    """The task fields of a new phase: its name and when it began."""
+    return {"phase": phase, "phase_since": time.monotonic()}
