@@ -56,6 +56,15 @@ def test_a_pytest_run_that_uses_no_fixture_loads_only_the_light_modules(tmp_path
     assert loaded <= LIGHT, sorted(loaded - LIGHT)
 
 
+def _python_succeeds(code: str) -> str:
+    """Runs ``code`` in a fresh interpreter; its stdout."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_fast_retries_imports_without_pytest():
     code = (
         "import sys\n"
@@ -66,11 +75,7 @@ def test_fast_retries_imports_without_pytest():
         "assert not hasattr(testing, 'emulator_fixture')\n"
         "print(type(FastRetries()).__name__, EMULATOR_API_KEY)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["FastRetries", "sk-emulator-test"]
+    assert _python_succeeds(code).split() == ["FastRetries", "sk-emulator-test"]
 
 
 def test_the_sdk_loads_when_a_name_of_it_is_first_used():
@@ -83,7 +88,4 @@ def test_the_sdk_loads_when_a_name_of_it_is_first_used():
         "assert openai_uploads.OpenAI is OpenAI\n"
         "assert set(openai_uploads.__all__) <= set(dir(openai_uploads))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
+    _python_succeeds(code)
