@@ -51,6 +51,7 @@ import pluggy
 from ._batch_events import BatchFinished as BatchFinished
 from ._batch_events import BatchStarted as BatchStarted
 from ._batch_events import InBatch as InBatch
+from ._plugin_base import UploadsPlugin as UploadsPlugin
 
 if TYPE_CHECKING:
     import httpx
@@ -539,69 +540,3 @@ def check_digests(event: DigestsComputed) -> Veto | None:
             if event.digests["sha256"] != KNOWN_SHA256:
                 return Veto(reason="sha256 differs from the catalog")
     """
-
-
-# --------------------------------------------------------------------------- for type checkers
-
-
-class UploadsPlugin:
-    """Every hook with its exact signature, for plugin authors' type checkers.
-
-    Subclass it and override the hooks you implement (marked ``@hookimpl``); mypy or
-    pyright then checks each one against the hook's signature. The hooks you do not
-    override are the do-nothing methods below, without the marker, which pluggy ignores
-    (so a subclass is instantiated like any class)::
-
-        class Metrics(UploadsPlugin):
-            @hookimpl
-            def on_part_completed(self, event: PartCompleted) -> None:
-                histogram.record(event.elapsed)
-
-    (pluggy also accepts an impl that takes no ``event``; a type checker would flag such
-    an override, so leave those classes unchecked.)
-    """
-
-    def on_transfer_started(self, event: TransferStarted) -> None:
-        return None
-
-    def on_upload_started(self, event: UploadStarted) -> None:
-        return None
-
-    def on_bytes_sent(self, event: BytesSent) -> None:
-        return None
-
-    def on_part_completed(self, event: PartCompleted) -> None:
-        return None
-
-    def on_upload_completed(self, event: UploadCompleted) -> None:
-        return None
-
-    def on_upload_failed(self, event: UploadFailed) -> None:
-        return None
-
-    def on_upload_cancelled(self, event: UploadCancelled) -> None:
-        return None
-
-    def on_batch_started(self, event: BatchStarted) -> None:
-        return None
-
-    def on_batch_finished(self, event: BatchFinished) -> None:
-        return None
-
-    def on_request_start(self, event: RequestStarted) -> None:
-        return None
-
-    def prepare_request(self, event: OutgoingRequest) -> None:
-        return None
-
-    def on_request_end(self, event: RequestFinished) -> None:
-        return None
-
-    def decide_retry(self, event: RetryContext) -> RetryDecision | None:
-        return None
-
-    def digest_algorithms(self, event: DigestSetup) -> Mapping[str, HasherFactory] | None:
-        return None
-
-    def check_digests(self, event: DigestsComputed) -> Veto | None:
-        return None

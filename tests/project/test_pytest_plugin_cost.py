@@ -14,7 +14,9 @@ from pathlib import Path
 
 LIGHT = {
     "openai_uploads",
+    "openai_uploads._batch_events",
     "openai_uploads._constants",
+    "openai_uploads._plugin_base",
     "openai_uploads._testing_fixtures",
     "openai_uploads._version",
     "openai_uploads.hookspecs",
