@@ -43,6 +43,7 @@ from ._config import (
     base_url_setting,
     check_max_retries,
     client_options,
+    copy_signature,
     openai_credential,
 )
 from ._credentials import (
@@ -138,6 +139,12 @@ class BaseClient:
     """A copy (``copy``/``with_options``) without an ``http_client`` of its own: the pool
     is its original's, closed only by it."""
     _plugins: PluginHost
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        copy = cls.__dict__.get("copy")
+        if copy is not None:  # with_options is the same function
+            copy.__signature__ = copy_signature(cls.__init__)
 
     def _options_from(
         self,

@@ -12,6 +12,7 @@ the options of the client it copies. Nothing changes an options value once made 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from ._calls import TimeoutTypes
 from ._constants import DEFAULT_BASE_URL
 from ._credentials import BearerKey, Credential, KeyProvider
 from ._exceptions import OpenAIError
-from ._types import NotGiven
+from ._types import NOT_GIVEN, NotGiven
 from ._utils import is_strict_int
 
 __all__ = [
@@ -85,6 +86,25 @@ def constructor_args(frame: Mapping[str, Any]) -> dict[str, Any]:
     """A constructor's arguments from its ``locals()``, taken as its first statement: the
     option list is written once in the signature and once in :class:`ClientArgs`."""
     return {name: value for name, value in frame.items() if name not in ("self", "__class__")}
+
+
+def copy_signature(init: Callable[..., object]) -> inspect.Signature:
+    """``copy``'s signature as ``inspect`` and ``help()`` show it: the constructor's
+    options, each defaulting to "unchanged", plus ``set_default_headers`` and
+    ``set_default_query`` (``copy`` itself takes ``**changes``, typed by
+    :class:`ClientChanges`, so the list is not written out again)."""
+    signature = inspect.signature(init)
+    parameters = [signature.parameters["self"]]
+    for name, parameter in signature.parameters.items():
+        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
+            continue
+        # None where None is an option's "unchanged"; NOT_GIVEN where None is no value.
+        optional = "None" in str(parameter.annotation) and parameter.default is not NOT_GIVEN
+        unchanged = None if optional else NOT_GIVEN
+        parameters.append(parameter.replace(default=unchanged))
+        if name in ("default_headers", "default_query"):
+            parameters.append(parameter.replace(name=f"set_{name}", default=None))
+    return signature.replace(parameters=parameters, return_annotation="Self")
 
 
 def env(name: str) -> str | None:
@@ -149,9 +169,12 @@ def check_max_retries(value: object) -> None:
 def base_url_setting(url: str | httpx.URL) -> httpx.URL:
     """``url`` as an ``httpx.URL`` ending in ``/``, to which request paths are appended."""
     url = url if isinstance(url, httpx.URL) else httpx.URL(str(url))
-    if url.raw_path.endswith(b"/"):
-        return url
-    return url.copy_with(raw_path=url.raw_path + b"/")
+    path, separator, query = url.raw_path.partition(b"?")
+    if not path.endswith(b"/"):
+        path += b"/"
+    # Rebuilt even when it ends in "/": "http://host:8080" has the path "/" but its text
+    # has none, and request paths are appended to the text.
+    return url.copy_with(raw_path=path + separator + query)
 
 
 def as_timeout(value: object) -> TimeoutTypes:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
@@ -196,6 +197,22 @@ def test_base_url_is_a_url_ending_in_a_slash(side: Side) -> None:
     assert str(ours.base_url) == str(theirs.base_url) == "https://example.test/v9/"
 
 
+@pytest.mark.parametrize("base_url", ["http://proxy.test:4010", "http://proxy.test:4010/"])
+def test_a_base_url_without_a_path_gets_requests_under_its_root(side: Side, base_url: str) -> None:
+    def call(client: Any) -> Any:
+        client.base_url = base_url
+        return retrieve(client)
+
+    theirs, ours = sent_after(side, call)
+    assert ours == theirs
+    assert ours[0][1] == "http://proxy.test:4010/files/file-abc"
+
+
+def test_a_base_url_without_a_path_reads_back_ending_in_a_slash(side: Side) -> None:
+    _, ours, _, _ = side.pair(base_url="http://proxy.test:4010")
+    assert str(ours.base_url) == "http://proxy.test:4010/"
+
+
 def test_setting_base_url_moves_the_requests_as_in_openai(side: Side) -> None:
     def call(client: Any) -> Any:
         client.base_url = "https://other.test/v2"
@@ -311,3 +328,22 @@ def test_openai_log_debug_logs_each_request() -> None:
     )
     assert "retrieve_file GET" in out.stderr
     assert "DEBUG" in out.stderr
+
+
+@pytest.mark.parametrize(
+    "client_class",
+    [
+        openai_uploads.OpenAI,
+        openai_uploads.AsyncOpenAI,
+        openai_uploads.AzureOpenAI,
+        openai_uploads.AsyncAzureOpenAI,
+    ],
+)
+def test_copy_shows_every_constructor_option_as_openai_does(client_class: type) -> None:
+    """``inspect.signature(client.copy)`` names what the constructor takes (as openai-python's
+    does), and the two replacing forms, although ``copy`` is written with ``**changes``."""
+    init = inspect.signature(client_class.__init__).parameters
+    copy = inspect.signature(client_class.copy).parameters
+    assert set(init) - set(copy) == set()
+    assert set(copy) - set(init) == {"set_default_headers", "set_default_query"}
+    assert inspect.signature(client_class.with_options) == inspect.signature(client_class.copy)
