@@ -129,7 +129,9 @@ def test_ctrl_c_cancels_every_pending_upload_and_returns_within_5_seconds(
         _wait_for_files(child, 3)
         sent = time.monotonic()
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=10)
+        # The call's return is what must come within 5 s (asserted below); the process's
+        # exit after it may wait on threads finishing their cancels on a loaded machine.
+        out, err = child.communicate(timeout=30)
     finally:
         child.kill()
     interrupted = [line for line in out.splitlines() if line.startswith("INTERRUPTED")]
