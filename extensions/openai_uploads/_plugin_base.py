@@ -10,26 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .hookspecs import (
-        BatchFinished,
-        BatchStarted,
-        BytesSent,
-        DigestsComputed,
-        DigestSetup,
-        HasherFactory,
-        OutgoingRequest,
-        PartCompleted,
-        RequestFinished,
-        RequestStarted,
-        RetryContext,
-        RetryDecision,
-        TransferStarted,
-        UploadCancelled,
-        UploadCompleted,
-        UploadFailed,
-        UploadStarted,
-        Veto,
-    )
+    from . import hookspecs
 
 __all__ = ["UploadsPlugin"]
 
@@ -44,54 +25,56 @@ class UploadsPlugin:
 
         class Metrics(UploadsPlugin):
             @hookimpl
-            def on_part_completed(self, event: PartCompleted) -> None:
+            def on_part_completed(self, event: hookspecs.PartCompleted) -> None:
                 histogram.record(event.elapsed)
 
     (pluggy also accepts an impl that takes no ``event``; a type checker would flag such
     an override, so leave those classes unchecked.)
     """
 
-    def on_transfer_started(self, event: TransferStarted) -> None:
+    def on_transfer_started(self, event: hookspecs.TransferStarted) -> None:
         return None
 
-    def on_upload_started(self, event: UploadStarted) -> None:
+    def on_upload_started(self, event: hookspecs.UploadStarted) -> None:
         return None
 
-    def on_bytes_sent(self, event: BytesSent) -> None:
+    def on_bytes_sent(self, event: hookspecs.BytesSent) -> None:
         return None
 
-    def on_part_completed(self, event: PartCompleted) -> None:
+    def on_part_completed(self, event: hookspecs.PartCompleted) -> None:
         return None
 
-    def on_upload_completed(self, event: UploadCompleted) -> None:
+    def on_upload_completed(self, event: hookspecs.UploadCompleted) -> None:
         return None
 
-    def on_upload_failed(self, event: UploadFailed) -> None:
+    def on_upload_failed(self, event: hookspecs.UploadFailed) -> None:
         return None
 
-    def on_upload_cancelled(self, event: UploadCancelled) -> None:
+    def on_upload_cancelled(self, event: hookspecs.UploadCancelled) -> None:
         return None
 
-    def on_batch_started(self, event: BatchStarted) -> None:
+    def on_batch_started(self, event: hookspecs.BatchStarted) -> None:
         return None
 
-    def on_batch_finished(self, event: BatchFinished) -> None:
+    def on_batch_finished(self, event: hookspecs.BatchFinished) -> None:
         return None
 
-    def on_request_start(self, event: RequestStarted) -> None:
+    def on_request_start(self, event: hookspecs.RequestStarted) -> None:
         return None
 
-    def prepare_request(self, event: OutgoingRequest) -> None:
+    def prepare_request(self, event: hookspecs.OutgoingRequest) -> None:
         return None
 
-    def on_request_end(self, event: RequestFinished) -> None:
+    def on_request_end(self, event: hookspecs.RequestFinished) -> None:
         return None
 
-    def decide_retry(self, event: RetryContext) -> RetryDecision | None:
+    def decide_retry(self, event: hookspecs.RetryContext) -> hookspecs.RetryDecision | None:
         return None
 
-    def digest_algorithms(self, event: DigestSetup) -> Mapping[str, HasherFactory] | None:
+    def digest_algorithms(
+        self, event: hookspecs.DigestSetup
+    ) -> Mapping[str, hookspecs.HasherFactory] | None:
         return None
 
-    def check_digests(self, event: DigestsComputed) -> Veto | None:
+    def check_digests(self, event: hookspecs.DigestsComputed) -> hookspecs.Veto | None:
         return None
