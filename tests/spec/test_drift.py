@@ -3,7 +3,7 @@
 The operation table comes from ``openai_uploads_client.sdk`` (written by ``./codegen.sh``
 from ``spec/openapi.yaml`` and ``spec/client.yaml``). Each test lists exactly what is
 missing, e.g. ``retrieveUpload (GET /uploads/{upload_id}) has no client method``, so that
-after a spec change the failure says what to add. README "Regenerating the client" explains
+after a spec change the failure says what to add. docs/regenerating.md explains
 the workflow.
 """
 

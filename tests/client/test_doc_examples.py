@@ -1,10 +1,11 @@
-"""Every Python block of README.md runs as written, against the emulator.
+"""Every Python block of README.md and of the documentation pages runs as written.
 
-Each block runs on its own, in a fresh namespace, with ``OPENAI_API_KEY`` and
-``OPENAI_BASE_URL`` pointing at a fresh emulator and the working directory holding the
-data files the README names. A block marked ``<!-- readme-test: pytest -->`` (on the
-line before it) is a test module and runs under pytest; one marked
-``<!-- readme-test: skip REASON -->`` is skipped, with its reason shown.
+The pages are README.md, CONTRIBUTING.md and every ``docs/**/*.md``. Each block runs on its
+own, in a fresh namespace, with ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL`` pointing at a
+fresh emulator and the working directory holding the data files the blocks name. A block
+marked ``<!-- doc-test: pytest -->`` (on the line before it) is a test module and runs
+under pytest; one marked ``<!-- doc-test: skip, REASON -->`` is skipped, with its reason
+shown. ``readme-test:`` is read as ``doc-test:``.
 """
 
 from __future__ import annotations
@@ -20,17 +21,21 @@ import pytest
 
 from .conftest import TEST_API_KEY
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-MARKER = re.compile(r"<!--\s*readme-test:\s*(?P<kind>skip|pytest)\b[,:]?\s*(?P<reason>.*?)\s*-->")
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").rglob("*.md"))]
+MARKER = re.compile(
+    r"<!--\s*(?:doc|readme)-test:\s*(?P<kind>skip|pytest)\b[,:]?\s*(?P<reason>.*?)\s*-->"
+)
 DATA_FILES = {
     "training_data.jsonl": b'{"prompt": "a", "completion": "b"}\n' * 1000,
     "large_dataset.jsonl": b'{"custom_id": "1", "method": "POST"}\n' * 5000,
 }
-"""The files README blocks upload, created in the working directory the blocks run in."""
+"""The files the blocks upload, created in the working directory the blocks run in."""
 
 
 @dataclass(frozen=True)
 class Block:
+    page: str
     line: int
     code: str
     kind: str
@@ -39,10 +44,10 @@ class Block:
 
     @property
     def id(self) -> str:
-        return f"README.md:{self.line}"
+        return f"{self.page}:{self.line}"
 
 
-def python_blocks(text: str) -> list[Block]:
+def python_blocks(page: str, text: str) -> list[Block]:
     blocks: list[Block] = []
     lines = text.splitlines()
     i = 0
@@ -54,23 +59,31 @@ def python_blocks(text: str) -> list[Block]:
             marker = MARKER.search(previous)
             kind = marker.group("kind") if marker else "run"
             reason = marker.group("reason") if marker else ""
-            blocks.append(Block(start + 1, "\n".join(lines[start:end]) + "\n", kind, reason))
+            blocks.append(Block(page, start + 1, "\n".join(lines[start:end]) + "\n", kind, reason))
             i = end
         i += 1
     return blocks
 
 
-BLOCKS = python_blocks(README.read_text(encoding="utf-8"))
+BLOCKS = [
+    block
+    for page in PAGES
+    for block in python_blocks(page.relative_to(ROOT).as_posix(), page.read_text("utf-8"))
+]
 
 
-def test_the_readme_has_python_blocks_and_each_is_run_or_marked() -> None:
-    assert len(BLOCKS) >= 8
+def test_the_pages_have_python_blocks_and_each_is_run_or_marked() -> None:
+    assert len(BLOCKS) >= 20
     assert all(block.kind in ("run", "pytest", "skip") for block in BLOCKS)
     assert all(block.reason for block in BLOCKS if block.kind == "skip")
 
 
+def test_the_readme_example_is_run() -> None:
+    assert [b.kind for b in BLOCKS if b.page == "README.md"] == ["run"]
+
+
 @pytest.fixture
-def readme_env(emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def doc_env(emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OPENAI_API_KEY", TEST_API_KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", emulator.base_url)
     monkeypatch.setenv("OPENAI_UPLOADS_DISABLE_PLUGIN_AUTOLOAD", "1")
@@ -83,21 +96,21 @@ def readme_env(emulator: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
-def test_readme_block_runs_as_written(block: Block, readme_env: Path) -> None:
+def test_doc_block_runs_as_written(block: Block, doc_env: Path) -> None:
     if block.kind == "skip":
         pytest.skip(f"{block.id}: {block.reason}")
     if block.kind == "pytest":
-        test_file = readme_env / "test_readme_block.py"
+        test_file = doc_env / "test_doc_block.py"
         test_file.write_text(block.code, encoding="utf-8")
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
             capture_output=True,
             text=True,
-            cwd=readme_env,
+            cwd=doc_env,
             timeout=120,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         assert " passed" in result.stdout
         return
     code = compile(block.code, block.id, "exec")
-    exec(code, {"__name__": "readme_block"})
+    exec(code, {"__name__": "doc_block"})
