@@ -11,13 +11,12 @@ shown. ``readme-test:`` is read as ``doc-test:``.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from python_run import run_python
 
 from .conftest import TEST_API_KEY
 
@@ -102,14 +101,7 @@ def test_doc_block_runs_as_written(block: Block, doc_env: Path) -> None:
     if block.kind == "pytest":
         test_file = doc_env / "test_doc_block.py"
         test_file.write_text(block.code, encoding="utf-8")
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
-            capture_output=True,
-            text=True,
-            cwd=doc_env,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+        result = run_python("-m", "pytest", "-q", "-p", "no:cacheprovider", test_file, cwd=doc_env)
         assert " passed" in result.stdout
         return
     code = compile(block.code, block.id, "exec")

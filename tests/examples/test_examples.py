@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from python_run import run_python
 
 from openai_uploads.emulator import FaultConfig
 from openai_uploads.testing import emulator_fixture
@@ -56,16 +57,7 @@ def jsonl(tmp_path: Path) -> Path:
 
 
 def run(script: str, *args: str | Path, env: dict[str, str], cwd: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / script), *map(str, args)],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    return run_python(EXAMPLES / script, *args, env=env, cwd=cwd).stdout
 
 
 def test_app_upload_prints_the_file_id(
@@ -145,23 +137,10 @@ def test_plugin_prints_each_part_and_adds_its_header(
 def test_pytest_example_passes_with_the_emulator_fixture(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            str(EXAMPLES / "test_with_emulator.py"),
-        ],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    test_module = EXAMPLES / "test_with_emulator.py"
+    result = run_python(
+        "-m", "pytest", "-q", "-p", "no:cacheprovider", test_module, env=env, cwd=tmp_path
     )
-    assert result.returncode == 0, result.stdout + result.stderr
     assert "2 passed" in result.stdout
 
 
