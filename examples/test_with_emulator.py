@@ -30,7 +30,7 @@ def test_archive_report_stores_the_bytes(openai_uploads_emulator):
         base_url=openai_uploads_emulator.base_url, api_key=openai_uploads_emulator.api_key
     )
     file_id = archive_report(client, b'{"ok": true}\n' * 100)
-    assert client.files.content(file_id) == b'{"ok": true}\n' * 100
+    assert client.files.content(file_id).content == b'{"ok": true}\n' * 100
 
 
 def test_archive_report_survives_a_503(openai_uploads_emulator):
