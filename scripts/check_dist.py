@@ -31,18 +31,23 @@ SDIST_TOP = {
     ".pre-commit-config.yaml",
     "ARCHITECTURE.md",
     "CHANGELOG.md",
+    "CONTRIBUTING.md",
     "LICENSE",
     "PKG-INFO",
     "README.md",
+    "SECURITY.md",
     "codegen.sh",
+    "docs",
+    "examples",
     "extensions",
     "generated",
+    "mkdocs.yml",
     "pyproject.toml",
     "scripts",
     "spec",
     "tests",
 }
-SDIST_OPTIONAL = {"examples"}
+SDIST_OPTIONAL: set[str] = set()
 """Included when the checkout has them."""
 PROJECT_URLS = {"Homepage", "Documentation", "Changelog", "Issues"}
 
