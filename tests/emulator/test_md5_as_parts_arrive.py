@@ -192,6 +192,56 @@ def test_a_part_received_beside_another_is_followed_once_the_parts_before_it_are
         store.close()
 
 
+class _HeldFile:
+    """A part file whose first read waits for ``go``: the follower is held there while
+    the test commits the part."""
+
+    def __init__(self, f: Any, opened: threading.Event, go: threading.Event) -> None:
+        self._f, self._go = f, go
+        opened.set()
+
+    def read(self, size: int) -> bytes:
+        assert self._go.wait(10), "the test never let the follower read"
+        return bytes(self._f.read(size))
+
+    def __enter__(self) -> _HeldFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._f.close()
+
+
+def test_a_followed_part_committed_before_it_was_caught_up_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened, go = threading.Event(), threading.Event()
+    real_open = open
+    monkeypatch.setattr(
+        _md5, "open", lambda *a, **k: _HeldFile(real_open(*a, **k), opened, go), raising=False
+    )
+    store = Store(tmp_path / "d")
+    try:
+        upload_id = _store_upload(store, 6)
+        first = store.begin_part(upload_id)
+        second = _begin_beside(store, upload_id, b"cd")
+        first.update(b"ab")
+        ab = store.commit_part(upload_id, _body(store, b"ab"), 2, first)
+        assert opened.wait(10), "the second part was never followed"
+        assert second.path is not None
+        with real_open(second.path, "ab") as f:
+            f.write(b"ef")
+        second.update(b"ef")
+        cdef = store.commit_part(upload_id, second.path, 4, second)  # before the catch-up
+        monkeypatch.setattr(_md5, "update_md5", _never_read)
+        monkeypatch.setattr(_md5, "read_on", _never_read)
+        go.set()
+        completion = store.begin_complete(upload_id, [ab.id, cdef.id])
+        assert store.md5_of_completion(completion) == md5(b"abcdef")
+    finally:
+        go.set()
+        store.close()
+
+
 def test_a_followed_part_that_fails_leaves_no_trace_in_the_md5(tmp_path: Path) -> None:
     store = Store(tmp_path / "d")
     try:

@@ -15,7 +15,8 @@ How a part gets hashed:
   a part received alone from its start (no other part of its Upload being received when
   it began, all parts before it hashed), or a part the background thread *follows* once
   every part before it is hashed (it reads what the part has written so far, then the
-  part's own writes carry the md5 on: :class:`PartMd5`);
+  part's own writes carry the md5 on: :class:`PartMd5`; a part committed before the
+  reading caught up is read to its end and not read again);
 * otherwise read back from disk by the background thread, in hashing order, as soon as
   it is committed and every part before it is hashed.
 
@@ -132,7 +133,9 @@ class PartMd5:
         "_open",
         "base",
         "began",
+        "committed_as",
         "path",
+        "size",
         "upload_id",
         "written",
     )
@@ -150,6 +153,10 @@ class PartMd5:
         """Where the part is being written (set by the receiver, to be followed)."""
         self.written = 0
         """Bytes in the part's file so far."""
+        self.committed_as: str | None = None
+        self.size = 0
+        """Once committed: its part id and size (what a follower that read it to its end
+        extends the Upload's md5 with)."""
 
     @property
     def hashing(self) -> bool:
@@ -233,6 +240,7 @@ class PartsMd5:
             else:
                 self._end(part)
                 digest.began[part_id] = part.began
+                part.committed_as, part.size = part_id, size
                 if (
                     part.hashing
                     and digest is part._digest
@@ -311,9 +319,16 @@ class PartsMd5:
                 with part._lock:
                     if offset == part.written:
                         with self._cond:
-                            if part._open and len(digest.part_ids) == done and not digest.failed:
+                            if len(digest.part_ids) != done or digest.failed:
+                                return
+                            if part._open:
                                 part._md5 = md5
                                 part.base = done
+                            elif part.committed_as is not None and part.size == offset:
+                                # it was committed while followed, before the md5 caught
+                                # up: read to its end, so it need not be read again
+                                digest.extend(part.committed_as, md5)
+                                self._cond.notify_all()
                         return
                     end = part.written
                 while offset < end:
