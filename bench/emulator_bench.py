@@ -27,6 +27,12 @@ sink + md5 is the floor of an upload whose md5 is checked.
     python bench/emulator_bench.py --client sdk-async --size-mib 512  # AsyncOpenAI
     python bench/emulator_bench.py --client sdk --parallel 8 --latency 0.1 --bandwidth-mib 20
     python bench/emulator_bench.py --md5-reads --reps 9  # the tail's read-back, no server
+    python bench/emulator_bench.py --client sdk --parallel 8 --latency 0.1 --bandwidth-mib 20 \
+        --layouts uniform,tapered   # the SDK's part layouts, alternated within each rep
+
+``--layouts`` (SDK clients only) runs each rep once per part layout (``_transfer._plan``),
+in turn, and sums up each layout on its own: the uniform one is the layout before
+the tapered tail, so before and after come from one run.
 
 ``--md5-reads`` measures only what ``complete``'s tail costs after the last wave lands:
 seven committed parts (``--part-mib``, from the page cache) hashed into one md5 by the
@@ -121,14 +127,26 @@ def _md5(path: Path) -> str:
     return digest.hexdigest()
 
 
+LAYOUTS = {"uniform": 1, "tapered": 2}
+
+
 def _sdk_upload(
-    base_url: str, path: Path, part_size: int, parallel: int | None, use_async: bool = False
+    base_url: str,
+    path: Path,
+    part_size: int,
+    parallel: int | None,
+    use_async: bool = False,
+    layout: str | None = None,
 ) -> tuple[str, float, float]:
     """``upload_file_chunked`` with this SDK (md5 sent and checked; ``OpenAI``, or
     ``AsyncOpenAI`` when ``use_async``); returns the File id, the seconds of the parts and
     of ``complete`` (last part answered to complete answered, as the SDK's request hooks
     see them)."""
     from openai_uploads import AsyncOpenAI, OpenAI, hookimpl
+    from openai_uploads._transfer import _job
+
+    if layout is not None:  # what new Uploads use: set for the bench, not an option
+        _job.LAYOUT = LAYOUTS[layout]  # type: ignore[misc]
 
     class PartsTimer:
         last_part_end = 0.0
@@ -177,9 +195,10 @@ def run_once(
     faults: dict[str, float] | None = None,
     client: str = "httpx",
     sdk_parallel: int | None = None,
+    layout: str | None = None,
 ) -> dict[str, Any]:
     size = path.stat().st_size
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"layout": layout}
 
     cpu = _server_cpu(pid)
     t = time.perf_counter()
@@ -197,7 +216,7 @@ def run_once(
     if client in ("sdk", "sdk-async"):
         cpu = _server_cpu(pid)
         file_id, out["parts_s"], out["complete_s"] = _sdk_upload(
-            str(http.base_url), path, part_size, sdk_parallel, client == "sdk-async"
+            str(http.base_url), path, part_size, sdk_parallel, client == "sdk-async", layout
         )
         out["upload_cpu"] = _server_cpu(pid) - cpu
     else:
@@ -297,6 +316,39 @@ def md5_reads(part_size: int, reps: int, where: Path | None) -> dict[str, float]
     return {name: median(times[1:]) for name, times in cpu.items()}
 
 
+def _summarize(runs: list[dict[str, Any]], size: int, md5_cpu_per_gib: float) -> dict[str, Any]:
+    """The medians of ``runs``, printed (under their layout's name, if any)."""
+    gib = size / GiB
+    runs_label = runs[0]["layout"]
+    summary = {
+        "sink_cpu_per_gib": median([r["sink_cpu"] / gib for r in runs]),
+        "upload_cpu_per_gib": median([r["upload_cpu"] / gib for r in runs]),
+        "complete_s": median([r["complete_s"] for r in runs]),
+        "parts_s": median([r.get("parts_s", 0.0) for r in runs]),
+        "content_mib_s": median([size / MiB / r["content_s"] for r in runs]),
+        "content_cpu_per_gib": median([r["content_cpu"] / gib for r in runs]),
+    }
+    summary["upload_over_sink"] = summary["upload_cpu_per_gib"] / max(
+        summary["sink_cpu_per_gib"], 1e-9
+    )
+    summary["md5_cpu_per_gib"] = md5_cpu_per_gib
+    summary["upload_over_sink_plus_md5"] = summary["upload_cpu_per_gib"] / max(
+        summary["sink_cpu_per_gib"] + md5_cpu_per_gib, 1e-9
+    )
+    print()
+    if runs_label:
+        print(f"layout {runs_label}:")
+    print(f"emulator CPU, upload + complete (md5): {summary['upload_cpu_per_gib']:.2f} s/GiB")
+    print(f"emulator CPU, raw sink (baseline):     {summary['sink_cpu_per_gib']:.2f} s/GiB")
+    print(f"  ratio upload / sink:                 {summary['upload_over_sink']:.1f}x")
+    print(f"md5 alone, in the bench process:       {md5_cpu_per_gib:.2f} s/GiB")
+    print(f"  ratio upload / (sink + md5):         {summary['upload_over_sink_plus_md5']:.2f}x")
+    print(f"complete latency:                      {summary['complete_s']:.3f} s")
+    print(f"parts phase (create to last part):     {summary['parts_s']:.2f} s")
+    print(f"content download:                      {summary['content_mib_s']:.0f} MiB/s")
+    return summary
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mib", type=int, default=1024, help="file size (default 1024)")
@@ -326,6 +378,11 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--md5-reads", action="store_true", help="only the tail's read-back (no server)"
+    )
+    parser.add_argument(
+        "--layouts",
+        help="SDK part layouts to alternate within each rep, e.g. uniform,tapered "
+        "(default: the SDK's own)",
     )
     parser.add_argument("--label", default="", help="a name for this run in the output")
     parser.add_argument("--json-out", type=Path, help="write every run and the medians here")
@@ -372,7 +429,8 @@ def main(argv: list[str]) -> int:
                 limits=httpx.Limits(max_connections=max(args.parallel or 1, 1)),
             ) as http,
         ):
-            for rep in range(args.reps):
+            layouts = args.layouts.split(",") if args.layouts else [None]
+            for rep, layout in ((r, lay) for r in range(args.reps) for lay in layouts):
                 run = run_once(
                     http,
                     emulator.pid,
@@ -383,43 +441,33 @@ def main(argv: list[str]) -> int:
                     faults,
                     client=args.client,
                     sdk_parallel=args.parallel,
+                    layout=layout,
                 )
                 runs.append(run)
                 gib = size / GiB
                 print(
-                    f"  rep {rep}: sink {run['sink_cpu'] / gib:5.2f} CPU s/GiB; "
+                    f"  rep {rep}{f' {layout}' if layout else ''}: "
+                    f"sink {run['sink_cpu'] / gib:5.2f} CPU s/GiB; "
                     f"upload+complete {run['upload_cpu'] / gib:5.2f} CPU s/GiB "
                     f"(parts {run['parts_s']:.2f} s, complete {run['complete_s']:.3f} s); "
                     f"content {size / MiB / run['content_s']:7.0f} MiB/s",
                     flush=True,
                 )
-    gib = size / GiB
-    summary = {
-        "sink_cpu_per_gib": median([r["sink_cpu"] / gib for r in runs]),
-        "upload_cpu_per_gib": median([r["upload_cpu"] / gib for r in runs]),
-        "complete_s": median([r["complete_s"] for r in runs]),
-        "content_mib_s": median([size / MiB / r["content_s"] for r in runs]),
-        "content_cpu_per_gib": median([r["content_cpu"] / gib for r in runs]),
+    summaries = {
+        str(layout): _summarize([r for r in runs if r["layout"] == layout], size, md5_cpu_per_gib)
+        for layout in layouts
     }
-    summary["upload_over_sink"] = summary["upload_cpu_per_gib"] / max(
-        summary["sink_cpu_per_gib"], 1e-9
-    )
-    summary["md5_cpu_per_gib"] = md5_cpu_per_gib
-    summary["upload_over_sink_plus_md5"] = summary["upload_cpu_per_gib"] / max(
-        summary["sink_cpu_per_gib"] + md5_cpu_per_gib, 1e-9
-    )
-    print()
-    print(f"emulator CPU, upload + complete (md5): {summary['upload_cpu_per_gib']:.2f} s/GiB")
-    print(f"emulator CPU, raw sink (baseline):     {summary['sink_cpu_per_gib']:.2f} s/GiB")
-    print(f"  ratio upload / sink:                 {summary['upload_over_sink']:.1f}x")
-    print(f"md5 alone, in the bench process:       {md5_cpu_per_gib:.2f} s/GiB")
-    print(f"  ratio upload / (sink + md5):         {summary['upload_over_sink_plus_md5']:.2f}x")
-    print(f"complete latency:                      {summary['complete_s']:.3f} s")
-    print(f"content download:                      {summary['content_mib_s']:.0f} MiB/s")
+    summary = summaries[str(layouts[-1])]
     if args.json_out:
         args.json_out.write_text(
             json.dumps(
-                {"machine": machine, "label": args.label, "summary": summary, "runs": runs},
+                {
+                    "machine": machine,
+                    "label": args.label,
+                    "summary": summary,
+                    "by_layout": summaries,
+                    "runs": runs,
+                },
                 indent=2,
             )
         )

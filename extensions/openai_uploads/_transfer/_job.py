@@ -47,7 +47,7 @@ from ._options import (
     TransferOptions,
     capped_timeout,
 )
-from ._plan import DEFAULT_PART_SIZE, ConcurrencyLimit, Part, PartPlan, TransferState
+from ._plan import DEFAULT_PART_SIZE, LAYOUT, ConcurrencyLimit, Part, PartPlan, TransferState
 from ._resume import ResumeState, StateFile
 from ._source import Source, open_source
 
@@ -159,11 +159,16 @@ class Job:
 
     # ------------------------------------------------------------------ set-up
 
-    def reset(self, part_size: int) -> None:
-        """Start over (a fresh Upload): no parts done, new hashers."""
+    def reset(self, part_size: int, layout: int | None = None) -> None:
+        """Start over (a fresh Upload): no parts done, new hashers; ``layout``: a resumed
+        record's (None: the one new Uploads use)."""
         self.stopping = False
         self.generation += 1
-        self.plan = PartPlan(total_bytes=self.source.size, part_size=part_size)
+        self.plan = PartPlan(
+            total_bytes=self.source.size,
+            part_size=part_size,
+            layout=LAYOUT if layout is None else layout,
+        )
         self.state = TransferState(self.plan)
         self.concurrency = ConcurrencyLimit(self.max_in_flight, adaptive=self.opts.adaptive)
         self.upload_id = None
@@ -214,8 +219,8 @@ class Job:
     def find_resumable(self) -> str | None:
         """Load the state file; returns the id of a stale Upload worth cancelling.
 
-        When the record fits this call, the plan switches to its part size and its parts
-        count as done. Blocking (small local file I/O).
+        When the record fits this call, the plan switches to its part size and layout and
+        its parts count as done. Blocking (small local file I/O).
         """
         if self.resume_state is None:
             return None
@@ -228,7 +233,7 @@ class Job:
         )
         record = point.record
         if record is not None:
-            self.reset(record.part_size)
+            self.reset(record.part_size, record.layout)
             self.state.resume(record.parts)
             self.upload_id = record.upload_id
             self.expiry = Expiry.in_seconds(record.seconds_left(time.time()))
@@ -277,6 +282,7 @@ class Job:
                 created_at=created_at,
                 create_sent_at=sent.wall,
                 part_size=self.plan.part_size,
+                layout=self.plan.layout,
                 filename=self.source.filename,
                 mime_type=self.opts.mime_type,
                 purpose=self.opts.purpose,

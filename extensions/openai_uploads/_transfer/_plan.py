@@ -19,6 +19,26 @@ PROGRESS_MIN_INTERVAL = 0.1
 """``BytesSent`` is coalesced: at most one per part every 1 MiB or 100 ms."""
 
 
+LAYOUT_UNIFORM = 1
+"""Every part ``part_size`` bytes, the last one whatever is left (resume records from
+before the layout was recorded)."""
+LAYOUT_TAPERED = 2
+"""Uniform parts, but the bytes of the last :data:`TAPER_PARTS` are sent in halves, then
+quarters (see :class:`PartPlan`)."""
+LAYOUT = LAYOUT_TAPERED
+"""The layout new Uploads use."""
+LAYOUTS = (LAYOUT_UNIFORM, LAYOUT_TAPERED)
+
+TAPER_PARTS = 8
+"""How many of the uniform tiling's last parts the tapered layout splits: the last wave
+at 8 in flight."""
+TAPER_MIN_PART_SIZE = 16 * MiB
+"""Below this ``part_size`` the layout stays uniform (a request costs more than the
+hashing it would save)."""
+TAPER_MIN_PIECE = 4 * MiB
+"""No split makes parts smaller than this."""
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
     """One part of the file: ``number`` is 1-based, ``offset`` and ``size`` in bytes."""
@@ -34,14 +54,33 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class PartPlan:
-    """Tiles ``[0, total_bytes)`` into parts of ``part_size``; the last one may be shorter.
+    """Tiles ``[0, total_bytes)`` into parts of at most ``part_size``, in file order.
 
-    >>> [(p.offset, p.size) for p in PartPlan(total_bytes=10, part_size=4)]
+    The layout is a function of ``(total_bytes, part_size, layout)`` alone (never of the
+    concurrency), so a resumed Upload finds the same parts under the same numbers.
+
+    :data:`LAYOUT_UNIFORM`: parts of ``part_size``; the last one may be shorter.
+
+    >>> [(p.offset, p.size) for p in PartPlan(total_bytes=10, part_size=4, layout=1)]
     [(0, 4), (4, 4), (8, 2)]
+
+    :data:`LAYOUT_TAPERED` (the default): the same, except that the bytes of the uniform
+    tiling's last :data:`TAPER_PARTS` parts are sent as halves (the first half of them)
+    and quarters (the rest), never below :data:`TAPER_MIN_PIECE`; uniform when
+    ``part_size`` is under :data:`TAPER_MIN_PART_SIZE` or the file is one part. The
+    server hashes parts in order as they land, so parts that land side by side wait for
+    the ones before them: what is left to hash when the last byte arrives is about
+    (parts in flight - 1) x the last parts' size. 1 GiB in 64 MiB parts: 8 x 64 MiB,
+    8 x 32 MiB, 16 x 16 MiB (32 parts instead of 16; 144 at most for 8 GB).
     """
 
     total_bytes: int
     part_size: int
+    layout: int = LAYOUT
+    _head: int = field(init=False, repr=False, compare=False)
+    """How many parts of ``part_size`` come before the split tail."""
+    _tail: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    """The offsets of the parts after those, then ``total_bytes``."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.part_size <= MAX_PART_SIZE:
@@ -53,20 +92,43 @@ class PartPlan:
             raise ValueError(
                 f"an Upload holds at most {MAX_UPLOAD_BYTES} bytes (8 GiB), got {self.total_bytes}"
             )
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"unknown part layout {self.layout!r} (known: {LAYOUTS})")
+        uniform = -(-self.total_bytes // self.part_size)
+        head = max(0, uniform - 1)  # the parts of part_size before the tail
+        tail: tuple[int, ...] = (head * self.part_size, self.total_bytes) if uniform else (0,)
+        if self.layout == LAYOUT_TAPERED and self.part_size >= TAPER_MIN_PART_SIZE and uniform >= 2:
+            split = min(uniform, TAPER_PARTS)
+            head = uniform - split
+            offsets: list[int] = []
+            for j in range(split):
+                start = (head + j) * self.part_size
+                size = min(self.part_size, self.total_bytes - start)
+                pieces = max(1, min(2 if j < split // 2 else 4, size // TAPER_MIN_PIECE))
+                offsets.extend(start + k * size // pieces for k in range(pieces))
+            tail = (*offsets, self.total_bytes)
+        object.__setattr__(self, "_head", head)
+        object.__setattr__(self, "_tail", tail)
 
     @property
     def part_count(self) -> int:
-        return -(-self.total_bytes // self.part_size)
+        return self._head + len(self._tail) - 1
 
     def part(self, number: int) -> Part:
         if not 1 <= number <= self.part_count:
             raise IndexError(f"part {number} is outside 1..{self.part_count}")
-        return Part(number, (number - 1) * self.part_size, self.size_of(number))
+        if number <= self._head:
+            return Part(number, (number - 1) * self.part_size, self.part_size)
+        i = number - self._head - 1
+        return Part(number, self._tail[i], self._tail[i + 1] - self._tail[i])
 
     def size_of(self, number: int) -> int:
         """The size of part ``number`` (unchecked, and no :class:`Part` made: progress
         asks for it on every slice sent)."""
-        return min(self.part_size, self.total_bytes - (number - 1) * self.part_size)
+        if number <= self._head:
+            return self.part_size
+        i = number - self._head - 1
+        return self._tail[i + 1] - self._tail[i]
 
     def __iter__(self) -> Iterator[Part]:
         for number in range(1, self.part_count + 1):

@@ -1,17 +1,23 @@
 """The resume state file: a small JSON document rewritten atomically after each part.
 
-Format (version 1)::
+Format (version 2)::
 
     {
-      "version": 1,
+      "version": 2,
       "upload_id": "upload_abc",
       "expires_at": 1732540000, "created_at": 1732536400, "create_sent_at": 1732543600.25,
-      "part_size": 67108864,
+      "part_size": 67108864, "layout": 2,
       "filename": "data.jsonl", "mime_type": "application/jsonl", "purpose": "batch",
       "identity": {"size": 123, "mtime_ns": 1732536400000000000, "fingerprint": "<sha256>"},
       "parts": {"1": "part_abc", "3": "part_def"},
       "create_params": {"metadata": {"team": "ml"}}
     }
+
+``layout`` says how the file was cut into parts (``_plan.LAYOUTS``): a resumed Upload
+keeps the layout its parts were made with. Version 1 files (no ``layout``) used the
+uniform one and resume with it; a layout this version does not know is not resumed (the
+Upload is cancelled and a new one started), and a version 1 reader ignores a version 2
+file rather than resume it with the wrong parts.
 
 ``fingerprint`` is the sha256 of the first and last MiB of the file; ``mtime_ns`` is null
 for in-memory data and file objects. ``parts`` maps finished part numbers to part ids.
@@ -37,12 +43,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._clock import seconds_left_since
+from ._plan import LAYOUT_UNIFORM, LAYOUTS
 from ._source import Identity, Source
 
 log = logging.getLogger(__name__)
 
 STATE_SUFFIX = ".openai-upload.json"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 EXPIRY_MARGIN = 120.0
 """An Upload closer than this to its expiry is not resumed (the rest might not make it)."""
 
@@ -62,6 +70,8 @@ class ResumeRecord:
     """The server's ``created_at`` (None in older files)."""
     create_sent_at: float | None = None
     """``time.time()`` here when ``create`` was sent (None in older files)."""
+    layout: int = LAYOUT_UNIFORM
+    """How the parts were cut (``_plan.LAYOUTS``; uniform in version 1 files)."""
 
     def seconds_left(self, now: float) -> float:
         """How long the Upload has left, ``now`` being this machine's ``time.time()``."""
@@ -82,6 +92,7 @@ class ResumeRecord:
             "created_at": self.created_at,
             "create_sent_at": self.create_sent_at,
             "part_size": self.part_size,
+            "layout": self.layout,
             "filename": self.filename,
             "mime_type": self.mime_type,
             "purpose": self.purpose,
@@ -92,7 +103,8 @@ class ResumeRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ResumeRecord:
-        if data.get("version") != VERSION:
+        version = data.get("version")
+        if version not in READABLE_VERSIONS:
             raise ValueError(f"unknown state file version {data.get('version')!r}")
         ident = data["identity"]
         return cls(
@@ -111,6 +123,7 @@ class ResumeRecord:
             create_params=dict(data.get("create_params") or {}),
             created_at=_float_or_none(data.get("created_at")),
             create_sent_at=_float_or_none(data.get("create_sent_at")),
+            layout=LAYOUT_UNIFORM if version == 1 else int(data["layout"]),
         )
 
     def mismatch(
@@ -127,6 +140,8 @@ class ResumeRecord:
         """Why this record cannot be resumed for these arguments, or None if it can."""
         if identity != self.identity:
             return "the file changed since the interrupted upload"
+        if self.layout not in LAYOUTS:
+            return f"its parts follow part layout {self.layout}, which this version does not know"
         if part_size is not None and part_size != self.part_size:
             return f"part_size changed ({self.part_size} → {part_size})"
         if (filename, mime_type, purpose) != (self.filename, self.mime_type, self.purpose):
@@ -268,6 +283,7 @@ class ResumeState:
         created_at: float,
         create_sent_at: float,
         part_size: int,
+        layout: int,
         filename: str,
         mime_type: str,
         purpose: str,
@@ -281,6 +297,7 @@ class ResumeState:
             created_at=created_at,
             create_sent_at=create_sent_at,
             part_size=part_size,
+            layout=layout,
             filename=filename,
             mime_type=mime_type,
             purpose=purpose,

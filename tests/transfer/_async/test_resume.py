@@ -68,7 +68,8 @@ async def test_state_file_records_the_upload_identity_and_finished_parts(
     server: EmulatorServer, async_client: AsyncOpenAI, data_file: Path
 ) -> None:
     state = await _interrupted_upload(server, async_client, data_file)
-    assert state["version"] == 1
+    assert state["version"] == 2
+    assert state["layout"] == 2
     assert state["upload_id"].startswith("upload_")
     assert state["part_size"] == PART
     assert state["identity"]["size"] == PART * 8 + 1

@@ -65,7 +65,8 @@ def test_state_file_records_the_upload_identity_and_finished_parts(
     server: EmulatorServer, client: OpenAI, data_file: Path
 ) -> None:
     state = _interrupted_upload(server, client, data_file)
-    assert state["version"] == 1
+    assert state["version"] == 2
+    assert state["layout"] == 2
     assert state["upload_id"].startswith("upload_")
     assert state["part_size"] == PART
     assert state["identity"]["size"] == PART * 8 + 1
