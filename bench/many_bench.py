@@ -16,6 +16,11 @@ paths), in a process of its own (``ru_maxrss``).
 
     python bench/many_bench.py                  # 120 x 256 KiB, 10,000 tiny files
     python bench/many_bench.py --files 60 --tiny 0
+    python bench/many_bench.py --before /tmp/tree   # upload_many of another checkout too
+
+With ``--before TREE``, ``upload_many`` also runs from another checkout of the project
+(its ``extensions/`` and ``generated/`` first on ``PYTHONPATH``), in the same run, with
+the same emulator and files: before/after figures for a change.
 """
 
 from __future__ import annotations
@@ -46,7 +51,11 @@ def _paths(spec: dict[str, Any]) -> list[Path]:
 
 
 def _done(elapsed: float, count: int, **extra: Any) -> None:
-    report({"elapsed": elapsed, "files": count, "peak_rss": peak_rss_bytes(), **extra})
+    source = sys.modules.get("openai_uploads")
+    tree = None if source is None else str(Path(str(source.__file__)).parents[2])
+    report(
+        {"elapsed": elapsed, "files": count, "peak_rss": peak_rss_bytes(), "tree": tree, **extra}
+    )
 
 
 def _openai_loop(spec: dict[str, Any]) -> None:
@@ -124,6 +133,14 @@ def _write_files(directory: Path, count: int, size: int) -> None:
         (directory / f"shard-{i:05d}.jsonl").write_bytes((line * (size // len(line) + 1))[:size])
 
 
+def _tree_env(tree: str | Path | None) -> dict[str, str] | None:
+    """The environment that imports the project from checkout ``tree`` (None: this one)."""
+    if tree is None:
+        return None
+    paths = [str(Path(tree, "extensions")), str(Path(tree, "generated"))]
+    return {"PYTHONPATH": os.pathsep.join([*paths, os.environ.get("PYTHONPATH", "")])}
+
+
 def main(argv: list[str]) -> int:
     if worker_main(argv, {k: v for k, v in WORKERS.items()}):
         return 0
@@ -134,6 +151,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--threads", type=int, default=16, help="the hand-written pool's size")
     parser.add_argument("--tiny", type=int, default=10_000, help="files for the RSS run (0: none)")
     parser.add_argument("--json-out", type=Path, default=None)
+    parser.add_argument(
+        "--before", type=Path, default=None, help="another checkout to run upload_many from too"
+    )
     args = parser.parse_args(argv)
 
     from openai_uploads.emulator import EmulatorProcess, FaultConfig
@@ -145,7 +165,10 @@ def main(argv: list[str]) -> int:
         f"(100 ms per request, 20 MiB/s per connection)",
         flush=True,
     )
-    out: dict[str, Any] = {"machine": machine, "args": vars(args) | {"json_out": None}}
+    out: dict[str, Any] = {
+        "machine": machine,
+        "args": vars(args) | {"json_out": None, "before": str(args.before)},
+    }
     with tempfile.TemporaryDirectory(prefix="many-bench-") as tmp:
         data = Path(tmp) / "files"
         _write_files(data, args.files, args.size_kib * 1024)
@@ -158,9 +181,13 @@ def main(argv: list[str]) -> int:
                 "many-sync": {"kind": "many-sync", "concurrency": args.concurrency},
                 "many-async": {"kind": "many-async", "concurrency": args.concurrency},
             }
+            if args.before is not None:
+                runs["before-sync"] = runs["many-sync"] | {"tree": str(args.before)}
+                runs["before-async"] = runs["many-async"] | {"tree": str(args.before)}
+            many = [name for name in runs if name.startswith(("many-", "before-"))]
             results: dict[str, dict[str, Any]] = {}
             for name, spec in runs.items():
-                result = run_worker(__file__, base | spec)
+                result = run_worker(__file__, base | spec, env=_tree_env(spec.get("tree")))
                 results[name] = result
                 if "error" in result:
                     print(f"  {name:<12} FAILED {result['error']}", flush=True)
@@ -173,7 +200,7 @@ def main(argv: list[str]) -> int:
                 )
             baseline = results["openai-loop"].get("files_s")
             pool = results[f"pool-{args.threads}"].get("files_s")
-            for name in ("many-sync", "many-async"):
+            for name in many:
                 rate = results[name].get("files_s")
                 if rate and baseline and pool:
                     ratio = rate / baseline
@@ -187,22 +214,24 @@ def main(argv: list[str]) -> int:
                 tiny = Path(tmp) / "tiny"
                 _write_files(tiny, args.tiny, 64)
                 emulator.set_faults(FaultConfig())
-                spec = {
-                    "kind": "many-sync",
-                    "concurrency": args.concurrency,
-                    "base_url": emulator.base_url,
-                    "dir": str(tiny),
-                }
-                result = run_worker(__file__, spec)
-                out["tiny"] = result
-                if "error" in result:
-                    print(f"  tiny: FAILED {result['error']}")
-                else:
+                trees = {"tiny": None} | ({} if args.before is None else {"before": args.before})
+                for label, tree in trees.items():
+                    spec = {
+                        "kind": "many-sync",
+                        "concurrency": args.concurrency,
+                        "base_url": emulator.base_url,
+                        "dir": str(tiny),
+                    }
+                    result = run_worker(__file__, spec, env=_tree_env(tree))
+                    out[label if label == "tiny" else "tiny-before"] = result
+                    if "error" in result:
+                        print(f"  {label}: FAILED {result['error']}")
+                        continue
                     rss = result["peak_rss"]
                     verdict = "meets" if rss <= RSS_TARGET else "MISSES"
                     print(
-                        f"  {args.tiny} tiny files (loopback): peak RSS {rss / MiB:.0f} MiB "
-                        f"({verdict} <= {RSS_TARGET // MiB} MiB), "
+                        f"  {args.tiny} tiny files (loopback{', before' if tree else ''}): "
+                        f"peak RSS {rss / MiB:.0f} MiB ({verdict} <= {RSS_TARGET // MiB} MiB), "
                         f"{result['files'] / result['elapsed']:.0f} files/s"
                     )
     if args.json_out is not None:

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
+import ssl
 import weakref
 from collections.abc import AsyncGenerator
 from typing import Any
 
+import httpcore
 import httpx
+from httpcore._utils import is_socket_readable  # what httpcore itself asks of a socket
 
 from ._config import DEFAULT_TIMEOUT
 from ._deadline import deadline_transport, environment_mounts
@@ -61,6 +65,91 @@ class DefaultAsyncHttpxClient(httpx.AsyncClient):
         super().__init__(**_sdk_defaults(kwargs))
 
 
+class _IdleCheckedStream(httpcore.AsyncNetworkStream):
+    """A socket whose "is it readable?" costs one ``poll``.
+
+    httpcore asks it of every idle connection each time a request joins or leaves the
+    pool; anyio's answer builds the socket's whole attribute map (a ``getpeername`` and a
+    dict of closures) every time, so with many requests and connections in flight
+    (``upload_many``) the pool's bookkeeping took more CPU than the requests. The socket
+    is looked up once here; everything else is the inner stream's.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket: socket.socket | None = None
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+    ) -> httpcore.AsyncNetworkStream:
+        return _IdleCheckedStream(
+            await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        if info != "is_readable":
+            return self._inner.get_extra_info(info)
+        if self._socket is None:
+            self._socket = self._inner.get_extra_info("socket")
+            if self._socket is None:  # not a socket stream: ask it each time
+                return self._inner.get_extra_info(info)
+        return is_socket_readable(self._socket)
+
+
+class _IdleCheckedBackend(httpcore.AsyncNetworkBackend):
+    """Opens :class:`_IdleCheckedStream` sockets through another backend."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+        self._inner = inner
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _IdleCheckedStream(stream)
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        socket_options: Any = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_unix_socket(path, timeout, socket_options)
+        return _IdleCheckedStream(stream)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _check_idle_cheaply(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """``client`` with its transports' sockets opened as :class:`_IdleCheckedStream`
+    (should a future httpx lay its pools out differently, they are left as they are)."""
+    transports = [client._transport, *client._mounts.values()]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if pool is not None and isinstance(backend, httpcore.AsyncNetworkBackend):
+            pool._network_backend = _IdleCheckedBackend(backend)
+    return client
+
+
 class AsyncHTTPPool:
     """The connection pool of an :class:`~openai_uploads.AsyncOpenAI`, one per event loop.
 
@@ -88,7 +177,7 @@ class AsyncHTTPPool:
         self._closer: AsyncGenerator[None, None] | None = None
 
     def _new(self) -> httpx.AsyncClient:
-        return DefaultAsyncHttpxClient(timeout=self._timeout)
+        return _check_idle_cheaply(DefaultAsyncHttpxClient(timeout=self._timeout))
 
     @property
     def is_closed(self) -> bool:
