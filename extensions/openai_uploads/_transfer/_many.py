@@ -18,13 +18,16 @@ resuming, with a manifest) within :data:`STOP_GRACE` seconds.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
+import weakref
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .._models import set_request_id
 from .._plugins import PluginHost
 from .._types import Upload
 from .._units import guess_mime_type
@@ -48,23 +51,36 @@ STOP_GRACE = 4.5
 bounded at 4 s) before they are cut off: Ctrl-C returns within 5 s."""
 
 
+def _no_upload() -> Upload | None:
+    return None
+
+
 class BatchStopped(BaseException):
     """Thrown into each file's transfer when its batch stops (not an ``Exception``: no
     retry or ``except Exception`` of the engine takes it for a failure of its own)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+_NO_REQUEST_ID = object()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class UploadResult:
-    """The outcome of one file of ``upload_many``: the completed Upload, or the error."""
+    """The outcome of one file of ``upload_many``: the completed Upload, or the error.
+
+    The Upload is kept as its JSON (a few hundred bytes, where the model with its
+    bookkeeping takes several KiB: 10,000 results held tens of MiB) and built again when
+    :attr:`upload` is read; while the caller holds it, reading it again gives the same
+    object."""
 
     index: int
     """The file's 0-based position in the input."""
     name: str
     """The path as given, or the name of a ``(name, data)`` pair or a file object."""
     path: str | None
-    """The path, when the file was given as one."""
-    upload: Upload | None = None
-    """The completed Upload (None when it failed, or when ``skipped``)."""
+    if TYPE_CHECKING:  # read as the property below; built from ``upload=``
+        upload: Upload | None = None
+    else:
+        upload: InitVar[Upload | None] = None
     file_id: str | None = None
     """The File's id (also for a file the manifest names as uploaded already)."""
     bytes: int | None = None
@@ -73,11 +89,65 @@ class UploadResult:
     """Why the file failed: the typed error ``upload_file_chunked`` would have raised."""
     skipped: bool = False
     """The manifest names this very file as uploaded already: nothing was sent."""
+    _stored: tuple[str, object] | None = field(default=None, init=False)
+    _built: Callable[[], Upload | None] = field(default=_no_upload, init=False)
+
+    def __post_init__(self, upload: Upload | None) -> None:  # type: ignore[override]
+        if upload is None:
+            return
+        stored = (upload.to_json(indent=None), getattr(upload, "_request_id", _NO_REQUEST_ID))
+        object.__setattr__(self, "_stored", stored)
+        object.__setattr__(self, "_built", weakref.ref(upload))
+
+    def _upload(self) -> Upload | None:
+        built = self._built()
+        if built is not None or self._stored is None:
+            return built
+        text, request_id = self._stored
+        built = Upload.from_dict(json.loads(text))
+        if request_id is not _NO_REQUEST_ID:
+            set_request_id(built, request_id)  # type: ignore[arg-type]
+        object.__setattr__(self, "_built", weakref.ref(built))
+        return built
 
     @property
     def ok(self) -> bool:
         """True when the file is on the server (uploaded now or before)."""
         return self.error is None
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.index,
+            self.name,
+            self.path,
+            self._upload(),
+            self.file_id,
+            self.bytes,
+            self.error,
+            self.skipped,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, UploadResult)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        names = ("index", "name", "path", "upload", "file_id", "bytes", "error", "skipped")
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True))
+        return f"{type(self).__name__}({shown})"
+
+
+def _result_upload(result: UploadResult) -> Upload | None:
+    return result._upload()
+
+
+UploadResult.upload = property(  # type: ignore[assignment,misc]
+    _result_upload, doc="The completed Upload (None when it failed, or when ``skipped``)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +327,11 @@ class Batch:
             upload_id=str(result.upload.id),
         )
 
+    def stats(self, item: FileItem) -> bool:
+        """Whether :meth:`check_done` and :meth:`save` do file I/O for ``item`` (only
+        with a manifest, for a path)."""
+        return self.manifest is not None and item.path is not None
+
     def save(self, item: FileItem, result: UploadResult) -> None:
         """Append the file's record to the manifest. Blocking."""
         record = self.manifest_record(item, result)
@@ -314,7 +389,8 @@ def many_flow(batch: Batch) -> Generator[ManyAction, Any, list[UploadResult]]:
             if isinstance(item, UploadResult):
                 batch.record(item)
                 continue
-            checked = yield Blocking(partial(batch.check_done, item), offload=item.path is not None)
+            # Without a manifest nothing is read: no thread for it.
+            checked = yield Blocking(partial(batch.check_done, item), offload=batch.stats(item))
             if isinstance(checked, UploadResult):
                 batch.record(checked)
                 continue
@@ -333,7 +409,7 @@ def many_flow(batch: Batch) -> Generator[ManyAction, Any, list[UploadResult]]:
             item = running.pop(index)
             result = batch.outcome(item, outcome)
             batch.record(result)
-            yield Blocking(partial(batch.save, item, result), shielded=True)
+            yield Blocking(partial(batch.save, item, result), batch.stats(item), shielded=True)
         raise
     finally:
         if batch.manifest is not None:
@@ -351,7 +427,7 @@ def _reap(
     for index, outcome in ended:
         item = running.pop(index)
         result = batch.outcome(item, outcome)
-        yield Blocking(partial(batch.save, item, result))
+        yield Blocking(partial(batch.save, item, result), batch.stats(item))
         batch.record(result)
         if result.error is not None and batch.fail_fast:
             raise result.error
