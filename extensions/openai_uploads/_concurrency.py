@@ -208,6 +208,12 @@ class AsyncWorkers:
         self._threads.add(key)
         self.start(key, partial(anyio.to_thread.run_sync, func, abandon_on_cancel=True))
 
+    def start_here(self, key: int, func: Callable[[], object]) -> None:
+        """Run ``func()`` now, in this thread (a job too small for a thread of its own);
+        its result or exception is reported as any job's."""
+        self._done.append((key, _call(func)))
+        self._ended.set()
+
     async def _run(
         self, key: int, scope: anyio.CancelScope, func: Callable[[], Awaitable[object]]
     ) -> None:
@@ -308,6 +314,12 @@ class Workers:
         self._futures[future] = key
         self._threads.add(future)
 
+    def start_here(self, key: int, func: Callable[[], object]) -> None:
+        """Run ``func()`` now, in this thread (see :meth:`AsyncWorkers.start_here`)."""
+        future: Future[object] = Future()
+        future.set_result(_call(func))
+        self._futures[future] = key
+
     def wait(self, seconds: float | None) -> Done:
         """What ended, after waiting up to ``seconds`` (None: no limit; 0: not at all),
         at most :data:`POLL_INTERVAL`, for something to end."""
@@ -377,6 +389,14 @@ class Slots:
             yield
         finally:
             self._semaphore.release()
+
+
+def _call(func: Callable[[], object]) -> object:
+    """``func()``'s result, or the exception it raised."""
+    try:
+        return func()
+    except BaseException as exc:
+        return exc
 
 
 def _outcome(future: Future[object]) -> object:

@@ -74,6 +74,11 @@ class Shared:
         return self.slots is not None
 
 
+INLINE_DIGEST_BYTES = 512 * 1024
+"""A file this small has its digests computed right where the flow runs, as the
+transfer starts, not in a worker thread beside the parts: one page-cache read and an md5
+of it cost less than handing them to a thread (``upload_many`` of small files)."""
+
 ALONE = Shared()
 """A call of its own: nothing shared."""
 
@@ -91,8 +96,9 @@ def run_transfer(
     flow = upload_flow(job)
     # The flow's exception leaves after the workers are closed, so that it is not
     # wrapped in an exception group.
+    small = job.source.size <= INLINE_DIGEST_BYTES
     with Workers(job.max_in_flight + 1) as workers:
-        carry_out = partial(_carry_out, client, workers, shared)
+        carry_out = partial(_carry_out, client, workers, shared, small)
         upload, error = drive_flow(flow, carry_out)
     if error is not None:
         raise error
@@ -139,7 +145,9 @@ def _send_part(client: OpenAI, action: StartPart, shared: Shared, began: Callabl
     return _execute(client, action.call, shared)
 
 
-def _carry_out(client: OpenAI, workers: Workers, shared: Shared, action: Action) -> Any:
+def _carry_out(
+    client: OpenAI, workers: Workers, shared: Shared, small: bool, action: Action
+) -> Any:
     # New work, when the batch stops: stopped here, after what recorded the last
     # outcome (the Upload's id included), so that the clean-up knows what to cancel.
     if _new_work(action) and (stopped := shared.stopped()) is not None:
@@ -163,7 +171,10 @@ def _carry_out(client: OpenAI, workers: Workers, shared: Shared, action: Action)
         with shield(True):
             return workers.cancel(action.landing, action.grace, action.stop_grace)
     if isinstance(action, StartHashing):
-        workers.start_thread(HASHING, action.read)
+        if small:  # read and hashed in well under a millisecond: no thread for it
+            workers.start_here(HASHING, action.read)
+        else:
+            workers.start_thread(HASHING, action.read)
         return None
     raise TypeError(f"not an upload action: {action!r}")
 
