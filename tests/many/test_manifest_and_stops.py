@@ -55,6 +55,21 @@ def test_a_second_run_with_the_manifest_sends_nothing_again(
     assert server.requests() == []
 
 
+def test_a_state_file_torn_by_a_killed_run_is_cleared_by_the_next_run(
+    client: OpenAI, tmp_path: Path
+) -> None:
+    """A run killed while saving a state file leaves its temporary file behind; the next
+    run with the manifest removes it, and the state directory with it once empty."""
+    paths = jsonl_files(tmp_path / "data", 2)
+    manifest = tmp_path / "sent.jsonl"
+    state_dir = Path(str(manifest) + ".parts")
+    state_dir.mkdir()
+    (state_dir / ".openai-upload-k1ll3d.tmp").write_text('{"version": 2, "upl')
+    results = client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    assert all(r.ok for r in results)
+    assert not state_dir.exists()
+
+
 def test_a_file_changed_since_the_manifest_is_sent_again(
     client: OpenAI, server: EmulatorServer, tmp_path: Path
 ) -> None:

@@ -18,12 +18,15 @@ identity to find again, and are sent on every run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 from dataclasses import asdict, dataclass
 from typing import IO, Any
+
+from ._resume import TEMP_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +88,12 @@ class Manifest:
         self._file: IO[bytes] | None = None
 
     def load(self) -> int:
-        """Read the records written so far; returns how many. Blocking."""
+        """Read the records written so far; returns how many. Blocking.
+
+        Also removes what a run killed while saving a state file left in the state
+        directory (a temporary file never renamed into place): one run uses a manifest
+        at a time, so any such file is a dead run's."""
+        self._remove_torn_state_files()
         try:
             with open(self.path, "rb") as f:
                 lines = f.read().split(b"\n")
@@ -102,6 +110,16 @@ class Manifest:
                 continue
             self._done[record.path] = record
         return len(self._done)
+
+    def _remove_torn_state_files(self) -> None:
+        try:
+            names = os.listdir(self.state_dir)
+        except OSError:
+            return
+        for name in names:
+            if name.startswith(TEMP_PREFIX) and name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(self.state_dir, name))
 
     def done(self, identity: FileIdentity, purpose: str) -> ManifestRecord | None:
         """The record of this very file uploaded for ``purpose``, if there is one."""

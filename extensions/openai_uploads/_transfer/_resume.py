@@ -46,6 +46,9 @@ from ._clock import seconds_left_since
 from ._plan import LAYOUT_UNIFORM, LAYOUTS
 from ._source import Identity, Source
 
+TEMP_PREFIX = ".openai-upload-"
+"""The name a state file is written under before it is renamed into place."""
+
 log = logging.getLogger(__name__)
 
 STATE_SUFFIX = ".openai-upload.json"
@@ -188,7 +191,7 @@ class StateFile:
 
     def save(self, record: ResumeRecord) -> None:
         directory = os.path.dirname(os.path.abspath(self.path))
-        fd, tmp = tempfile.mkstemp(prefix=".openai-upload-", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump(record.to_json(), f, separators=(",", ":"))
