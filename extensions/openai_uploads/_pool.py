@@ -14,16 +14,21 @@ import contextlib
 import socket
 import ssl
 import weakref
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 import httpcore
 import httpx
-from httpcore._utils import is_socket_readable  # what httpcore itself asks of a socket
 
 from ._config import DEFAULT_TIMEOUT
 from ._deadline import deadline_transport, environment_mounts
 from ._response import HTTPX_ERRORS
+
+is_socket_readable: Callable[[socket.socket | None], bool] | None
+try:  # what httpcore itself asks of a socket; a private helper, so only if it is there
+    from httpcore._utils import is_socket_readable
+except ImportError:  # pragma: no cover - another httpcore: the pools stay as they are
+    is_socket_readable = None
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -105,6 +110,7 @@ class _IdleCheckedStream(httpcore.AsyncNetworkStream):
             self._socket = self._inner.get_extra_info("socket")
             if self._socket is None:  # not a socket stream: ask it each time
                 return self._inner.get_extra_info(info)
+        assert is_socket_readable is not None  # streams are wrapped only when it is
         return is_socket_readable(self._socket)
 
 
@@ -141,7 +147,10 @@ class _IdleCheckedBackend(httpcore.AsyncNetworkBackend):
 def _check_idle_cheaply(client: httpx.AsyncClient) -> httpx.AsyncClient:
     """``client`` with its transports' sockets opened as :class:`_IdleCheckedStream`
     (should a future httpx lay its pools out differently, they are left as they are)."""
-    transports = [client._transport, *client._mounts.values()]
+    if is_socket_readable is None:
+        return client
+    mounts = getattr(client, "_mounts", {})
+    transports = [getattr(client, "_transport", None), *mounts.values()]
     for transport in transports:
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
