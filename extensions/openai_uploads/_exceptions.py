@@ -15,32 +15,6 @@ from typing import Any, Literal
 
 import httpx
 
-__all__ = [
-    "OpenAIError",
-    "APIError",
-    "APIStatusError",
-    "APIResponseValidationError",
-    "APIConnectionError",
-    "APITimeoutError",
-    "BadRequestError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "ConflictError",
-    "UnprocessableEntityError",
-    "RateLimitError",
-    "InternalServerError",
-    "PluginError",
-    "UploadError",
-    "ChecksumMismatchError",
-    "UploadVetoedError",
-    "UploadExpiredError",
-    "UploadCompletionError",
-    "FileChangedError",
-    "MissingFileError",
-    "FileTooLargeError",
-]
-
 
 class OpenAIError(Exception):
     """The base of every exception this package raises on purpose.

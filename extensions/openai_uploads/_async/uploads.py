@@ -21,7 +21,7 @@ from .._params import spec_method
 from .._resource import AsyncAPIResource, request_options
 from .._transfer._bandwidth import TokenBucket, check_bandwidth
 from .._transfer._manifest import Manifest
-from .._transfer._many import UploadResult
+from .._transfer._many import Batch, UploadResult
 from .._transfer._options import TransferOptions
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
 from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
@@ -373,8 +373,8 @@ class AsyncUploads(AsyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return await arun_many(
-            client,
+        batch = Batch(
+            client.plugins,
             files,
             template,
             mime_type=mime_type,
@@ -384,6 +384,7 @@ class AsyncUploads(AsyncAPIResource):
             manifest=None if manifest is None else Manifest(manifest),
             on_result=on_result,
         )
+        return await arun_many(client, batch)
 
 
 class AsyncUploadsWithRawResponse:

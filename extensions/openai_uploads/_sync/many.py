@@ -10,14 +10,12 @@ bucket.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .._concurrency import Slots, Workers, shield
 from .._transfer._bandwidth import TokenBucket
 from .._transfer._flow import Blocking, CancelParts, WaitParts
-from .._transfer._manifest import Manifest
 from .._transfer._many import Batch, FileItem, ManyAction, StartFile, UploadResult, many_flow
 from .._transfer._options import TransferOptions
 from .._types import Upload
@@ -29,32 +27,11 @@ if TYPE_CHECKING:
 __all__ = ["run_many"]
 
 
-def run_many(
-    client: OpenAI,
-    files: Iterable[object],
-    template: TransferOptions,
-    *,
-    mime_type: str | None,
-    max_concurrency: int,
-    max_bandwidth: int | None,
-    fail_fast: bool,
-    manifest: Manifest | None,
-    on_result: Callable[[UploadResult], None] | None,
-) -> list[UploadResult]:
-    """Upload every file of ``files``; the results in input order."""
-    batch = Batch(
-        client.plugins,
-        files,
-        template,
-        mime_type=mime_type,
-        max_concurrency=max_concurrency,
-        max_bandwidth=max_bandwidth,
-        fail_fast=fail_fast,
-        manifest=manifest,
-        on_result=on_result,
-    )
+def run_many(client: OpenAI, batch: Batch) -> list[UploadResult]:
+    """Upload every file of ``batch``; the results in input order."""
+    max_bandwidth = batch.max_bandwidth
     shared = Shared(
-        slots=Slots(max_concurrency, batch.stopped),
+        slots=Slots(batch.max_concurrency, batch.stopped),
         bucket=None if max_bandwidth is None else TokenBucket(max_bandwidth),
         stopped=batch.stopped,
     )

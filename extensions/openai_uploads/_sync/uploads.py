@@ -17,7 +17,7 @@ from .._params import spec_method
 from .._resource import SyncAPIResource, request_options
 from .._transfer._bandwidth import TokenBucket, check_bandwidth
 from .._transfer._manifest import Manifest
-from .._transfer._many import UploadResult
+from .._transfer._many import Batch, UploadResult
 from .._transfer._options import TransferOptions
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
 from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
@@ -369,8 +369,8 @@ class Uploads(SyncAPIResource):
             extra_body=extra_body,
             timeout=timeout,
         )
-        return run_many(
-            client,
+        batch = Batch(
+            client.plugins,
             files,
             template,
             mime_type=mime_type,
@@ -380,6 +380,7 @@ class Uploads(SyncAPIResource):
             manifest=None if manifest is None else Manifest(manifest),
             on_result=on_result,
         )
+        return run_many(client, batch)
 
 
 class AsyncUploadsWithRawResponse:
