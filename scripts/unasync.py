@@ -92,6 +92,7 @@ NAMES: dict[str, str] = {
     "arun_stoppable": "run_stoppable",
     "ashield": "shield",
     "ainterrupted": "interrupted",
+    "aloop_header": "loop_header",
     "AsyncWorkers": "Workers",
     "AsyncSlots": "Slots",
     "arun_many": "run_many",

@@ -57,6 +57,8 @@ from ._credentials import (
 from ._deadline import total_timeout
 from ._exceptions import APIConnectionError, APIResponseValidationError, OpenAIError
 from ._part_body import needs_random_boundary, random_boundary
+from ._platform import ASYNC_HEADER, READ_TIMEOUT_HEADER, platform_headers
+from ._platform import RETRY_COUNT_HEADER as PLATFORM_RETRY_COUNT_HEADER
 from ._plugins import PluginHost
 from ._pool import DEFAULT_LIMITS, AsyncHTTPPool, HTTPPool
 from ._response import (
@@ -108,6 +110,17 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRY_COUNT_HEADER = "x-retry-count"
+
+
+def merge_headers(*layers: Mapping[str, str]) -> dict[str, str]:
+    """The headers of ``layers``, a later layer's replacing an earlier's of the same name
+    in any case (``X-Stainless-Lang`` replaces ``x-stainless-lang``)."""
+    merged: dict[str, tuple[str, str]] = {}
+    for layer in layers:
+        for name, value in layer.items():
+            merged[name.lower()] = (name, value)
+    return dict(merged.values())
+
 
 GENERATED_REQUEST_KEYS = frozenset(
     {"method", "url", "headers", "params", "cookies", "json", "data", "content", "files"}
@@ -230,14 +243,19 @@ class BaseClient:
         headers = {
             "Accept": "application/json",
             "User-Agent": f"openai-uploads/{__version__}",
+            **platform_headers(__version__),
+            ASYNC_HEADER: self._loop_header(),
             **self._options.credential.headers(),
         }
         if self.organization is not None:
             headers["OpenAI-Organization"] = self.organization
         if self.project is not None:
             headers["OpenAI-Project"] = self.project
-        headers.update(self._options.default_headers)
-        return headers
+        return merge_headers(headers, self._options.default_headers)
+
+    def _loop_header(self) -> str:
+        """This client's ``X-Stainless-Async`` (the sync and the async client differ)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         # Never the key: reprs end up in logs and tracebacks.
@@ -304,9 +322,14 @@ class BaseClient:
         if auth:
             headers.update(auth)
         headers.update(kwargs.get("headers") or {})
-        headers[RETRY_COUNT_HEADER] = str(attempt)
+        headers[RETRY_COUNT_HEADER] = headers[PLATFORM_RETRY_COUNT_HEADER] = str(attempt)
+        given = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        timeout = as_timeout(given)
+        read = timeout.read if isinstance(timeout, httpx.Timeout) else given  # 600, not 600.0
+        if read is not None:
+            headers[READ_TIMEOUT_HEADER] = str(read)
         if options.extra_headers:
-            headers.update(options.extra_headers)
+            headers = merge_headers(headers, options.extra_headers)
         json_body = kwargs.get("json")
         files = kwargs.get("files")
         data = kwargs.get("data")
@@ -330,7 +353,6 @@ class BaseClient:
         params: dict[str, Any] = {**self._default_query, **(kwargs.get("params") or {})}
         if options.extra_query:
             params.update(options.extra_query)
-        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         return self._http.build_request(
             kwargs["method"].upper(),
             self._prepare_url(kwargs["url"]),
@@ -341,7 +363,7 @@ class BaseClient:
             json=json_body,
             data=form,
             files=files,
-            timeout=as_timeout(timeout),
+            timeout=timeout,
         )
 
     def _parse(self, call: APICall[T], response: httpx.Response) -> T:

@@ -20,18 +20,22 @@ from typing import Any, Self, TypeVar, TypeVarTuple
 import anyio
 import anyio.to_thread
 
+from ._platform import async_library
+
 __all__ = [
     "AsyncSlots",
     "AsyncWorkers",
     "Slots",
     "Workers",
     "ainterrupted",
+    "aloop_header",
     "aresolve",
     "arun_blocking",
     "arun_stoppable",
     "ashield",
     "asleep",
     "interrupted",
+    "loop_header",
     "resolve",
     "run_blocking",
     "run_stoppable",
@@ -41,6 +45,16 @@ __all__ = [
 
 T = TypeVar("T")
 Ts = TypeVarTuple("Ts")
+
+
+def aloop_header() -> str:
+    """An async client's ``X-Stainless-Async``: ``async:`` and the running loop's library."""
+    return f"async:{async_library()}"
+
+
+def loop_header() -> str:
+    """The sync client's ``X-Stainless-Async``."""
+    return "false"
 
 
 async def asleep(seconds: float) -> None:

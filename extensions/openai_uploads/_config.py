@@ -45,7 +45,7 @@ __all__ = [
     "openai_credential",
 ]
 
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx.Timeout(600, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 HTTPX_DEFAULT_TIMEOUT = httpx.Timeout(5.0)
 

@@ -14,7 +14,7 @@ import httpx
 
 from .._base_client import BaseClient, LowLevelOptions
 from .._calls import APICall, Authorize, Outcome, Read, Send, Sleep, TimeoutTypes
-from .._concurrency import aresolve, asleep
+from .._concurrency import aloop_header, aresolve, asleep
 from .._config import DEFAULT_MAX_RETRIES, ClientChanges, constructor_args
 from .._credentials import AsyncApiKey, mask_credentials
 from .._deadline import DeadlineExceeded, DeadlineStream, adeadline, total_timeout
@@ -110,6 +110,9 @@ class AsyncOpenAI(BaseClient):
         strict_response_validation: bool = False,
     ) -> None:
         self._configure(constructor_args(locals()), None)
+
+    def _loop_header(self) -> str:
+        return aloop_header()
 
     def copy(self, **changes: Unpack[ClientChanges[httpx.AsyncClient, AsyncApiKey]]) -> Self:
         """A client with some options changed; the rest are this one's. It shares this

@@ -15,7 +15,7 @@ import httpx
 
 from .._base_client import BaseClient, LowLevelOptions
 from .._calls import APICall, Authorize, Outcome, Read, Send, Sleep, TimeoutTypes
-from .._concurrency import resolve, sleep
+from .._concurrency import loop_header, resolve, sleep
 from .._config import DEFAULT_MAX_RETRIES, ClientChanges, constructor_args
 from .._credentials import ApiKey, mask_credentials
 from .._deadline import DeadlineExceeded, DeadlineStream, deadline, total_timeout
@@ -111,6 +111,9 @@ class OpenAI(BaseClient):
         strict_response_validation: bool = False,
     ) -> None:
         self._configure(constructor_args(locals()), None)
+
+    def _loop_header(self) -> str:
+        return loop_header()
 
     def copy(self, **changes: Unpack[ClientChanges[httpx.Client, ApiKey]]) -> Self:
         """A client with some options changed; the rest are this one's. It shares this
