@@ -181,6 +181,11 @@ def delete_file_call(
 
 DOWNLOAD_CHUNK = 1024 * 1024
 
+FILE_DONE_STATES = frozenset({"processed", "error", "deleted"})
+"""The File statuses ``files.wait_for_processing`` stops at."""
+
+RETRIEVE_CONTENT_DEPRECATED = "The `.content()` method should be used instead"
+
 
 class Writable(Protocol):
     """Anything with ``write(bytes)``: a binary file, or e.g. a hashing sink."""

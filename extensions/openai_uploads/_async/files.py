@@ -9,6 +9,8 @@ and create one in a single request."""
 from __future__ import annotations
 
 import os
+import time
+import warnings
 from collections.abc import AsyncIterator, Mapping
 from functools import cached_property, partial
 from typing import Unpack
@@ -30,10 +32,12 @@ from .._base_client import (
     aiter_body,
     make_transport_error,
 )
-from .._concurrency import arun_blocking, arun_stoppable
+from .._concurrency import arun_blocking, arun_stoppable, asleep
 from .._exceptions import APIResponseValidationError
 from .._files_core import (
     DOWNLOAD_CHUNK,
+    FILE_DONE_STATES,
+    RETRIEVE_CONTENT_DEPRECATED,
     FileInput,
     Replacement,
     Writable,
@@ -167,6 +171,50 @@ class AsyncFiles(AsyncAPIResource):
         )
 
     @spec_method("downloadFile")
+    async def retrieve_content(
+        self,
+        file_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DownloadFileParams],
+    ) -> str:
+        """Deprecated (a :class:`DeprecationWarning`): the File's content as text; use
+        :meth:`content` (``.text``), which also gives the bytes. Read like
+        :meth:`content`: within the attempt and only up to the File's size."""
+        warnings.warn(RETRIEVE_CONTENT_DEPRECATED, DeprecationWarning, stacklevel=2)
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
+        size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
+        query = split_params("downloadFile", params).query
+        call = content_file_call(file_id, options, size_options, query)
+        return await amake_request(self._client, then(call, lambda content: content.text))
+
+    async def wait_for_processing(
+        self, id: str, *, poll_interval: float = 5.0, max_wait_seconds: float = 30 * 60
+    ) -> FileObject:
+        """Retrieve the File every ``poll_interval`` seconds until its ``status`` is
+        ``processed``, ``error`` or ``deleted``, and return it; a ``RuntimeError`` when it
+        is still being processed after ``max_wait_seconds``.
+
+        Example::
+
+            file = await client.files.wait_for_processing(file.id, poll_interval=1)
+        """
+        started = time.monotonic()
+        file = await self.retrieve(id)
+        while file.status not in FILE_DONE_STATES:
+            await asleep(poll_interval)
+            file = await self.retrieve(id)
+            if time.monotonic() - started > max_wait_seconds:
+                raise RuntimeError(
+                    f"Giving up on waiting for file {id} to finish processing after "
+                    f"{max_wait_seconds} seconds."
+                )
+        return file
+
+    @spec_method("downloadFile")
     async def download(
         self,
         file_id: str,
@@ -286,6 +334,7 @@ class AsyncFilesWithRawResponse:
         self.list = ato_raw_response(files.list)
         self.retrieve = ato_raw_response(files.retrieve)
         self.content = ato_raw_response(files.content)
+        self.retrieve_content = ato_raw_response(files.retrieve_content)
         self.delete = ato_raw_response(files.delete)
         self.create = ato_raw_response(files.create)
 
@@ -298,6 +347,7 @@ class AsyncFilesWithStreamingResponse:
         self.list = ato_streamed_response(files.list)
         self.retrieve = ato_streamed_response(files.retrieve)
         self.content = ato_streamed_response(files.content)
+        self.retrieve_content = ato_streamed_response(files.retrieve_content)
         self.delete = ato_streamed_response(files.delete)
         self.create = ato_streamed_response(files.create)
 

@@ -5,6 +5,8 @@ and create one in a single request."""
 from __future__ import annotations
 
 import os
+import time
+import warnings
 from collections.abc import Iterator, Mapping
 from functools import cached_property, partial
 from typing import Unpack
@@ -26,10 +28,12 @@ from .._base_client import (
     iter_body,
     make_transport_error,
 )
-from .._concurrency import run_blocking, run_stoppable
+from .._concurrency import run_blocking, run_stoppable, sleep
 from .._exceptions import APIResponseValidationError
 from .._files_core import (
     DOWNLOAD_CHUNK,
+    FILE_DONE_STATES,
+    RETRIEVE_CONTENT_DEPRECATED,
     FileInput,
     Replacement,
     Writable,
@@ -161,6 +165,50 @@ class Files(SyncAPIResource):
         return make_request(self._client, content_file_call(file_id, options, size_options, query))
 
     @spec_method("downloadFile")
+    def retrieve_content(
+        self,
+        file_id: str,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
+        **params: Unpack[DownloadFileParams],
+    ) -> str:
+        """Deprecated (a :class:`DeprecationWarning`): the File's content as text; use
+        :meth:`content` (``.text``), which also gives the bytes. Read like
+        :meth:`content`: within the attempt and only up to the File's size."""
+        warnings.warn(RETRIEVE_CONTENT_DEPRECATED, DeprecationWarning, stacklevel=2)
+        options = request_options(extra_headers, extra_query, extra_body, timeout)
+        size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
+        query = split_params("downloadFile", params).query
+        call = content_file_call(file_id, options, size_options, query)
+        return make_request(self._client, then(call, lambda content: content.text))
+
+    def wait_for_processing(
+        self, id: str, *, poll_interval: float = 5.0, max_wait_seconds: float = 30 * 60
+    ) -> FileObject:
+        """Retrieve the File every ``poll_interval`` seconds until its ``status`` is
+        ``processed``, ``error`` or ``deleted``, and return it; a ``RuntimeError`` when it
+        is still being processed after ``max_wait_seconds``.
+
+        Example::
+
+            file = client.files.wait_for_processing(file.id, poll_interval=1)
+        """
+        started = time.monotonic()
+        file = self.retrieve(id)
+        while file.status not in FILE_DONE_STATES:
+            sleep(poll_interval)
+            file = self.retrieve(id)
+            if time.monotonic() - started > max_wait_seconds:
+                raise RuntimeError(
+                    f"Giving up on waiting for file {id} to finish processing after "
+                    f"{max_wait_seconds} seconds."
+                )
+        return file
+
+    @spec_method("downloadFile")
     def download(
         self,
         file_id: str,
@@ -280,6 +328,7 @@ class AsyncFilesWithRawResponse:
         self.list = to_raw_response(files.list)
         self.retrieve = to_raw_response(files.retrieve)
         self.content = to_raw_response(files.content)
+        self.retrieve_content = to_raw_response(files.retrieve_content)
         self.delete = to_raw_response(files.delete)
         self.create = to_raw_response(files.create)
 
@@ -292,6 +341,7 @@ class AsyncFilesWithStreamingResponse:
         self.list = to_streamed_response(files.list)
         self.retrieve = to_streamed_response(files.retrieve)
         self.content = to_streamed_response(files.content)
+        self.retrieve_content = to_streamed_response(files.retrieve_content)
         self.delete = to_streamed_response(files.delete)
         self.create = to_streamed_response(files.create)
 
