@@ -46,6 +46,7 @@ from .hookspecs import (
 )
 
 if TYPE_CHECKING:
+    from ._aiohttp import DefaultAioHttpClient
     from ._azure import (
         AsyncAzureADTokenProvider,
         AsyncAzureOpenAI,
@@ -101,7 +102,15 @@ if TYPE_CHECKING:
 # pytest plugin (``openai_uploads.testing``) and ``hookspecs`` are cheap to import in a
 # process that never makes a client; ``from openai_uploads import OpenAI`` is as ever.
 # A name of ``__all__`` not defined here comes from the first of these modules with it.
-_LAZY_MODULES = ("._azure", "._client", "._exceptions", "._pool", "._transfer._many", "._types")
+_LAZY_MODULES = (
+    "._azure",
+    "._client",
+    "._exceptions",
+    "._pool",
+    "._transfer._many",
+    "._types",
+    "._aiohttp",
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -157,6 +166,7 @@ __all__ = [
     "AsyncAzureADTokenProvider",
     "DefaultHttpxClient",
     "DefaultAsyncHttpxClient",
+    "DefaultAioHttpClient",
     # types
     "Upload",
     "UploadResult",

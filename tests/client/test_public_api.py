@@ -14,6 +14,7 @@ EXPECTED = {
     "AsyncAzureADTokenProvider",
     "DefaultHttpxClient",
     "DefaultAsyncHttpxClient",
+    "DefaultAioHttpClient",
     "not_given",
     "MutuallyExclusiveAuthError",
     "Upload",

@@ -39,6 +39,7 @@ EXTRA_MODULES = (
     "openai_uploads.emulator",
     "openai_uploads.testing",
     "openai_uploads._testing_fixtures",  # the pytest half of `testing`
+    "openai_uploads._aiohttp",  # DefaultAioHttpClient: the `aiohttp` extra, loaded when used
 )
 EXTRA_PLUGINS = ("openai_uploads.plugins.otel",)
 
