@@ -184,6 +184,10 @@ DOWNLOAD_CHUNK = 1024 * 1024
 FILE_DONE_STATES = frozenset({"processed", "error", "deleted"})
 """The File statuses ``files.wait_for_processing`` stops at."""
 
+BINARY_ACCEPT = {"Accept": "application/binary"}
+"""What ``files.content`` asks for (``retrieve_content`` asks for JSON, as each does in
+openai-python)."""
+
 RETRIEVE_CONTENT_DEPRECATED = "The `.content()` method should be used instead"
 
 

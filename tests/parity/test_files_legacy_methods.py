@@ -105,3 +105,18 @@ def test_wait_for_processing_gives_up_after_max_wait_seconds(side: Side) -> None
     assert errors[0] == errors[1]
     assert errors[0][0] == "RuntimeError"
     assert "after 0.05 seconds" in errors[0][1]
+
+
+def test_content_asks_for_binary_and_retrieve_content_for_json_as_openai_python(
+    side: Side,
+) -> None:
+    theirs, ours, their_wire, our_wire = side.pair(Wire(content_replies))
+    for client in (theirs, ours):
+        run(client.files.content("file-abc"))
+        with pytest.warns(DeprecationWarning, match=DEPRECATED):
+            run(client.files.retrieve_content("file-abc"))
+    accepts = [
+        [s.headers["accept"] for s in w.sent if s.url.endswith("/content")]
+        for w in (their_wire, our_wire)
+    ]
+    assert accepts[0] == accepts[1] == ["application/binary", "application/json"]

@@ -31,6 +31,7 @@ from .._base_client import (
 from .._concurrency import run_blocking, run_stoppable, sleep
 from .._exceptions import APIResponseValidationError
 from .._files_core import (
+    BINARY_ACCEPT,
     DOWNLOAD_CHUNK,
     FILE_DONE_STATES,
     RETRIEVE_CONTENT_DEPRECATED,
@@ -158,8 +159,10 @@ class Files(SyncAPIResource):
         """
         # Read within the attempt (a body that breaks off is retried) and only up to the
         # File's size: its Content-Length when that counts the bytes themselves, else the
-        # File's ``bytes``, retrieved once (see content_file_call).
-        options = request_options(extra_headers, extra_query, extra_body, timeout)
+        # File's ``bytes``, retrieved once (see content_file_call). It asks for
+        # ``application/binary``, as openai-python's ``content()`` does.
+        accept = {**BINARY_ACCEPT, **(extra_headers or {})}
+        options = request_options(accept, extra_query, extra_body, timeout)
         size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
         query = split_params("downloadFile", params).query
         return make_request(self._client, content_file_call(file_id, options, size_options, query))
