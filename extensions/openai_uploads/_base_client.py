@@ -20,8 +20,9 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, TypedDict, TypeVar
+import warnings
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from typing import Any, TypeAlias, TypedDict, TypeVar
 
 import httpx
 
@@ -110,6 +111,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRY_COUNT_HEADER = "x-retry-count"
+
+RawContent: TypeAlias = bytes | Iterable[bytes] | AsyncIterable[bytes]
+"""What ``client.post(content=...)`` sends as the body, as it is read."""
+
+RAW_BODY_DEPRECATED = (
+    "Passing raw bytes as `body` is deprecated and will be removed in a future version. "
+    "Please pass raw bytes via the `content` parameter instead."
+)
 
 
 def merge_headers(*layers: Mapping[str, str]) -> dict[str, str]:
@@ -276,11 +285,17 @@ class BaseClient:
         method: str,
         path: str,
         cast_to: type[T],
-        body: Mapping[str, object] | None,
+        body: Mapping[str, object] | bytes | None,
         options: LowLevelOptions | None,
+        content: RawContent | None = None,
     ) -> APICall[T]:
         """A call of ``client.get/post/delete`` to a route the resources do not cover: the
         same pipeline (retries, hooks, errors) as every method's."""
+        if body is not None and content is not None:
+            raise TypeError("Passing both `body` and `content` is not supported")
+        if isinstance(body, bytes):
+            warnings.warn(RAW_BODY_DEPRECATED, DeprecationWarning, stacklevel=3)
+            body, content = None, body
         parse = cast_parser(cast_to)
         opts: dict[str, Any] = dict(options or {})
         unknown = set(opts) - set(LowLevelOptions.__annotations__)
@@ -291,6 +306,8 @@ class BaseClient:
         request: dict[str, Any] = {"method": method, "url": path}
         if body is not None:
             request["json"] = dict(body)
+        if content is not None:
+            request["content"] = content
         return APICall(
             operation=f"{method} {path}",
             make_kwargs=lambda: dict(request),

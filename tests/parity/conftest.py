@@ -96,6 +96,10 @@ class Side:
     our_default_http: Any
     their_default_http: Any
 
+    def http_client_class(self, which: str) -> Any:
+        """``which`` package's HTTP client class (httpx2's or httpx's) for this side."""
+        return self.their_http if which == "theirs" else self.our_http
+
     def http(self, which: str, wire: Wire) -> Any:
         """An HTTP client of ``which`` package's library over ``wire``."""
         if which == "theirs":

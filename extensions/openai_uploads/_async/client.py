@@ -12,7 +12,7 @@ from typing import Any, Self, TypeVar, Unpack, cast
 
 import httpx
 
-from .._base_client import BaseClient, LowLevelOptions
+from .._base_client import BaseClient, LowLevelOptions, RawContent
 from .._calls import APICall, Authorize, Outcome, Read, Send, Sleep, TimeoutTypes
 from .._concurrency import aloop_header, aresolve, asleep
 from .._config import DEFAULT_MAX_RETRIES, ClientChanges, constructor_args
@@ -173,11 +173,16 @@ class AsyncOpenAI(BaseClient):
         path: str,
         *,
         cast_to: type[T],
-        body: Mapping[str, object] | None = None,
+        body: Mapping[str, object] | bytes | None = None,
+        content: RawContent | None = None,
         options: LowLevelOptions | None = None,
     ) -> T:
-        """``POST`` a JSON ``body`` to a route the resources do not cover (see :meth:`get`)."""
-        return await self._execute(self._route_call("post", path, cast_to, body, options))
+        """``POST`` a JSON ``body``, or raw ``content`` (bytes, or an iterable of them,
+        sent as it is read), to a route the resources do not cover (see :meth:`get`).
+        Bytes as ``body`` are sent as ``content`` with a ``DeprecationWarning``, as in
+        openai-python; both at once is a ``TypeError``."""
+        call = self._route_call("post", path, cast_to, body, options, content)
+        return await self._execute(call)
 
     async def delete(
         self, path: str, *, cast_to: type[T], options: LowLevelOptions | None = None
