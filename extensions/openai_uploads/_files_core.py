@@ -37,10 +37,10 @@ from ._base_client import (
 )
 from ._constants import MAX_CREATE_FILE_BYTES
 from ._exceptions import APIResponseValidationError, FileTooLargeError
-from ._params import request_body
+from ._params import request_body, split_params
 from ._part_body import SCANNED_AT_MOST, PartBody, choose_boundary, multipart_file, with_boundary
 from ._raw_response import HttpxBinaryResponseContent
-from ._resource import require_id
+from ._resource import request_options, require_id
 from ._transfer._inputs import Source, SourceRange
 from ._transfer._source import open_source
 from ._types import ExpiresAfter, FileDeleted, FileList, FileObject, FilePurpose, Omit
@@ -159,6 +159,24 @@ def content_file_call(
         options=options,
         body_limit=limit,
     )
+
+
+def file_content_call(
+    file_id: str,
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, object] | None,
+    extra_body: Mapping[str, object] | None,
+    timeout: Any,
+    params: Mapping[str, Any],
+    accept: Mapping[str, str],
+) -> APICall[HttpxBinaryResponseContent]:
+    """The call of ``files.content`` (``accept``: :data:`BINARY_ACCEPT`) and of
+    ``files.retrieve_content`` (the client's default ``Accept``), from their arguments;
+    the File's size is retrieved, if needed, without ``accept``."""
+    options = request_options({**accept, **(extra_headers or {})}, extra_query, extra_body, timeout)
+    size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
+    query = split_params("downloadFile", params).query
+    return content_file_call(file_id, options, size_options, query)
 
 
 def stream_file_call(

@@ -39,10 +39,10 @@ from .._files_core import (
     Replacement,
     Writable,
     check_download,
-    content_file_call,
     create_file_call,
     create_file_request,
     delete_file_call,
+    file_content_call,
     list_files_call,
     open_file_input,
     page_query,
@@ -161,11 +161,10 @@ class Files(SyncAPIResource):
         # File's size: its Content-Length when that counts the bytes themselves, else the
         # File's ``bytes``, retrieved once (see content_file_call). It asks for
         # ``application/binary``, as openai-python's ``content()`` does.
-        accept = {**BINARY_ACCEPT, **(extra_headers or {})}
-        options = request_options(accept, extra_query, extra_body, timeout)
-        size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
-        query = split_params("downloadFile", params).query
-        return make_request(self._client, content_file_call(file_id, options, size_options, query))
+        call = file_content_call(
+            file_id, extra_headers, extra_query, extra_body, timeout, params, BINARY_ACCEPT
+        )
+        return make_request(self._client, call)
 
     @spec_method("downloadFile")
     def retrieve_content(
@@ -182,10 +181,9 @@ class Files(SyncAPIResource):
         :meth:`content` (``.text``), which also gives the bytes. Read like
         :meth:`content`: within the attempt and only up to the File's size."""
         warnings.warn(RETRIEVE_CONTENT_DEPRECATED, DeprecationWarning, stacklevel=2)
-        options = request_options(extra_headers, extra_query, extra_body, timeout)
-        size_options = RequestOptions(extra_headers=extra_headers, timeout=timeout)
-        query = split_params("downloadFile", params).query
-        call = content_file_call(file_id, options, size_options, query)
+        call = file_content_call(
+            file_id, extra_headers, extra_query, extra_body, timeout, params, {}
+        )
         return make_request(self._client, then(call, lambda content: content.text))
 
     def wait_for_processing(
