@@ -46,9 +46,10 @@ __all__ = [
     "many_flow",
 ]
 
-STOP_GRACE = 4.5
-"""Seconds the files of a stopping batch get to cancel their Uploads (each ``cancel`` is
-bounded at 4 s) before they are cut off: Ctrl-C returns within 5 s."""
+STOP_GRACE = 3.0
+"""Seconds the files of a stopping batch get to cancel their Uploads before they are cut
+off: Ctrl-C returns within 5 s, and before the command line's own 4 s deadline (which
+would otherwise end the process while the cancels still had time)."""
 
 
 def _no_upload() -> Upload | None:
