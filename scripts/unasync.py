@@ -92,6 +92,7 @@ NAMES: dict[str, str] = {
     "arun_stoppable": "run_stoppable",
     "ashield": "shield",
     "ainterrupted": "interrupted",
+    "awatch_interrupts": "watch_interrupts",
     "aloop_header": "loop_header",
     "AsyncWorkers": "Workers",
     "AsyncSlots": "Slots",

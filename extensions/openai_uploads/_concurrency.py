@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import signal
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import partial
+from types import FrameType
 from typing import Any, Self, TypeVar, TypeVarTuple
 
 import anyio
@@ -34,6 +36,7 @@ __all__ = [
     "arun_stoppable",
     "ashield",
     "asleep",
+    "awatch_interrupts",
     "interrupted",
     "loop_header",
     "resolve",
@@ -41,6 +44,7 @@ __all__ = [
     "run_stoppable",
     "shield",
     "sleep",
+    "watch_interrupts",
 ]
 
 T = TypeVar("T")
@@ -157,6 +161,85 @@ def interrupted(exc: BaseException) -> BaseException:
     ):
         return context
     return exc
+
+
+class InterruptWatch:
+    """Sees that a Ctrl-C the transfer's thread was sent reaches the transfer.
+
+    Python raises ``KeyboardInterrupt`` at whatever bytecode the main thread runs when
+    the signal is handled, and where that is a finalizer (``weakref.finalize``, a
+    ``__del__`` run by the garbage collector) the exception is printed as "ignored" and
+    dropped: the upload would go on as if the Ctrl-C never came. While watching, the
+    SIGINT handler in place is wrapped: a ``KeyboardInterrupt`` it raises is noted, and
+    the driver, which calls :meth:`check` before each action (at least every
+    :data:`POLL_INTERVAL` while parts are in flight), raises it again if it never
+    arrived. A handler that does not raise (an app's own) is left to its choice.
+    """
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.pending = False
+        self.previous: Callable[[int, FrameType | None], Any] | None = None
+
+    def on_sigint(self, signum: int, frame: FrameType | None) -> None:
+        assert self.previous is not None
+        try:
+            self.previous(signum, frame)
+        except KeyboardInterrupt:
+            self.pending = True
+            raise
+
+    def check(self) -> None:
+        """Raise the KeyboardInterrupt that was raised but never reached the driver."""
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+    def seen(self, exc: BaseException) -> None:
+        """The driver caught ``exc``: a KeyboardInterrupt is no longer pending."""
+        if isinstance(exc, KeyboardInterrupt):
+            self.pending = False
+
+
+class _NotWatching(InterruptWatch):
+    def check(self) -> None:
+        pass
+
+
+_WATCH = InterruptWatch()
+"""The one watch of the main thread (signal handlers run only there)."""
+
+
+@contextlib.contextmanager
+def awatch_interrupts() -> Iterator[InterruptWatch]:
+    """Nothing to watch: an event loop's runner turns Ctrl-C into a cancellation."""
+    yield _NotWatching()
+
+
+@contextlib.contextmanager
+def watch_interrupts() -> Iterator[InterruptWatch]:
+    """Watch for a Ctrl-C lost on its way (see :class:`InterruptWatch`), in the main
+    thread and while SIGINT has a Python handler; nested watches share one."""
+    watch = _WATCH
+    if threading.current_thread() is not threading.main_thread():
+        yield _NotWatching()
+        return
+    if watch.depth == 0:
+        current = signal.getsignal(signal.SIGINT)
+        if not callable(current):  # ignored, or the C default: nothing raised to lose
+            yield _NotWatching()
+            return
+        watch.previous, watch.pending = current, False
+        signal.signal(signal.SIGINT, watch.on_sigint)
+    watch.depth += 1
+    try:
+        yield watch
+    finally:
+        watch.depth -= 1
+        if watch.depth == 0:
+            if signal.getsignal(signal.SIGINT) == watch.on_sigint:
+                signal.signal(signal.SIGINT, watch.previous)
+            watch.previous, watch.pending = None, False
 
 
 POLL_INTERVAL = 0.2

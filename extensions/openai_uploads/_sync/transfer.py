@@ -26,6 +26,7 @@ from .._concurrency import (
     run_stoppable,
     shield,
     sleep,
+    watch_interrupts,
 )
 from .._plugins import PluginHost
 from .._transfer._bandwidth import TokenBucket
@@ -110,21 +111,28 @@ def drive_flow(
     flow: Generator[Any, Any, T], carry_out: Callable[[Any], Any]
 ) -> tuple[T | None, BaseException | None]:
     """Run ``flow``, carrying out each action it yields with ``carry_out``: its result
-    is sent back, its exception thrown in. Returns the flow's value or exception."""
+    is sent back, its exception thrown in. Returns the flow's value or exception.
+
+    A Ctrl-C that a finalizer swallowed is raised when the flow next waits for its
+    parts (see :class:`.InterruptWatch`)."""
     outcome: Any = None
     error: BaseException | None = None
-    while True:
-        try:
-            action = flow.send(outcome) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            return stop.value, None
-        except BaseException as exc:
-            return None, exc
-        try:  # whatever stops an action (Ctrl-C included) is thrown into the flow
-            outcome = error = None
-            outcome = carry_out(action)
-        except BaseException as exc:
-            outcome, error = None, interrupted(exc)
+    with watch_interrupts() as watch:
+        while True:
+            try:
+                action = flow.send(outcome) if error is None else flow.throw(error)
+            except StopIteration as stop:
+                return stop.value, None
+            except BaseException as exc:
+                return None, exc
+            try:  # whatever stops an action (Ctrl-C included) is thrown into the flow
+                outcome = error = None
+                if isinstance(action, WaitParts):  # a Ctrl-C lost on its way lands here
+                    watch.check()
+                outcome = carry_out(action)
+            except BaseException as exc:
+                outcome, error = None, interrupted(exc)
+                watch.seen(error)
 
 
 def _execute(client: OpenAI, call: APICall[Any], shared: Shared) -> Any:
