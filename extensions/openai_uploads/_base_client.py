@@ -510,6 +510,8 @@ class BaseClient:
                 attempt + 1,
                 max_retries,
             )
+            if options.on_retry is not None:
+                options.on_retry()
             yield Sleep(decision.delay)
             attempt += 1
 

@@ -48,6 +48,9 @@ class RequestOptions:
     expiry_deadline: float | None = None
     """``time.monotonic()`` at which the Upload expires (measured on the server's clock:
     ``_transfer/_clock.py``); retries that would outlast it are not made."""
+    on_retry: Callable[[], None] | None = None
+    """Called each time an attempt failed and another is about to be made, before the
+    wait (``upload_many``'s request budget shrinks)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

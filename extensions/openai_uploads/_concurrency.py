@@ -8,6 +8,7 @@ async helper here becomes the sync one of the same name without the leading ``a`
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import inspect
 import signal
@@ -23,6 +24,7 @@ import anyio
 import anyio.to_thread
 
 from ._platform import async_library
+from ._transfer._plan import RequestBudget
 
 __all__ = [
     "AsyncSlots",
@@ -451,19 +453,56 @@ class Workers:
 
 class AsyncSlots:
     """The requests a batch of transfers may have in flight at once, shared by all its
-    files and parts: ``async with slots.hold(): ...`` around each request. ``stop()``
-    refuses every later hold with ``stopped()`` (the batch is stopping)."""
+    files and parts: ``async with slots.hold(): ...`` around each request, as many at
+    once as its :class:`.RequestBudget` allows now (first come, first served).
+    ``stopped()`` returning an exception refuses every later hold with it (the batch is
+    stopping)."""
 
-    def __init__(self, size: int, stopped: Callable[[], BaseException | None]) -> None:
-        self._semaphore = anyio.Semaphore(size)
+    def __init__(self, budget: RequestBudget, stopped: Callable[[], BaseException | None]) -> None:
+        self.budget = budget
         self._stopped = stopped
+        self._in_flight = 0
+        self._waiting: collections.deque[anyio.Event] = collections.deque()
 
     @contextlib.asynccontextmanager
     async def hold(self) -> AsyncIterator[None]:
-        async with self._semaphore:
+        if self._waiting or self._in_flight >= self.budget.limit:
+            turn = anyio.Event()
+            self._waiting.append(turn)
+            try:
+                await turn.wait()  # given a slot: counted in _in_flight by _admit
+            except BaseException:
+                if turn.is_set():
+                    self._release()  # given one as it was cancelled: pass it on
+                else:
+                    self._waiting.remove(turn)
+                raise
+        else:
+            self._in_flight += 1
+        try:
             if (error := self._stopped()) is not None:
                 raise error
             yield
+        finally:
+            self._release()
+
+    def throttled(self) -> None:
+        """An attempt is to be retried: the budget may shrink."""
+        self.budget.throttled(time.monotonic())
+
+    def succeeded(self) -> None:
+        """A request succeeded: the budget may grow."""
+        if self.budget.succeeded():
+            self._admit()
+
+    def _release(self) -> None:
+        self._in_flight -= 1
+        self._admit()
+
+    def _admit(self) -> None:
+        while self._waiting and self._in_flight < self.budget.limit:
+            self._in_flight += 1
+            self._waiting.popleft().set()
 
 
 class Slots:
@@ -471,21 +510,39 @@ class Slots:
     :class:`AsyncSlots`); a wait for a slot wakes every :data:`POLL_INTERVAL` to see
     whether the batch is stopping."""
 
-    def __init__(self, size: int, stopped: Callable[[], BaseException | None]) -> None:
-        self._semaphore = threading.Semaphore(size)
+    def __init__(self, budget: RequestBudget, stopped: Callable[[], BaseException | None]) -> None:
+        self.budget = budget
         self._stopped = stopped
+        self._in_flight = 0
+        self._room = threading.Condition()
 
     @contextlib.contextmanager
     def hold(self) -> Iterator[None]:
-        while not self._semaphore.acquire(timeout=POLL_INTERVAL):
-            if (error := self._stopped()) is not None:
-                raise error
+        with self._room:
+            while self._in_flight >= self.budget.limit:
+                self._room.wait(POLL_INTERVAL)
+                if (error := self._stopped()) is not None:
+                    raise error
+            self._in_flight += 1
         try:
             if (error := self._stopped()) is not None:
                 raise error
             yield
         finally:
-            self._semaphore.release()
+            with self._room:
+                self._in_flight -= 1
+                self._room.notify()
+
+    def throttled(self) -> None:
+        """An attempt is to be retried: the budget may shrink."""
+        with self._room:
+            self.budget.throttled(time.monotonic())
+
+    def succeeded(self) -> None:
+        """A request succeeded: the budget may grow."""
+        with self._room:
+            if self.budget.succeeded():
+                self._room.notify()
 
 
 def _call(func: Callable[[], object]) -> object:

@@ -11,7 +11,7 @@ thread pool while the calling thread carries out the rest, waking every
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -135,11 +135,16 @@ async def drive_flow(
 
 
 async def _execute(client: AsyncOpenAI, call: APICall[Any], shared: Shared) -> Any:
-    """Send ``call``, within the batch's budget of requests in flight if there is one."""
-    if shared.slots is None:
+    """Send ``call``, within the batch's budget of requests in flight if there is one
+    (each retried attempt may shrink it, each success grow it back)."""
+    slots = shared.slots
+    if slots is None:
         return await client._execute(call)
-    async with shared.slots.hold():
-        return await client._execute(call)
+    options = replace(call.options, on_retry=slots.throttled)
+    async with slots.hold():
+        result = await client._execute(replace(call, options=options))
+    slots.succeeded()
+    return result
 
 
 async def _send_part(

@@ -18,6 +18,7 @@ from .._transfer._bandwidth import TokenBucket
 from .._transfer._flow import Blocking, CancelParts, WaitParts
 from .._transfer._many import Batch, FileItem, ManyAction, StartFile, UploadResult, many_flow
 from .._transfer._options import TransferOptions
+from .._transfer._plan import RequestBudget
 from .._types import Upload
 from .transfer import Shared, carry_out_blocking, drive_flow, run_transfer
 
@@ -27,11 +28,14 @@ if TYPE_CHECKING:
 __all__ = ["run_many"]
 
 
-def run_many(client: OpenAI, batch: Batch) -> list[UploadResult]:
-    """Upload every file of ``batch``; the results in input order."""
+def run_many(client: OpenAI, batch: Batch, *, adaptive: bool = False) -> list[UploadResult]:
+    """Upload every file of ``batch``; the results in input order. ``adaptive``: the
+    budget of requests in flight (``batch.max_concurrency``) shrinks while the server
+    pushes back (:class:`.RequestBudget`)."""
     max_bandwidth = batch.max_bandwidth
+    budget = RequestBudget(batch.max_concurrency, adaptive=adaptive)
     shared = Shared(
-        slots=Slots(batch.max_concurrency, batch.stopped),
+        slots=Slots(budget, batch.stopped),
         bucket=None if max_bandwidth is None else TokenBucket(max_bandwidth),
         stopped=batch.stopped,
     )

@@ -12,7 +12,7 @@ thread pool while the calling thread carries out the rest, waking every
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -136,11 +136,16 @@ def drive_flow(
 
 
 def _execute(client: OpenAI, call: APICall[Any], shared: Shared) -> Any:
-    """Send ``call``, within the batch's budget of requests in flight if there is one."""
-    if shared.slots is None:
+    """Send ``call``, within the batch's budget of requests in flight if there is one
+    (each retried attempt may shrink it, each success grow it back)."""
+    slots = shared.slots
+    if slots is None:
         return client._execute(call)
-    with shared.slots.hold():
-        return client._execute(call)
+    options = replace(call.options, on_retry=slots.throttled)
+    with slots.hold():
+        result = client._execute(replace(call, options=options))
+    slots.succeeded()
+    return result
 
 
 def _send_part(client: OpenAI, action: StartPart, shared: Shared, began: Callable[[], None]) -> Any:

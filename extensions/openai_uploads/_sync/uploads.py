@@ -21,6 +21,7 @@ from .._transfer._many import Batch, UploadResult
 from .._transfer._options import TransferOptions
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
 from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
+from .._utils import is_strict_int
 from .many import run_many
 from .parts import (
     AsyncPartsWithRawResponse,
@@ -285,7 +286,7 @@ class Uploads(SyncAPIResource):
         *,
         purpose: FilePurpose,
         mime_type: str | None = None,
-        max_concurrency: int = DEFAULT_MANY_CONCURRENCY,
+        max_concurrency: int | None = None,
         fail_fast: bool = False,
         manifest: str | os.PathLike[str] | None = None,
         max_bandwidth: int | None = None,
@@ -317,7 +318,11 @@ class Uploads(SyncAPIResource):
         re-raises within 5 s.
 
         Args:
-            max_concurrency: requests in flight at most, across all files and parts.
+            max_concurrency: requests in flight at most, across all files and parts,
+                fixed. Left out (or ``None``), up to 32, halved while the server
+                pushes back (an attempt retried after a 429, a 503, another 5xx, a
+                dropped connection or a timeout; once a second at most) and raised
+                by one again per run of successes.
             fail_fast: stop every file at the first failure and raise it.
             max_bandwidth: bytes per second at most, across every part of every file.
             on_result: called with each file's :class:`UploadResult` as it ends (in
@@ -344,10 +349,13 @@ class Uploads(SyncAPIResource):
             failed = [r for r in results if not r.ok]
         """
         client = self._client
-        if not isinstance(max_concurrency, int) or max_concurrency < 1:
-            raise ValueError(
-                f"max_concurrency must be an int of at least 1; got {max_concurrency!r}"
-            )
+        adaptive = max_concurrency is None
+        if max_concurrency is None:
+            max_concurrency = DEFAULT_MANY_CONCURRENCY
+        elif not is_strict_int(max_concurrency):
+            raise TypeError("max_concurrency must be an int (or None: adapt it)")
+        elif max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1; got {max_concurrency}")
         rate = check_bandwidth(max_bandwidth)
         template = TransferOptions.from_arguments(
             client_max_retries=client.max_retries,
@@ -380,7 +388,7 @@ class Uploads(SyncAPIResource):
             manifest=None if manifest is None else Manifest(manifest),
             on_result=on_result,
         )
-        return run_many(client, batch)
+        return run_many(client, batch, adaptive=adaptive)
 
 
 class AsyncUploadsWithRawResponse:

@@ -336,3 +336,62 @@ class ConcurrencyLimit:
     def _settle(self, now: float) -> None:
         self._window_start = now + ADAPT_SETTLE
         self._settling = True
+
+
+THROTTLE_HOLD = 1.0
+"""Seconds after a cut of a batch's budget during which more retries do not cut it again:
+the requests already in flight when the server pushed back answer the same way, and
+count as one signal (TCP cuts its window once per round trip, not once per loss)."""
+
+
+@dataclass(slots=True)
+class RequestBudget:
+    """How many requests a batch (``upload_many``) may have in flight: its ``cap``, or
+    less while the server pushes back.
+
+    Adaptive, it starts at ``cap`` (a batch of small files is bound by round trips, so
+    the cap is what it needs from the first request) and adapts as TCP's window does
+    (additive increase, multiplicative decrease): an attempt that is retried (throttled
+    with 429 or 503, a 5xx, a dropped connection or a timeout) halves the limit, once
+    per :data:`THROTTLE_HOLD`; then each run of ``limit // 2`` requests that succeed
+    (at least one) raises it by one, back up to ``cap``. Requests in flight are never
+    stopped: a lower limit only holds back the next ones. Fixed, it stays at ``cap``.
+
+    Sans-I/O: the drivers pass the clock (:meth:`throttled`).
+    """
+
+    cap: int
+    adaptive: bool = True
+    limit: int = 0
+    lowest: int = 0
+    """The lowest limit reached."""
+    cuts: int = 0
+    """How many times the limit was halved."""
+    _successes: int = 0
+    _hold_until: float = float("-inf")
+
+    def __post_init__(self) -> None:
+        if self.cap < 1:
+            raise ValueError(f"the request budget must be at least 1, got {self.cap}")
+        self.limit = self.lowest = self.cap
+
+    def throttled(self, now: float) -> None:
+        """An attempt failed and will be retried."""
+        if not self.adaptive or now < self._hold_until:
+            return
+        self.limit = max(1, self.limit // 2)
+        self.lowest = min(self.lowest, self.limit)
+        self.cuts += 1
+        self._successes = 0
+        self._hold_until = now + THROTTLE_HOLD
+
+    def succeeded(self) -> bool:
+        """A request succeeded; returns whether the limit went up."""
+        if not self.adaptive or self.limit >= self.cap:
+            return False
+        self._successes += 1
+        if self._successes < max(1, self.limit // 2):
+            return False
+        self._successes = 0
+        self.limit += 1
+        return True

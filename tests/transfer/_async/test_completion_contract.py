@@ -141,10 +141,10 @@ def check(error: UploadCompletionError, answer: str, api: FakeAPI) -> None:
     assert UPLOAD_ID in str(error)
     if answer in STILL_PENDING:
         assert api.calls[-1] == "cancel"
-        assert error.cancelled
+        assert error.upload_cancelled
     else:
         assert "cancel" not in api.calls
-        assert not error.cancelled
+        assert not error.upload_cancelled
 
 
 @pytest.mark.parametrize("answer", list(ANSWERS))

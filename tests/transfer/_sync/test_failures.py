@@ -51,7 +51,7 @@ def test_md5_mismatch_raises_checksum_mismatch_and_cancels_before_complete(
     with pytest.raises(ChecksumMismatchError, match="md5 mismatch") as caught:
         client.uploads.upload_file_chunked(**in_memory(data), md5="0" * 32)
     err = caught.value
-    assert err.cancelled
+    assert err.upload_cancelled
     assert status_of(server, err.upload_id or "") == "cancelled"
     assert err.upload_id in str(err)
     assert not recorder.of("completed")

@@ -84,7 +84,7 @@ def test_a_file_modified_during_the_upload_fails_with_file_changed_and_is_cancel
     with pytest.raises(FileChangedError, match="changed while it was being uploaded") as caught:
         client.uploads.upload_file_chunked(**_kwargs(path))  # type: ignore[arg-type]
     error = caught.value
-    assert error.cancelled is True
+    assert error.upload_cancelled is True
     assert error.upload_id is not None
     assert status_of(server, error.upload_id) == "cancelled"
     assert "modification time" in str(error)
@@ -110,7 +110,7 @@ def test_a_changed_file_is_cancelled_even_when_kept_for_resuming(
     client.plugins.register(EditAfterFirstPart(path))
     with pytest.raises(FileChangedError) as caught:
         client.uploads.upload_file_chunked(**_kwargs(path, resume=True))  # type: ignore[arg-type]
-    assert caught.value.cancelled is True
+    assert caught.value.upload_cancelled is True
     assert status_of(server, caught.value.upload_id or "") == "cancelled"
     assert not _has_state_file(path)
 
