@@ -87,6 +87,11 @@ def _pool(spec: dict[str, Any]) -> None:
         _done(time.perf_counter() - started, len(paths))
 
 
+def _budget(spec: dict[str, Any]) -> dict[str, int]:
+    """``max_concurrency`` when the run gives one; else the SDK's default budget."""
+    return {} if spec["concurrency"] is None else {"max_concurrency": spec["concurrency"]}
+
+
 def _many_sync(spec: dict[str, Any]) -> None:
     from openai_uploads import OpenAI
 
@@ -94,9 +99,7 @@ def _many_sync(spec: dict[str, Any]) -> None:
         names = sorted(os.listdir(spec["dir"]))
         files: Iterator[Path] = (Path(spec["dir"], name) for name in names)
         started = time.perf_counter()
-        results = client.uploads.upload_many(
-            files, purpose=PURPOSE, max_concurrency=spec["concurrency"]
-        )
+        results = client.uploads.upload_many(files, purpose=PURPOSE, **_budget(spec))
         elapsed = time.perf_counter() - started
         assert all(r.ok for r in results), [r.error for r in results if not r.ok][:3]
         _done(elapsed, len(results))
@@ -109,7 +112,7 @@ def _many_async(spec: dict[str, Any]) -> None:
         async with AsyncOpenAI(api_key=API_KEY, base_url=spec["base_url"], timeout=600) as client:
             started = time.perf_counter()
             results = await client.uploads.upload_many(
-                _paths(spec), purpose=PURPOSE, max_concurrency=spec["concurrency"]
+                _paths(spec), purpose=PURPOSE, **_budget(spec)
             )
             elapsed = time.perf_counter() - started
             assert all(r.ok for r in results)
@@ -147,7 +150,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=120)
     parser.add_argument("--size-kib", type=int, default=256)
-    parser.add_argument("--concurrency", type=int, default=32, help="upload_many's budget")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="upload_many's budget, fixed (default: the SDK's, adaptive up to 32)",
+    )
     parser.add_argument("--threads", type=int, default=16, help="the hand-written pool's size")
     parser.add_argument("--tiny", type=int, default=10_000, help="files for the RSS run (0: none)")
     parser.add_argument("--json-out", type=Path, default=None)
