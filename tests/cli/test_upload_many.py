@@ -13,7 +13,7 @@ from typing import Any
 from openai_uploads import OpenAI
 from openai_uploads.emulator._faults import FaultConfig
 
-from .conftest import RequestCounter, make_file, run_cli, start_cli
+from .conftest import RequestCounter, assert_usage_error, make_file, run_cli, start_cli
 
 
 def _tree(root: Path) -> list[Path]:
@@ -186,3 +186,153 @@ def test_a_bad_bwlimit_is_a_usage_error(tmp_path: Path, env: dict[str, str]) -> 
     a = make_file(tmp_path / "a.jsonl", 100)
     result = run_cli("upload", str(a), str(a), "--purpose", "batch", "--bwlimit", "fast", env=env)
     assert result.returncode == 2
+
+
+def test_stdin_given_twice_is_a_usage_error(tmp_path: Path, env: dict[str, str]) -> None:
+    result = run_cli("upload", "-", "-", "--filename", "in.jsonl", "--purpose", "batch", env=env)
+    assert_usage_error(result, "stdin ('-') can be read only once")
+
+
+def test_an_empty_directory_is_a_usage_error_that_says_so(
+    tmp_path: Path, env: dict[str, str], requests_seen: RequestCounter
+) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_cli("upload", str(tmp_path / "empty"), "--purpose", "batch", env=env)
+    assert_usage_error(result, "no files to upload: the directories given hold no files")
+    assert requests_seen.emulator.requests() == []
+
+
+def test_globs_that_leave_no_file_are_a_usage_error_even_in_a_dry_run(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    _tree(tmp_path / "data")
+    result = run_cli(
+        "upload",
+        str(tmp_path / "data"),
+        "--purpose",
+        "batch",
+        "--include",
+        "*.pdf",
+        "--dry-run",
+        env=env,
+    )
+    assert_usage_error(result, "--include / --exclude left none of the 4 files found")
+
+
+def test_a_path_with_a_tab_or_a_newline_is_printed_as_a_json_string(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    tab = make_file(tmp_path / "a\tb.jsonl", 100, seed=1)
+    newline = make_file(tmp_path / "c\nd.jsonl", 100, seed=2)
+    result = run_cli("upload", str(tab), str(newline), "--purpose", "batch", env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    shown = {json.loads(line.split("\t")[0]) for line in lines}
+    assert shown == {str(tab), str(newline)}
+
+
+def test_a_dangling_symlink_in_a_directory_fails_as_one_file_of_the_set(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    (tmp_path / "data").mkdir()
+    good = make_file(tmp_path / "data" / "good.jsonl", 100)
+    (tmp_path / "data" / "gone.jsonl").symlink_to(tmp_path / "nowhere.jsonl")
+    result = run_cli("upload", str(tmp_path / "data"), "--purpose", "batch", env=env)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.split("\t")[0] == str(good)
+    assert f"failed: {tmp_path / 'data' / 'gone.jsonl'}: " in result.stderr
+    assert "No such file or directory" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "unexpected error" not in result.stderr
+
+
+def test_a_symlink_loop_in_a_directory_is_not_followed(tmp_path: Path, env: dict[str, str]) -> None:
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    good = make_file(tmp_path / "data" / "sub" / "good.jsonl", 100)
+    (tmp_path / "data" / "sub" / "loop").symlink_to(tmp_path / "data")
+    result = run_cli("upload", str(tmp_path / "data"), "--purpose", "batch", "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [str(good)]
+
+
+def test_an_excluded_directory_excludes_every_file_in_it(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    files = _tree(tmp_path / "data")
+    (tmp_path / "data" / ".git" / "objects").mkdir(parents=True)
+    make_file(tmp_path / "data" / ".git" / "objects" / "x.jsonl", 100)
+    result = run_cli(
+        "upload",
+        str(tmp_path / "data"),
+        "--purpose",
+        "batch",
+        "--dry-run",
+        "--exclude",
+        "sub/",
+        "--exclude",
+        ".*",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    listed = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    assert listed == [str(f) for f in files if f.parent.name == "data"]
+
+
+def test_an_included_directory_includes_every_file_in_it(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    files = _tree(tmp_path / "data")
+    result = run_cli(
+        "upload",
+        str(tmp_path / "data"),
+        "--purpose",
+        "batch",
+        "--dry-run",
+        "--include",
+        "sub",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [str(files[3])]
+
+
+def test_a_file_named_twice_is_sent_once(
+    tmp_path: Path, env: dict[str, str], requests_seen: RequestCounter
+) -> None:
+    files = _tree(tmp_path / "data")
+    result = run_cli("upload", str(tmp_path / "data"), str(files[0]), "--purpose", "assistants", env=env)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 4
+    assert requests_seen["complete"] == 4
+
+
+def test_recursive_is_accepted_and_a_directory_is_walked_either_way(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    _tree(tmp_path / "data")
+    args = ["upload", str(tmp_path / "data"), "--purpose", "batch", "--dry-run"]
+    with_r = run_cli(*args, "-r", env=env)
+    without = run_cli(*args, env=env)
+    assert with_r.returncode == without.returncode == 0, with_r.stderr
+    assert with_r.stdout == without.stdout
+    assert len(with_r.stdout.splitlines()) == 4
+
+
+def test_bwlimit_takes_binary_and_decimal_units_and_a_per_second_suffix(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    a, b = make_file(tmp_path / "a.jsonl", 100, 1), make_file(tmp_path / "b.jsonl", 100, 2)
+    for rate in ("10MiB", "1.5M", "10MiB/s"):
+        result = run_cli(
+            "upload",
+            str(a),
+            str(b),
+            "--purpose",
+            "batch",
+            "--bwlimit",
+            rate,
+            "--dry-run",
+            env=env,
+        )
+        assert result.returncode == 0, (rate, result.stderr)

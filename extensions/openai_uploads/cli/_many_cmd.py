@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -24,7 +25,7 @@ import click
 from .. import OpenAI, OpenAIError, UploadResult
 from .._units import guess_mime_type
 from ..plugins.progress import BatchProgressBar
-from ._output import EXIT_INTERRUPTED, EXIT_USAGE, describe_api_error, error, fail, human_bytes
+from ._output import EXIT_INTERRUPTED, describe_api_error, error, fail, human_bytes
 
 STDIN = "-"
 
@@ -38,39 +39,99 @@ class Found:
     size: int | None
 
 
+_NEEDS_QUOTING = re.compile(r'[\x00-\x1f\x7f\ud800-\udfff]|^"')
+
+
+def quote_path(path: str) -> str:
+    """``path`` as printed in a line of output: as it is, unless it holds a control
+    character (a tab or a newline would break the line), a byte that is not UTF-8, or
+    starts with a double quote; then as a JSON string (``"a\\tb.jsonl"``)."""
+    return json.dumps(path) if _NEEDS_QUOTING.search(path) else path
+
+
+def _dir_matches(relative: str, globs: Sequence[str]) -> bool:
+    """Whether a glob matches the directory at ``relative`` (its path or its name)."""
+    name = relative.rsplit("/", 1)[-1]
+    return any(
+        fnmatch.fnmatch(relative, g.rstrip("/")) or fnmatch.fnmatch(name, g.rstrip("/"))
+        for g in globs
+    )
+
+
 def _matches(relative: str, globs: Sequence[str]) -> bool:
-    name = os.path.basename(relative)
-    return any(fnmatch.fnmatch(relative, g) or fnmatch.fnmatch(name, g) for g in globs)
+    """Whether a glob matches the file at ``relative`` (its path under the directory
+    given, or its name) or a directory above it; a glob ending in ``/`` matches
+    directories only."""
+    parts = relative.split("/")
+    for glob in globs:
+        if not glob.endswith("/") and (
+            fnmatch.fnmatch(relative, glob) or fnmatch.fnmatch(parts[-1], glob)
+        ):
+            return True
+    return any(_dir_matches("/".join(parts[:i]), globs) for i in range(1, len(parts)))
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """The files under ``root``, depth first, sorted by name."""
+def _walk(root: Path, exclude: Sequence[str]) -> Iterator[Path]:
+    """The files under ``root``, depth first, sorted by name. Symlinks to files are
+    followed, symlinks to directories are not (no loops); excluded directories are not
+    entered."""
     for directory, subdirs, files in os.walk(root):
-        subdirs.sort()
+        below = Path(directory).relative_to(root)
+        subdirs[:] = sorted(d for d in subdirs if not _dir_matches((below / d).as_posix(), exclude))
         for name in sorted(files):
             yield Path(directory, name)
+
+
+def _size(path: Path) -> int | None:
+    """The file's size; None when it cannot be read (a dangling symlink): its upload
+    then fails with the reason, as one file of the set."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def find_files(
     paths: Sequence[Path], include: Sequence[str], exclude: Sequence[str], filename: str | None
 ) -> list[Found]:
-    """The files PATHs name, in order: directories walked, globs applied."""
+    """The files PATHs name, in order: directories walked, globs applied, a file named
+    twice (a directory and a file in it) kept once. Raises ``click.UsageError`` for '-'
+    given twice, or when no file is left."""
     found: list[Found] = []
+    seen: set[str] = set()
+    considered = 0
     for path in paths:
         if str(path) == STDIN:
             if filename is None:
                 raise click.UsageError("reading stdin ('-') needs --filename NAME")
+            if STDIN in seen:
+                raise click.UsageError("stdin ('-') can be read only once: give '-' once")
+            seen.add(STDIN)
             found.append(Found(f"-:{filename}", (filename, sys.stdin.buffer), None))
             continue
-        candidates = _walk(path) if path.is_dir() else [path]
-        for file in candidates:
-            relative = str(file.relative_to(path)) if path.is_dir() else file.name
+        is_dir = path.is_dir()
+        for file in _walk(path, exclude) if is_dir else [path]:
+            considered += 1
+            relative = file.relative_to(path).as_posix() if is_dir else file.name
             if include and not _matches(relative, include):
                 continue
             if exclude and _matches(relative, exclude):
                 continue
-            found.append(Found(str(file), file, file.stat().st_size))
+            key = os.path.abspath(file)
+            if key not in seen:
+                seen.add(key)
+                found.append(Found(str(file), file, _size(file)))
+    if not found:
+        if considered:
+            why = f"--include / --exclude left none of the {considered} files found"
+        else:
+            why = "the directories given hold no files"
+        raise click.UsageError(f"no files to upload: {why}")
     return found
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def run_many(
@@ -97,11 +158,9 @@ def run_many(
         for f in files:
             mime = mime_type or guess_mime_type(f.shown)
             size = "?" if f.size is None else str(f.size)
-            click.echo(f"{f.shown}\t{size}\t{mime}")
-        error(f"dry run: {len(files)} files, {human_bytes(total)} ({total} bytes) would be sent")
+            click.echo(f"{quote_path(f.shown)}\t{size}\t{mime}")
+        error(f"dry run: {_files(len(files))}, {human_bytes(total)} ({total} bytes) would be sent")
         return
-    if not files:
-        fail("no files to upload (check PATHs and --include / --exclude)", EXIT_USAGE)
     bar = BatchProgressBar(len(files), total) if show_bar else None
 
     def on_result(result: UploadResult) -> None:
@@ -117,7 +176,7 @@ def run_many(
                 record["error"] = describe_api_error(result.error, "the server")
             click.echo(json.dumps(record))
         elif result.ok:
-            click.echo(f"{shown}\t{result.file_id}")
+            click.echo(f"{quote_path(shown)}\t{result.file_id}")
         if result.skipped and bar is not None:
             bar.skipped(result.bytes or 0)
 
@@ -166,5 +225,6 @@ def _summary(files: list[Found], results: list[UploadResult], elapsed: float) ->
     if failed:
         for r in failed:
             assert r.error is not None
-            error(f"failed: {files[r.index].shown}: {describe_api_error(r.error, 'the server')}")
+            why = describe_api_error(r.error, "the server")
+            error(f"failed: {quote_path(files[r.index].shown)}: {why}")
         fail(f"{len(failed)} of {len(results)} files failed")

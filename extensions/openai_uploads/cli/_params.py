@@ -63,12 +63,13 @@ class SizeParam(_BoundedParam):
 
 
 class RateParam(_BoundedParam):
-    """A bandwidth in bytes per second, with units (10MiB, 500KB): at least 1 byte."""
+    """A bandwidth in bytes per second, with units (10MiB, 500KB, also 10MiB/s): at
+    least 1 byte."""
 
     name = "rate"
 
     def parse(self, text: str) -> int:
-        return parse_size(text)
+        return parse_size(text.removesuffix("/s"))
 
     def out_of_bounds(self, value: Any, number: int) -> str | None:
         return None if number >= 1 else f"{value!r} is not a positive rate"

@@ -109,6 +109,13 @@ STDIN = "-"
     "when the same command runs again.",
 )
 @click.option(
+    "--recursive",
+    "-r",
+    is_flag=True,
+    help="Accepted for habit: a directory is always walked recursively (symlinks to "
+    "directories in it are not followed).",
+)
+@click.option(
     "--include",
     multiple=True,
     metavar="GLOB",
@@ -158,6 +165,7 @@ def upload(
     manifest: Path | None = None,
     dry_run: bool = False,
     bwlimit: int | None = None,
+    recursive: bool = False,
 ) -> None:
     """Upload PATH in parallel Parts and print the File id (or the Upload, with --json).
 
