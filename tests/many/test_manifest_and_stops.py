@@ -156,3 +156,67 @@ def test_ctrl_c_cancels_every_pending_upload_and_returns_within_5_seconds(
     created = ok_requests(server, "create")
     assert created > ok_requests(server, "complete")  # some were on their way
     assert created == ok_requests(server, "complete") + ok_requests(server, "cancel")
+
+
+def test_a_file_rewritten_with_its_size_and_mtime_kept_is_sent_again(
+    client: OpenAI, server: EmulatorServer, tmp_path: Path
+) -> None:
+    """Same size, same mtime (set back as ``touch -r`` or an archive tool does), other
+    bytes: the ctime the write moved tells the manifest it is not the file it sent."""
+    paths = jsonl_files(tmp_path / "data", 2)
+    manifest = tmp_path / "sent.jsonl"
+    first = client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    before = os.stat(paths[0])
+    paths[0].write_bytes(paths[0].read_bytes().replace(b'"i": 0', b'"i": 9'))
+    os.utime(paths[0], ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(paths[0]).st_size == before.st_size
+    second = client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    assert [r.skipped for r in second] == [False, True]
+    assert second[0].file_id != first[0].file_id
+    assert second[0].file_id is not None
+    assert client.files.content(second[0].file_id).content == paths[0].read_bytes()
+
+
+def test_a_manifest_remembers_each_purpose_a_file_was_sent_for(
+    client: OpenAI, server: EmulatorServer, tmp_path: Path
+) -> None:
+    paths = jsonl_files(tmp_path / "data", 2)
+    manifest = tmp_path / "sent.jsonl"
+    client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    other = client.uploads.upload_many(paths, purpose="user_data", manifest=manifest)
+    assert [r.skipped for r in other] == [False, False]
+    server.clear_requests()
+    again = client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    assert [r.skipped for r in again] == [True, True]
+    assert server.requests() == []
+
+
+def test_a_manifest_line_without_a_ctime_still_names_its_file(
+    client: OpenAI, server: EmulatorServer, tmp_path: Path
+) -> None:
+    """Records written before the ctime was kept match on path, size, mtime and inode."""
+    paths = jsonl_files(tmp_path / "data", 1)
+    manifest = tmp_path / "sent.jsonl"
+    client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    record = json.loads(manifest.read_text())
+    del record["ctime_ns"]
+    manifest.write_text(json.dumps(record) + "\n")
+    server.clear_requests()
+    results = client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    assert [r.skipped for r in results] == [True]
+    assert server.requests() == []
+
+
+def test_with_a_manifest_a_path_given_twice_is_sent_once(
+    client: OpenAI, server: EmulatorServer, tmp_path: Path
+) -> None:
+    """The second waits for the first (they would share one resume state file), then the
+    manifest names it done."""
+    path = jsonl_files(tmp_path / "data", 1, lines=2000)[0]
+    manifest = tmp_path / "sent.jsonl"
+    results = client.uploads.upload_many(
+        [path, str(path), path], purpose="batch", manifest=manifest, part_size=8192
+    )
+    assert [r.skipped for r in results] == [False, True, True]
+    assert {r.file_id for r in results} == {results[0].file_id}
+    assert ok_requests(server, "create") == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -233,3 +234,15 @@ def test_a_bad_purpose_is_refused_before_any_request(
     with pytest.raises(ValueError, match="purpose"):
         client.uploads.upload_many([path], purpose="nope")  # type: ignore[arg-type]
     assert server.requests() == []
+
+
+def test_a_file_name_that_is_not_utf8_is_sent_with_replacement_characters(
+    client: OpenAI, tmp_path: Path
+) -> None:
+    path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9.jsonl"))
+    path.write_bytes(b'{"a": 1}\n')
+    [result] = client.uploads.upload_many([path], purpose="batch")
+    assert result.ok, result.error
+    assert result.upload is not None
+    assert result.upload.filename == "caf\ufffd.jsonl"
+    assert result.name == str(path)

@@ -3,10 +3,14 @@
 A JSON-lines file, one record a line, appended (and fsync'd) as each file completes::
 
     {"path": "/data/a.jsonl", "size": 123, "mtime_ns": 1732536400000000000,
-     "inode": 4211, "purpose": "batch", "file_id": "file-abc", "upload_id": "upload_abc"}
+     "inode": 4211, "purpose": "batch", "file_id": "file-abc", "upload_id": "upload_abc",
+     "ctime_ns": 1732536400000000000}
 
-A file is done when a record names its absolute path, purpose, size, mtime and inode
-(the last record of a path wins; a file changed since is sent again). A line that does
+A file is done when a record names its absolute path, purpose, size, mtime, ctime and
+inode as they were when its upload started (the last record of a path and purpose wins;
+a file changed since is sent again: the ctime changes with every write, even one whose
+mtime was set back, as ``touch -r`` or an archive tool does). Records of older versions
+have no ``ctime_ns``: they match on the rest. A line that does
 not parse (the torn last line of a run killed while writing it) is ignored. A file that
 was interrupted is resumed through the resume machinery (:mod:`._resume`): its state
 file lives in the ``<manifest>.parts/`` directory, named by the hash of its path, and
@@ -19,6 +23,7 @@ identity to find again, and are sent on every run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -42,13 +47,21 @@ class FileIdentity:
     size: int
     mtime_ns: int
     inode: int
+    ctime_ns: int | None = None
+    """The inode's change time: moves with any write (None in an older record)."""
 
     @classmethod
     def of(cls, path: str) -> FileIdentity:
         """Blocking (an ``os.stat``); raises ``OSError`` for a missing file."""
         absolute = os.path.abspath(path)
         st = os.stat(absolute)
-        return cls(absolute, st.st_size, st.st_mtime_ns, st.st_ino)
+        return cls(absolute, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+    def matches(self, record: FileIdentity) -> bool:
+        """Whether ``record`` (read from the manifest) names this very file."""
+        if record.ctime_ns is None:  # written before ctimes were recorded
+            return dataclasses.replace(self, ctime_ns=None) == record
+        return self == record
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,19 +75,23 @@ class ManifestRecord:
     purpose: str
     file_id: str
     upload_id: str
+    ctime_ns: int | None = None
 
     @property
     def identity(self) -> FileIdentity:
-        return FileIdentity(self.path, self.size, self.mtime_ns, self.inode)
+        return FileIdentity(self.path, self.size, self.mtime_ns, self.inode, self.ctime_ns)
 
     @classmethod
     def from_json(cls, data: Any) -> ManifestRecord:
         if not isinstance(data, dict):
             raise TypeError("a record is a JSON object")
-        record = cls(**{name: data[name] for name in cls.__dataclass_fields__})
+        fields = cls.__dataclass_fields__
+        record = cls(**{name: data[name] for name in fields if name in data or name != "ctime_ns"})
         for name in ("size", "mtime_ns", "inode"):
             if not isinstance(getattr(record, name), int):
                 raise TypeError(f"{name} is not an integer")
+        if record.ctime_ns is not None and not isinstance(record.ctime_ns, int):
+            raise TypeError("ctime_ns is not an integer")
         return record
 
 
@@ -84,7 +101,8 @@ class Manifest:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.path.abspath(os.fspath(path))
         self.state_dir = self.path + ".parts"
-        self._done: dict[str, ManifestRecord] = {}
+        self._done: dict[tuple[str, str], ManifestRecord] = {}
+        """The last record of each (path, purpose)."""
         self._file: IO[bytes] | None = None
 
     def load(self) -> int:
@@ -108,7 +126,7 @@ class Manifest:
                 if number < len(lines):  # not the torn last line of a killed run
                     log.warning("manifest %s: line %d ignored: %s", self.path, number, exc)
                 continue
-            self._done[record.path] = record
+            self._done[record.path, record.purpose] = record
         return len(self._done)
 
     def _remove_torn_state_files(self) -> None:
@@ -123,8 +141,8 @@ class Manifest:
 
     def done(self, identity: FileIdentity, purpose: str) -> ManifestRecord | None:
         """The record of this very file uploaded for ``purpose``, if there is one."""
-        record = self._done.get(identity.path)
-        if record is None or record.identity != identity or record.purpose != purpose:
+        record = self._done.get((identity.path, purpose))
+        if record is None or not identity.matches(record.identity):
             return None
         return record
 
@@ -147,7 +165,7 @@ class Manifest:
         self._file.write(line)
         self._file.flush()
         os.fsync(self._file.fileno())
-        self._done[record.path] = record
+        self._done[record.path, record.purpose] = record
 
     def _ends_with_newline(self) -> bool:
         with open(self.path, "rb") as f:

@@ -178,6 +178,16 @@ class StartFile:
 ManyAction = Action | StartFile
 
 
+def _sendable_name(name: str) -> str:
+    """``name`` as it can be sent: the bytes of a file name that is not UTF-8 (read as
+    lone surrogates) become U+FFFD, where the request would fail to encode."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
+
+
 def _item(index: int, entry: object, mime_type: str | None) -> FileItem:
     """``entry`` as a :class:`FileItem`; raises ``TypeError`` for what is not a file."""
     path: str | None = None
@@ -187,16 +197,19 @@ def _item(index: int, entry: object, mime_type: str | None) -> FileItem:
         path = name = os.fspath(entry)
         if not isinstance(path, str):
             raise TypeError(f"a path must be text, got {path!r}")
+        if _sendable_name(path) != path:  # else the transfer takes the path's own name
+            filename = _sendable_name(os.path.basename(path))
     elif isinstance(entry, tuple):
         if len(entry) != 2 or not isinstance(entry[0], str) or not entry[0]:
             raise TypeError("a pair must be (name, data) with a non-empty name")
-        name = filename = entry[0]
+        name = entry[0]
+        filename = _sendable_name(name)
         file = entry[1]
     elif callable(getattr(entry, "read", None)):
         given = getattr(entry, "name", None)
         if not isinstance(given, str) or not given:
             raise TypeError("a file object needs a name: pass (name, file) instead")
-        name, filename = given, os.path.basename(given)
+        name, filename = given, _sendable_name(os.path.basename(given))
     else:
         raise TypeError(
             f"each file must be a path, a (name, data) pair or a binary file object, "
@@ -236,6 +249,9 @@ class Batch:
         """Files in flight at most: a few more than the budget, so that the next
         files' ``create`` waits in line for a slot while others finish."""
         self.results: dict[int, UploadResult] = {}
+        self._identities: dict[int, FileIdentity] = {}
+        """With a manifest, each running file's identity as its upload started: what its
+        record names (a file changed while or after it was sent is sent again)."""
         self.done = self.skipped = self.failed = self.bytes_sent = 0
         self._started = time.monotonic()
         self._stop: BatchStopped | None = None
@@ -267,7 +283,9 @@ class Batch:
         except OSError:
             return options  # the transfer says what is wrong with it
         record = self.manifest.done(identity, self.template.purpose)
-        if record is not None:
+        if record is None:
+            self._identities[item.index] = identity
+        else:
             return UploadResult(
                 index=item.index,
                 name=item.name,
@@ -313,19 +331,32 @@ class Batch:
             self.on_result(result)
 
     def manifest_record(self, item: FileItem, result: UploadResult) -> ManifestRecord | None:
-        """The line to append for a file just uploaded (None: nothing to record).
-        Blocking (an ``os.stat``: the identity it has now, as it was read)."""
-        if self.manifest is None or item.path is None or result.upload is None:
+        """The line to append for a file just uploaded (None: nothing to record): its
+        identity as its upload started."""
+        identity = self._identities.pop(item.index, None)
+        if identity is None or result.upload is None:
             return None
-        identity = FileIdentity.of(item.path)
         return ManifestRecord(
             path=identity.path,
             size=identity.size,
             mtime_ns=identity.mtime_ns,
             inode=identity.inode,
+            ctime_ns=identity.ctime_ns,
             purpose=self.template.purpose,
             file_id=str(result.file_id),
             upload_id=str(result.upload.id),
+        )
+
+    def same_file_running(self, item: FileItem, running: dict[int, FileItem]) -> bool:
+        """With a manifest, whether the file at ``item``'s path is being uploaded now
+        (named twice): it waits for that upload, then the manifest names it done.
+        Without, a file named twice is sent twice, as asked."""
+        if self.manifest is None or item.path is None:
+            return False
+        path = os.path.abspath(item.path)
+        return any(
+            other.path is not None and os.path.abspath(other.path) == path
+            for other in running.values()
         )
 
     def stats(self, item: FileItem) -> bool:
@@ -390,6 +421,8 @@ def many_flow(batch: Batch) -> Generator[ManyAction, Any, list[UploadResult]]:
             if isinstance(item, UploadResult):
                 batch.record(item)
                 continue
+            while batch.same_file_running(item, running):
+                yield from _reap(batch, running, block=True)
             # Without a manifest nothing is read: no thread for it.
             checked = yield Blocking(partial(batch.check_done, item), offload=batch.stats(item))
             if isinstance(checked, UploadResult):
