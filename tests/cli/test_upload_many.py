@@ -206,16 +206,8 @@ def test_globs_that_leave_no_file_are_a_usage_error_even_in_a_dry_run(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     _tree(tmp_path / "data")
-    result = run_cli(
-        "upload",
-        str(tmp_path / "data"),
-        "--purpose",
-        "batch",
-        "--include",
-        "*.pdf",
-        "--dry-run",
-        env=env,
-    )
+    args = ["upload", str(tmp_path / "data"), "--purpose", "batch", "--dry-run"]
+    result = run_cli(*args, "--include", "*.pdf", env=env)
     assert_usage_error(result, "--include / --exclude left none of the 4 files found")
 
 
@@ -247,13 +239,19 @@ def test_a_dangling_symlink_in_a_directory_fails_as_one_file_of_the_set(
     assert "unexpected error" not in result.stderr
 
 
+def _listed(directory: Path, env: dict[str, str], *options: str) -> list[str]:
+    """The paths ``upload DIRECTORY --dry-run OPTIONS`` lists (it must exit 0)."""
+    args = ["upload", str(directory), "--purpose", "batch", "--dry-run", *options]
+    result = run_cli(*args, env=env)
+    assert result.returncode == 0, result.stderr
+    return [line.split("\t")[0] for line in result.stdout.splitlines()]
+
+
 def test_a_symlink_loop_in_a_directory_is_not_followed(tmp_path: Path, env: dict[str, str]) -> None:
     (tmp_path / "data" / "sub").mkdir(parents=True)
     good = make_file(tmp_path / "data" / "sub" / "good.jsonl", 100)
     (tmp_path / "data" / "sub" / "loop").symlink_to(tmp_path / "data")
-    result = run_cli("upload", str(tmp_path / "data"), "--purpose", "batch", "--dry-run", env=env)
-    assert result.returncode == 0, result.stderr
-    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [str(good)]
+    assert _listed(tmp_path / "data", env) == [str(good)]
 
 
 def test_an_excluded_directory_excludes_every_file_in_it(
@@ -262,20 +260,7 @@ def test_an_excluded_directory_excludes_every_file_in_it(
     files = _tree(tmp_path / "data")
     (tmp_path / "data" / ".git" / "objects").mkdir(parents=True)
     make_file(tmp_path / "data" / ".git" / "objects" / "x.jsonl", 100)
-    result = run_cli(
-        "upload",
-        str(tmp_path / "data"),
-        "--purpose",
-        "batch",
-        "--dry-run",
-        "--exclude",
-        "sub/",
-        "--exclude",
-        ".*",
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr
-    listed = [line.split("\t")[0] for line in result.stdout.splitlines()]
+    listed = _listed(tmp_path / "data", env, "--exclude", "sub/", "--exclude", ".*")
     assert listed == [str(f) for f in files if f.parent.name == "data"]
 
 
@@ -283,25 +268,16 @@ def test_an_included_directory_includes_every_file_in_it(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     files = _tree(tmp_path / "data")
-    result = run_cli(
-        "upload",
-        str(tmp_path / "data"),
-        "--purpose",
-        "batch",
-        "--dry-run",
-        "--include",
-        "sub",
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr
-    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [str(files[3])]
+    assert _listed(tmp_path / "data", env, "--include", "sub") == [str(files[3])]
 
 
 def test_a_file_named_twice_is_sent_once(
     tmp_path: Path, env: dict[str, str], requests_seen: RequestCounter
 ) -> None:
     files = _tree(tmp_path / "data")
-    result = run_cli("upload", str(tmp_path / "data"), str(files[0]), "--purpose", "assistants", env=env)
+    result = run_cli(
+        "upload", str(tmp_path / "data"), str(files[0]), "--purpose", "assistants", env=env
+    )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 4
     assert requests_seen["complete"] == 4
@@ -311,12 +287,9 @@ def test_recursive_is_accepted_and_a_directory_is_walked_either_way(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
     _tree(tmp_path / "data")
-    args = ["upload", str(tmp_path / "data"), "--purpose", "batch", "--dry-run"]
-    with_r = run_cli(*args, "-r", env=env)
-    without = run_cli(*args, env=env)
-    assert with_r.returncode == without.returncode == 0, with_r.stderr
-    assert with_r.stdout == without.stdout
-    assert len(with_r.stdout.splitlines()) == 4
+    with_r = _listed(tmp_path / "data", env, "-r")
+    assert with_r == _listed(tmp_path / "data", env)
+    assert len(with_r) == 4
 
 
 def test_bwlimit_takes_binary_and_decimal_units_and_a_per_second_suffix(

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from openai_uploads import OpenAI
+from openai_uploads import OpenAI, UploadResult
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 
@@ -158,14 +158,23 @@ def test_ctrl_c_cancels_every_pending_upload_and_returns_within_5_seconds(
     assert created == ok_requests(server, "complete") + ok_requests(server, "cancel")
 
 
+def _sent_with_a_manifest(
+    client: OpenAI, tmp_path: Path, count: int
+) -> tuple[list[Path], Path, list[UploadResult]]:
+    """``count`` files sent for ``batch`` with a manifest: the paths, it, the results."""
+    paths = jsonl_files(tmp_path / "data", count)
+    manifest = tmp_path / "sent.jsonl"
+    results = client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    assert all(r.ok for r in results)
+    return paths, manifest, results
+
+
 def test_a_file_rewritten_with_its_size_and_mtime_kept_is_sent_again(
     client: OpenAI, server: EmulatorServer, tmp_path: Path
 ) -> None:
     """Same size, same mtime (set back as ``touch -r`` or an archive tool does), other
     bytes: the ctime the write moved tells the manifest it is not the file it sent."""
-    paths = jsonl_files(tmp_path / "data", 2)
-    manifest = tmp_path / "sent.jsonl"
-    first = client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    paths, manifest, first = _sent_with_a_manifest(client, tmp_path, 2)
     before = os.stat(paths[0])
     paths[0].write_bytes(paths[0].read_bytes().replace(b'"i": 0', b'"i": 9'))
     os.utime(paths[0], ns=(before.st_atime_ns, before.st_mtime_ns))
@@ -180,9 +189,7 @@ def test_a_file_rewritten_with_its_size_and_mtime_kept_is_sent_again(
 def test_a_manifest_remembers_each_purpose_a_file_was_sent_for(
     client: OpenAI, server: EmulatorServer, tmp_path: Path
 ) -> None:
-    paths = jsonl_files(tmp_path / "data", 2)
-    manifest = tmp_path / "sent.jsonl"
-    client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    paths, manifest, _ = _sent_with_a_manifest(client, tmp_path, 2)
     other = client.uploads.upload_many(paths, purpose="user_data", manifest=manifest)
     assert [r.skipped for r in other] == [False, False]
     server.clear_requests()
@@ -195,9 +202,7 @@ def test_a_manifest_line_without_a_ctime_still_names_its_file(
     client: OpenAI, server: EmulatorServer, tmp_path: Path
 ) -> None:
     """Records written before the ctime was kept match on path, size, mtime and inode."""
-    paths = jsonl_files(tmp_path / "data", 1)
-    manifest = tmp_path / "sent.jsonl"
-    client.uploads.upload_many(paths, purpose="batch", manifest=manifest)
+    paths, manifest, _ = _sent_with_a_manifest(client, tmp_path, 1)
     record = json.loads(manifest.read_text())
     del record["ctime_ns"]
     manifest.write_text(json.dumps(record) + "\n")

@@ -1,10 +1,12 @@
 """``openai-uploads upload`` with several PATHs or a directory: ``upload_many``.
 
-Directories are walked recursively (sorted, hidden entries included); ``--include`` /
-``--exclude`` globs match each file's path relative to the directory given (and its
-name). Prints ``path<TAB>file-id`` per file as it finishes (``--json``: one object a
-line), one progress bar for the set, a summary on stderr; exits 0 only when every file
-is on the server, 1 when any failed (naming them), 130 on Ctrl-C.
+Directories are walked recursively (sorted, hidden entries included, symlinks to
+directories not followed); ``--include`` / ``--exclude`` globs match each file's path
+relative to the directory given (and its name), or a directory above it. Prints
+``path<TAB>file-id`` per file as it finishes (a path that would break the line quoted by
+:func:`quote_path`; ``--json``: one object a line), one progress bar for the set, a
+summary on stderr; exits 0 only when every file is on the server, 1 when any failed
+(naming them), 130 on Ctrl-C.
 """
 
 from __future__ import annotations
