@@ -4,7 +4,7 @@ the twin helpers ``apaginate``/``paginate`` that make a ``list`` method's result
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, get_args
 
 if TYPE_CHECKING:
     from ._async.pagination import AsyncCursorPage
@@ -35,6 +35,9 @@ class _ListResponse(Protocol):
 
 T = TypeVar("T", bound=_Item)
 
+_subscripted: dict[tuple[type, Any], type] = {}
+"""``SyncCursorPage[FileObject]`` and the like: one class per page class and item type."""
+
 
 class _CursorPage(Generic[T]):
     data: list[T]
@@ -43,6 +46,31 @@ class _CursorPage(Generic[T]):
     """Whether the server has items after this page."""
     first_id: str | None
     last_id: str | None
+
+    if not TYPE_CHECKING:  # to type checkers a page stays a plain generic
+
+        def __class_getitem__(cls, item):
+            """``SyncCursorPage[FileObject]`` is a class, as openai-python's pydantic pages
+            are: the pages a list of Files returns are its instances, so
+            ``isinstance(page, SyncCursorPage[FileObject])`` holds (and so does
+            ``isinstance(page, SyncCursorPage)``). With a type variable (``[T]``, in a
+            generic function or a subclass) it is the usual generic alias."""
+            alias = super().__class_getitem__(item)
+            if getattr(alias, "__parameters__", ()):
+                return alias
+            (item_type,) = get_args(alias)
+            key = (cls, item_type)
+            if key not in _subscripted:
+                name = f"{cls.__name__}[{getattr(item_type, '__name__', repr(item_type))}]"
+                namespace = {
+                    "__module__": cls.__module__,
+                    "__qualname__": name,
+                    "__doc__": cls.__doc__,
+                    "__orig_bases__": (alias,),
+                    "__annotations__": {"data": list[item_type]},  # type: ignore[valid-type]
+                }
+                _subscripted.setdefault(key, type(name, (cls,), namespace))
+            return _subscripted[key]
 
     def __init__(self, response: _ListResponse) -> None:
         self.data = list(response.data)

@@ -16,6 +16,7 @@ from __future__ import annotations
 # generated from it (scripts/unasync.py). AsyncPaginator is in _pagination_core.
 from ._async.pagination import AsyncCursorPage
 from ._pagination_core import AsyncPaginator, _CursorPage
+from ._pagination_core import T as T  # so that typing.get_type_hints resolves `data: list[T]`
 from ._sync.pagination import SyncCursorPage
 
 __all__ = ["AsyncCursorPage", "AsyncPaginator", "SyncCursorPage"]

@@ -119,7 +119,12 @@ class AsyncFiles(AsyncAPIResource):
             call = list_files_call(page_query(query, after), options, seen)
             return await amake_request(
                 self._client,
-                then(call, lambda page: AsyncCursorPage(page, lambda cursor: fetch(cursor, seen))),
+                then(
+                    call,
+                    lambda page: AsyncCursorPage[FileObject](
+                        page, lambda cursor: fetch(cursor, seen)
+                    ),
+                ),
             )
 
         return apaginate(lambda: fetch(None, frozenset()))

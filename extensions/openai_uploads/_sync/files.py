@@ -115,7 +115,12 @@ class Files(SyncAPIResource):
             call = list_files_call(page_query(query, after), options, seen)
             return make_request(
                 self._client,
-                then(call, lambda page: SyncCursorPage(page, lambda cursor: fetch(cursor, seen))),
+                then(
+                    call,
+                    lambda page: SyncCursorPage[FileObject](
+                        page, lambda cursor: fetch(cursor, seen)
+                    ),
+                ),
             )
 
         return paginate(lambda: fetch(None, frozenset()))
