@@ -84,6 +84,8 @@ NAMES: dict[str, str] = {
     "amake_request": "make_request",
     "ato_raw_response": "to_raw_response",
     "ato_streamed_response": "to_streamed_response",
+    "ato_streamed_bytes": "to_streamed_bytes",
+    "_astreamed": "_streamed",
     # twin helpers: the operations with an async and a sync form
     "apaginate": "paginate",  # openai_uploads._pagination_core
     "asleep": "sleep",  # openai_uploads._concurrency

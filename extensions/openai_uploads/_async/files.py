@@ -69,7 +69,7 @@ from .._types import (
     omit,
 )
 from .pagination import AsyncCursorPage, AsyncPaginator
-from .response import amake_request, ato_raw_response, ato_streamed_response
+from .response import amake_request, ato_raw_response, ato_streamed_bytes, ato_streamed_response
 
 __all__ = ["AsyncFiles", "AsyncFilesWithRawResponse", "AsyncFilesWithStreamingResponse"]
 
@@ -350,7 +350,7 @@ class AsyncFilesWithStreamingResponse:
     def __init__(self, files: AsyncFiles) -> None:
         self.list = ato_streamed_response(files.list)
         self.retrieve = ato_streamed_response(files.retrieve)
-        self.content = ato_streamed_response(files.content)
+        self.content = ato_streamed_bytes(files.content)
         self.retrieve_content = ato_streamed_response(files.retrieve_content)
         self.delete = ato_streamed_response(files.delete)
         self.create = ato_streamed_response(files.create)

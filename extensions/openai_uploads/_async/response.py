@@ -24,6 +24,7 @@ from .._concurrency import arun_blocking
 from .._raw_response import (
     AsyncMethod,
     BaseAPIResponse,
+    HttpxBinaryResponseContent,
     LegacyAPIResponse,
     StreamAlreadyConsumed,
     response_mode,
@@ -38,6 +39,7 @@ __all__ = [
     "AsyncResponseContextManager",
     "amake_request",
     "ato_raw_response",
+    "ato_streamed_bytes",
     "ato_streamed_response",
 ]
 
@@ -173,13 +175,34 @@ def ato_streamed_response(
     """``func`` answering with a context manager of an :class:`AsyncAPIResponse`
     (``with_streaming_response``): the call is made when the block is entered."""
 
+    return _astreamed(func, lambda response: response)
+
+
+def ato_streamed_bytes(
+    func: AsyncMethod[P, HttpxBinaryResponseContent],
+) -> Callable[P, AsyncResponseContextManager[AsyncAPIResponse[bytes]]]:
+    """As :func:`ato_streamed_response`, for a method answering with binary content
+    (``files.content``): ``parse()`` gives the body's ``bytes``, as openai-python's
+    streamed binary response does (the plain method's result keeps ``.content``)."""
+
+    def as_bytes(
+        response: AsyncAPIResponse[HttpxBinaryResponseContent],
+    ) -> AsyncAPIResponse[bytes]:
+        return AsyncAPIResponse(response.http_response, lambda: response._parsed_once().content)
+
+    return _astreamed(func, as_bytes)
+
+
+def _astreamed(
+    func: AsyncMethod[P, R], wrap: Callable[[AsyncAPIResponse[R]], AsyncAPIResponse[T]]
+) -> Callable[P, AsyncResponseContextManager[AsyncAPIResponse[T]]]:
     @functools.wraps(func)
     def streamed(
         *args: P.args, **kwargs: P.kwargs
-    ) -> AsyncResponseContextManager[AsyncAPIResponse[R]]:
-        async def make() -> AsyncAPIResponse[R]:
+    ) -> AsyncResponseContextManager[AsyncAPIResponse[T]]:
+        async def make() -> AsyncAPIResponse[T]:
             with response_mode("stream"):
-                return cast(AsyncAPIResponse[R], await func(*args, **kwargs))
+                return wrap(cast(AsyncAPIResponse[R], await func(*args, **kwargs)))
 
         return AsyncResponseContextManager(make)
 

@@ -65,7 +65,7 @@ from .._types import (
     omit,
 )
 from .pagination import SyncCursorPage
-from .response import make_request, to_raw_response, to_streamed_response
+from .response import make_request, to_raw_response, to_streamed_bytes, to_streamed_response
 
 __all__ = ["Files", "AsyncFilesWithRawResponse", "AsyncFilesWithStreamingResponse"]
 
@@ -346,7 +346,7 @@ class AsyncFilesWithStreamingResponse:
     def __init__(self, files: Files) -> None:
         self.list = to_streamed_response(files.list)
         self.retrieve = to_streamed_response(files.retrieve)
-        self.content = to_streamed_response(files.content)
+        self.content = to_streamed_bytes(files.content)
         self.retrieve_content = to_streamed_response(files.retrieve_content)
         self.delete = to_streamed_response(files.delete)
         self.create = to_streamed_response(files.create)

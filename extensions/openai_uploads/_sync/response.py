@@ -24,6 +24,7 @@ from .._calls import APICall
 from .._concurrency import run_blocking
 from .._raw_response import (
     BaseAPIResponse,
+    HttpxBinaryResponseContent,
     LegacyAPIResponse,
     StreamAlreadyConsumed,
     SyncMethod,
@@ -39,6 +40,7 @@ __all__ = [
     "ResponseContextManager",
     "make_request",
     "to_raw_response",
+    "to_streamed_bytes",
     "to_streamed_response",
 ]
 
@@ -171,11 +173,32 @@ def to_streamed_response(
     """``func`` answering with a context manager of an :class:`APIResponse`
     (``with_streaming_response``): the call is made when the block is entered."""
 
+    return _streamed(func, lambda response: response)
+
+
+def to_streamed_bytes(
+    func: SyncMethod[P, HttpxBinaryResponseContent],
+) -> Callable[P, ResponseContextManager[APIResponse[bytes]]]:
+    """As :func:`to_streamed_response`, for a method answering with binary content
+    (``files.content``): ``parse()`` gives the body's ``bytes``, as openai-python's
+    streamed binary response does (the plain method's result keeps ``.content``)."""
+
+    def as_bytes(
+        response: APIResponse[HttpxBinaryResponseContent],
+    ) -> APIResponse[bytes]:
+        return APIResponse(response.http_response, lambda: response._parsed_once().content)
+
+    return _streamed(func, as_bytes)
+
+
+def _streamed(
+    func: SyncMethod[P, R], wrap: Callable[[APIResponse[R]], APIResponse[T]]
+) -> Callable[P, ResponseContextManager[APIResponse[T]]]:
     @functools.wraps(func)
-    def streamed(*args: P.args, **kwargs: P.kwargs) -> ResponseContextManager[APIResponse[R]]:
-        def make() -> APIResponse[R]:
+    def streamed(*args: P.args, **kwargs: P.kwargs) -> ResponseContextManager[APIResponse[T]]:
+        def make() -> APIResponse[T]:
             with response_mode("stream"):
-                return cast(APIResponse[R], func(*args, **kwargs))
+                return wrap(cast(APIResponse[R], func(*args, **kwargs)))
 
         return ResponseContextManager(make)
 
