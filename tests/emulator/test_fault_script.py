@@ -135,3 +135,14 @@ def test_serve_takes_a_fault_script(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_script_set_through_the_control_route_is_followed(server: EmulatorServer) -> None:
+    response = httpx.post(
+        f"{server.base_url}/_emulator/script", json={"files": ["503", "ok", 500]}, headers=AUTH
+    )
+    assert response.json() == {"script": {"files": ["503", "ok", "500"]}}
+    assert [_get(server).status_code for _ in range(4)] == [503, 404, 500, 404]
+    remaining = httpx.get(f"{server.base_url}/_emulator/script", headers=AUTH)
+    assert remaining.json() == {"script": {}}
+    assert server.fault_stats()["scripted"] == 3

@@ -108,3 +108,55 @@ def test_close_removes_a_temporary_data_dir() -> None:
             data_dir = running.data_dir
             assert data_dir.is_dir()
         assert not data_dir.exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["Authorization", "Proxy-Authorization", "api-key", "x-api-key", "Cookie"]
+)
+def test_the_request_log_masks_every_credential_header(handle: EmulatorHandle, name: str) -> None:
+    secret = "sk-secret-in-a-header"
+    headers = {"Authorization": f"Bearer {handle.api_key}", name: f"Basic {secret}"}
+    httpx.get(f"{handle.base_url}/files/file-x", headers=headers)
+    (record,) = handle.requests()
+    assert secret not in repr(record)
+    assert record.headers[name.lower()] in ("***", "Basic ***")
+
+
+def test_the_request_log_masks_the_azure_api_key(handle: EmulatorHandle) -> None:
+    assert handle.api_key is not None
+    response = httpx.get(
+        f"{handle.azure_endpoint}/openai/files/file-x",
+        params={"api-version": "2025-04-01-preview"},
+        headers={"api-key": handle.api_key, "Cookie": f"session={handle.api_key}"},
+    )
+    assert response.status_code == 404
+    (record,) = handle.requests()
+    assert record.path == "/openai/files/file-x"
+    assert (record.headers["api-key"], record.headers["cookie"]) == ("***", "***")
+    assert handle.api_key not in repr(record)
+
+
+def test_a_part_script_of_ok_503_drop_ok_is_followed_and_counted(handle: EmulatorHandle) -> None:
+    headers = {"Authorization": f"Bearer {handle.api_key}"}
+    body = {"bytes": 12, "filename": "x", "mime_type": "text/jsonl", "purpose": "batch"}
+    handle.set_fault_script({"parts": ["ok", "503", "drop", "ok"]})
+    outcomes: list[int | str] = []
+    with httpx.Client(base_url=handle.base_url, headers=headers) as http:
+        upload_id = http.post("/uploads", json=body).json()["id"]
+        for _ in range(5):
+            try:
+                part = http.post(f"/uploads/{upload_id}/parts", files={"data": b"abc"})
+                outcomes.append(part.status_code)
+            except httpx.TransportError:
+                outcomes.append("dropped")
+    assert outcomes == [200, 503, "dropped", 200, 200]
+    stats = handle.fault_stats()
+    assert (stats["scripted"], stats["503"], stats["drop"]) == (4, 1, 1)
+    assert [r.fault for r in handle.requests() if r.endpoint == "parts"] == [
+        None,
+        "503",
+        "drop",
+        None,
+        None,
+    ]
+    assert handle.fault_script() == {}
