@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 
 import httpx
 import openai
@@ -163,3 +164,63 @@ def test_a_created_file_outlives_a_restart(emulator: EmulatorServer) -> None:
     emulator.restart()
     with openai.OpenAI(base_url=emulator.base_url, api_key=API_KEY, max_retries=0) as client:
         assert client.files.content(file.id).content == data
+
+
+def _plain(emulator: EmulatorServer) -> openai.OpenAI:
+    return openai.OpenAI(base_url=emulator.base_url, api_key=API_KEY, max_retries=0)
+
+
+def _azure(emulator: EmulatorServer) -> openai.OpenAI:
+    return openai.AzureOpenAI(
+        azure_endpoint=emulator.azure_endpoint,
+        api_version="2025-04-01-preview",
+        api_key=API_KEY,
+        max_retries=0,
+    )
+
+
+def _azure_v1(emulator: EmulatorServer) -> openai.OpenAI:
+    return openai.OpenAI(
+        base_url=f"{emulator.azure_endpoint}/openai/v1", api_key=API_KEY, max_retries=0
+    )
+
+
+@pytest.mark.parametrize(
+    "make_client", [_plain, _azure, _azure_v1], ids=["v1", "azure", "azure-v1"]
+)
+def test_files_create_keeps_bytes_that_look_like_multipart_syntax_exactly(
+    emulator: EmulatorServer, make_client: Callable[[EmulatorServer], openai.OpenAI]
+) -> None:
+    # CRLFs, dashes and boundary-like lines at both ends and inside, around random bytes
+    tricky = b'\r\n--\r\n\r\n--boundary\r\nContent-Disposition: form-data; name="purpose"\r\n\r\n'
+    data = b"\r\n" + tricky + os.urandom(200_000) + tricky * 50 + b"--\r\n"
+    with make_client(emulator) as client:
+        file = client.files.create(file=("train.jsonl", data), purpose="fine-tune")
+        assert file.bytes == len(data)
+        assert client.files.content(file.id).content == data
+    stored = b"".join(path.read_bytes() for path, _ in emulator.store.file_pieces(file.id))
+    assert stored == data
+
+
+def test_an_unknown_field_sent_as_a_file_is_refused(emulator: EmulatorServer) -> None:
+    response = httpx.post(
+        f"{emulator.base_url}/files",
+        data={"purpose": "assistants"},
+        files={"file": ("a.txt", b"abc"), "attachment": ("b.txt", b"def")},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "attachment"
+    assert not list((emulator.data_dir / "tmp").iterdir())
+
+
+def test_an_unknown_key_of_expires_after_is_refused(emulator: EmulatorServer) -> None:
+    fields = {
+        "purpose": "assistants",
+        "expires_after[anchor]": "created_at",
+        "expires_after[seconds]": "3600",
+        "expires_after[colour]": "red",
+    }
+    response = _post(emulator, fields, {"a.txt": b"abc"})
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "expires_after.colour"
