@@ -234,3 +234,81 @@ def test_405_names_every_method_the_path_allows(emulator: EmulatorServer) -> Non
     assert response.status_code == 405
     assert response.headers["allow"] == "DELETE, GET, HEAD"
     assert response.json()["error"]["type"] == "invalid_request_error"
+
+
+_METHODS_OF_PATH = {
+    "/v1/uploads": "POST",
+    "/v1/uploads/upload_x/parts": "POST",
+    "/v1/uploads/upload_x/complete": "POST",
+    "/v1/uploads/upload_x/cancel": "POST",
+    "/v1/files": "GET, HEAD, POST",
+    "/v1/files/file-x": "DELETE, GET, HEAD",
+    "/v1/files/file-x/content": "GET, HEAD",
+    "/v1/_sink": "POST, PUT",
+    "/v1/_emulator/faults": "DELETE, GET, HEAD, POST",
+    "/v1/_emulator/script": "GET, HEAD, POST",
+    "/v1/_emulator/requests": "DELETE, GET, HEAD",
+}
+_AZURE_PATHS = {
+    f"{prefix}{path.removeprefix('/v1')}{query}": allow
+    for path, allow in _METHODS_OF_PATH.items()
+    if not path.startswith("/v1/_")
+    for prefix, query in (("/openai", "?api-version=2025-04-01-preview"), ("/openai/v1", ""))
+}
+
+
+@pytest.mark.parametrize(("path", "allow"), sorted({**_METHODS_OF_PATH, **_AZURE_PATHS}.items()))
+def test_every_405_carries_allow_naming_the_methods_of_its_path(
+    emulator: EmulatorServer, path: str, allow: str
+) -> None:
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    refused = [
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+        if method not in allow.split(", ")
+    ]
+    with httpx.Client(base_url=emulator.azure_endpoint, headers=headers) as http:
+        for method in refused:
+            response = http.request(method, path)
+            assert response.status_code == 405, (method, path)
+            assert response.headers["allow"] == allow, (method, path)
+
+
+def _multipart(*fields: tuple[str | None, bytes]) -> bytes:
+    """A multipart body with boundary ``bb``: each field a name (None: no name) and bytes."""
+    body = b""
+    for name, data in fields:
+        disposition = b"form-data" if name is None else f'form-data; name="{name}"'.encode()
+        body += b"--bb\r\nContent-Disposition: " + disposition + b'; filename="p"\r\n\r\n'
+        body += data + b"\r\n"
+    return body + b"--bb--\r\n"
+
+
+@pytest.mark.parametrize(
+    ("fields", "param"),
+    [
+        ((("data", b"abc"), ("extra", b"x")), "extra"),
+        ((("attachment", b"x"), ("data", b"abc")), "attachment"),
+        (((None, b"abc"),), None),
+    ],
+    ids=["after-data", "before-data", "no-name"],
+)
+def test_an_unknown_part_field_anywhere_is_refused_and_no_part_is_kept(
+    emulator: EmulatorServer, fields: tuple[tuple[str | None, bytes], ...], param: str | None
+) -> None:
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    with httpx.Client(base_url=emulator.base_url, headers=headers) as http:
+        upload = http.post(
+            "/uploads",
+            json={"bytes": 3, "filename": "x", "mime_type": "text/jsonl", "purpose": "batch"},
+        ).json()
+        response = http.post(
+            f"/uploads/{upload['id']}/parts",
+            content=_multipart(*fields),
+            headers={"Content-Type": "multipart/form-data; boundary=bb"},
+        )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["param"] == param
+    assert error["message"].startswith("Unrecognized request argument supplied")
+    assert emulator.store.received_bytes(upload["id"]) == 0

@@ -224,3 +224,22 @@ def test_an_unknown_key_of_expires_after_is_refused(emulator: EmulatorServer) ->
     response = _post(emulator, fields, {"a.txt": b"abc"})
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "expires_after.colour"
+
+
+def test_a_field_without_a_name_is_refused_as_unknown(emulator: EmulatorServer) -> None:
+    body = (
+        b'--bb\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nassistants\r\n'
+        b'--bb\r\nContent-Disposition: form-data; filename="a.txt"\r\n\r\nabc\r\n--bb--\r\n'
+    )
+    response = httpx.post(
+        f"{emulator.base_url}/files",
+        content=body,
+        headers={
+            "Authorization": f"Bearer {API_KEY}",
+            "Content-Type": "multipart/form-data; boundary=bb",
+        },
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["message"] == "Unrecognized request argument supplied: a field without a name"
+    assert error["param"] is None

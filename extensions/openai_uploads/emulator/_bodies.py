@@ -18,7 +18,7 @@ from starlette.types import Receive, Scope, Send
 
 from openai_uploads._constants import MAX_UPLOAD_BYTES
 
-from ._errors import ApiError, bad_request
+from ._errors import ApiError, bad_request, unknown_field
 from ._store import PartMd5, open_private
 
 _READ_BYTES: Final = 4 * 1024 * 1024
@@ -79,10 +79,7 @@ class PartReceiver:
         name = params.get(b"name")
         if name != b"data":
             # as the JSON routes refuse an unknown field (python-multipart gives bytes)
-            field = (name or b"").decode("utf-8", "replace")
-            self.error = bad_request(
-                f"Unrecognized request argument supplied: {field}", param=field or None
-            )
+            self.error = unknown_field((name or b"").decode("utf-8", "replace"))
             return
         if self.seen_data:
             self.error = bad_request("The field 'data' was given more than once.", param="data")

@@ -43,3 +43,11 @@ def bad_request(message: str, *, param: str | None = None, code: str | None = No
 
 def not_found(kind: str, object_id: str, *, param: str = "id") -> ApiError:
     return ApiError(404, f"No such {kind}: {object_id}", param=param, code=None)
+
+
+def unknown_field(name: str) -> ApiError:
+    """The refusal of a request field the route does not take: a JSON key or a multipart
+    field alike (one without a name is named as such)."""
+    if not name:
+        return bad_request("Unrecognized request argument supplied: a field without a name")
+    return bad_request(f"Unrecognized request argument supplied: {name}", param=name)

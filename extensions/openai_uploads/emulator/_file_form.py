@@ -13,7 +13,7 @@ from python_multipart.multipart import MultipartParser, MultipartState, parse_op
 
 from .._constants import MAX_CREATE_FILE_BYTES
 from ._datadir import open_private
-from ._errors import ApiError, bad_request
+from ._errors import ApiError, bad_request, unknown_field
 
 MAX_TEXT_FIELD: Final = 64 * 1024
 """The longest text field accepted (bytes)."""
@@ -102,6 +102,9 @@ class FileForm:
         _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
         name = params.get(b"name", b"").decode("utf-8", "replace")
         self._name = name
+        if not name:
+            self._fail(unknown_field(name))
+            return
         if name != "file":
             return
         if self.seen_file:

@@ -17,7 +17,7 @@ from openai_uploads._utils import is_strict_int as _is_int
 from openai_uploads_client import models as _request_models
 from openai_uploads_client.sdk import OPERATIONS
 
-from ._errors import ApiError, bad_request
+from ._errors import ApiError, bad_request, unknown_field
 from ._faults import FaultInjector
 from ._input import parse_json
 from ._store import Store
@@ -39,7 +39,7 @@ async def json_object(request: Request) -> dict[str, Any]:
 def check_fields(data: dict[str, Any], allowed: frozenset[str]) -> None:
     for key in data:
         if key not in allowed:
-            raise bad_request(f"Unrecognized request argument supplied: {key}", param=key)
+            raise unknown_field(key)
 
 
 def check_with_model(data: dict[str, Any], operation_id: str) -> None:
