@@ -60,11 +60,11 @@ def test_a_burst_beyond_the_request_cap_refuses_only_the_excess(burst: int) -> N
             upload_id = http.post("/uploads", json={**CREATE, "bytes": 4 * burst}).json()["id"]
         server.reset_fault_stats()
         with _sockets(server, burst) as socks:
-            _wait_for(lambda: _open_connections(server) >= burst)  # all accepted, then:
+            _wait_for(lambda: _open_connections(server) == burst, 30)  # all accepted, then:
             for sock in socks:  # every request of the burst in progress at once
                 sock.sendall(_part_head(upload_id, b"ab", 4))
             excess = burst - DEFAULT_CAP
-            _wait_for(lambda: len(_readable(socks)) == excess)
+            _wait_for(lambda: len(_readable(socks)) == excess, 30)
             refused = _readable(socks)
             refusals = [_reply(sock) for sock in refused]
             admitted = [_finish(sock) for sock in socks if sock not in refused]
@@ -140,7 +140,7 @@ def test_part_bodies_trickling_a_byte_every_2s_do_not_stop_a_normal_upload(
             thread = threading.Thread(target=trickle, daemon=True)
             thread.start()
             try:
-                _wait_for(lambda: server.fault_stats()["requests"] >= tricklers + 1)
+                _wait_for(lambda: server.fault_stats()["requests"] >= tricklers + 1, 30)
                 data = b"normal client " * 1000
                 assert _upload_retrying_503(server, data) == data
                 # the tricklers did not get in by trickling: each was cut off or refused
