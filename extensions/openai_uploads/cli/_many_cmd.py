@@ -17,17 +17,17 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from .. import OpenAI, OpenAIError, UploadResult
 from .._units import guess_mime_type
 from ..plugins.progress import BatchProgressBar
-from ._output import EXIT_INTERRUPTED, describe_api_error, error, fail, human_bytes
+from ._output import describe_api_error, error, fail, human_bytes
 
 STDIN = "-"
 
@@ -152,8 +152,10 @@ def run_many(
     part_size: int | None,
     as_json: bool,
     show_bar: bool,
+    interrupted: Callable[[str], NoReturn],
 ) -> None:
-    """Upload every file of PATHs (or, with ``dry_run``, list them); exits as documented."""
+    """Upload every file of PATHs (or, with ``dry_run``, list them); exits as documented.
+    After Ctrl-C, ``interrupted(message)`` ends the process (no wait for stray threads)."""
     files = find_files(paths, include, exclude, filename)
     total = sum(f.size or 0 for f in files)
     if dry_run:
@@ -200,7 +202,7 @@ def run_many(
         if bar is not None:
             bar.close()
         kept = "kept to resume with the same --manifest" if manifest else "cancelled"
-        fail(f"interrupted: the Uploads still in progress were {kept}", EXIT_INTERRUPTED)
+        interrupted(f"interrupted: the Uploads still in progress were {kept}")
     except (OpenAIError, ValueError, TypeError) as exc:
         if bar is not None:
             bar.close()

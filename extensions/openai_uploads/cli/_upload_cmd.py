@@ -214,6 +214,7 @@ def upload(
                 part_size=part_size,
                 as_json=as_json,
                 show_bar=not quiet and stderr_is_terminal(),
+                interrupted=guard.hard_exit,
             )
         return
     path = paths[0]
