@@ -313,6 +313,20 @@ class AsyncWorkers:
         self._done.append((key, _call(func)))
         self._ended.set()
 
+    async def run_here(
+        self, key: int, func: Callable[[Callable[[], None]], Awaitable[object]]
+    ) -> None:
+        """Run ``await func(began)`` to its end now, in this task (a job too small to
+        run beside the flow); its result or error is reported as any job's, while a
+        cancellation or KeyboardInterrupt stops the caller."""
+        result: object
+        try:
+            result = await func(_nothing)
+        except Exception as exc:
+            result = exc
+        self._done.append((key, result))
+        self._ended.set()
+
     async def _run(
         self, key: int, scope: anyio.CancelScope, func: Callable[[], Awaitable[object]]
     ) -> None:
@@ -417,6 +431,18 @@ class Workers:
         """Run ``func()`` now, in this thread (see :meth:`AsyncWorkers.start_here`)."""
         future: Future[object] = Future()
         future.set_result(_call(func))
+        self._futures[future] = key
+
+    def run_here(self, key: int, func: Callable[[Callable[[], None]], object]) -> None:
+        """Run ``func(began)`` to its end now, in this thread (see
+        :meth:`AsyncWorkers.run_here`)."""
+        result: object
+        try:
+            result = func(_nothing)
+        except Exception as exc:
+            result = exc
+        future: Future[object] = Future()
+        future.set_result(result)
         self._futures[future] = key
 
     def wait(self, seconds: float | None) -> Done:
@@ -543,6 +569,10 @@ class Slots:
         with self._room:
             if self.budget.succeeded():
                 self._room.notify()
+
+
+def _nothing() -> None:
+    """``began`` of a job run in place: nothing waits for it to begin."""
 
 
 def _call(func: Callable[[], object]) -> object:

@@ -31,6 +31,8 @@ import httpcore
 import httpx
 from httpx._utils import get_environment_proxies  # what httpx itself reads with trust_env
 
+from ._pool_bookkeeping import assign_in_linear_time
+
 __all__ = [
     "CALL_DEADLINE",
     "DeadlineBackend",
@@ -196,10 +198,12 @@ def deadline_transport(
 
     httpx takes no network backend, so it is swapped into the transport's pool (a proxy's
     pool has one too); should a future httpx lay its pool out differently, the transport
-    is used as it is (the deadline is then still checked as the body arrives).
+    is used as it is (the deadline is then still checked as the body arrives). Its
+    bookkeeping runs in linear time (:mod:`._pool_bookkeeping`).
     """
     transport = httpx.HTTPTransport(limits=limits, proxy=proxy)
     pool = getattr(transport, "_pool", None)
+    assign_in_linear_time(pool)  # (a proxy's pool is left as it is)
     backend = getattr(pool, "_network_backend", None)
     if pool is not None and isinstance(backend, httpcore.NetworkBackend):
         pool._network_backend = DeadlineBackend(backend)

@@ -22,6 +22,7 @@ import httpx
 
 from ._config import DEFAULT_TIMEOUT
 from ._deadline import deadline_transport, environment_mounts
+from ._pool_bookkeeping import assign_in_linear_time
 from ._response import HTTPX_ERRORS
 
 is_socket_readable: Callable[[socket.socket | None], bool] | None
@@ -145,16 +146,18 @@ class _IdleCheckedBackend(httpcore.AsyncNetworkBackend):
 
 
 def _check_idle_cheaply(client: httpx.AsyncClient) -> httpx.AsyncClient:
-    """``client`` with its transports' sockets opened as :class:`_IdleCheckedStream`
-    (should a future httpx lay its pools out differently, they are left as they are)."""
-    if is_socket_readable is None:
-        return client
+    """``client`` with its transports' sockets opened as :class:`_IdleCheckedStream` and
+    their pools' bookkeeping in linear time (:mod:`._pool_bookkeeping`); should a future
+    httpx lay its pools out differently, they are left as they are."""
     mounts = getattr(client, "_mounts", {})
     transports = [getattr(client, "_transport", None), *mounts.values()]
     for transport in transports:
         pool = getattr(transport, "_pool", None)
+        if pool is None:
+            continue
+        assign_in_linear_time(pool)
         backend = getattr(pool, "_network_backend", None)
-        if pool is not None and isinstance(backend, httpcore.AsyncNetworkBackend):
+        if is_socket_readable is not None and isinstance(backend, httpcore.AsyncNetworkBackend):
             pool._network_backend = _IdleCheckedBackend(backend)
     return client
 

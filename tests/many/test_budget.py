@@ -12,6 +12,7 @@ import pytest
 
 from openai_uploads import OpenAI
 from openai_uploads._concurrency import AsyncSlots, Slots
+from openai_uploads._sync.uploads import DEFAULT_MANY_CONCURRENCY
 from openai_uploads._transfer._plan import THROTTLE_HOLD, RequestBudget
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.hookspecs import hookimpl
@@ -174,10 +175,14 @@ def test_an_async_waiter_cancelled_as_it_is_admitted_passes_its_slot_on() -> Non
 # ------------------------------------------------------------------ a batch, end to end
 
 
+HALVED = DEFAULT_MANY_CONCURRENCY // 2
+"""The default budget after one push-back."""
+
+
 class InFlight:
     """Counts the requests in flight, and the most seen at a request's start after the
     server pushed back with a 429 and before successes could raise the budget again
-    (fewer than 8 since: half of the halved 32)."""
+    (fewer than half the halved budget since)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -190,7 +195,7 @@ class InFlight:
     def on_request_start(self, event: Any) -> None:
         with self.lock:
             self.now += 1
-            if self.pushed_back and self.successes < 8:
+            if self.pushed_back and self.successes < HALVED // 2:
                 self.peak = max(self.peak, self.now)
 
     @hookimpl
@@ -205,7 +210,7 @@ class InFlight:
 
 def _throttled_batch(server: EmulatorServer, tmp_path: Path, **kwargs: Any) -> InFlight:
     # The first create is rate-limited; every other request takes a while, so the
-    # budget is what bounds the requests in flight.
+    # budget is what bounds the requests in flight (40 files: more than half of 48).
     server.set_fault_script(
         {
             "create": ["429:retry-after=0", *["slow:0.3"] * 40],
@@ -227,11 +232,11 @@ def test_a_batch_pushed_back_with_a_429_sends_at_most_half_its_cap_at_once(
     server: EmulatorServer, tmp_path: Path
 ) -> None:
     counter = _throttled_batch(server, tmp_path)
-    assert 0 < counter.peak <= 16
+    assert 0 < counter.peak <= HALVED
 
 
 def test_a_batch_with_max_concurrency_given_keeps_it_when_pushed_back(
     server: EmulatorServer, tmp_path: Path
 ) -> None:
-    counter = _throttled_batch(server, tmp_path, max_concurrency=32)
-    assert counter.peak > 24
+    counter = _throttled_batch(server, tmp_path, max_concurrency=DEFAULT_MANY_CONCURRENCY)
+    assert counter.peak > HALVED + 4

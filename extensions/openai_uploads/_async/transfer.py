@@ -77,7 +77,10 @@ class Shared:
 INLINE_DIGEST_BYTES = 512 * 1024
 """A file this small has its digests computed right where the flow runs, as the
 transfer starts, not in a worker thread beside the parts: one page-cache read and an md5
-of it cost less than handing them to a thread (``upload_many`` of small files)."""
+of it cost less than handing them to a thread (``upload_many`` of small files). Sent as
+one part, with no bandwidth cap, that part is sent right there too: it leaves in well
+under a second on any link the API is used over, so the flow is not blocked for long,
+and a batch of small files needs no thread (or task) per file for its part."""
 
 ALONE = Shared()
 """A call of its own: nothing shared."""
@@ -97,8 +100,10 @@ async def arun_transfer(
     # The flow's exception leaves after the workers are closed, so that it is not
     # wrapped in an exception group.
     small = job.source.size <= INLINE_DIGEST_BYTES
+    # One small part with no bandwidth cap to wait for: sent where the flow runs.
+    alone = small and job.plan.part_count == 1 and shared.bucket is None
     async with AsyncWorkers(job.max_in_flight + 1) as workers:
-        carry_out = partial(_carry_out, client, workers, shared, small)
+        carry_out = partial(_carry_out, client, workers, shared, small, alone)
         upload, error = await drive_flow(flow, carry_out)
     if error is not None:
         raise error
@@ -160,7 +165,12 @@ async def _send_part(
 
 
 async def _carry_out(
-    client: AsyncOpenAI, workers: AsyncWorkers, shared: Shared, small: bool, action: Action
+    client: AsyncOpenAI,
+    workers: AsyncWorkers,
+    shared: Shared,
+    small: bool,
+    alone: bool,
+    action: Action,
 ) -> Any:
     # New work, when the batch stops: stopped here, after what recorded the last
     # outcome (the Upload's id included), so that the clean-up knows what to cancel.
@@ -172,7 +182,11 @@ async def _carry_out(
                 return await client._execute(action.call)
             return await _execute(client, action.call, shared)
     if isinstance(action, StartPart):
-        workers.start_in_turn(action.number, partial(_send_part, client, action, shared))
+        send = partial(_send_part, client, action, shared)
+        if alone:  # no thread or task to hand it to and wait for: sent right here
+            await workers.run_here(action.number, send)
+        else:
+            workers.start_in_turn(action.number, send)
         return None
     if isinstance(action, WaitParts):
         timeout = action.timeout

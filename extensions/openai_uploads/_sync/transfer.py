@@ -78,7 +78,10 @@ class Shared:
 INLINE_DIGEST_BYTES = 512 * 1024
 """A file this small has its digests computed right where the flow runs, as the
 transfer starts, not in a worker thread beside the parts: one page-cache read and an md5
-of it cost less than handing them to a thread (``upload_many`` of small files)."""
+of it cost less than handing them to a thread (``upload_many`` of small files). Sent as
+one part, with no bandwidth cap, that part is sent right there too: it leaves in well
+under a second on any link the API is used over, so the flow is not blocked for long,
+and a batch of small files needs no thread (or task) per file for its part."""
 
 ALONE = Shared()
 """A call of its own: nothing shared."""
@@ -98,8 +101,10 @@ def run_transfer(
     # The flow's exception leaves after the workers are closed, so that it is not
     # wrapped in an exception group.
     small = job.source.size <= INLINE_DIGEST_BYTES
+    # One small part with no bandwidth cap to wait for: sent where the flow runs.
+    alone = small and job.plan.part_count == 1 and shared.bucket is None
     with Workers(job.max_in_flight + 1) as workers:
-        carry_out = partial(_carry_out, client, workers, shared, small)
+        carry_out = partial(_carry_out, client, workers, shared, small, alone)
         upload, error = drive_flow(flow, carry_out)
     if error is not None:
         raise error
@@ -159,7 +164,12 @@ def _send_part(client: OpenAI, action: StartPart, shared: Shared, began: Callabl
 
 
 def _carry_out(
-    client: OpenAI, workers: Workers, shared: Shared, small: bool, action: Action
+    client: OpenAI,
+    workers: Workers,
+    shared: Shared,
+    small: bool,
+    alone: bool,
+    action: Action,
 ) -> Any:
     # New work, when the batch stops: stopped here, after what recorded the last
     # outcome (the Upload's id included), so that the clean-up knows what to cancel.
@@ -171,7 +181,11 @@ def _carry_out(
                 return client._execute(action.call)
             return _execute(client, action.call, shared)
     if isinstance(action, StartPart):
-        workers.start_in_turn(action.number, partial(_send_part, client, action, shared))
+        send = partial(_send_part, client, action, shared)
+        if alone:  # no thread or task to hand it to and wait for: sent right here
+            workers.run_here(action.number, send)
+        else:
+            workers.start_in_turn(action.number, send)
         return None
     if isinstance(action, WaitParts):
         timeout = action.timeout

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Uploads", "AsyncUploadsWithRawResponse", "AsyncUploadsWithStreamingResponse"]
 
-DEFAULT_MANY_CONCURRENCY = 32
+DEFAULT_MANY_CONCURRENCY = 48
 """``upload_many``'s requests in flight across all files, when not given."""
 
 _DOC = """Upload a file of up to 8 GB in parts, in parallel, and complete it.
@@ -319,7 +319,7 @@ class Uploads(SyncAPIResource):
 
         Args:
             max_concurrency: requests in flight at most, across all files and parts,
-                fixed. Left out (or ``None``), up to 32, halved while the server
+                fixed. Left out (or ``None``), up to 48, halved while the server
                 pushes back (an attempt retried after a 429, a 503, another 5xx, a
                 dropped connection or a timeout; once a second at most) and raised
                 by one again per run of successes.

@@ -170,10 +170,11 @@ def upload(
     """Upload PATH in parallel Parts and print the File id (or the Upload, with --json).
 
     Several PATHs, or a directory (walked recursively, sorted), upload every file through
-    one budget of requests in flight (--concurrency, default 32) and print
-    'path<TAB>file-id' per file as it finishes (--json: one object a line), one
-    progress bar for the set and a summary on stderr; the exit status is 0 only when
-    every file succeeded, 1 when any failed (they are named).
+    one budget of requests in flight (--concurrency N fixes it; default: up to 48,
+    halved while the server pushes back) and print 'path<TAB>file-id' per file as it
+    finishes (--json: one object a line), one progress bar for the set and a summary on
+    stderr; the exit status is 0 only when every file succeeded, 1 when any failed (they
+    are named).
 
     PATH '-' reads standard input; it and pipes (<(cmd), a FIFO) need --filename, and
     are read once (no --resume).
