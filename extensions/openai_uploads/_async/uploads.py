@@ -22,10 +22,9 @@ from .._resource import AsyncAPIResource, request_options
 from .._transfer._bandwidth import TokenBucket, check_bandwidth
 from .._transfer._manifest import Manifest
 from .._transfer._many import Batch, UploadResult
-from .._transfer._options import TransferOptions
+from .._transfer._options import TransferOptions, check_concurrency
 from .._types import NOT_GIVEN, ExpiresAfter, FilePurpose, NotGiven, Omit, Upload, omit
 from .._uploads_core import cancel_upload_call, complete_upload_call, create_upload_call
-from .._utils import is_strict_int
 from .many import arun_many
 from .parts import (
     AsyncParts,
@@ -353,13 +352,7 @@ class AsyncUploads(AsyncAPIResource):
             failed = [r for r in results if not r.ok]
         """
         client = self._client
-        adaptive = max_concurrency is None
-        if max_concurrency is None:
-            max_concurrency = DEFAULT_MANY_CONCURRENCY
-        elif not is_strict_int(max_concurrency):
-            raise TypeError("max_concurrency must be an int (or None: adapt it)")
-        elif max_concurrency < 1:
-            raise ValueError(f"max_concurrency must be at least 1; got {max_concurrency}")
+        max_concurrency, adaptive = check_concurrency(max_concurrency, DEFAULT_MANY_CONCURRENCY)
         rate = check_bandwidth(max_bandwidth)
         template = TransferOptions.from_arguments(
             client_max_retries=client.max_retries,

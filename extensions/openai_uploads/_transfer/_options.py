@@ -45,6 +45,18 @@ class RequestArguments(TypedDict, total=False):
     timeout: Timeout
 
 
+def check_concurrency(max_concurrency: object, default: int) -> tuple[int, bool]:
+    """``max_concurrency`` checked: ``(the cap, whether it adapts)``; ``None`` is
+    ``default``, adapted. TypeError / ValueError say what is wrong."""
+    if max_concurrency is None:
+        return default, True
+    if not is_strict_int(max_concurrency):
+        raise TypeError("max_concurrency must be an int (or None: adapt it)")
+    if max_concurrency < 1:
+        raise ValueError(f"max_concurrency must be at least 1; got {max_concurrency}")
+    return max_concurrency, False
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TransferOptions:
     """The caller's arguments, checked (everything but ``file`` itself)."""
@@ -123,13 +135,7 @@ class TransferOptions:
             expected_md5 = md5.lower()
         elif md5 is not None and not isinstance(md5, Omit):
             raise TypeError(f"md5 must be a hex string or None, got {type(md5).__name__}")
-        adaptive = max_concurrency is None
-        if max_concurrency is None:
-            max_concurrency = DEFAULT_MAX_CONCURRENCY
-        if not is_strict_int(max_concurrency):
-            raise TypeError("max_concurrency must be an int (or None: adapt it)")
-        if max_concurrency < 1:
-            raise ValueError(f"max_concurrency must be at least 1; got {max_concurrency}")
+        max_concurrency, adaptive = check_concurrency(max_concurrency, DEFAULT_MAX_CONCURRENCY)
         if part_retries is None:
             part_retries = max(int(client_max_retries), MIN_PART_RETRIES)
         elif part_retries < 0:
