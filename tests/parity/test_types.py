@@ -154,3 +154,30 @@ def test_runtime_class_names_match_openai_pythons(name: str) -> None:
     mine, its = ours.from_dict(data), theirs.model_validate(data)
     assert type(mine).__name__ == type(its).__name__
     assert repr(mine).split("(", 1)[0] == repr(its).split("(", 1)[0]
+
+
+def _modules_about_files_and_uploads() -> list[str]:
+    """openai-python's per-type modules of the Files and Uploads APIs
+    (``openai.types.file_object``, ``openai.types.uploads.upload_part``, ...), by name."""
+    found = []
+    for package in (openai.types, openai.types.uploads):
+        folder = Path(str(package.__file__)).parent
+        for path in sorted(folder.glob("*.py")):
+            name = path.stem
+            if name.startswith(("file_", "upload", "part_")) and "chunking" not in name:
+                found.append(f"{package.__name__}.{name}")
+    return found
+
+
+@pytest.mark.parametrize("module", _modules_about_files_and_uploads())
+def test_each_per_type_module_of_openai_python_has_a_twin_with_its_public_names(
+    module: str,
+) -> None:
+    theirs = importlib.import_module(module)
+    ours = importlib.import_module(module.replace("openai.", "openai_uploads.", 1))
+    defined = getattr(theirs, "__all__", None) or [
+        name for name, value in vars(theirs).items() if getattr(value, "__module__", "") == module
+    ]
+    public = {name for name in defined if name not in KNOWN_DIFFERENCES}
+    assert public, module
+    assert public <= set(vars(ours)), sorted(public - set(vars(ours)))

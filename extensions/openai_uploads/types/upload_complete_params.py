@@ -1,0 +1,5 @@
+"""openai-python's ``openai.types.upload_complete_params``: ``UploadCompleteParams``."""
+
+from . import UploadCompleteParams
+
+__all__ = ["UploadCompleteParams"]
