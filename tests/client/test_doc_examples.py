@@ -77,8 +77,8 @@ def test_the_pages_have_python_blocks_and_each_is_run_or_marked() -> None:
     assert all(block.reason for block in BLOCKS if block.kind == "skip")
 
 
-def test_the_readme_example_is_run() -> None:
-    assert [b.kind for b in BLOCKS if b.page == "README.md"] == ["run"]
+def test_the_readme_examples_are_run() -> None:
+    assert [b.kind for b in BLOCKS if b.page == "README.md"] == ["run", "run", "run"]
 
 
 @pytest.fixture
