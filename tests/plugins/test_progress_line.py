@@ -114,3 +114,19 @@ def test_the_waiting_phase_shows_its_elapsed_time_not_an_eta() -> None:
     frames = {progress_line(LineState(**{**vars(waiting), "phase_elapsed": t}), 80).plain
               for t in (0.0, 0.1, 0.2)}  # fmt: skip
     assert len(frames) == 3  # the spinner turns
+
+
+def test_the_batch_bar_shows_its_rate_in_the_binary_units_of_its_sizes() -> None:
+    import rich.progress
+
+    from openai_uploads.plugins.progress import binary_speed_column
+
+    column = binary_speed_column(rich.progress)
+    task = rich.progress.Task(
+        rich.progress.TaskID(0), "upload", 10 * 2**20, 0, _get_time=lambda: 0.0
+    )
+    assert column.render(task).plain == "?/s"
+    task.start_time = 0.0
+    task._progress.append(rich.progress.ProgressSample(0.0, 0))
+    task._progress.append(rich.progress.ProgressSample(1.0, 3 * 2**20))
+    assert column.render(task).plain == "3.0 MiB/s"

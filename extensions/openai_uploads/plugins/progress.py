@@ -345,6 +345,20 @@ class ProgressBar:
             self._progress.remove_task(task)
 
 
+def binary_speed_column(progress: Any) -> Any:
+    """A rich progress column of the send rate in the sizes' binary units (``12.5
+    MiB/s``; rich's own ``TransferSpeedColumn`` shows decimal MB/s beside MiB)."""
+    from rich.text import Text
+
+    class BinarySpeedColumn(progress.ProgressColumn):  # type: ignore[misc]
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            shown = "?" if speed is None else _sizes(speed, None)
+            return Text(f"{shown}/s", style="progress.data.speed")
+
+    return BinarySpeedColumn()
+
+
 class BatchProgressBar:
     """One bar for the whole of ``upload_many``: files done of the total, bytes, rate
     and ETA. Does nothing when output is not a terminal.
@@ -367,7 +381,7 @@ class BatchProgressBar:
             progress.TextColumn("[bold]files {task.fields[done]}/{task.fields[count]}"),
             progress.BarColumn(),
             progress.DownloadColumn(binary_units=True),
-            progress.TransferSpeedColumn(),
+            binary_speed_column(progress),
             progress.TimeRemainingColumn(),
             progress.TextColumn("{task.fields[failed]}"),
             console=self.console,
