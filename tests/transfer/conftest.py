@@ -20,6 +20,9 @@ API_KEY = "sk-emulator-transfer"
 PART = 64 * 1024
 """A small part size keeps the tests fast; the engine doesn't care."""
 
+SLOW = FaultConfig(bandwidth=256 * 1024, endpoints=frozenset())
+"""About a quarter of a second per :data:`PART`: slow enough to interrupt mid-way."""
+
 
 class Recorder:
     """Keeps every progress event it sees."""

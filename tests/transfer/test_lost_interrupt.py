@@ -13,13 +13,9 @@ import pytest
 
 from openai_uploads._client import OpenAI
 from openai_uploads.emulator import EmulatorServer
-from openai_uploads.emulator._faults import FaultConfig
 from openai_uploads.hookspecs import hookimpl
 
-from .conftest import API_KEY, PART, random_bytes, status_of
-
-SLOW = FaultConfig(bandwidth=256 * 1024, endpoints=frozenset())
-"""About a quarter of a second per part: the upload is still running after part 2."""
+from .conftest import API_KEY, PART, SLOW, random_bytes, status_of, write
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
@@ -72,8 +68,7 @@ def test_a_ctrl_c_dropped_by_a_finalizer_still_cancels_the_upload(
     server: EmulatorServer, tmp_path: Path
 ) -> None:
     server.faults = SLOW
-    path = tmp_path / "big.bin"
-    path.write_bytes(random_bytes(PART * 32))
+    path = write(tmp_path, random_bytes(PART * 32), "big.bin")
     plugin = CtrlCInAFinalizer()
     with pytest.raises(KeyboardInterrupt):
         _upload(server, path, plugin)
@@ -85,9 +80,7 @@ def test_a_ctrl_c_dropped_by_a_finalizer_still_cancels_the_upload(
 def test_the_sigint_handler_is_the_callers_again_after_the_upload(
     server: EmulatorServer, tmp_path: Path
 ) -> None:
-    path = tmp_path / "small.bin"
-    path.write_bytes(random_bytes(PART * 3))
-    _upload(server, path, object())
+    _upload(server, write(tmp_path, random_bytes(PART * 3)), object())
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
@@ -101,8 +94,7 @@ def test_an_apps_handler_that_does_not_raise_lets_the_upload_finish(
 
     previous = signal.signal(signal.SIGINT, note)
     try:
-        path = tmp_path / "big.bin"
-        path.write_bytes(random_bytes(PART * 4))
+        path = write(tmp_path, random_bytes(PART * 4))
         upload: Any = _upload(server, path, CtrlCInAFinalizer())
     finally:
         signal.signal(signal.SIGINT, previous)

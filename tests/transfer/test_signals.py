@@ -13,11 +13,9 @@ from openai_uploads._client import OpenAI
 from openai_uploads.emulator import EmulatorServer
 from openai_uploads.emulator._faults import FaultConfig
 
-from .conftest import API_KEY, PART, Recorder, random_bytes, status_of
+from .conftest import API_KEY, PART, SLOW, Recorder, random_bytes, status_of
 
 ROOT = Path(__file__).resolve().parents[2]
-SLOW = FaultConfig(bandwidth=256 * 1024, endpoints=frozenset())
-"""About a quarter of a second per 64 KiB part: slow enough to interrupt mid-way."""
 
 
 def _start(server: EmulatorServer, path: Path, *, resume: bool) -> subprocess.Popen[str]:
