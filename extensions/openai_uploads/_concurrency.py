@@ -173,9 +173,9 @@ class InterruptWatch:
     ``__del__`` run by the garbage collector) the exception is printed as "ignored" and
     dropped: the upload would go on as if the Ctrl-C never came. While watching, the
     SIGINT handler in place is wrapped: a ``KeyboardInterrupt`` it raises is noted, and
-    the driver, which calls :meth:`check` before each action (at least every
-    :data:`POLL_INTERVAL` while parts are in flight), raises it again if it never
-    arrived. A handler that does not raise (an app's own) is left to its choice.
+    the driver, which calls :meth:`check` each time the flow waits for its parts (at
+    least every :data:`POLL_INTERVAL` while they are in flight), raises it again if it
+    never arrived. A handler that does not raise (an app's own) is left to its choice.
     """
 
     def __init__(self) -> None:
