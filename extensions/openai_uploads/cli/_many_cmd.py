@@ -27,7 +27,7 @@ import click
 from .. import OpenAI, OpenAIError, UploadResult
 from .._units import guess_mime_type
 from ..plugins.progress import BatchProgressBar
-from ._output import describe_api_error, error, fail, human_bytes
+from ._output import describe_api_error, error, fail, given, human_bytes
 
 STDIN = "-"
 
@@ -185,14 +185,12 @@ def run_many(
             bar.skipped(result.bytes or 0)
 
     kwargs: dict[str, Any] = {"purpose": purpose, "mime_type": mime_type, "on_result": on_result}
-    if manifest is not None:
-        kwargs["manifest"] = manifest
-    if bwlimit is not None:
-        kwargs["max_bandwidth"] = bwlimit
-    if concurrency is not None:
-        kwargs["max_concurrency"] = concurrency
-    if part_size is not None:
-        kwargs["part_size"] = part_size
+    kwargs |= given(
+        manifest=manifest,
+        max_bandwidth=bwlimit,
+        max_concurrency=concurrency,
+        part_size=part_size,
+    )
     started = time.monotonic()
     client: OpenAI = client_factory([] if bar is None else [bar])
     try:

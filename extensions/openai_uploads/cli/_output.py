@@ -4,7 +4,7 @@ and the one line that describes an error of the SDK."""
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -34,6 +34,11 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     """Say ``message`` on stderr and exit with ``code``."""
     error(message)
     raise click.exceptions.Exit(code)
+
+
+def given(**options: Any) -> dict[str, Any]:
+    """The options the command line was given (those not None), as keyword arguments."""
+    return {name: value for name, value in options.items() if value is not None}
 
 
 def stderr_is_terminal() -> bool:

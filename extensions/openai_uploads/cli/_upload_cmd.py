@@ -28,6 +28,7 @@ from ._output import (
     describe_api_error,
     error,
     fail,
+    given,
     human_bytes,
     stderr_is_terminal,
     upload_left_pending,
@@ -255,20 +256,13 @@ def upload(
         "max_concurrency": concurrency,
         "resume": resume,
     }
-    if filename is not None:
-        kwargs["filename"] = filename
-    if size is not None:
-        kwargs["bytes"] = size
-    if part_size is not None:
-        kwargs["part_size"] = part_size
+    kwargs |= given(filename=filename, bytes=size, part_size=part_size, max_bandwidth=bwlimit)
     if md5 is not None:
         kwargs["md5"] = md5
     elif no_md5:
         kwargs["md5"] = None
     if expires_after is not None:
         kwargs["expires_after"] = {"anchor": "created_at", "seconds": expires_after}
-    if bwlimit is not None:
-        kwargs["max_bandwidth"] = bwlimit
 
     shown = "the local emulator" if where.local else ""
     client: Any = None
