@@ -310,8 +310,7 @@ class AsyncWorkers:
     def start_here(self, key: int, func: Callable[[], object]) -> None:
         """Run ``func()`` now, in this thread (a job too small for a thread of its own);
         its result or exception is reported as any job's."""
-        self._done.append((key, _call(func)))
-        self._ended.set()
+        self._ended_here(key, _call(func))
 
     async def run_here(
         self, key: int, func: Callable[[Callable[[], None]], Awaitable[object]]
@@ -324,6 +323,9 @@ class AsyncWorkers:
             result = await func(_nothing)
         except Exception as exc:
             result = exc
+        self._ended_here(key, result)
+
+    def _ended_here(self, key: int, result: object) -> None:
         self._done.append((key, result))
         self._ended.set()
 
@@ -429,9 +431,7 @@ class Workers:
 
     def start_here(self, key: int, func: Callable[[], object]) -> None:
         """Run ``func()`` now, in this thread (see :meth:`AsyncWorkers.start_here`)."""
-        future: Future[object] = Future()
-        future.set_result(_call(func))
-        self._futures[future] = key
+        self._ended_here(key, _call(func))
 
     def run_here(self, key: int, func: Callable[[Callable[[], None]], object]) -> None:
         """Run ``func(began)`` to its end now, in this thread (see
@@ -441,6 +441,10 @@ class Workers:
             result = func(_nothing)
         except Exception as exc:
             result = exc
+        self._ended_here(key, result)
+
+    def _ended_here(self, key: int, result: object) -> None:
+        """Report ``result`` as job ``key``'s, as a future that is already done."""
         future: Future[object] = Future()
         future.set_result(result)
         self._futures[future] = key
