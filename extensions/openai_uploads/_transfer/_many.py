@@ -347,17 +347,15 @@ class Batch:
             upload_id=str(result.upload.id),
         )
 
-    def same_file_running(self, item: FileItem, running: dict[int, FileItem]) -> bool:
+    def same_file_running(self, item: FileItem) -> bool:
         """With a manifest, whether the file at ``item``'s path is being uploaded now
         (named twice): it waits for that upload, then the manifest names it done.
-        Without, a file named twice is sent twice, as asked."""
-        if self.manifest is None or item.path is None:
+        Without, a file named twice is sent twice, as asked. The running files' absolute
+        paths are those of the identities taken as they started."""
+        if self.manifest is None or item.path is None or not self._identities:
             return False
         path = os.path.abspath(item.path)
-        return any(
-            other.path is not None and os.path.abspath(other.path) == path
-            for other in running.values()
-        )
+        return any(identity.path == path for identity in self._identities.values())
 
     def stats(self, item: FileItem) -> bool:
         """Whether :meth:`check_done` and :meth:`save` do file I/O for ``item`` (only
@@ -421,7 +419,7 @@ def many_flow(batch: Batch) -> Generator[ManyAction, Any, list[UploadResult]]:
             if isinstance(item, UploadResult):
                 batch.record(item)
                 continue
-            while batch.same_file_running(item, running):
+            while batch.same_file_running(item):
                 yield from _reap(batch, running, block=True)
             # Without a manifest nothing is read: no thread for it.
             checked = yield Blocking(partial(batch.check_done, item), offload=batch.stats(item))
