@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import inspect
+import queue
 import signal
 import threading
 import time
@@ -147,14 +148,10 @@ def ainterrupted(exc: BaseException) -> BaseException:
 
 
 def interrupted(exc: BaseException) -> BaseException:
-    """The KeyboardInterrupt that ``exc`` stands for, else ``exc``.
-
-    CPython's ``threading.Condition.wait`` is not safe against signals: a Ctrl-C that
-    lands between its release and re-acquire of the lock surfaces as
-    ``RuntimeError('release unlocked lock')`` raised while the KeyboardInterrupt is being
-    handled. The calling thread waits on such conditions (``concurrent.futures.wait``)
-    for the whole parts phase, so that error is the user's Ctrl-C and is treated as one.
-    """
+    """The KeyboardInterrupt that ``exc`` stands for, else ``exc``: a Ctrl-C landing in
+    ``threading.Condition.wait`` between its release and re-acquire of the lock surfaces
+    as ``RuntimeError('release unlocked lock')`` (the calling thread still waits on such
+    conditions: for a result, in the clean-up), which is the user's Ctrl-C."""
     context = exc.__context__
     if (
         isinstance(exc, RuntimeError)
@@ -166,17 +163,11 @@ def interrupted(exc: BaseException) -> BaseException:
 
 
 class InterruptWatch:
-    """Sees that a Ctrl-C the transfer's thread was sent reaches the transfer.
-
-    Python raises ``KeyboardInterrupt`` at whatever bytecode the main thread runs when
-    the signal is handled, and where that is a finalizer (``weakref.finalize``, a
-    ``__del__`` run by the garbage collector) the exception is printed as "ignored" and
-    dropped: the upload would go on as if the Ctrl-C never came. While watching, the
-    SIGINT handler in place is wrapped: a ``KeyboardInterrupt`` it raises is noted, and
-    the driver, which calls :meth:`check` each time the flow waits for its parts (at
-    least every :data:`POLL_INTERVAL` while they are in flight), raises it again if it
-    never arrived. A handler that does not raise (an app's own) is left to its choice.
-    """
+    """Sees that a Ctrl-C reaches the transfer: one raised inside a finalizer (a
+    ``weakref.finalize``, a ``__del__``) is printed as "ignored" and dropped. The SIGINT
+    handler in place is wrapped: a ``KeyboardInterrupt`` it raises is noted, and
+    :meth:`check` (called each time the flow waits for its parts) raises it again if it
+    never arrived. A handler that does not raise (an app's own) keeps its choice."""
 
     def __init__(self) -> None:
         self.depth = 0
@@ -204,7 +195,7 @@ class InterruptWatch:
 
 
 class _NotWatching(InterruptWatch):
-    def check(self) -> None:
+    def check(self) -> None:  # nothing is watched
         pass
 
 
@@ -220,8 +211,7 @@ def awatch_interrupts() -> Iterator[InterruptWatch]:
 
 @contextlib.contextmanager
 def watch_interrupts() -> Iterator[InterruptWatch]:
-    """Watch for a Ctrl-C lost on its way (see :class:`InterruptWatch`), in the main
-    thread and while SIGINT has a Python handler; nested watches share one."""
+    """Watch for a lost Ctrl-C (:class:`InterruptWatch`) in the main thread; nested: one."""
     watch = _WATCH
     if threading.current_thread() is not threading.main_thread():
         yield _NotWatching()
@@ -315,9 +305,8 @@ class AsyncWorkers:
     async def run_here(
         self, key: int, func: Callable[[Callable[[], None]], Awaitable[object]]
     ) -> None:
-        """Run ``await func(began)`` to its end now, in this task (a job too small to
-        run beside the flow); its result or error is reported as any job's, while a
-        cancellation or KeyboardInterrupt stops the caller."""
+        """Run ``await func(began)`` to its end now, in this task: its result or error
+        is reported as any job's; a cancellation or KeyboardInterrupt stops the caller."""
         result: object
         try:
             result = await func(_nothing)
@@ -394,6 +383,14 @@ class Workers:
         self._threads: set[Future[object]] = set()
         self._abandoned: list[Future[object]] = []
         self._turn: threading.Event | None = None
+        self._ended: queue.SimpleQueue[tuple[Future[object], object]] = queue.SimpleQueue()
+        """Each job and its outcome as it ends (put by its done callback). Not
+        ``concurrent.futures.wait``: a Ctrl-C amid the future locks it takes in Python
+        left one held, and the job's thread (and the interpreter's exit) hung for good."""
+
+    def _track(self, future: Future[object], key: int) -> None:
+        self._futures[future] = key
+        future.add_done_callback(lambda done: self._ended.put((done, _outcome(done))))
 
     def __enter__(self) -> Self:
         return self
@@ -406,7 +403,7 @@ class Workers:
 
     def start(self, key: int, func: Callable[[], object]) -> None:
         """Run ``func()`` in a pool thread beside the flow."""
-        self._futures[self._executor.submit(func)] = key
+        self._track(self._executor.submit(func), key)
 
     def start_in_turn(self, key: int, func: Callable[[Callable[[], None]], object]) -> None:
         """Run ``func(began)`` in a pool thread once the job started in turn before it
@@ -421,12 +418,12 @@ class Workers:
 
         future = self._executor.submit(run)
         future.add_done_callback(lambda _: mine.set())  # ended, failed or cancelled
-        self._futures[future] = key
+        self._track(future, key)
 
     def start_thread(self, key: int, func: Callable[[], object]) -> None:
         """Run ``func()`` in a pool thread beside the flow; it must stop on its own."""
         future = self._executor.submit(func)
-        self._futures[future] = key
+        self._track(future, key)
         self._threads.add(future)
 
     def start_here(self, key: int, func: Callable[[], object]) -> None:
@@ -447,7 +444,7 @@ class Workers:
         """Report ``result`` as job ``key``'s, as a future that is already done."""
         future: Future[object] = Future()
         future.set_result(result)
-        self._futures[future] = key
+        self._track(future, key)
 
     def wait(self, seconds: float | None) -> Done:
         """What ended, after waiting up to ``seconds`` (None: no limit; 0: not at all),
@@ -455,8 +452,15 @@ class Workers:
         timeout = seconds
         if timeout != 0:
             timeout = POLL_INTERVAL if timeout is None else min(POLL_INTERVAL, timeout)
-        done, _ = wait(set(self._futures), timeout=timeout, return_when=FIRST_COMPLETED)
-        return [(self._futures.pop(future), _outcome(future)) for future in done]
+        ended: list[tuple[Future[object], object]] = []
+        try:
+            ended.append(self._ended.get(timeout=timeout) if timeout else self._ended.get_nowait())
+            while True:
+                ended.append(self._ended.get_nowait())
+        except queue.Empty:
+            pass
+        # (a job that cancel() gave up on may still end: it is no longer reported)
+        return [(self._futures.pop(f), outcome) for f, outcome in ended if f in self._futures]
 
     def cancel(self, keep: frozenset[int], grace: float, stop_grace: float) -> Done:
         """Stop every job: wait up to ``grace`` seconds for those in ``keep``, cancel the

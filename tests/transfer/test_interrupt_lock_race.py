@@ -31,19 +31,20 @@ def test_ctrl_c_surfacing_as_a_lock_error_cancels_the_upload_and_raises_keyboard
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Mock: the race (SIGINT landing inside ``Condition.wait``) cannot be triggered on
-    demand, so the driver's ``wait`` is patched to raise what CPython raises then."""
+    """Mock: the race (SIGINT landing inside a lock's wait) cannot be triggered on
+    demand, so the driver's blocking wait for its jobs is patched to raise what CPython
+    raises then."""
     server.faults = SLOW
     path = tmp_path / "big.bin"
     path.write_bytes(random_bytes(PART * 8))
-    real_wait = _sync.wait
+    real_wait = _sync.Workers.wait
 
-    def wait(fs: Any, timeout: float | None = None, return_when: str = "ALL_COMPLETED") -> Any:
-        if timeout:
+    def wait(self: _sync.Workers, seconds: float | None) -> Any:
+        if seconds != 0:
             _lock_error_after_ctrl_c()
-        return real_wait(fs, timeout=timeout, return_when=return_when)
+        return real_wait(self, seconds)
 
-    monkeypatch.setattr(_sync, "wait", wait)
+    monkeypatch.setattr(_sync.Workers, "wait", wait)
     with pytest.raises(KeyboardInterrupt):
         client.uploads.upload_file_chunked(
             file=path, mime_type="text/plain", purpose="assistants", part_size=PART
